@@ -1,0 +1,3 @@
+"""partner: granskar förslag till partnerskap med näringslivet och håller avtalsregistret."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from partner_cli.cli import main
+
+main()

@@ -1,0 +1,266 @@
+"""Kommandoraden. Tunn: läser flaggor, anropar kärnan, väljer rapportformat.
+
+Tunga bibliotek (rich, yaml, sqlite_utils) importeras i kommandona, inte här, så att
+`partner --help` och en enstaka granskning startar snabbt (se bench/).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer.core import TyperCommand, TyperGroup
+
+AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING = 0, 1, 2
+
+_RUBRIKER = [
+    ("Usage:", "Användning:"),
+    ("Arguments:", "Argument:"),
+    ("Options:", "Flaggor:"),
+    ("Commands:", "Kommandon:"),
+    ("Show this message and exit.", "Visa den här hjälpen och avsluta."),
+    ("[default: ", "[standard: "),
+    ("[required]", "[krävs]"),
+    ("[OPTIONS]", "[FLAGGOR]"),
+    ("COMMAND [ARGS]...", "KOMMANDO [ARGUMENT]..."),
+]
+
+
+def _svensk_hjalp(text: str) -> str:
+    for en, sv in _RUBRIKER:
+        text = text.replace(en, sv)
+    return text
+
+
+class _Kommando(TyperCommand):
+    def get_help(self, ctx: Any) -> str:
+        return _svensk_hjalp(super().get_help(ctx))
+
+    def get_usage(self, ctx: Any) -> str:
+        return _svensk_hjalp(super().get_usage(ctx))
+
+
+class _Grupp(TyperGroup):
+    def get_help(self, ctx: Any) -> str:
+        return _svensk_hjalp(super().get_help(ctx))
+
+    def get_usage(self, ctx: Any) -> str:
+        return _svensk_hjalp(super().get_usage(ctx))
+
+
+def ny_grupp(hjalp: str) -> typer.Typer:
+    return typer.Typer(
+        cls=_Grupp,
+        help=hjalp,
+        rich_markup_mode=None,
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+app = ny_grupp(
+    "Granskar förslag till partnerskap med näringslivet mot kommunens strategi och håller "
+    "registret över avtalen."
+)
+
+
+def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:
+    """Ett tydligt fel på svenska till stderr, och rätt avslutningskod."""
+    typer.echo(f"partner: {meddelande}", err=True)
+    raise typer.Exit(kod)
+
+
+KonfigFlagga = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", metavar="FIL", help="partner.toml att använda (annars söks den uppåt från ./)."
+    ),
+]
+
+
+def _konfig(fil: Path | None) -> Any:
+    from partner_cli.konfig import KonfigFel, ladda
+
+    try:
+        return ladda(fil)
+    except KonfigFel as e:
+        fel(str(e))
+
+
+@app.command("check", cls=_Kommando)
+def check(
+    sokvagar: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SÖKVÄG...",
+            help="Förslagsfiler eller kataloger (alla *.yaml och *.yml), eller - för stdin.",
+            show_default=False,
+        ),
+    ],
+    format_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, json eller github. Kan upprepas, ett format per --output.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output", "-o", help="Skriv rapporten (i samma ordning som --format) till fil."
+        ),
+    ] = None,
+    strikt: Annotated[
+        bool, typer.Option("--strikt", help="Låt även varningar ge avslutningskod 1.")
+    ] = False,
+    config: KonfigFlagga = None,
+) -> None:
+    """Granska förslag mot strategin. Avslutar med 0 när alla är godkända, 1 annars."""
+    from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
+    from partner_cli.utdata import FORMAT
+
+    format_ = format_ or ["text"]
+    output = output or []
+    for f in format_:
+        if f not in FORMAT:
+            fel(f"okänt format {f!r}; välj bland {', '.join(FORMAT)}")
+    if len(output) > len(format_):
+        fel("fler --output än --format: ange ett format per utfil")
+    if len(format_) - len(output) > 1:
+        fel("bara ett format kan skrivas till terminalen; ange --output för de övriga")
+    konfig = _konfig(config)
+    try:
+        filer = samla_filer(sokvagar)
+    except AnvandningsFel as e:
+        fel(str(e))
+    resultat = kontrollera(filer, konfig, strikt=strikt)
+    for fmt, ut in zip(format_, output, strict=False):
+        try:
+            with ut.open("w", encoding="utf-8") as fil:
+                FORMAT[fmt](resultat, fil)
+        except OSError as e:
+            fel(f"kan inte skriva {ut}: {e.strerror}")
+    terminal = format_[len(output) :]
+    if terminal:
+        FORMAT[terminal[0]](resultat, sys.stdout)
+    else:
+        from partner_cli.utdata.text import sammanfattningsrad
+
+        typer.echo(sammanfattningsrad(resultat), err=True)
+    raise typer.Exit(AVSLUT_OK if resultat.godkant else AVSLUT_FYND)
+
+
+@app.command("regler", cls=_Kommando)
+def regler_(
+    regel: Annotated[
+        str | None, typer.Argument(metavar="[REGEL]", help="Visa en regels dokumentation.")
+    ] = None,
+) -> None:
+    """Lista strategins regler, eller visa en regel med exempel."""
+    from partner_cli import regler
+
+    if regel is None:
+        for id_, modul in regler.REGLER.items():
+            forsta = (modul.__doc__ or "").strip().splitlines()[0]
+            typer.echo(f"{id_:<16}{modul.GRUND:<56}{forsta.split(':', 1)[-1].strip()}")
+        return
+    from partner_cli.schema import attributnamn
+
+    efter_ascii = {attributnamn(i): i for i in regler.REGLER}
+    hittad = efter_ascii.get(attributnamn(regel))
+    if hittad is None:
+        fel(f"okänd regel {regel!r}; kända är {', '.join(regler.REGLER)}")
+    id_ = hittad
+    modul = regler.REGLER[id_]
+    typer.echo(f"{id_} — {modul.GRUND}\n")
+    typer.echo(f"Strategin: «{modul.CITAT}»\n")
+    typer.echo((modul.__doc__ or "").strip() + "\n")
+    typer.echo("Godkänt exempel (ändring i mallen mallar/forslag.yaml):\n")
+    typer.echo(_indrag(modul.EXEMPEL_GODKANT))
+    typer.echo("Underkänt exempel:\n")
+    typer.echo(_indrag(modul.EXEMPEL_UNDERKANT))
+
+
+def _indrag(text: str) -> str:
+    return "".join(f"    {rad}\n" for rad in text.splitlines())
+
+
+@app.command("schema", cls=_Kommando)
+def schema_() -> None:
+    """Skriv ut förslagsformatets JSON Schema (för redigerare via yaml-language-server)."""
+    import json
+
+    from partner_cli.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command("ny", cls=_Kommando)
+def ny(
+    fil: Annotated[Path, typer.Argument(metavar="FIL", help="Det nya förslagets filnamn.")],
+) -> None:
+    """Skapa ett nytt förslag från mallen. Skriver aldrig över en befintlig fil."""
+    from partner_cli.mallfiler import mall
+
+    try:
+        with fil.open("x", encoding="utf-8") as ut:
+            ut.write(mall("forslag.yaml"))
+    except FileExistsError:
+        fel(f"{fil} finns redan; välj ett annat namn")
+    except OSError as e:
+        fel(f"kan inte skriva {fil}: {e.strerror}")
+    typer.echo(f"Skapade {fil}. Fyll i det och granska med: partner check {fil}")
+
+
+_ANVANDNINGSFEL = [
+    (r"No such option: (\S+)", r"okänd flagga: \1"),
+    (r"Did you mean (\S+)\?", r"Menade du \1?"),
+    (r"\(Possible options: (.*)\)", r"(möjliga: \1)"),
+    (r"Missing argument '(.+)'\.", r"argument saknas: \1"),
+    (r"Missing option '(.+)'\.", r"flagga saknas: \1"),
+    (
+        r"Invalid value for '(.+?)': (.*) is not one of (.*)\.",
+        r"ogiltigt värde för \1: \2; välj en av \3",
+    ),
+    (r"Invalid value for '(.+?)': (.*)", r"ogiltigt värde för \1: \2"),
+    (r"Got unexpected extra arguments? \((.*)\)", r"oväntade argument: \1"),
+    (r"No such command '(.+)'\.", r"okänt kommando: \1"),
+    (r"Option '(.+)' requires an argument\.", r"flaggan \1 kräver ett värde"),
+    (r"is not a valid integer\.?", r"är inget heltal"),
+]
+
+
+def _svenskt_anvandningsfel(text: str) -> str:
+    for monster, ersattning in _ANVANDNINGSFEL:
+        text = re.sub(monster, ersattning, text)
+    return text
+
+
+def main() -> None:
+    kommando = typer.main.get_command(app)
+    try:
+        kod = kommando.main(args=sys.argv[1:], prog_name="partner", standalone_mode=False)
+    except NoArgsIsHelpError as e:
+        typer.echo(_svensk_hjalp(e.ctx.get_help()) if e.ctx else "", err=True)
+        kod = AVSLUT_ANVANDNING
+    except UsageError as e:
+        namn = e.ctx.command_path if e.ctx else "partner"
+        typer.echo(f"{namn}: {_svenskt_anvandningsfel(e.format_message())}", err=True)
+        typer.echo(f"Se '{namn} --help'.", err=True)
+        kod = AVSLUT_ANVANDNING
+    except ClickException as e:
+        typer.echo(f"partner: {e.format_message()}", err=True)
+        kod = AVSLUT_ANVANDNING
+    except typer.Abort:
+        typer.echo("Avbrutet.", err=True)
+        kod = 130
+    sys.exit(kod if isinstance(kod, int) else AVSLUT_OK)

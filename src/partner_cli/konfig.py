@@ -1,0 +1,126 @@
+"""partner.toml: varje gräns och regelnivå, så att andra kommuner kan anpassa verktyget.
+
+Filen söks i aktuell katalog och dess föräldrar, eller anges med `--config`. Okända nycklar
+och fel typer är fel som namnger nyckeln (avslutningskod 2). Nycklar med å, ä och ö skrivs
+med citattecken (`"nivå"`) eller translittererade (`niva`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from partner_cli import regler
+from partner_cli.laddning import STANDARD_MAX_BYTE
+from partner_cli.schema import attributnamn
+
+FILNAMN = "partner.toml"
+STANDARD_REGISTER = Path("register") / "partnerskap.db"
+
+
+class KonfigFel(Exception):
+    """Ett fel i partner.toml; meddelandet namnger filen och nyckeln."""
+
+
+@dataclass(frozen=True)
+class Konfig:
+    regler: dict[str, dict[str, Any]] = field(default_factory=regler.standardinstallningar)
+    max_filstorlek: int = STANDARD_MAX_BYTE
+    register: Path | None = None  # uttryckligen angiven i filen
+    fil: Path | None = None  # den partner.toml som lästes
+
+    @property
+    def katalog(self) -> Path:
+        return self.fil.parent if self.fil else Path.cwd()
+
+
+def hitta(start: Path) -> Path | None:
+    for katalog in (start, *start.parents):
+        kandidat = katalog / FILNAMN
+        if kandidat.is_file():
+            return kandidat
+    return None
+
+
+def ladda(angiven: Path | None = None, start: Path | None = None) -> Konfig:
+    fil = angiven if angiven is not None else hitta((start or Path.cwd()).resolve())
+    if fil is None:
+        return Konfig()
+    try:
+        data = tomllib.loads(fil.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KonfigFel(f"{fil}: filen finns inte") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise KonfigFel(f"{fil}: kan inte läsas ({e})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise KonfigFel(f"{fil}: inte giltig TOML ({e})") from None
+    return _tolka(data, fil)
+
+
+def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
+    def fel(nyckel: str, text: str) -> KonfigFel:
+        return KonfigFel(f"{fil}: {nyckel}: {text}")
+
+    avsnitt = _normalisera(data, {"check", "register", "regler"}, "", fel)
+    check = _normalisera(avsnitt.get("check", {}), {"max_filstorlek"}, "check", fel)
+    max_filstorlek = _heltal(
+        check.get("max_filstorlek", STANDARD_MAX_BYTE), "check.max_filstorlek", fel
+    )
+    register_avsnitt = _normalisera(avsnitt.get("register", {}), {"sökväg"}, "register", fel)
+    register = register_avsnitt.get("sökväg")
+    if register is not None and not isinstance(register, str):
+        raise fel("register.sökväg", "ska vara en sökväg i citattecken")
+    installningar = regler.standardinstallningar()
+    regelavsnitt = _normalisera(avsnitt.get("regler", {}), set(regler.REGLER), "regler", fel)
+    for id_, varden_ in regelavsnitt.items():
+        modul = regler.REGLER[id_]
+        tillatna = {"nivå", *modul.KONF}
+        for nyckel, varde in _normalisera(varden_, tillatna, f"regler.{id_}", fel).items():
+            namn = f"regler.{id_}.{nyckel}"
+            if nyckel == "nivå":
+                if varde not in regler.NIVAER:
+                    raise fel(namn, f"ska vara en av {', '.join(regler.NIVAER)}, inte {varde!r}")
+                if id_ == "tillämpning" and varde == "varning":
+                    raise fel(namn, "tillämpning kan bara vara fel eller av")
+                installningar[id_][nyckel] = varde
+            elif modul.KONF[nyckel] is Fraction:
+                installningar[id_][nyckel] = _andel(varde, namn, fel)
+            else:
+                installningar[id_][nyckel] = _heltal(varde, namn, fel)
+    return Konfig(
+        regler=installningar,
+        max_filstorlek=max_filstorlek,
+        register=(fil.parent / register) if register else None,
+        fil=fil,
+    )
+
+
+def _normalisera(data: Any, tillatna: set[str], var: str, fel: Any) -> dict[str, Any]:
+    """Nycklarna med å/ä/ö eller translittererade; okända nycklar är fel."""
+    if not isinstance(data, dict):
+        raise fel(var or "filen", "ska vara en tabell")
+    efter_ascii = {attributnamn(t): t for t in tillatna}
+    ut: dict[str, Any] = {}
+    for nyckel, varde in data.items():
+        kanonisk = efter_ascii.get(attributnamn(nyckel))
+        if kanonisk is None:
+            namn = f"{var}.{nyckel}" if var else nyckel
+            raise fel(namn, f"okänd nyckel; kända är {', '.join(sorted(tillatna))}")
+        ut[kanonisk] = varde
+    return ut
+
+
+def _heltal(varde: Any, namn: str, fel: Any) -> int:
+    if isinstance(varde, bool) or not isinstance(varde, int) or varde < 0:
+        raise fel(namn, f"ska vara ett heltal ≥ 0, inte {varde!r}")
+    return varde
+
+
+def _andel(varde: Any, namn: str, fel: Any) -> Fraction:
+    if isinstance(varde, bool) or not isinstance(varde, (int, float)) or not 0 <= varde <= 1:
+        raise fel(namn, f"ska vara en andel mellan 0 och 1 (till exempel 0.5), inte {varde!r}")
+    # Decimaltexten, inte flyttalets binära värde: 0.1 är exakt en tiondel.
+    return Fraction(str(varde))

@@ -1,0 +1,177 @@
+"""Granskningen: filer in, ett `Kontrollresultat` ut. Skriver aldrig ut något.
+
+En fil som inte går att läsa blir utfallet `ogiltig` för den filen; övriga filer granskas
+ändå. Många filer granskas i flera processer (libyaml släpper inte GIL).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from partner_cli import laddning, regler, schema
+from partner_cli.konfig import Konfig
+from partner_cli.modell import Filresultat, Fynd, Kontrollresultat, Medfinansiering, Utfall
+from partner_cli.regler.bas import Kontext
+
+FORMATGRUND = "Förslagsformatet (README, partner schema)"
+STDIN = "-"
+YAML_ANDELSER = (".yaml", ".yml")
+# Under så här många filer kostar processstarten mer än den ger.
+MIN_FILER_PARALLELLT = 200
+
+
+class AnvandningsFel(Exception):
+    """Fel i anropet (ingen sådan sökväg, en katalog utan förslag): avslutningskod 2."""
+
+
+def samla_filer(sokvagar: Iterable[str]) -> list[str]:
+    filer: list[str] = []
+    for s in sokvagar:
+        if s == STDIN:
+            filer.append(s)
+            continue
+        p = Path(s)
+        if p.is_dir():
+            hittade = sorted(_yamlfiler(p))
+            if not hittade:
+                raise AnvandningsFel(f"Katalogen {s} innehåller inga .yaml- eller .yml-filer")
+            filer.extend(hittade)
+        elif p.exists() or p.is_symlink():
+            filer.append(s)
+        else:
+            raise AnvandningsFel(f"Sökvägen {s} finns inte")
+    return filer
+
+
+def _yamlfiler(katalog: Path) -> Iterator[str]:
+    # followlinks=False: en länk till en förälder ger ingen oändlig vandring.
+    for rot, kataloger, namn in os.walk(katalog, followlinks=False):
+        kataloger[:] = sorted(k for k in kataloger if not k.startswith("."))
+        for n in namn:
+            if n.endswith(YAML_ANDELSER) and not n.startswith("."):
+                yield os.path.join(rot, n)
+
+
+def kontrollera_bytes(
+    fil: str,
+    data: bytes | laddning.LasFel,
+    konfig: Konfig,
+    kontext: Kontext | None = None,
+    behall_forslag: bool = False,
+) -> Filresultat:
+    if isinstance(data, laddning.LasFel):
+        return _ogiltig(fil, [_fynd("yaml", data.meddelande, data.rad, data.kolumn, "")])
+    sha = hashlib.sha256(data).hexdigest()
+    nod = laddning.las_bytes(data)
+    if isinstance(nod, laddning.LasFel):
+        return _ogiltig(fil, [_fynd("yaml", nod.meddelande, nod.rad, nod.kolumn, "")], sha)
+    forslag = schema.tolka(nod)
+    if isinstance(forslag, list):
+        fynd = [_fynd("format", f.meddelande, f.rad, f.kolumn, f.sokvag) for f in forslag]
+        return _ogiltig(fil, sorted(fynd, key=_ordning), sha)
+    fynd, tillamplig = regler.granska(forslag, konfig.regler, kontext)
+    utfall: Utfall
+    if not tillamplig:
+        utfall = "ej_tillämplig"
+    elif any(f.niva == "fel" for f in fynd):
+        utfall = "underkänd"
+    else:
+        utfall = "godkänd"
+    fin = forslag.finansiering
+    return Filresultat(
+        fil=fil,
+        utfall=utfall,
+        fynd=tuple(sorted(fynd, key=_ordning)),
+        id=forslag.id,
+        id_plats=forslag.plats("id"),
+        medfinansiering=(
+            Medfinansiering(
+                fin.garanterad, fin.total, konfig.regler["medfinansiering"]["min_andel"]
+            )
+            if fin.total
+            else None
+        ),
+        forslag=forslag if behall_forslag else None,
+        sha256=sha,
+    )
+
+
+def _ordning(f: Fynd) -> tuple[int, int]:
+    return f.rad, f.kolumn
+
+
+def _fynd(regel: str, meddelande: str, rad: int, kolumn: int, sokvag: str) -> Fynd:
+    return Fynd(regel, "fel", meddelande, rad, kolumn, sokvag, FORMATGRUND)
+
+
+def _ogiltig(fil: str, fynd: list[Fynd], sha: str | None = None) -> Filresultat:
+    return Filresultat(fil=fil, utfall="ogiltig", fynd=tuple(fynd), sha256=sha)
+
+
+def las(fil: str, max_byte: int) -> bytes | laddning.LasFel:
+    if fil == STDIN:
+        data = sys.stdin.buffer.read(max_byte + 1)
+        if len(data) > max_byte:
+            return laddning.LasFel(f"Indata är större än gränsen på {max_byte} byte")
+        return data
+    return laddning.las_fil_bytes(Path(fil), max_byte)
+
+
+# Sätts före fork så att arbetsprocesserna ärver inställningarna utan att de picklas per fil.
+_JOBB: tuple[Konfig, Kontext | None, bool] | None = None
+
+
+def _kontrollera_en(fil: str) -> Filresultat:
+    assert _JOBB is not None
+    konfig, kontext, behall = _JOBB
+    return kontrollera_bytes(fil, las(fil, konfig.max_filstorlek), konfig, kontext, behall)
+
+
+def kontrollera(
+    filer: list[str],
+    konfig: Konfig,
+    kontext: Kontext | None = None,
+    *,
+    strikt: bool = False,
+    behall_forslag: bool = False,
+    vid_fil: Callable[[Filresultat], None] | None = None,
+) -> Kontrollresultat:
+    global _JOBB
+    _JOBB = (konfig, kontext, behall_forslag)
+    arbetare = min(os.cpu_count() or 1, 8)
+    resultat: list[Filresultat] = []
+    if len(filer) >= MIN_FILER_PARALLELLT and arbetare > 1 and STDIN not in filer:
+        import multiprocessing
+
+        with ProcessPoolExecutor(arbetare, mp_context=multiprocessing.get_context("fork")) as p:
+            for r in p.map(_kontrollera_en, filer, chunksize=64):
+                resultat.append(r)
+                if vid_fil:
+                    vid_fil(r)
+    else:
+        for fil in filer:
+            r = _kontrollera_en(fil)
+            resultat.append(r)
+            if vid_fil:
+                vid_fil(r)
+    return Kontrollresultat(tuple(_unika_id(resultat)), strikt=strikt)
+
+
+def _unika_id(resultat: list[Filresultat]) -> Iterator[Filresultat]:
+    forsta: dict[str, str] = {}
+    for r in resultat:
+        if r.id is None:
+            yield r
+        elif r.id in forsta:
+            text = f"id {r.id!r} används redan i {forsta[r.id]}"
+            dubblett = _fynd("format", text, *r.id_plats, "id")
+            yield replace(r, utfall="ogiltig", fynd=(*r.fynd, dubblett), forslag=None)
+        else:
+            forsta[r.id] = r.fil
+            yield r

@@ -1,0 +1,233 @@
+"""Läser en förslagsfil till ett träd av skalärer, kartor och listor med rad och kolumn.
+
+Säkert mot fientliga filer: storleken begränsas innan filen läses hel, bara UTF-8 godtas,
+taggar och alias avvisas (inget konstrueras eller körs, och en aliasbomb stoppas vid första
+upprepningen), dubblerade nycklar anges med båda raderna. libyaml används när det finns.
+Fel blir data (`LasFel`), aldrig undantag som når användaren.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Skalar:
+    text: str
+    rad: int
+    kolumn: int
+    tom: bool  # `nyckel:` utan värde, `~` eller `null` utan citattecken
+
+
+@dataclass(frozen=True, slots=True)
+class Karta:
+    # nyckel -> (nyckelns skalär, värdet)
+    poster: dict[str, tuple[Skalar, Nod]]
+    rad: int
+    kolumn: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lista:
+    element: list[Nod]
+    rad: int
+    kolumn: int
+
+
+Nod = Skalar | Karta | Lista
+
+
+@dataclass(frozen=True, slots=True)
+class LasFel:
+    meddelande: str
+    rad: int = 1
+    kolumn: int = 1
+
+
+STANDARD_MAX_BYTE = 1_000_000
+# Ett riktigt förslag är ett fåtal nivåer djupt; libyaml själv stoppar vid 1 000.
+MAX_DJUP = 50
+_STD_TAGGAR = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_TOMT = frozenset({"", "~", "null", "Null", "NULL"})
+_KONFLIKT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+
+
+def las_fil_bytes(sokvag: Path, max_byte: int = STANDARD_MAX_BYTE) -> bytes | LasFel:
+    """Läser högst `max_byte` + 1 byte, så att en jättefil aldrig läses hel."""
+    try:
+        with sokvag.open("rb") as f:
+            data = f.read(max_byte + 1)
+    except OSError as e:
+        return LasFel(f"Kan inte läsa filen: {_oserror(e)}")
+    if len(data) > max_byte:
+        return LasFel(f"Filen är större än gränsen på {max_byte:,} byte".replace(",", " "))
+    return data
+
+
+def _oserror(e: OSError) -> str:
+    texter = {
+        errno.ENOENT: "den finns inte (flyttad eller borttagen under körningen?)",
+        errno.EACCES: "behörighet saknas",
+        errno.EISDIR: "det är en katalog",
+        errno.ELOOP: "symboliska länkar i en slinga",
+    }
+    return texter.get(e.errno or 0, e.strerror or str(e))
+
+
+def las_bytes(data: bytes) -> Nod | LasFel:
+    text = _avkoda(data)
+    if isinstance(text, LasFel):
+        return text
+    if not text.strip():
+        return LasFel("Filen är tom; ett förslag är en YAML-karta (se `partner ny`)")
+    if "<<<<<<<" in text or ">>>>>>>" in text:
+        m = _KONFLIKT.search(text)
+        if m:
+            rad = text.count("\n", 0, m.start()) + 1
+            return LasFel("Filen innehåller git-konfliktmarkeringar; lös konflikten först", rad)
+    return _komponera(text)
+
+
+def _avkoda(data: bytes) -> str | LasFel:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return LasFel("Filen är kodad i UTF-16; spara den som UTF-8")
+    nul = data.find(b"\0")
+    if nul >= 0:
+        rad = data.count(b"\n", 0, nul) + 1
+        return LasFel("Filen innehåller NUL-tecken; den ser ut att vara binär, inte YAML", rad)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        rad = data.count(b"\n", 0, e.start) + 1
+        kolumn = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        return LasFel(
+            f"Filen är inte giltig UTF-8 (byte 0x{data[e.start]:02X}); den är troligen sparad "
+            "som Latin-1 eller Windows-1252. Spara den som UTF-8",
+            rad,
+            kolumn,
+        )
+
+
+def _laddare() -> type[yaml.SafeLoader]:
+    import yaml
+
+    # BaseResolver: inga implicita typer. Vi läser varje skalärs text själva.
+    if getattr(yaml, "__with_libyaml__", False):
+        bas: type = yaml.cyaml.CParser  # type: ignore[attr-defined]
+    else:
+        bas = type(
+            "RenParser",
+            (yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer),
+            {},
+        )
+    return type("Laddare", (bas, yaml.resolver.BaseResolver), {})
+
+
+_LADDARE: type | None = None
+
+
+def _komponera(text: str) -> Nod | LasFel:
+    import yaml
+
+    global _LADDARE
+    if _LADDARE is None:
+        _LADDARE = _laddare()
+    laddare = _LADDARE(text)
+    try:
+        nod = laddare.get_single_node()
+    except yaml.MarkedYAMLError as e:
+        return _syntaxfel(e)
+    except yaml.YAMLError as e:
+        return LasFel(f"YAML-fel: {e}")
+    except RecursionError:
+        return LasFel("Filen är för djupt nästlad för att vara ett förslag")
+    finally:
+        laddare.dispose()
+    if nod is None:
+        return LasFel("Filen innehåller bara kommentarer; ett förslag är en YAML-karta")
+    return _Omvandling().nod(nod, 0)
+
+
+_PROBLEM = [
+    ("expected a single document", "Filen innehåller flera YAML-dokument; ett förslag per fil"),
+    ("found another document", "Filen innehåller flera YAML-dokument; ett förslag per fil"),
+    ("found character '\\t'", "Tabbtecken kan inte användas för indrag i YAML; använd mellanslag"),
+    ("exceeded maximum nesting depth", "Filen är för djupt nästlad för att vara ett förslag"),
+    ("mapping values are not allowed", "Ett kolon står där ett värde väntades (saknas indrag?)"),
+    ("could not find expected ':'", "Kolon saknas efter en nyckel"),
+    ("found undefined alias", "Alias (*namn) används inte i förslag"),
+    ("did not find expected key", "Felaktigt indrag: en nyckel väntades här"),
+    ("did not find expected '-' indicator", "Felaktigt indrag i en lista"),
+    ("found unexpected end of stream", "Filen tar slut mitt i ett värde (saknas ett citattecken?)"),
+]
+
+
+def _syntaxfel(e: yaml.MarkedYAMLError) -> LasFel:
+    problem = e.problem or e.context or "okänt fel"
+    mark = e.problem_mark or e.context_mark
+    svensk = next((sv for en, sv in _PROBLEM if en in problem), None)
+    text = svensk or f"YAML-syntaxfel: {problem}"
+    if mark is None:
+        return LasFel(text)
+    return LasFel(text, mark.line + 1, mark.column + 1)
+
+
+class _FelIFilen(Exception):
+    def __init__(self, fel: LasFel) -> None:
+        self.fel = fel
+
+
+class _Omvandling:
+    """Går igenom libyamls nodträd en gång; varje nod får bara besökas en gång (alias)."""
+
+    def __init__(self) -> None:
+        self.sedda: set[int] = set()
+
+    def nod(self, nod: yaml.Node, djup: int) -> Nod | LasFel:
+        try:
+            return self._nod(nod, djup)
+        except _FelIFilen as e:
+            return e.fel
+
+    def _nod(self, nod: yaml.Node, djup: int) -> Nod:
+        import yaml
+
+        rad, kolumn = nod.start_mark.line + 1, nod.start_mark.column + 1
+        if id(nod) in self.sedda:
+            raise _FelIFilen(LasFel("Alias (*namn) används inte i förslag; skriv ut värdet", rad))
+        self.sedda.add(id(nod))
+        if nod.tag not in _STD_TAGGAR:
+            raise _FelIFilen(
+                LasFel(f"YAML-taggen {nod.tag!r} är inte tillåten i förslag", rad, kolumn)
+            )
+        if djup > MAX_DJUP:
+            raise _FelIFilen(LasFel("Filen är för djupt nästlad för att vara ett förslag", rad))
+        if isinstance(nod, yaml.ScalarNode):
+            tom = nod.style is None and nod.value in _TOMT
+            return Skalar(nod.value, rad, kolumn, tom)
+        if isinstance(nod, yaml.SequenceNode):
+            return Lista([self._nod(n, djup + 1) for n in nod.value], rad, kolumn)
+        poster: dict[str, tuple[Skalar, Nod]] = {}
+        for knod, vnod in nod.value:
+            nyckel = self._nod(knod, djup + 1)
+            if not isinstance(nyckel, Skalar):
+                raise _FelIFilen(LasFel("En nyckel måste vara text", rad, kolumn))
+            if nyckel.text in poster:
+                forra = poster[nyckel.text][0]
+                raise _FelIFilen(
+                    LasFel(
+                        f"Nyckeln {nyckel.text!r} förekommer två gånger "
+                        f"(rad {forra.rad} och rad {nyckel.rad})",
+                        nyckel.rad,
+                        nyckel.kolumn,
+                    )
+                )
+            poster[nyckel.text] = (nyckel, self._nod(vnod, djup + 1))
+        return Karta(poster, rad, kolumn)

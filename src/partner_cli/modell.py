@@ -1,0 +1,230 @@
+"""Förslaget som typade värden, och fynd och resultat från en granskning.
+
+Fältnamnen är YAML-nycklarna translittererade (å, ä → a, ö → o): samma ord från fil till
+modell, databaskolumn och rapportrubrik.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Literal
+
+Niva = Literal["fel", "varning"]
+Utfall = Literal["godkänd", "underkänd", "ej_tillämplig", "ogiltig"]
+UTFALL: tuple[Utfall, ...] = ("godkänd", "underkänd", "ej_tillämplig", "ogiltig")
+
+
+@dataclass(frozen=True, slots=True)
+class Motpart:
+    namn: str
+    organisationsnummer: str
+    kategori: str
+
+
+@dataclass(frozen=True, slots=True)
+class Avtalsagare:
+    namn: str | None = None
+    enhet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: dt.date
+    slut: dt.date
+
+    def overlappar(self, start: dt.date, slut: dt.date) -> bool:
+        return self.start <= slut and start <= self.slut
+
+
+@dataclass(frozen=True, slots=True)
+class InKind:
+    beskrivning: str | None = None
+    timmar: Decimal | None = None
+    timpris: int | None = None
+    belopp: int | None = None
+
+    @property
+    def varde(self) -> int:
+        """Värdet i öre: angivet belopp, eller timmar × timpris avrundat till helt öre."""
+        if self.belopp is not None:
+            return self.belopp
+        if self.timmar is None or self.timpris is None:
+            return 0
+        return int((self.timmar * self.timpris).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _summa(kontant: int, in_kind: tuple[InKind, ...]) -> int:
+    return kontant + sum(i.varde for i in in_kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Bidrag:
+    kontant: int = 0
+    in_kind: tuple[InKind, ...] = ()
+
+    @property
+    def summa(self) -> int:
+        return _summa(self.kontant, self.in_kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Medfinansiar:
+    namn: str
+    kategori: str
+    garanterad: bool
+    kontant: int = 0
+    in_kind: tuple[InKind, ...] = ()
+    underlag: str | None = None
+
+    @property
+    def summa(self) -> int:
+        return _summa(self.kontant, self.in_kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Finansiering:
+    kommunen: Bidrag
+    motparter: tuple[Medfinansiar, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.kommunen.summa + sum(m.summa for m in self.motparter)
+
+    @property
+    def garanterad(self) -> int:
+        return sum(m.summa for m in self.motparter if m.garanterad)
+
+    @property
+    def naringsliv(self) -> int:
+        return sum(m.summa for m in self.motparter if m.kategori == "näringsliv")
+
+    def andel(self, del_: int) -> Fraction | None:
+        return Fraction(del_, self.total) if self.total else None
+
+
+@dataclass(frozen=True, slots=True)
+class Insyn:
+    ratt_till_insyn: bool | None = None
+    redovisning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ekonomi:
+    rakenskapsar: int | None = None
+    omsattning: int | None = None
+    resultat: int | None = None
+    eget_kapital: int | None = None
+    offentlig_finansiering: int | None = None
+    kalla: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Langsiktighet:
+    efter_avtalstiden: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mal:
+    beskrivning: str | None = None
+    indikator: str | None = None
+    malvarde: str | None = None
+    overenskommet: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaneradUtvardering:
+    datum: dt.date | None = None
+    typ: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forslag:
+    id: str
+    titel: str
+    typ: str
+    initiativ: str
+    motpart: Motpart
+    period: Period
+    finansiering: Finansiering
+    diarienummer: str | None = None
+    # En lista här är ett fel som regeln `avtalsägare` rapporterar, inte ett formatfel.
+    avtalsagare: Avtalsagare | tuple[Avtalsagare, ...] | None = None
+    upphandling: bool = False
+    insyn: Insyn | None = None
+    ekonomi: Ekonomi | None = None
+    langsiktighet: Langsiktighet | None = None
+    mal: tuple[Mal, ...] = ()
+    utvardering: tuple[PlaneradUtvardering, ...] = ()
+    # sökväg ("finansiering.motparter[0].kontant") -> (rad, kolumn), 1-baserat
+    platser: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    def plats(self, sokvag: str) -> tuple[int, int]:
+        """Platsen för sökvägen, eller för närmaste förälder som finns i filen."""
+        while sokvag:
+            if sokvag in self.platser:
+                return self.platser[sokvag]
+            sokvag = _foralder(sokvag)
+        return self.platser.get("", (1, 1))
+
+
+def _foralder(sokvag: str) -> str:
+    if sokvag.endswith("]"):
+        return sokvag[: sokvag.rindex("[")]
+    return sokvag.rpartition(".")[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Fynd:
+    regel: str
+    niva: Niva
+    meddelande: str
+    rad: int
+    kolumn: int
+    sokvag: str
+    grund: str
+
+
+@dataclass(frozen=True, slots=True)
+class Medfinansiering:
+    garanterad: int
+    total: int
+    grans: Fraction  # regelns min_andel, så att visade andelar följer utfallet
+
+    @property
+    def andel(self) -> Fraction:
+        return Fraction(self.garanterad, self.total)
+
+
+@dataclass(frozen=True, slots=True)
+class Filresultat:
+    fil: str
+    utfall: Utfall
+    fynd: tuple[Fynd, ...]
+    id: str | None = None
+    id_plats: tuple[int, int] = (1, 1)
+    medfinansiering: Medfinansiering | None = None
+    # Ett godkänt förslag följer med så att registret kan spara det utan att läsa om filen.
+    forslag: Forslag | None = field(default=None, compare=False, repr=False)
+    sha256: str | None = None
+
+    def antal(self, niva: Niva) -> int:
+        return sum(1 for f in self.fynd if f.niva == niva)
+
+
+@dataclass(frozen=True, slots=True)
+class Kontrollresultat:
+    filer: tuple[Filresultat, ...]
+    strikt: bool = False
+
+    def antal(self, utfall: Utfall) -> int:
+        return sum(1 for f in self.filer if f.utfall == utfall)
+
+    @property
+    def godkant(self) -> bool:
+        return all(
+            f.utfall == "godkänd" and not (self.strikt and f.antal("varning")) for f in self.filer
+        )

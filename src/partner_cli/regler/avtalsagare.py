@@ -1,0 +1,74 @@
+"""Avtalsägare: en avtalsägare och helst ett samarbetsavtal per extern organisation.
+
+`avtalsägare` är en karta med ett namn som inte är tomt: exakt en person, aldrig en lista.
+När ett register finns prövas förslaget mot det: en organisation som redan har en annan
+avtalsägare är fel, och ett annat avtal med samma organisation som överlappar perioden ger
+en varning ("helst ett samarbetsavtal per organisation").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from partner_cli.modell import Forslag
+from partner_cli.regler.bas import Kontext, Problem
+
+ID = "avtalsägare"
+GRUND = "Det kommunala ansvaret"
+CITAT = (
+    "Örebro kommun ska ha en avtalsägare och helst ett samarbetsavtal per extern organisation. "
+    "För att uppnå detta krävs att kommunens engagemang gentemot en organisation kanaliseras "
+    "och samordnas genom en funktion som ytterst ansvarar för partnerskapet."
+)
+NIVA = "fel"
+KONF: dict[str, type] = {}
+STANDARD: dict[str, Any] = {}
+EXEMPEL_GODKANT = """\
+avtalsägare:
+  namn: Anna Lind
+  enhet: Avdelningen för näringsliv och kompetens
+"""
+EXEMPEL_UNDERKANT = """\
+avtalsägare:
+  - namn: Anna Lind
+  - namn: Per Berg
+"""
+
+
+def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:
+    agare = forslag.avtalsagare
+    if agare is None:
+        yield Problem(
+            "avtalsägare",
+            "Avtalsägare saknas: kommunen ska ha en avtalsägare per extern organisation",
+        )
+        return
+    if isinstance(agare, tuple):
+        yield Problem(
+            "avtalsägare",
+            f"Avtalsägaren ska vara exakt en person, inte en lista med {len(agare)}",
+        )
+        return
+    if not agare.namn:
+        yield Problem("avtalsägare.namn", "Avtalsägarens namn saknas")
+        return
+    if kontext is None:
+        return
+    orgnr = forslag.motpart.organisationsnummer
+    nuvarande = kontext.agare(orgnr)
+    if nuvarande is not None and nuvarande[0] != agare.namn:
+        yield Problem(
+            "avtalsägare.namn",
+            f"{forslag.motpart.namn} ({orgnr}) har redan avtalsägaren {nuvarande[0]} i "
+            "registret, och en organisation har en avtalsägare. Byt ägare med "
+            f"`partner register byt-ägare {orgnr} --namn NAMN` om det är avsikten",
+        )
+    andra = kontext.overlappande(orgnr, forslag.period.start, forslag.period.slut, forslag.id)
+    if andra:
+        yield Problem(
+            "motpart.organisationsnummer",
+            f"{forslag.motpart.namn} har redan avtal under perioden ({', '.join(andra)}); "
+            "helst ett samarbetsavtal per organisation",
+            "varning",
+        )

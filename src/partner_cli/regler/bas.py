@@ -1,0 +1,26 @@
+"""Det som alla regler delar: problemet de ger och vad de får veta om registret."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from partner_cli.modell import Niva
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    sokvag: str  # där felet sitter, med YAML-nycklarna: "finansiering.motparter[0].underlag"
+    meddelande: str
+    niva: Niva | None = None  # None: regelns inställda nivå
+
+
+class Kontext(Protocol):
+    """Registret, när det finns: vem som äger en organisation och vilka avtal den har."""
+
+    def agare(self, organisationsnummer: str) -> tuple[str, str | None] | None: ...
+
+    def overlappande(
+        self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
+    ) -> list[str]: ...

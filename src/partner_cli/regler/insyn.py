@@ -1,0 +1,71 @@
+"""Insyn: när kommunen finansierar verksamhet eller en betydande del av ett projekt.
+
+Krävs när `typ: verksamhetsstöd`, eller när kommunens bidrag är minst `betydande_andel` av
+budgeten. Då ska `insyn.rätt_till_insyn` vara ja och `insyn.redovisning` anges.
+
+Inställningar: `betydande_andel` (standard 0.25).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import Any
+
+from partner_cli.modell import Forslag
+from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.varden import procent, procentsats
+
+ID = "insyn"
+GRUND = "Förhållningsregler för framtida partnerskap, punkt 2"
+CITAT = (
+    "När Örebro kommun finansierar delar av en organisations verksamhet eller betydande delar "
+    "av ett projekt ska insyn och transparens garanteras."
+)
+NIVA = "fel"
+KONF: dict[str, type] = {"betydande_andel": Fraction}
+STANDARD: dict[str, Any] = {"betydande_andel": Fraction(1, 4)}
+EXEMPEL_GODKANT = """\
+insyn:
+  rätt_till_insyn: ja
+  redovisning: årlig
+"""
+EXEMPEL_UNDERKANT = """\
+insyn:
+  rätt_till_insyn: nej
+  redovisning: årlig
+"""
+
+
+def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:
+    skal = []
+    if forslag.typ == "verksamhetsstöd":
+        skal.append("kommunen finansierar verksamhet (typ: verksamhetsstöd)")
+    grans: Fraction = inst["betydande_andel"]
+    kommunens = forslag.finansiering.andel(forslag.finansiering.kommunen.summa)
+    if kommunens is not None and kommunens >= grans:
+        skal.append(
+            f"kommunen står för {procent(kommunens, grans)} av budgeten "
+            f"(betydande del: minst {procentsats(grans)})"
+        )
+    if not skal:
+        return
+    varfor = " och ".join(skal)
+    insyn = forslag.insyn
+    if insyn is None:
+        yield Problem(
+            "insyn",
+            f"Insyn och transparens ska garanteras eftersom {varfor}: "
+            "ange insyn med rätt_till_insyn: ja och redovisning",
+        )
+        return
+    if insyn.ratt_till_insyn is not True:
+        yield Problem(
+            "insyn.rätt_till_insyn",
+            f"Kommunen ska ha rätt till insyn eftersom {varfor} (rätt_till_insyn: ja)",
+        )
+    if not insyn.redovisning:
+        yield Problem(
+            "insyn.redovisning",
+            f"Ange hur ofta motparten redovisar (insyn.redovisning) eftersom {varfor}",
+        )

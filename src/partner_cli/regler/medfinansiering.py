@@ -1,0 +1,89 @@
+"""Medfinansiering: minst hälften av budgeten garanteras av andra parter.
+
+Andelen är summan av de garanterade bidragen från `finansiering.motparter` (kontant och
+värderade insatser in kind) delad med hela budgeten: kommunens bidrag och alla motparters,
+garanterade eller inte. Exakt gränsen räcker. Ett garanterat bidrag ska ha `underlag`.
+Meddelandet visar vad de ej garanterade bidragen skulle ändra och hur mycket som saknas.
+
+Inställningar: `min_andel` (standard 0.50).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import Any
+
+from partner_cli.modell import Forslag
+from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.varden import kronor, procent, procentsats
+
+ID = "medfinansiering"
+GRUND = "Förhållningsregler för framtida partnerskap, punkt 1"
+CITAT = (
+    "Örebro kommun går in i samverkan och partnerskap när minst 50 procent i medfinansiering "
+    "garanteras av annan part – näringslivet eller annan aktör. Medfinansiering kan ske i både "
+    "finansiella och personella resurser (in kind)."
+)
+NIVA = "fel"
+KONF: dict[str, type] = {"min_andel": Fraction}
+STANDARD: dict[str, Any] = {"min_andel": Fraction(1, 2)}
+EXEMPEL_GODKANT = """\
+finansiering:
+  kommunen: {kontant: 500 000 kr}
+  motparter:
+    - namn: Örebro Logistikpartner AB
+      kategori: näringsliv
+      kontant: 500 000 kr
+      garanterad: ja
+      underlag: Avsiktsförklaring undertecknad 2014-05-12
+"""
+EXEMPEL_UNDERKANT = """\
+finansiering:
+  kommunen: {kontant: 700 000 kr}
+  motparter:
+    - namn: Örebro Logistikpartner AB
+      kategori: näringsliv
+      kontant: 600 000 kr
+      garanterad: ja
+      underlag: Avsiktsförklaring undertecknad 2014-05-12
+"""
+
+
+def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:
+    fin = forslag.finansiering
+    for i, m in enumerate(fin.motparter):
+        if m.garanterad and not m.underlag:
+            yield Problem(
+                f"finansiering.motparter[{i}].garanterad",
+                f"Bidraget från {m.namn} är angivet som garanterat men saknar underlag "
+                "(avsiktsförklaring, beslut eller avtal)",
+            )
+    total, garanterad = fin.total, fin.garanterad
+    if total == 0:
+        yield Problem("finansiering", "Budgeten är 0 kr; ange kommunens och motparternas bidrag")
+        return
+    grans: Fraction = inst["min_andel"]
+    andel = Fraction(garanterad, total)
+    if andel >= grans:
+        return
+    text = (
+        f"Garanterad medfinansiering från andra parter är {procent(andel, grans)} "
+        f"({kronor(garanterad)} av {kronor(total)}); minst {procentsats(grans)} krävs"
+    )
+    ej_garanterad = sum(m.summa for m in fin.motparter if not m.garanterad)
+    if ej_garanterad:
+        med = Fraction(garanterad + ej_garanterad, total)
+        foljd = "och regeln uppfylls" if med >= grans else "vilket inte räcker"
+        text += (
+            f". Om de ej garanterade bidragen ({kronor(ej_garanterad)}) garanteras blir andelen "
+            f"{procent(med, grans)}, {foljd}"
+        )
+    if grans < 1:
+        # (garanterad + x) / (total + x) >= gräns, avrundat uppåt till hel krona.
+        behov = math.ceil((grans * total - garanterad) / (1 - grans) / 100) * 100
+        text += (
+            f". Ytterligare {kronor(behov)} i garanterad medfinansiering från andra parter behövs"
+        )
+    yield Problem("finansiering", text)

@@ -1,0 +1,411 @@
+"""Förslagsformatet: en deklarativ beskrivning som både granskar filer och blir JSON Schema.
+
+`tolka()` går igenom trädet från `laddning` och ger antingen ett `Forslag` eller formatfel
+med rad och kolumn. Alla fel samlas; granskningen stannar inte vid det första.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from partner_cli import modell, varden
+from partner_cli.laddning import Karta, Lista, Nod, Skalar
+
+Typ = str  # "text" | "id" | "val" | "belopp" | "belopp±" | "tal" | "heltal" | "bool" | "datum" ...
+
+
+@dataclass(frozen=True)
+class Falt:
+    nyckel: str
+    typ: Typ
+    beskrivning: str
+    kravs: bool = False
+    val: tuple[str, ...] = ()
+    under: tuple[Falt, ...] = ()  # fälten i en karta, eller i varje element i en lista
+    klass: Callable[..., Any] | None = None
+    standard: Any = None
+    en_av: tuple[tuple[str, ...], ...] = ()  # exakt en av dessa grupper ska anges
+    lista_tillaten: bool = False  # en lista i stället för en karta lämnas till regeln
+
+    @property
+    def attr(self) -> str:
+        return attributnamn(self.nyckel)
+
+
+def attributnamn(nyckel: str) -> str:
+    return nyckel.translate(str.maketrans("åäöÅÄÖ", "aaoAAO"))
+
+
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+TYPER = ("projekt", "verksamhetsstöd", "samarbetsavtal")
+INITIATIV = ("näringslivet", "kommunen", "gemensamt")
+MOTPARTSKATEGORIER = (
+    "företag",
+    "företagsorganisation",
+    "tillväxtfrämjande",
+    "civilsamhälle",
+    "kommunalt_bolag",
+    "offentlig",
+)
+FINANSIARSKATEGORIER = ("näringsliv", "offentlig", "övrig")
+REDOVISNING = ("årlig", "halvårsvis", "kvartalsvis", "månadsvis")
+UTVARDERINGSTYPER = ("delutvärdering", "slututvärdering")
+
+_IN_KIND = Falt(
+    "in_kind",
+    "lista",
+    "Insatser i annat än pengar (personal, lokaler): timmar × timpris eller ett värderat belopp.",
+    klass=modell.InKind,
+    standard=(),
+    under=(
+        Falt("beskrivning", "text", "Vad insatsen är.", kravs=True),
+        Falt("timmar", "tal", "Antal timmar."),
+        Falt("timpris", "belopp", "Pris per timme."),
+        Falt("belopp", "belopp", "Insatsens värde."),
+    ),
+    en_av=(("timmar", "timpris"), ("belopp",)),
+)
+
+FALT: tuple[Falt, ...] = (
+    Falt("id", "id", "Förslagets id, unikt: bokstäver, siffror, . _ - (högst 64 tecken).", True),
+    Falt("titel", "text", "Förslagets titel.", True),
+    Falt("typ", "val", "Slag av partnerskap.", True, val=TYPER),
+    Falt("diarienummer", "text", "Ärendets diarienummer."),
+    Falt("initiativ", "val", "Vem som tog initiativet.", True, val=INITIATIV),
+    Falt(
+        "motpart",
+        "karta",
+        "Den externa organisationen.",
+        True,
+        klass=modell.Motpart,
+        under=(
+            Falt("namn", "text", "Organisationens namn.", True),
+            Falt("organisationsnummer", "orgnr", "NNNNNN-NNNN, med giltig kontrollsiffra.", True),
+            Falt("kategori", "val", "Slag av organisation.", True, val=MOTPARTSKATEGORIER),
+        ),
+    ),
+    Falt(
+        "avtalsägare",
+        "karta",
+        "Den enda person i kommunen som äger avtalet.",
+        klass=modell.Avtalsagare,
+        lista_tillaten=True,
+        under=(
+            Falt("namn", "text", "Avtalsägarens namn."),
+            Falt("enhet", "text", "Avtalsägarens enhet."),
+        ),
+    ),
+    Falt(
+        "period",
+        "karta",
+        "Avtalets löptid.",
+        True,
+        klass=modell.Period,
+        under=(
+            Falt("start", "datum", "Första dagen, ÅÅÅÅ-MM-DD.", True),
+            Falt("slut", "datum", "Sista dagen, ÅÅÅÅ-MM-DD, efter start.", True),
+        ),
+    ),
+    Falt("upphandling", "bool", "Om det är en kommunal upphandling (ja/nej).", standard=False),
+    Falt(
+        "finansiering",
+        "karta",
+        "Budgeten: kommunens och motparternas bidrag.",
+        True,
+        klass=modell.Finansiering,
+        under=(
+            Falt(
+                "kommunen",
+                "karta",
+                "Kommunens bidrag.",
+                True,
+                klass=modell.Bidrag,
+                under=(Falt("kontant", "belopp", "Pengar.", standard=0), _IN_KIND),
+            ),
+            Falt(
+                "motparter",
+                "lista",
+                "De andra parternas bidrag (medfinansiering).",
+                True,
+                klass=modell.Medfinansiar,
+                under=(
+                    Falt("namn", "text", "Partens namn.", True),
+                    Falt("kategori", "val", "Slag av part.", True, val=FINANSIARSKATEGORIER),
+                    Falt("kontant", "belopp", "Pengar.", standard=0),
+                    _IN_KIND,
+                    Falt("garanterad", "bool", "Om bidraget är garanterat (ja/nej).", True),
+                    Falt("underlag", "text", "Vad garantin vilar på; krävs när garanterad: ja."),
+                ),
+            ),
+        ),
+    ),
+    Falt(
+        "insyn",
+        "karta",
+        "Kommunens insyn i verksamheten eller projektet.",
+        klass=modell.Insyn,
+        under=(
+            Falt("rätt_till_insyn", "bool", "Om avtalet ger kommunen rätt till insyn (ja/nej)."),
+            Falt("redovisning", "val", "Hur ofta motparten redovisar.", val=REDOVISNING),
+        ),
+    ),
+    Falt(
+        "ekonomi",
+        "karta",
+        "Motpartens ekonomi enligt senaste årsredovisningen.",
+        klass=modell.Ekonomi,
+        under=(
+            Falt("räkenskapsår", "heltal", "Årsredovisningens räkenskapsår."),
+            Falt("omsättning", "belopp", "Omsättning."),
+            Falt("resultat", "belopp±", "Årets resultat; får vara negativt."),
+            Falt("eget_kapital", "belopp±", "Eget kapital; får vara negativt."),
+            Falt("offentlig_finansiering", "belopp", "Den del av intäkterna som är offentliga."),
+            Falt("källa", "text", "Varifrån uppgifterna kommer."),
+        ),
+    ),
+    Falt(
+        "långsiktighet",
+        "karta",
+        "Hur verksamheten lever vidare efter avtalstiden.",
+        klass=modell.Langsiktighet,
+        under=(Falt("efter_avtalstiden", "text", "Planen för tiden efter avtalet."),),
+    ),
+    Falt(
+        "mål",
+        "lista",
+        "Gemensamt överenskomna mål.",
+        klass=modell.Mal,
+        standard=(),
+        under=(
+            Falt("beskrivning", "text", "Målet."),
+            Falt("indikator", "text", "Hur målet mäts."),
+            Falt("målvärde", "text", "Värdet som ska nås."),
+            Falt("överenskommet", "bool", "Om målet är överenskommet med motparten (ja/nej)."),
+        ),
+    ),
+    Falt(
+        "utvärdering",
+        "lista",
+        "Planerade utvärderingar.",
+        klass=modell.PlaneradUtvardering,
+        standard=(),
+        under=(
+            Falt("datum", "datum", "När utvärderingen görs."),
+            Falt("typ", "val", "Slag av utvärdering.", val=UTVARDERINGSTYPER),
+        ),
+    ),
+)
+
+_SKALARER: dict[Typ, Callable[[str], Any]] = {
+    "text": str.strip,
+    "belopp": varden.belopp,
+    "belopp±": lambda t: varden.belopp(t, negativ=True),
+    "tal": varden.tal,
+    "heltal": varden.heltal,
+    "bool": varden.sanning,
+    "datum": varden.datum,
+    "orgnr": varden.organisationsnummer,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Formatfel:
+    meddelande: str
+    rad: int
+    kolumn: int
+    sokvag: str
+
+
+def _slag(nod: Nod) -> str:
+    return {Skalar: "ett enkelt värde", Karta: "en karta", Lista: "en lista"}[type(nod)]
+
+
+class _Tolkning:
+    def __init__(self) -> None:
+        self.fel: list[Formatfel] = []
+        self.platser: dict[str, tuple[int, int]] = {}
+
+    def fel_vid(self, nod: Nod | Skalar, sokvag: str, meddelande: str) -> None:
+        self.fel.append(Formatfel(meddelande, nod.rad, nod.kolumn, sokvag))
+
+    def karta(self, nod: Karta, falt: tuple[Falt, ...], sokvag: str) -> dict[str, Any] | None:
+        kanda = {f.nyckel: f for f in falt}
+        for nyckel, (knod, _) in nod.poster.items():
+            if nyckel not in kanda:
+                self.fel_vid(knod, _led(sokvag, nyckel), _okand_nyckel(nyckel, kanda))
+        ut: dict[str, Any] = {}
+        ok = True
+        for f in falt:
+            post = nod.poster.get(f.nyckel)
+            vsokvag = _led(sokvag, f.nyckel)
+            if post is None or (isinstance(post[1], Skalar) and post[1].tom):
+                if f.kravs:
+                    plats = post[0] if post else nod
+                    self.fel_vid(plats, vsokvag, f"Nyckeln {f.nyckel!r} saknas eller är tom")
+                    ok = False
+                ut[f.attr] = f.standard
+                continue
+            knod, vnod = post
+            self.platser[vsokvag] = (knod.rad, knod.kolumn)
+            varde = self.varde(vnod, f, vsokvag)
+            if varde is _FEL:
+                ok = False
+            else:
+                ut[f.attr] = varde
+        return ut if ok else None
+
+    def varde(self, nod: Nod, f: Falt, sokvag: str) -> Any:
+        if f.typ == "karta":
+            if isinstance(nod, Lista) and f.lista_tillaten:
+                element = [self.varde(e, f, f"{sokvag}[{i}]") for i, e in enumerate(nod.element)]
+                return _FEL if _FEL in element else tuple(element)
+            if not isinstance(nod, Karta):
+                self.fel_vid(nod, sokvag, f"{f.nyckel!r} ska vara en karta, inte {_slag(nod)}")
+                return _FEL
+            return self.objekt(nod, f, sokvag)
+        if f.typ == "lista":
+            if not isinstance(nod, Lista):
+                self.fel_vid(nod, sokvag, f"{f.nyckel!r} ska vara en lista, inte {_slag(nod)}")
+                return _FEL
+            element = []
+            for i, e in enumerate(nod.element):
+                esokvag = f"{sokvag}[{i}]"
+                self.platser[esokvag] = (e.rad, e.kolumn)
+                if not isinstance(e, Karta):
+                    self.fel_vid(e, esokvag, f"Varje post i {f.nyckel!r} ska vara en karta")
+                    element.append(_FEL)
+                else:
+                    element.append(self.objekt(e, f, esokvag))
+            return _FEL if _FEL in element else tuple(element)
+        if not isinstance(nod, Skalar):
+            self.fel_vid(nod, sokvag, f"{f.nyckel!r} ska vara ett enkelt värde, inte {_slag(nod)}")
+            return _FEL
+        self.platser[sokvag] = (nod.rad, nod.kolumn)
+        return self.skalar(nod, f, sokvag)
+
+    def objekt(self, nod: Karta, f: Falt, sokvag: str) -> Any:
+        varden_ = self.karta(nod, f.under, sokvag)
+        if varden_ is None:
+            return _FEL
+        if f.en_av:
+            angivna = [
+                g for g in f.en_av if any(varden_.get(attributnamn(k)) is not None for k in g)
+            ]
+            hela = [g for g in angivna if all(varden_.get(attributnamn(k)) is not None for k in g)]
+            if len(angivna) != 1 or len(hela) != 1:
+                former = " eller ".join(" och ".join(g) for g in f.en_av)
+                self.fel_vid(nod, sokvag, f"Ange exakt en av formerna: {former}")
+                return _FEL
+        assert f.klass is not None
+        return f.klass(**varden_)
+
+    def skalar(self, nod: Skalar, f: Falt, sokvag: str) -> Any:
+        if f.typ == "id":
+            if not ID_RE.fullmatch(nod.text):
+                self.fel_vid(
+                    nod, sokvag, f"Ogiltigt id {nod.text!r}: bokstäver, siffror, . _ -, högst 64"
+                )
+                return _FEL
+            return nod.text
+        if f.typ == "val":
+            if nod.text not in f.val:
+                forslag = difflib.get_close_matches(nod.text, f.val, n=1)
+                tips = f" (menade du {forslag[0]!r}?)" if forslag else ""
+                self.fel_vid(
+                    nod,
+                    sokvag,
+                    f"{nod.text!r} är inte ett tillåtet värde för {f.nyckel!r}{tips}; "
+                    f"tillåtna: {', '.join(f.val)}",
+                )
+                return _FEL
+            return nod.text
+        try:
+            varde = _SKALARER[f.typ](nod.text)
+        except varden.VardeFel as e:
+            self.fel_vid(nod, sokvag, f"{f.nyckel}: {e}")
+            return _FEL
+        if f.typ == "text" and not varde:
+            if f.kravs:
+                self.fel_vid(nod, sokvag, f"{f.nyckel!r} får inte vara tom")
+                return _FEL
+            return None
+        return varde
+
+
+_FEL: Any = object()
+
+
+def _led(sokvag: str, nyckel: str) -> str:
+    return f"{sokvag}.{nyckel}" if sokvag else nyckel
+
+
+def _okand_nyckel(nyckel: str, kanda: dict[str, Falt]) -> str:
+    if nyckel == "<<":
+        return "Sammanslagningsnycklar (<<) används inte i förslag; skriv ut värdena"
+    forslag = difflib.get_close_matches(nyckel, list(kanda), n=1, cutoff=0.6)
+    tips = f" (menade du {forslag[0]!r}?)" if forslag else ""
+    return f"Okänd nyckel {nyckel!r}{tips}"
+
+
+def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
+    t = _Tolkning()
+    if not isinstance(rot, Karta):
+        return [Formatfel(f"Ett förslag ska vara en karta, inte {_slag(rot)}", rot.rad, 1, "")]
+    t.platser[""] = (rot.rad, rot.kolumn)
+    varden_ = t.karta(rot, FALT, "")
+    period = varden_.get("period") if varden_ else None
+    if isinstance(period, modell.Period) and period.slut <= period.start:
+        rad, kolumn = t.platser["period.slut"]
+        t.fel.append(Formatfel("period.slut ska vara efter period.start", rad, kolumn, "period"))
+    if t.fel or varden_ is None:
+        return t.fel
+    return modell.Forslag(**varden_, platser=t.platser)
+
+
+# JSON Schema (draft 2020-12) för redigerare via yaml-language-server.
+_BELOPP_MONSTER = (
+    r"^[-−]?\s*\d{1,3}([  \u202f]?\d{3})*([.,]\d{1,2})?\s*"
+    r"([Kk][Rr]|SEK|sek|:-|[Tt][Kk][Rr]|[Mm][Nn][Kk][Rr]|[Mm][Kk][Rr]|MSEK)?$"
+)
+_JSON_TYPER: dict[Typ, dict[str, Any]] = {
+    "text": {"type": ["string", "number"]},
+    "id": {"type": "string", "pattern": f"^{ID_RE.pattern}$"},
+    "belopp": {"type": ["integer", "string"], "minimum": 0, "pattern": _BELOPP_MONSTER},
+    "belopp±": {"type": ["integer", "string"], "pattern": _BELOPP_MONSTER},
+    "tal": {"type": ["number", "string"], "minimum": 0},
+    "heltal": {"type": "integer", "minimum": 0},
+    "bool": {"enum": [True, False, "ja", "nej", "Ja", "Nej", "JA", "NEJ"]},
+    "datum": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+    "orgnr": {"type": "string", "pattern": r"^\d{6}-?\d{4}$"},
+}
+
+
+def _json_falt(f: Falt) -> dict[str, Any]:
+    if f.typ in ("karta", "lista"):
+        objekt: dict[str, Any] = {
+            "type": "object",
+            "properties": {u.nyckel: _json_falt(u) for u in f.under},
+            "required": [u.nyckel for u in f.under if u.kravs],
+            "additionalProperties": False,
+        }
+        if f.typ == "lista":
+            objekt = {"type": "array", "items": objekt}
+        elif f.lista_tillaten:
+            objekt = {"anyOf": [objekt, {"type": "array", "items": objekt}]}
+        return {"description": f.beskrivning, **objekt}
+    if f.typ == "val":
+        return {"description": f.beskrivning, "enum": list(f.val)}
+    return {"description": f.beskrivning, **_JSON_TYPER[f.typ]}
+
+
+def json_schema() -> dict[str, Any]:
+    rot = Falt("", "karta", "Ett förslag till partnerskap med näringslivet.", under=FALT)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Förslag till partnerskap (partner-cli)",
+        **_json_falt(rot),
+    }

@@ -1,0 +1,55 @@
+"""JSON: ett stabilt, dokumenterat dokument (version 1). Belopp i kronor som exakt decimaltext."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from partner_cli.modell import UTFALL, Filresultat, Fynd, Kontrollresultat
+from partner_cli.varden import andel_decimal, decimal_kronor
+
+VERSION = 1
+
+
+def sammanfattning(resultat: Kontrollresultat) -> dict[str, int]:
+    return {
+        "filer": len(resultat.filer),
+        **{u: resultat.antal(u) for u in UTFALL},
+        "fel": sum(f.antal("fel") for f in resultat.filer),
+        "varningar": sum(f.antal("varning") for f in resultat.filer),
+    }
+
+
+def fynd_dict(f: Fynd) -> dict[str, Any]:
+    return {
+        "regel": f.regel,
+        "nivå": f.niva,
+        "meddelande": f.meddelande,
+        "rad": f.rad,
+        "kolumn": f.kolumn,
+        "sökväg": f.sokvag,
+        "grund": f.grund,
+    }
+
+
+def fil_dict(r: Filresultat) -> dict[str, Any]:
+    d: dict[str, Any] = {"fil": r.fil, "id": r.id, "utfall": r.utfall}
+    if r.medfinansiering is not None:
+        m = r.medfinansiering
+        d["medfinansiering"] = {
+            "andel": str(andel_decimal(m.andel, m.grans, 4)),
+            "garanterad": decimal_kronor(m.garanterad),
+            "total": decimal_kronor(m.total),
+        }
+    d["fynd"] = [fynd_dict(f) for f in r.fynd]
+    return d
+
+
+def render(resultat: Kontrollresultat, ut: TextIO) -> None:
+    dokument = {
+        "version": VERSION,
+        "sammanfattning": sammanfattning(resultat),
+        "filer": [fil_dict(r) for r in resultat.filer],
+    }
+    json.dump(dokument, ut, ensure_ascii=False, indent=2)
+    ut.write("\n")

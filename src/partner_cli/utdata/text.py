@@ -1,0 +1,80 @@
+"""Text: en rad per fynd i formen `FIL:RAD:KOLUMN: nivå [regel] meddelande`, som grep och
+redigerare förstår, sedan utfallet per fil och en sammanfattning. Färg med Rich i en terminal.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from partner_cli.modell import Filresultat, Kontrollresultat
+from partner_cli.varden import kronor, procent
+
+_FARG = {
+    "fel": "red",
+    "varning": "yellow",
+    "godkänd": "green",
+    "underkänd": "red",
+    "ej_tillämplig": "blue",
+    "ogiltig": "magenta",
+}
+
+
+def _plural(n: int, en: str, flera: str) -> str:
+    return f"{n} {en if n == 1 else flera}"
+
+
+def utfallsrad(r: Filresultat) -> str:
+    delar = [r.utfall.replace("_", " ")]
+    if r.antal("fel") or r.antal("varning"):
+        delar.append(
+            f"{_plural(r.antal('fel'), 'fel', 'fel')}, "
+            f"{_plural(r.antal('varning'), 'varning', 'varningar')}"
+        )
+    if r.medfinansiering is not None and r.utfall != "ogiltig":
+        m = r.medfinansiering
+        delar.append(
+            f"medfinansiering {procent(m.andel, m.grans)} "
+            f"({kronor(m.garanterad)} av {kronor(m.total)})"
+        )
+    return f"{r.fil}: {' · '.join(delar)}"
+
+
+def sammanfattningsrad(resultat: Kontrollresultat) -> str:
+    n = len(resultat.filer)
+    utfall = ", ".join(
+        f"{resultat.antal(u)} {u.replace('_', ' ')}"
+        for u in ("godkänd", "underkänd", "ej_tillämplig", "ogiltig")
+    )
+    fel = sum(r.antal("fel") for r in resultat.filer)
+    varningar = sum(r.antal("varning") for r in resultat.filer)
+    return (
+        f"{n} {'fil granskad' if n == 1 else 'filer granskade'}: {utfall} · "
+        f"{_plural(fel, 'fel', 'fel')}, {_plural(varningar, 'varning', 'varningar')}"
+    )
+
+
+def render(resultat: Kontrollresultat, ut: TextIO) -> None:
+    if ut.isatty():
+        _render_rich(resultat, ut)
+        return
+    for r in resultat.filer:
+        for f in r.fynd:
+            ut.write(f"{r.fil}:{f.rad}:{f.kolumn}: {f.niva} [{f.regel}] {f.meddelande}\n")
+        ut.write(utfallsrad(r) + "\n")
+    ut.write(sammanfattningsrad(resultat) + "\n")
+
+
+def _render_rich(resultat: Kontrollresultat, ut: TextIO) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    konsol = Console(file=ut, highlight=False)
+    for r in resultat.filer:
+        for f in r.fynd:
+            konsol.print(
+                f"[bold]{escape(r.fil)}:{f.rad}:{f.kolumn}:[/] [{_FARG[f.niva]}]{f.niva}[/] "
+                f"[dim]\\[{escape(f.regel)}][/] {escape(f.meddelande)}"
+            )
+        konsol.print(f"[{_FARG[r.utfall]}]{escape(utfallsrad(r))}[/]")
+    farg = "green" if resultat.godkant else "red"
+    konsol.print(f"[bold {farg}]{escape(sammanfattningsrad(resultat))}[/]")

@@ -1,0 +1,181 @@
+"""Värdetyperna i förslagsformatet: belopp, tal, sanningsvärden, datum och organisationsnummer.
+
+Allt läses ur skalärens egen text, aldrig via YAML 1.1:s implicita typning (som gör
+`450.000` till 450.0). Belopp blir heltal i öre; andelar är `Fraction`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
+
+
+class VardeFel(ValueError):
+    """Ett värde som inte går att tolka; meddelandet är på svenska och riktat till användaren."""
+
+
+_MELLANRUM = " \u00a0\u202f"
+_TAL = re.compile(
+    r"(?P<heltal>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:(?P<tecken>[.,])(?P<decimaler>\d+))?"
+)
+_SUFFIX = {
+    "": 1,
+    "kr": 1,
+    "sek": 1,
+    ":-": 1,
+    "tkr": 1_000,
+    "mnkr": 1_000_000,
+    "mkr": 1_000_000,
+    "msek": 1_000_000,
+}
+_SUFFIX_RE = re.compile(r"\s*(kr|sek|:-|tkr|mnkr|mkr|msek)?", re.IGNORECASE)
+# Tolv siffror kronor räcker till varje kommunal budget och håller summor långt under SQLites int64.
+MAX_KRONOR = 10**12
+BOOL_ORD = {"ja": True, "true": True, "nej": False, "false": False}
+
+
+def _tal(text: str, *, negativ: bool, exempel: str) -> tuple[Decimal, str]:
+    """Tolkar ett tal med tusentalsavgränsare och decimalkomma; ger (värde, resten av texten)."""
+    s = text.strip()
+    minus = s[:1] in ("-", "\u2212")
+    if minus:
+        if not negativ:
+            raise VardeFel(f"negativa värden är inte tillåtna här: {text!r}")
+        s = s[1:].lstrip()
+    m = _TAL.match(s)
+    if not m:
+        raise VardeFel(f"{text!r} är inget belopp; skriv till exempel {exempel}")
+    heltal = re.sub(f"[{_MELLANRUM}]", "", m["heltal"])
+    if len(heltal) > 1 and heltal.startswith("0"):
+        raise VardeFel(f"{text!r}: inledande nollor är tvetydiga (oktalt i YAML 1.1)")
+    decimaler = m["decimaler"] or ""
+    if len(decimaler) == 3:
+        raise VardeFel(
+            f"{text!r} är tvetydigt: tusentalsavgränsare eller tre decimaler? "
+            "Skriv tusental med mellanslag (450 000) och högst två decimaler"
+        )
+    if len(decimaler) > 2:
+        raise VardeFel(f"{text!r} har fler än två decimaler")
+    varde = Decimal(f"{heltal}.{decimaler or '0'}")
+    return (-varde if minus else varde), s[m.end() :]
+
+
+def belopp(text: str, *, negativ: bool = False) -> int:
+    """Ett belopp i kronor som text (`400 000 kr`, `1,5 mnkr`, `12 500:-`) till heltal i öre."""
+    varde, rest = _tal(text, negativ=negativ, exempel="400 000 kr, 1,5 mnkr eller 12500")
+    m = _SUFFIX_RE.fullmatch(rest)
+    if not m:
+        raise VardeFel(
+            f"{text!r}: okänd enhet {rest.strip()!r}; tillåtna är kr, SEK, :-, tkr och mnkr"
+        )
+    ore = varde * _SUFFIX[(m[1] or "").lower()] * 100
+    if ore != ore.to_integral_value():
+        raise VardeFel(f"{text!r} ger inte ett helt antal öre")
+    if abs(ore) >= MAX_KRONOR * 100:
+        raise VardeFel(f"{text!r} är orimligt stort (högst {MAX_KRONOR:,} kr)".replace(",", " "))
+    return int(ore)
+
+
+def tal(text: str) -> Decimal:
+    """Ett icke-negativt tal med högst två decimaler (timmar)."""
+    varde, rest = _tal(text, negativ=False, exempel="800 eller 12,5")
+    if rest.strip():
+        raise VardeFel(f"{text!r} är inget tal; skriv till exempel 800 eller 12,5")
+    if varde >= MAX_KRONOR:
+        raise VardeFel(f"{text!r} är orimligt stort")
+    return varde
+
+
+def heltal(text: str) -> int:
+    """Ett heltal utan tecken (räkenskapsår)."""
+    if not re.fullmatch(r"\d{1,9}", text.strip()):
+        raise VardeFel(f"{text!r} är inget heltal")
+    return int(text)
+
+
+def sanning(text: str) -> bool:
+    try:
+        return BOOL_ORD[text.strip().lower()]
+    except KeyError:
+        raise VardeFel(f"{text!r} är inget sanningsvärde; skriv ja eller nej") from None
+
+
+_DATUM = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def datum(text: str) -> dt.date:
+    s = text.strip()
+    if not _DATUM.fullmatch(s):
+        raise VardeFel(f"{text!r} är inget datum; skriv ÅÅÅÅ-MM-DD, till exempel 2014-09-01")
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise VardeFel(f"{text!r} är inget giltigt datum i kalendern") from None
+
+
+_ORGNR = re.compile(r"(\d{6})-?(\d{4})")
+
+
+def organisationsnummer(text: str) -> str:
+    """Normaliserar till NNNNNN-NNNN och kontrollerar Luhn-siffran."""
+    m = _ORGNR.fullmatch(text.strip())
+    if not m:
+        raise VardeFel(f"{text!r} är inget organisationsnummer; skriv NNNNNN-NNNN")
+    siffror = m[1] + m[2]
+    if not luhn_giltig(siffror):
+        raise VardeFel(f"{text!r}: kontrollsiffran stämmer inte (Luhn)")
+    return f"{m[1]}-{m[2]}"
+
+
+def luhn_giltig(siffror: str) -> bool:
+    summa = 0
+    for i, c in enumerate(siffror):
+        d = int(c) * (2 if i % 2 == 0 else 1)
+        summa += d - 9 if d > 9 else d
+    return summa % 10 == 0
+
+
+def kronor(ore: int) -> str:
+    """Svenskt format: `1 300 000 kr`, med öre bara när de finns: `12 500,50 kr`."""
+    tecken = "−" if ore < 0 else ""
+    kr, rest = divmod(abs(ore), 100)
+    text = f"{kr:,}".replace(",", " ")
+    return f"{tecken}{text},{rest:02d} kr" if rest else f"{tecken}{text} kr"
+
+
+def decimal_kronor(ore: int) -> str:
+    """Maskinläsbart och exakt: `600000.00`."""
+    return f"{'-' if ore < 0 else ''}{abs(ore) // 100}.{abs(ore) % 100:02d}"
+
+
+def _avkorta(andel: Fraction, decimaler: int) -> Decimal:
+    return (Decimal(andel.numerator) / Decimal(andel.denominator)).quantize(
+        Decimal(1).scaleb(-decimaler), rounding=ROUND_FLOOR
+    )
+
+
+def andel_decimal(andel: Fraction, grans: Fraction, decimaler: int = 1) -> Decimal:
+    """Andelen avkortad till så få decimaler som går utan att motsäga jämförelsen med gränsen.
+
+    49,996 % mot gränsen 50 % visas som 49,9 %, aldrig 50,0 %; avkortning nedåt håller
+    godkända andelar på rätt sida, och fler decimaler tas bara till när gränsen själv har fler.
+    """
+    godkand = andel >= grans
+    while True:
+        visad = _avkorta(andel, decimaler)
+        if decimaler >= 12 or (Fraction(visad) >= grans) == godkand:
+            return visad
+        decimaler += 1
+
+
+def procent(andel: Fraction, grans: Fraction) -> str:
+    """`46,1 %`, avkortad så att den visade siffran aldrig motsäger jämförelsen med gränsen."""
+    return f"{andel_decimal(andel * 100, grans * 100)} %".replace(".", ",")
+
+
+def procentsats(andel: Fraction) -> str:
+    """En gräns som den står i partner.toml: 0.5 → `50 %`, 0.335 → `33,5 %`."""
+    visad = _avkorta(andel * 100, 4).normalize()
+    return f"{visad:f} %".replace(".", ",")
