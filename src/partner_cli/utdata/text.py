@@ -30,7 +30,7 @@ def utfallsrad(r: Filresultat) -> str:
             f"{_plural(r.antal('fel'), 'fel', 'fel')}, "
             f"{_plural(r.antal('varning'), 'varning', 'varningar')}"
         )
-    if r.medfinansiering is not None and r.utfall != "ogiltig":
+    if r.medfinansiering is not None and r.utfall in ("godkänd", "underkänd"):
         m = r.medfinansiering
         delar.append(
             f"medfinansiering {procent(m.andel, m.grans)} "
