@@ -221,6 +221,28 @@ def ny(
     typer.echo(f"Skapade {fil}. Fyll i det och granska med: partner check {fil}")
 
 
+@app.command("init", cls=_Kommando)
+def init(
+    katalog: Annotated[
+        Path, typer.Argument(metavar="[KATALOG]", help="Arkivets katalog (standard: ./).")
+    ] = Path("."),
+    ci: Annotated[
+        str | None,
+        typer.Option("--ci", metavar="github|gitlab", help="Lägg till CI-konfiguration."),
+    ] = None,
+) -> None:
+    """Lägg upp ett förslagsarkiv: partner.toml, forslag/, register/ och CI. Skriver aldrig över."""
+    from partner_cli.initiering import CI, init
+
+    if ci is not None and ci not in CI:
+        fel(f"okänd CI {ci!r}; välj github eller gitlab")
+    try:
+        for namn, skriven in init(katalog, ci):
+            typer.echo(f"skapade {namn}" if skriven else f"finns redan, lämnades orörd: {namn}")
+    except OSError as e:
+        fel(f"kan inte skriva i {katalog}: {e.strerror}")
+
+
 _ANVANDNINGSFEL = [
     (r"No such option: (\S+)", r"okänd flagga: \1"),
     (r"Did you mean (\S+)\?", r"Menade du \1?"),

@@ -1,0 +1,77 @@
+"""`partner init`: lägger upp ett nytt förslagsarkiv. Skriver aldrig över en befintlig fil."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from partner_cli import regler
+from partner_cli.laddning import STANDARD_MAX_BYTE
+from partner_cli.mallfiler import mall
+
+CI = {
+    "github": ("ci/github-partner.yml", ".github/workflows/partner.yml"),
+    "gitlab": ("ci/gitlab-ci.yml", ".gitlab-ci.yml"),
+}
+
+
+def _toml_varde(varde: object) -> str:
+    if isinstance(varde, Fraction):
+        return str(Decimal(varde.numerator) / Decimal(varde.denominator))
+    return str(varde)
+
+
+def _nyckel(nyckel: str) -> str:
+    # TOML:s nakna nycklar är bara ASCII; å, ä och ö kräver citattecken.
+    return nyckel if re.fullmatch(r"[A-Za-z0-9_-]+", nyckel) else f'"{nyckel}"'
+
+
+def partner_toml() -> str:
+    """partner.toml med varje gräns utskriven och kommenterad, ur reglernas egna standardvärden."""
+    rader = [
+        "# partner.toml: gränser och regelnivåer för `partner`.",
+        "# Varje värde nedan är standardvärdet; ändra det som er kommuns strategi säger annorlunda.",
+        '# Regelnivå ("nivå"): "fel", "varning" eller "av".',
+        "",
+        "[check]",
+        "# Största tillåtna förslagsfil i byte.",
+        f"max_filstorlek = {STANDARD_MAX_BYTE}",
+        "",
+        "[register]",
+        "# Var registret ligger, relativt den här filen.",
+        '# sökväg = "register/partnerskap.db"',
+    ]
+    for id_, modul in regler.REGLER.items():
+        forsta = (modul.__doc__ or "").strip().splitlines()[0]
+        rader += ["", f"# {forsta}", f"# Strategin: {modul.GRUND}.", f"[regler.{_nyckel(id_)}]"]
+        rader.append(f'"nivå" = "{modul.NIVA}"')
+        rader += [f"{_nyckel(k)} = {_toml_varde(v)}" for k, v in modul.STANDARD.items()]
+    return "\n".join(rader) + "\n"
+
+
+def filer(ci: str | None) -> Iterator[tuple[str, str]]:
+    """(relativ sökväg, innehåll) för varje fil som `partner init` skriver."""
+    yield "partner.toml", partner_toml()
+    yield "forslag/exempel.yaml", mall("forslag.yaml")
+    yield "register/README.md", mall("register/README.md")
+    yield "register/.gitignore", mall("register/gitignore")
+    if ci is not None:
+        kalla, mal = CI[ci]
+        yield mal, mall(kalla)
+
+
+def init(katalog: Path, ci: str | None) -> Iterator[tuple[str, bool]]:
+    """Skriver filerna; ger (sökväg, skriven) där False betyder att filen redan fanns."""
+    for namn, innehall in filer(ci):
+        mal = katalog / namn
+        mal.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with mal.open("x", encoding="utf-8") as ut:
+                ut.write(innehall)
+        except FileExistsError:
+            yield namn, False
+        else:
+            yield namn, True
