@@ -33,7 +33,7 @@ def partner_toml() -> str:
     """partner.toml med varje gräns utskriven och kommenterad, ur reglernas egna standardvärden."""
     rader = [
         "# partner.toml: gränser och regelnivåer för `partner`.",
-        "# Varje värde nedan är standardvärdet; ändra det som er kommuns strategi säger annorlunda.",
+        "# Varje värde nedan är standardvärdet; ändra det som er kommuns strategi anger.",
         '# Regelnivå ("nivå"): "fel", "varning" eller "av".',
         "",
         "[check]",
