@@ -17,8 +17,10 @@ class VardeFel(ValueError):
 
 
 _MELLANRUM = " \u00a0\u202f"
+# re.ASCII: \d skulle annars godta arabiska och andra siffror ("٤٠٠" som 400 kr).
 _TAL = re.compile(
-    r"(?P<heltal>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:(?P<tecken>[.,])(?P<decimaler>\d+))?"
+    r"(?P<heltal>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:(?P<tecken>[.,])(?P<decimaler>\d+))?",
+    re.ASCII,
 )
 _SUFFIX = {
     "": 1,
@@ -67,8 +69,11 @@ def belopp(text: str, *, negativ: bool = False) -> int:
     varde, rest = _tal(text, negativ=negativ, exempel="400 000 kr, 1,5 mnkr eller 12500")
     m = _SUFFIX_RE.fullmatch(rest)
     if not m:
+        # `1e6`, `0x10`, `1_000` är YAML 1.1-tal; säg det i stället för att bara nämna enheten.
+        tips = " (exponent, hex och _ i tal tolkas inte)" if any(c.isdigit() for c in rest) else ""
         raise VardeFel(
-            f"{text!r}: okänd enhet {rest.strip()!r}; tillåtna är kr, SEK, :-, tkr och mnkr"
+            f"{text!r}: okänd enhet {rest.strip()!r}{tips}; "
+            "tillåtna är kr, SEK, :-, tkr och mnkr"
         )
     ore = varde * _SUFFIX[(m[1] or "").lower()] * 100
     if ore != ore.to_integral_value():
@@ -90,7 +95,7 @@ def tal(text: str) -> Decimal:
 
 def heltal(text: str) -> int:
     """Ett heltal utan tecken (räkenskapsår)."""
-    if not re.fullmatch(r"\d{1,9}", text.strip()):
+    if not re.fullmatch(r"\d{1,9}", text.strip(), re.ASCII):
         raise VardeFel(f"{text!r} är inget heltal")
     return int(text)
 
@@ -102,7 +107,7 @@ def sanning(text: str) -> bool:
         raise VardeFel(f"{text!r} är inget sanningsvärde; skriv ja eller nej") from None
 
 
-_DATUM = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATUM = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def datum(text: str) -> dt.date:
@@ -115,7 +120,7 @@ def datum(text: str) -> dt.date:
         raise VardeFel(f"{text!r} är inget giltigt datum i kalendern") from None
 
 
-_ORGNR = re.compile(r"(\d{6})-?(\d{4})")
+_ORGNR = re.compile(r"(\d{6})-?(\d{4})", re.ASCII)
 
 
 def organisationsnummer(text: str) -> str:
@@ -156,23 +161,30 @@ def _avkorta(andel: Fraction, decimaler: int) -> Decimal:
     )
 
 
-def andel_decimal(andel: Fraction, grans: Fraction, decimaler: int = 1) -> Decimal:
+def andel_decimal(
+    andel: Fraction, grans: Fraction, decimaler: int = 1, *, strikt: bool = False
+) -> Decimal:
     """Andelen avkortad till så få decimaler som går utan att motsäga jämförelsen med gränsen.
 
     49,996 % mot gränsen 50 % visas som 49,9 %, aldrig 50,0 %; avkortning nedåt håller
     godkända andelar på rätt sida, och fler decimaler tas bara till när gränsen själv har fler.
+    `strikt`: jämförelsen är `andel > gräns` (50,001 % över 50 % visas inte som 50,0 %).
     """
-    godkand = andel >= grans
+
+    def over(x: Fraction) -> bool:
+        return x > grans if strikt else x >= grans
+
+    uppfylld = over(andel)
     while True:
         visad = _avkorta(andel, decimaler)
-        if decimaler >= 12 or (Fraction(visad) >= grans) == godkand:
+        if decimaler >= 12 or over(Fraction(visad)) == uppfylld:
             return visad
         decimaler += 1
 
 
-def procent(andel: Fraction, grans: Fraction) -> str:
+def procent(andel: Fraction, grans: Fraction, *, strikt: bool = False) -> str:
     """`46,1 %`, avkortad så att den visade siffran aldrig motsäger jämförelsen med gränsen."""
-    return f"{andel_decimal(andel * 100, grans * 100)} %".replace(".", ",")
+    return f"{andel_decimal(andel * 100, grans * 100, strikt=strikt)} %".replace(".", ",")
 
 
 def procentsats(andel: Fraction) -> str:

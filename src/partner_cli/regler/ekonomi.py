@@ -97,8 +97,8 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
         if beroende > grans:
             yield Problem(
                 "ekonomi.offentlig_finansiering",
-                f"{procent(beroende, grans)} av motpartens omsättning är offentliga medel "
-                f"(över {procentsats(grans)}): risk att organisationen blir beroende av "
-                "offentliga medel för sin överlevnad",
+                f"{procent(beroende, grans, strikt=True)} av motpartens omsättning är "
+                f"offentliga medel (över {procentsats(grans)}): risk att organisationen blir "
+                "beroende av offentliga medel för sin överlevnad",
                 "varning",
             )

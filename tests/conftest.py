@@ -1,0 +1,101 @@
+"""Gemensamt för testerna: mallen som utgångspunkt, riktiga filer i tmp_path, riktiga körningar."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from partner_cli import konfig, kontroll
+from partner_cli.modell import Filresultat
+
+ROT = Path(__file__).resolve().parents[1]
+MALL = ROT / "mallar" / "forslag.yaml"
+MALLTEXT = MALL.read_text(encoding="utf-8")
+PARTNER = str(Path(sys.executable).parent / "partner")
+
+
+def andrad_mall(*ersattningar: tuple[str, str]) -> str:
+    """Mallens text med exakta textersättningar; varje gammal text ska finnas exakt en gång."""
+    text = MALLTEXT
+    for gammal, ny in ersattningar:
+        assert text.count(gammal) == 1, f"{gammal!r} finns {text.count(gammal)} gånger i mallen"
+        text = text.replace(gammal, ny)
+    return text
+
+
+class _Strangar(yaml.SafeLoader):
+    """Varje skalär som text, som partner läser den (ingen YAML 1.1-typning)."""
+
+
+_Strangar.yaml_implicit_resolvers = {}
+
+
+def som_strangar(text: str) -> Any:
+    return yaml.load(text, Loader=_Strangar)
+
+
+def djup_sammanslagning(bas: Any, andring: Any) -> Any:
+    """Kartor slås ihop nyckel för nyckel; listor och skalärer ersätts helt."""
+    if isinstance(bas, dict) and isinstance(andring, dict):
+        ut = dict(bas)
+        for k, v in andring.items():
+            ut[k] = djup_sammanslagning(bas[k], v) if k in bas else v
+        return ut
+    return andring
+
+
+def mall_med(andring_yaml: str) -> str:
+    """Mallen med ett YAML-utdrag djupt sammanslaget, som ny YAML-text (raderna flyttas)."""
+    data = djup_sammanslagning(som_strangar(MALLTEXT), som_strangar(andring_yaml))
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture
+def skriv(tmp_path: Path) -> Callable[..., Path]:
+    def _skriv(text: str | bytes, namn: str = "forslag.yaml") -> Path:
+        fil = tmp_path / namn
+        fil.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            fil.write_bytes(text)
+        else:
+            fil.write_text(text, encoding="utf-8")
+        return fil
+
+    return _skriv
+
+
+def granska(fil: Path, konf: konfig.Konfig | None = None) -> Filresultat:
+    """Kärnan på en riktig fil, med partner.toml sökt från filens katalog om ingen ges."""
+    k = konf if konf is not None else konfig.ladda(start=fil.parent)
+    return kontroll.kontrollera([str(fil)], k).filer[0]
+
+
+def kor(
+    *argument: str,
+    cwd: Path | None = None,
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Det installerade `partner`-skriptet; ingen körning får någonsin visa en traceback."""
+    miljo = {**os.environ, "COLUMNS": "200", **(env or {})}
+    p = subprocess.run(
+        [PARTNER, *argument],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env=miljo,
+        timeout=60,
+    )
+    ut = subprocess.CompletedProcess(
+        p.args, p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+    )
+    assert "Traceback" not in ut.stderr, ut.stderr
+    assert "Traceback" not in ut.stdout, ut.stdout
+    return ut
