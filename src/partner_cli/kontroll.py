@@ -99,6 +99,7 @@ def kontrollera_bytes(
         ),
         forslag=forslag if behall_forslag else None,
         sha256=sha,
+        undantag=regler.undantagsutfall(forslag, fynd) if tillamplig else (),
     )
 
 

@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Literal
 
-Niva = Literal["fel", "varning"]
+# `undantag`: ett fynd som ett beslutat undantag täcker; det gör inte förslaget underkänt.
+Niva = Literal["fel", "varning", "undantag"]
 Utfall = Literal["godkänd", "underkänd", "ej_tillämplig", "ogiltig"]
 UTFALL: tuple[Utfall, ...] = ("godkänd", "underkänd", "ej_tillämplig", "ogiltig")
 
@@ -142,6 +143,35 @@ class PlaneradUtvardering:
 
 
 @dataclass(frozen=True, slots=True)
+class Undantag:
+    """Ett politiskt beslut om att en regel inte ska tillämpas på förslaget."""
+
+    regel: str
+    beslut: str
+    motivering: str
+    beslutsdatum: dt.date | None = None
+    giltigt_till: dt.date | None = None
+
+    def galler(self, period: Period) -> bool:
+        """Undantaget gäller bara om det täcker hela avtalstiden."""
+        return self.giltigt_till is None or self.giltigt_till >= period.slut
+
+
+UndantagsStatus = Literal["tillämpat", "utgånget", "oanvänt"]
+
+
+@dataclass(frozen=True, slots=True)
+class Undantagsutfall:
+    """Vad granskningen gjorde med ett undantag, och var i filen det står."""
+
+    undantag: Undantag
+    status: UndantagsStatus
+    rad: int
+    kolumn: int
+    sokvag: str
+
+
+@dataclass(frozen=True, slots=True)
 class Forslag:
     id: str
     titel: str
@@ -159,6 +189,7 @@ class Forslag:
     langsiktighet: Langsiktighet | None = None
     mal: tuple[Mal, ...] = ()
     utvardering: tuple[PlaneradUtvardering, ...] = ()
+    undantag: tuple[Undantag, ...] = ()
     # sökväg ("finansiering.motparter[0].kontant") -> (rad, kolumn), 1-baserat
     platser: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
@@ -186,6 +217,15 @@ class Fynd:
     kolumn: int
     sokvag: str
     grund: str
+    undantag: Undantag | None = None  # beslutet som täcker fyndet när nivån är `undantag`
+
+    @property
+    def text(self) -> str:
+        """Meddelandet, med beslutet när ett undantag täcker fyndet."""
+        if self.undantag is None:
+            return self.meddelande
+        u = self.undantag
+        return f"{self.meddelande} (undantag enligt {u.beslut}: {u.motivering})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +250,7 @@ class Filresultat:
     # Ett godkänt förslag följer med så att registret kan spara det utan att läsa om filen.
     forslag: Forslag | None = field(default=None, compare=False, repr=False)
     sha256: str | None = None
+    undantag: tuple[Undantagsutfall, ...] = ()
 
     def antal(self, niva: Niva) -> int:
         return sum(1 for f in self.fynd if f.niva == niva)

@@ -198,7 +198,38 @@ FALT: tuple[Falt, ...] = (
             Falt("typ", "val", "Slag av utvärdering.", val=UTVARDERINGSTYPER),
         ),
     ),
+    Falt(
+        "undantag",
+        "lista",
+        "Beslutade undantag från en regel: fynden rapporteras som undantag, inte fel.",
+        klass=modell.Undantag,
+        standard=(),
+        under=(
+            Falt("regel", "regel", "Regeln som undantas (inte tillämpning).", True),
+            Falt("beslut", "text", "Beslutets referens, till exempel KS 2014/123 § 45.", True),
+            Falt("beslutsdatum", "datum", "Beslutets datum, ÅÅÅÅ-MM-DD."),
+            Falt("motivering", "text", "Varför undantaget beslutades.", True),
+            Falt("giltigt_till", "datum", "Sista dagen undantaget gäller; ska täcka avtalstiden."),
+        ),
+    ),
 )
+
+
+def _regel(text: str) -> str:
+    # Sen import: regelmodulerna använder själva schema.
+    from partner_cli.regler import KAN_UNDANTAS, REGLER
+
+    if text in KAN_UNDANTAS:
+        return text
+    if text in REGLER:
+        raise varden.VardeFel(
+            f"regeln {text!r} kan inte undantas: om strategin gäller avgörs av motparten "
+            "och avtalets art, inte av ett beslut"
+        )
+    forslag = difflib.get_close_matches(text, KAN_UNDANTAS, n=1)
+    tips = f" (menade du {forslag[0]!r}?)" if forslag else ""
+    raise varden.VardeFel(f"okänd regel {text!r}{tips}; kända är {', '.join(KAN_UNDANTAS)}")
+
 
 _SKALARER: dict[Typ, Callable[[str], Any]] = {
     "text": str.strip,
@@ -209,6 +240,7 @@ _SKALARER: dict[Typ, Callable[[str], Any]] = {
     "bool": varden.sanning,
     "datum": varden.datum,
     "orgnr": varden.organisationsnummer,
+    "regel": _regel,
 }
 
 
@@ -399,6 +431,10 @@ def _json_falt(f: Falt) -> dict[str, Any]:
         return {"description": f.beskrivning, **objekt}
     if f.typ == "val":
         return {"description": f.beskrivning, "enum": list(f.val)}
+    if f.typ == "regel":
+        from partner_cli.regler import KAN_UNDANTAS
+
+        return {"description": f.beskrivning, "enum": list(KAN_UNDANTAS)}
     return {"description": f.beskrivning, **_JSON_TYPER[f.typ]}
 
 

@@ -3,7 +3,8 @@
 Varje regelmodul har `ID`, `GRUND` (stycket i strategin den vilar på), `NIVA`, `KONF`
 (inställningar och deras typ), `STANDARD`, exempel som dokumenteras och testas, och en
 `check()` som ger `Problem` och aldrig skriver ut något. Kärnan (`granska`) stämplar regel,
-nivå, plats och grund på varje fynd, så att reglerna förblir små.
+nivå, plats och grund på varje fynd, så att reglerna förblir små. Kärnan tillämpar också
+förslagets beslutade undantag, så att ingen regel behöver känna till dem.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from partner_cli.modell import Forslag, Fynd, Niva
+from partner_cli.modell import (
+    Forslag,
+    Fynd,
+    Niva,
+    Undantag,
+    UndantagsStatus,
+    Undantagsutfall,
+)
 from partner_cli.regler import (
     avtalsagare,
     ekonomi,
@@ -39,6 +47,11 @@ REGLER: dict[str, ModuleType] = {
     )
 }
 NIVAER = ("fel", "varning", "av")
+# Om strategin gäller avgörs av motparten och avtalets art, inte av ett beslut.
+KAN_UNDANTAS: tuple[str, ...] = tuple(i for i in REGLER if i != tillampning.ID)
+# Fynd om undantagen själva (utgångna, oanvända) har detta id, som `format` och `yaml`.
+UNDANTAG = "undantag"
+UNDANTAGSGRUND = "Beslutade undantag (README, avsnittet Undantag)"
 
 
 def standardinstallningar() -> dict[str, dict[str, Any]]:
@@ -51,6 +64,7 @@ def granska(
     kontext: Kontext | None = None,
 ) -> tuple[list[Fynd], bool]:
     """Kör reglerna; ger fynden och om strategin är tillämplig alls."""
+    giltiga = _giltiga_undantag(forslag)
     fynd: list[Fynd] = []
     for id_, regel in REGLER.items():
         inst = installningar[id_]
@@ -60,10 +74,69 @@ def granska(
             rad, kolumn = forslag.plats(p.sokvag)
             # En varning förblir varning; en sänkt regel sänker också sina fel.
             niva: Niva = "varning" if p.niva == "varning" else inst["nivå"]
-            fynd.append(Fynd(id_, niva, p.meddelande, rad, kolumn, p.sokvag, regel.GRUND))
+            undantag = giltiga.get(id_)
+            if undantag is not None:
+                niva = "undantag"
+            fynd.append(Fynd(id_, niva, p.meddelande, rad, kolumn, p.sokvag, regel.GRUND, undantag))
         if id_ == tillampning.ID and fynd:
             return fynd, False
+    fynd.extend(
+        _om_undantag(forslag, u) for u in undantagsutfall(forslag, fynd) if u.status != "tillämpat"
+    )
     return fynd, True
 
 
-__all__ = ["NIVAER", "REGLER", "Kontext", "granska", "standardinstallningar"]
+def _giltiga_undantag(forslag: Forslag) -> dict[str, Undantag]:
+    """Det första undantaget per regel som täcker avtalstiden."""
+    giltiga: dict[str, Undantag] = {}
+    for u in forslag.undantag:
+        if u.galler(forslag.period):
+            giltiga.setdefault(u.regel, u)
+    return giltiga
+
+
+def undantagsutfall(forslag: Forslag, fynd: list[Fynd]) -> tuple[Undantagsutfall, ...]:
+    """Vart och ett av förslagets undantag: tillämpat, utgånget eller oanvänt."""
+    tillampade = {id(f.undantag) for f in fynd if f.undantag is not None}
+    ut = []
+    for i, u in enumerate(forslag.undantag):
+        if not u.galler(forslag.period):
+            sokvag = f"undantag[{i}].giltigt_till"
+            status: UndantagsStatus = "utgånget"
+        else:
+            sokvag = f"undantag[{i}].regel"
+            status = "tillämpat" if id(u) in tillampade else "oanvänt"
+        ut.append(Undantagsutfall(u, status, *forslag.plats(sokvag), sokvag))
+    return tuple(ut)
+
+
+def _om_undantag(forslag: Forslag, utfall: Undantagsutfall) -> Fynd:
+    """Ett utgånget eller oanvänt undantag är en varning: beslutet bör ses över."""
+    u = utfall.undantag
+    forsta = _giltiga_undantag(forslag).get(u.regel)
+    if utfall.status == "utgånget":
+        text = (
+            f"Undantaget från {u.regel} ({u.beslut}) gäller till {u.giltigt_till}, före "
+            f"avtalets slut {forslag.period.slut}; det tillämpas inte och regelns fynd står kvar"
+        )
+    elif forsta is u:
+        text = f"Undantaget från {u.regel} ({u.beslut}) används inte: regeln har inga fynd"
+    else:
+        assert forsta is not None
+        text = (
+            f"Undantaget från {u.regel} ({u.beslut}) används inte: undantaget "
+            f"{forsta.beslut} gäller redan för regeln"
+        )
+    return Fynd(UNDANTAG, "varning", text, utfall.rad, utfall.kolumn, utfall.sokvag, UNDANTAGSGRUND)
+
+
+__all__ = [
+    "KAN_UNDANTAS",
+    "NIVAER",
+    "REGLER",
+    "UNDANTAG",
+    "Kontext",
+    "granska",
+    "standardinstallningar",
+    "undantagsutfall",
+]

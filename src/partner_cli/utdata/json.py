@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from partner_cli.modell import UTFALL, Filresultat, Fynd, Kontrollresultat
+from partner_cli.modell import (
+    UTFALL,
+    Filresultat,
+    Fynd,
+    Kontrollresultat,
+    Undantag,
+    Undantagsutfall,
+)
 from partner_cli.varden import andel_decimal, decimal_kronor
 
 VERSION = 1
@@ -17,11 +24,32 @@ def sammanfattning(resultat: Kontrollresultat) -> dict[str, int]:
         **{u: resultat.antal(u) for u in UTFALL},
         "fel": sum(f.antal("fel") for f in resultat.filer),
         "varningar": sum(f.antal("varning") for f in resultat.filer),
+        "undantag": sum(f.antal("undantag") for f in resultat.filer),
+    }
+
+
+def beslut_dict(u: Undantag) -> dict[str, Any]:
+    return {
+        "regel": u.regel,
+        "beslut": u.beslut,
+        "beslutsdatum": u.beslutsdatum.isoformat() if u.beslutsdatum else None,
+        "motivering": u.motivering,
+        "giltigt_till": u.giltigt_till.isoformat() if u.giltigt_till else None,
+    }
+
+
+def undantag_dict(u: Undantagsutfall) -> dict[str, Any]:
+    return {
+        **beslut_dict(u.undantag),
+        "status": u.status,
+        "rad": u.rad,
+        "kolumn": u.kolumn,
+        "sökväg": u.sokvag,
     }
 
 
 def fynd_dict(f: Fynd) -> dict[str, Any]:
-    return {
+    d: dict[str, Any] = {
         "regel": f.regel,
         "nivå": f.niva,
         "meddelande": f.meddelande,
@@ -30,6 +58,9 @@ def fynd_dict(f: Fynd) -> dict[str, Any]:
         "sökväg": f.sokvag,
         "grund": f.grund,
     }
+    if f.undantag is not None:
+        d["undantag"] = beslut_dict(f.undantag)
+    return d
 
 
 def fil_dict(r: Filresultat) -> dict[str, Any]:
@@ -42,6 +73,7 @@ def fil_dict(r: Filresultat) -> dict[str, Any]:
             "total": decimal_kronor(m.total),
         }
     d["fynd"] = [fynd_dict(f) for f in r.fynd]
+    d["undantag"] = [undantag_dict(u) for u in r.undantag]
     return d
 
 

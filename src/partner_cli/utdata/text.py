@@ -12,6 +12,7 @@ from partner_cli.varden import kronor, procent
 _FARG = {
     "fel": "red",
     "varning": "yellow",
+    "undantag": "cyan",
     "godkänd": "green",
     "underkänd": "red",
     "ej_tillämplig": "blue",
@@ -30,6 +31,8 @@ def utfallsrad(r: Filresultat) -> str:
             f"{_plural(r.antal('fel'), 'fel', 'fel')}, "
             f"{_plural(r.antal('varning'), 'varning', 'varningar')}"
         )
+    if r.antal("undantag"):
+        delar.append(f"{r.antal('undantag')} undantag")
     if r.medfinansiering is not None and r.utfall in ("godkänd", "underkänd"):
         m = r.medfinansiering
         delar.append(
@@ -47,9 +50,11 @@ def sammanfattningsrad(resultat: Kontrollresultat) -> str:
     )
     fel = sum(r.antal("fel") for r in resultat.filer)
     varningar = sum(r.antal("varning") for r in resultat.filer)
+    undantag = sum(r.antal("undantag") for r in resultat.filer)
     return (
         f"{n} {'fil granskad' if n == 1 else 'filer granskade'}: {utfall} · "
         f"{_plural(fel, 'fel', 'fel')}, {_plural(varningar, 'varning', 'varningar')}"
+        + (f", {undantag} undantag" if undantag else "")
     )
 
 
@@ -59,7 +64,7 @@ def render(resultat: Kontrollresultat, ut: TextIO) -> None:
         return
     for r in resultat.filer:
         for f in r.fynd:
-            ut.write(f"{r.fil}:{f.rad}:{f.kolumn}: {f.niva} [{f.regel}] {f.meddelande}\n")
+            ut.write(f"{r.fil}:{f.rad}:{f.kolumn}: {f.niva} [{f.regel}] {f.text}\n")
         ut.write(utfallsrad(r) + "\n")
     ut.write(sammanfattningsrad(resultat) + "\n")
 
@@ -73,7 +78,7 @@ def _render_rich(resultat: Kontrollresultat, ut: TextIO) -> None:
         for f in r.fynd:
             konsol.print(
                 f"[bold]{escape(r.fil)}:{f.rad}:{f.kolumn}:[/] [{_FARG[f.niva]}]{f.niva}[/] "
-                f"[dim]\\[{escape(f.regel)}][/] {escape(f.meddelande)}"
+                f"[dim]\\[{escape(f.regel)}][/] {escape(f.text)}"
             )
         konsol.print(f"[{_FARG[r.utfall]}]{escape(utfallsrad(r))}[/]")
     farg = "green" if resultat.godkant else "red"
