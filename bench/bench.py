@@ -1,0 +1,566 @@
+"""Prestandamätning för `partner` (issue 6): granskning och register mot sina golv.
+
+Genererar N realistiska förslag deterministiskt, mäter hela processer (väggklocka och max
+RSS via wait4) och jämför med golvet (PyYAML:s C-laddare i en process), yamllint och
+check-jsonschema; bygger ett register och mäter `register add`, `report --år` och
+`register ägare` mot en handskriven SQL-fråga på samma databas. Skriver en tabell och
+results.json. Körs så här (se bench/README.md):
+
+    python bench/bench.py [--n 10000] [--rep 3] [--bara check|register] [--ut FIL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+GENERATOR_VERSION = 1
+MB = 1024 * 1024
+
+# ---------------------------------------------------------------------------------------------
+# Generering
+
+
+PREFIX = (
+    "Örebro", "Närke", "Bergslagens", "Mälardalens", "Kumla", "Hallsbergs", "Lindesbergs",
+    "Askersunds", "Svartåns", "Hjälmarens", "Karlslunds", "Tysslinge", "Glanshammars",
+)  # fmt: skip
+STAM = (
+    "Logistik", "Bygg", "Energi", "Digital", "Turism", "Livsmedel", "Innovation", "Kompetens",
+    "Handels", "Verkstads", "Fastighets", "Besöks", "Miljöteknik", "Design",
+)  # fmt: skip
+SUFFIX = ("partner AB", "gruppen AB", "center AB", "forum ek. för.", "AB", "nätverket", "Holding AB")
+FORNAMN = ("Anna", "Erik", "Maria", "Johan", "Karin", "Lars", "Sara", "Per", "Lena", "Ali", "Noor")
+EFTERNAMN = ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson")
+ENHETER = (
+    "Avdelningen för näringsliv och kompetens",
+    "Näringslivsenheten",
+    "Avdelningen för tillväxt",
+    "Kommunledningsförvaltningen",
+)
+MAL = (
+    ("Fler etableringar", "Antal nya etableringar", "20"),
+    ("Fler praktikplatser", "Antal praktikplatser", "45"),
+    ("Ökad besöksnäring", "Gästnätter per år", "12 000"),
+    ("Fler nystartade företag", "Antal nystartade företag", "30"),
+    ("Kortare ledtider", "Dagar från ansökan till beslut", "14"),
+)
+INKIND = ("Projektledning", "Lokaler", "Marknadsföring", "Handledning", "Analys", "Utrustning")
+
+
+def luhn_siffra(nio: str) -> int:
+    """Kontrollsiffran som gör de tio siffrorna giltiga (samma vikter som varden.luhn_giltig)."""
+    summa = 0
+    for i, c in enumerate(nio):
+        d = int(c) * (2 if i % 2 == 0 else 1)
+        summa += d - 9 if d > 9 else d
+    return (10 - summa % 10) % 10
+
+
+@dataclass(frozen=True)
+class Organisation:
+    namn: str
+    orgnr: str
+    agare: str
+    enhet: str
+
+
+def organisation(k: int) -> Organisation:
+    """Organisation nummer k: unikt organisationsnummer och alltid samma avtalsägare."""
+    nio = f"556{k:06d}"
+    namn = f"{PREFIX[k % len(PREFIX)]} {STAM[(k // 13) % len(STAM)]}{SUFFIX[(k // 7) % 7]}"
+    if k >= len(PREFIX) * len(STAM) * len(SUFFIX):
+        namn += f" {k}"
+    agare = f"{FORNAMN[k % len(FORNAMN)]} {EFTERNAMN[(k // 11) % len(EFTERNAMN)]}"
+    return Organisation(namn, f"{nio[:6]}-{nio[6:]}{luhn_siffra(nio)}", agare, ENHETER[k % 4])
+
+
+def belopp_text(kr: int, rng: random.Random) -> str:
+    """Samma belopp i de stavningar förslagen använder."""
+    former = [f"{kr:,} kr".replace(",", " "), str(kr), f"{kr:,}:-".replace(",", " ")]
+    if kr % 1000 == 0:
+        former.append(f"{kr // 1000} tkr")
+    if kr % 100_000 == 0 and kr >= 1_000_000:
+        former.append(f"{kr / 1_000_000:g} mnkr".replace(".", ","))
+    former.append(f"{kr} SEK")
+    return rng.choice(former)
+
+
+def _datum(ar: int, manad: int, dag: int) -> str:
+    return f"{ar:04d}-{manad:02d}-{dag:02d}"
+
+
+# Slagen av förslag och hur ofta de förekommer (resten är godkända).
+FELSLAG = (
+    ("låg_medfinansiering", 0.06),
+    ("ej_tillämplig", 0.05),
+    ("saknar_mål", 0.03),
+    ("fel_orgnr", 0.02),
+    ("okänd_nyckel", 0.02),
+    ("tvetydigt_belopp", 0.02),
+    ("syntaxfel", 0.01),
+    ("tabb", 0.01),
+)
+
+
+def forslag_text(i: int, rng: random.Random, antal_org: int, slag: str) -> str:
+    """Ett förslag på ungefär 60 rader, byggt på mallar/forslag.yaml."""
+    org = organisation(rng.randrange(antal_org))
+    ar = 2014 + rng.randrange(10)
+    start_manad = rng.randrange(1, 13)
+    langd = rng.choice((1, 2, 2, 3))
+    slut_ar, slut_manad = (ar + langd, start_manad - 1) if start_manad > 1 else (ar + langd - 1, 12)
+    start, slut = _datum(ar, start_manad, 1), _datum(slut_ar, slut_manad, 28)
+    kommunen = rng.randrange(2, 60) * 10_000
+    motpart_kr = kommunen + rng.randrange(0, 80) * 5_000
+    garanterad = "nej" if slag == "låg_medfinansiering" else "ja"
+    typ = rng.choice(("projekt", "projekt", "verksamhetsstöd", "samarbetsavtal"))
+    kategori = "civilsamhälle" if slag == "ej_tillämplig" else rng.choice(
+        ("företag", "företag", "företagsorganisation", "tillväxtfrämjande")
+    )
+    orgnr = org.orgnr
+    if slag == "fel_orgnr":
+        orgnr = orgnr[:-1] + str((int(orgnr[-1]) + 1) % 10)
+    rader = [
+        "# Förslag till partnerskap med näringslivet. Granska med: partner check FIL",
+        "# Belopp skrivs som 400 000 kr, 1,5 mnkr, 12 500:- eller 400000 (aldrig 400.000).",
+        "",
+        f"id: NL-{ar}-{i:05d}",
+        f"titel: {org.namn.split()[1]}projekt {i} i {org.namn.split()[0]}",
+        f"typ: {typ}",
+        f"diarienummer: KS {ar % 100}/{1000 + i % 9000}",
+        f"initiativ: {rng.choice(('näringslivet', 'näringslivet', 'kommunen', 'gemensamt'))}",
+        "",
+        "motpart:",
+        f"  namn: {org.namn}",
+        f"  organisationsnummer: {orgnr}",
+        f"  kategori: {kategori}",
+        "",
+        "avtalsägare:                        # exakt en person i kommunen",
+        f"  namn: {org.agare}",
+        f"  enhet: {org.enhet}",
+        "",
+        f"period: {{start: {start}, slut: {slut}}}",
+        "upphandling: nej",
+        "",
+        "finansiering:",
+        "  kommunen:",
+        f"    kontant: {belopp_text(kommunen, rng)}",
+        "    in_kind: []",
+        "  motparter:",
+        f"    - namn: {org.namn}",
+        "      kategori: näringsliv",
+        f"      kontant: {belopp_text(motpart_kr, rng)}",
+    ]
+    if rng.random() < 0.4:
+        rader.append("      in_kind:")
+        for _ in range(rng.randrange(1, 4)):
+            beskrivning = rng.choice(INKIND)
+            if rng.random() < 0.5:
+                timmar, pris = rng.randrange(20, 900), rng.choice((350, 450, 600, 850))
+                rader.append(
+                    f"        - {{beskrivning: {beskrivning}, timmar: {timmar}, "
+                    f"timpris: {belopp_text(pris, rng)}}}"
+                )
+            else:
+                rader.append(
+                    f"        - {{beskrivning: {beskrivning}, "
+                    f"belopp: {belopp_text(rng.randrange(1, 40) * 5_000, rng)}}}"
+                )
+    rader += [
+        f"      garanterad: {garanterad}",
+        f"      underlag: Avsiktsförklaring undertecknad {_datum(ar - 1 if start_manad < 3 else ar, max(1, start_manad - 2), 12)}",  # noqa: E501
+        "",
+        "insyn:",
+        "  rätt_till_insyn: ja",
+        f"  redovisning: {rng.choice(('årlig', 'halvårsvis', 'kvartalsvis'))}",
+        "",
+        "ekonomi:                            # motpartens senaste årsredovisning",
+        f"  räkenskapsår: {ar - 1}",
+        f"  omsättning: {belopp_text(rng.randrange(10, 900) * 100_000, rng)}",
+        f"  resultat: {'-' if rng.random() < 0.1 else ''}{belopp_text(rng.randrange(1, 90) * 10_000, rng)}",  # noqa: E501
+        f"  eget_kapital: {belopp_text(rng.randrange(1, 90) * 20_000, rng)}",
+        f"  offentlig_finansiering: {belopp_text(rng.randrange(0, 30) * 10_000, rng)}",
+        f"  källa: Årsredovisning {ar - 1}",
+        "",
+        "långsiktighet:",
+        f"  efter_avtalstiden: Verksamheten bärs av medlemsavgifter från {slut_ar + 1}.",
+        "",
+    ]
+    if slag != "saknar_mål":
+        rader.append("mål:                                # gemensamt överenskomna mål")
+        for beskrivning, indikator, varde in rng.sample(MAL, rng.randrange(1, 4)):
+            rader += [
+                f"  - beskrivning: {beskrivning}",
+                f"    indikator: {indikator}",
+                f"    målvärde: {varde}",
+                "    överenskommet: ja",
+            ]
+        rader.append("")
+    rader += [
+        "utvärdering:                        # inom avtalstiden och ett år därefter",
+        f"  - {{datum: {_datum(ar + langd // 2, start_manad, 1)}, typ: delutvärdering}}",
+        f"  - {{datum: {_datum(slut_ar, slut_manad, 28)}, typ: slututvärdering}}",
+    ]
+    if slag == "okänd_nyckel":
+        rader.insert(5, f"titl: {org.namn}")
+    elif slag == "tvetydigt_belopp":
+        rader[23] = "    kontant: 450.000"
+    elif slag == "syntaxfel":
+        rader[11] = f"  organisationsnummer {orgnr}"
+    elif slag == "tabb":
+        rader[12] = "\tkategori: företag"
+    return "\n".join(rader) + "\n"
+
+
+def valj_slag(rng: random.Random) -> str:
+    r = rng.random()
+    for slag, andel in FELSLAG:
+        if r < andel:
+            return slag
+        r -= andel
+    return "godkänd"
+
+
+def generera(katalog: Path, n: int, *, seed: int, alla_godkanda: bool = False) -> list[Path]:
+    """N förslag i en katalog per år; gör inget om samma uppsättning redan finns."""
+    stampel = katalog / ".bench.json"
+    onskad = {"n": n, "seed": seed, "alla_godkanda": alla_godkanda, "version": GENERATOR_VERSION}
+    filer = [katalog / f"{i // 1000:02d}" / f"nl-{i:05d}.yaml" for i in range(n)]
+    if stampel.exists() and json.loads(stampel.read_text()) == onskad:
+        return filer
+    if katalog.exists():
+        shutil.rmtree(katalog)
+    rng = random.Random(seed)
+    antal_org = max(1, n // 2)
+    for i, fil in enumerate(filer):
+        # Förslag 0 är alltid godkänt: det är filen i mätningen av en enstaka fil.
+        slag = "godkänd" if alla_godkanda or i == 0 else valj_slag(rng)
+        fil.parent.mkdir(parents=True, exist_ok=True)
+        fil.write_text(forslag_text(i, rng, antal_org, slag), encoding="utf-8")
+    stampel.write_text(json.dumps(onskad))
+    return filer
+
+
+# ---------------------------------------------------------------------------------------------
+# Mätning
+
+
+@dataclass
+class Matning:
+    namn: str
+    kommando: str
+    sekunder: list[float] = field(default_factory=list)
+    max_rss_mb: float = 0.0
+    avslutningskod: int | None = None
+    golv: str | None = None  # namnet på raden som är golvet för den här
+    budget: float | None = None  # högsta tillåtna kvot mot golvet (lägsta om `minst`)
+    minst: bool = False
+    budget_sekunder: float | None = None
+    saknas: str | None = None  # varför raden inte kunde mätas
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.sekunder) if self.sekunder else None
+
+
+def kor_process(
+    cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float, int]:
+    """Hela processen: väggklocka, max RSS (MB, största processen i trädet) och kod."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    # wait4 ger barnets egen rusage; ru_maxrss omfattar även dess avslutade barn (arbetarna).
+    _, status, rusage = os.wait4(p.pid, 0)
+    sekunder = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return sekunder, rusage.ru_maxrss * 1024 / MB, p.returncode
+
+
+def mat(
+    namn: str,
+    cmd: Sequence[str] | None,
+    rep: int,
+    *,
+    saknas: str | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    **kw: Any,
+) -> Matning:
+    m = Matning(namn, " ".join(_kort(a) for a in cmd) if cmd else "", **kw)
+    if cmd is None:
+        m.saknas = saknas or "saknas"
+        print(f"  {namn}: saknas ({m.saknas})", flush=True)
+        return m
+    for _ in range(rep):
+        s, rss, kod = kor_process(cmd, cwd=cwd, env=env)
+        m.sekunder.append(s)
+        m.max_rss_mb = max(m.max_rss_mb, rss)
+        m.avslutningskod = kod
+    print(f"  {namn}: {m.median:.3f} s, {m.max_rss_mb:.0f} MB, kod {m.avslutningskod}", flush=True)
+    return m
+
+
+def _kort(arg: str) -> str:
+    return arg.replace(str(BENCH.parent) + os.sep, "")
+
+
+def verktyg(namn: str) -> str | None:
+    """Ett konsolskript i samma miljö som Python som kör mätningen, annars i PATH."""
+    bredvid = Path(sys.executable).parent / namn
+    return str(bredvid) if bredvid.exists() else shutil.which(namn)
+
+
+GOLV_SKRIPT = """\
+import os, sys, yaml
+for rot, kataloger, namn in os.walk(sys.argv[1]):
+    kataloger.sort()
+    for n in sorted(namn):
+        if n.endswith((".yaml", ".yml")) and not n.startswith("."):
+            with open(os.path.join(rot, n), "rb") as f:
+                try:
+                    yaml.load(f, Loader=yaml.CSafeLoader)
+                except yaml.YAMLError:
+                    pass
+"""
+
+SAKNAS_BENCH = "installera med: pip install -e '.[bench]'"
+
+
+def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning]:
+    print(f"Genererar {n} förslag i {_kort(str(data / 'forslag'))} …", flush=True)
+    filer = generera(data / "forslag", n, seed=6)
+    katalog = str(data / "forslag")
+    partner = verktyg("partner")
+    yamllint, cjs = verktyg("yamllint"), verktyg("check-jsonschema")
+    assert partner is not None, "partner är inte installerat i den här miljön"
+    schemafil = data / "forslag.schema.json"
+    schemafil.write_bytes(subprocess.run([partner, "schema"], check=True, capture_output=True).stdout)
+    py = sys.executable
+    rader = [
+        mat("golv: CSafeLoader, en process", [py, "-c", GOLV_SKRIPT, katalog], rep, env=env),
+        mat(
+            f"partner check ({n} filer, json)",
+            [partner, "check", katalog, "--format", "json"],
+            rep,
+            env=env,
+            golv="golv: CSafeLoader, en process",
+            budget=1.0,
+        ),
+    ]
+    partner_rad = rader[-1].namn
+    rader.append(
+        mat(
+            "yamllint -d relaxed",
+            [yamllint, "-d", "relaxed", katalog] if yamllint else None,
+            rep,
+            saknas=SAKNAS_BENCH,
+            env=env,
+            golv=partner_rad,
+            budget=10,
+            minst=True,
+        )
+    )
+    rader.append(
+        mat(
+            "check-jsonschema (partner schema)",
+            [cjs, "--schemafile", str(schemafil), *map(str, filer)] if cjs else None,
+            rep,
+            saknas=SAKNAS_BENCH,
+            env=env,
+            golv=partner_rad,
+            budget=10,
+            minst=True,
+        )
+    )
+    en_fil = str(filer[0])
+    rep_en = max(5, rep * 5)
+    yamllint_en = "yamllint -d relaxed (1 fil)"
+    rader += [
+        mat(
+            yamllint_en,
+            [yamllint, "-d", "relaxed", en_fil] if yamllint else None,
+            rep_en,
+            saknas=SAKNAS_BENCH,
+            env=env,
+        ),
+        mat("partner check (1 fil)", [partner, "check", en_fil], rep_en, env=env,
+            golv=yamllint_en, budget=1.0),
+        mat("partner --help", [partner, "--help"], rep_en, env=env, golv=yamllint_en, budget=1.0),
+        mat(
+            "check-jsonschema (1 fil)",
+            [cjs, "--schemafile", str(schemafil), en_fil] if cjs else None,
+            rep_en,
+            saknas=SAKNAS_BENCH,
+            env=env,
+        ),
+    ]  # fmt: skip
+    return rader
+
+
+# ---------------------------------------------------------------------------------------------
+# Registret
+
+
+def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) -> list[Matning]:
+    partner = verktyg("partner")
+    assert partner is not None
+    hjalp = subprocess.run([partner, "--help"], capture_output=True, text=True, env=env).stdout
+    har_register = " register " in hjalp or "\n  register" in hjalp
+    har_report = "\n  report" in hjalp
+    rader: list[Matning] = []
+    if not har_register:
+        for namn in (
+            "register import (bygger registret)",
+            f"register add ({n} filer)",
+            "report --år",
+            "register ägare",
+        ):
+            rader.append(mat(namn, None, rep, saknas="kommandot `partner register` saknas ännu"))
+        return rader
+    raise NotImplementedError  # byggs när registret finns
+
+
+# ---------------------------------------------------------------------------------------------
+# Tabell och resultat
+
+
+def kvot(m: Matning, rader: dict[str, Matning]) -> float | None:
+    if m.golv is None or m.median is None:
+        return None
+    golv = rader.get(m.golv)
+    if golv is None or golv.median is None:
+        return None
+    return m.median / golv.median
+
+
+def budget_uppfylld(m: Matning, rader: dict[str, Matning]) -> bool | None:
+    if m.median is None:
+        return None
+    delar: list[bool] = []
+    k = kvot(m, rader)
+    if m.budget is not None and k is not None:
+        delar.append(k >= m.budget if m.minst else k <= m.budget)
+    if m.budget_sekunder is not None:
+        delar.append(m.median < m.budget_sekunder)
+    return all(delar) if delar else None
+
+
+def tabell(matningar: list[Matning]) -> str:
+    efter_namn = {m.namn: m for m in matningar}
+    huvud = ("mätning", "median s", "max RSS MB", "kvot", "mot", "budget", "uppfylld")
+    rader = [huvud]
+    for m in matningar:
+        if m.saknas:
+            rader.append((m.namn, "saknas", "", "", "", "", m.saknas))
+            continue
+        k = kvot(m, efter_namn)
+        ok = budget_uppfylld(m, efter_namn)
+        budget = []
+        if m.budget is not None:
+            budget.append(f"{'≥' if m.minst else '≤'} {m.budget:g}×")
+        if m.budget_sekunder is not None:
+            budget.append(f"< {m.budget_sekunder:g} s")
+        rader.append(
+            (
+                m.namn,
+                f"{m.median:.3f}",
+                f"{m.max_rss_mb:.0f}",
+                f"{k:.2f}×" if k is not None else "",
+                m.golv or "",
+                ", ".join(budget),
+                "" if ok is None else ("ja" if ok else "NEJ"),
+            )
+        )
+    bredd = [max(len(r[i]) for r in rader) for i in range(len(huvud))]
+    return "\n".join(
+        "  ".join(c.ljust(bredd[i]) for i, c in enumerate(r)).rstrip() for r in rader
+    )
+
+
+def maskin() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for rad in Path("/proc/cpuinfo").read_text().splitlines():
+            if rad.startswith("model name"):
+                cpu = rad.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import yaml
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "pyyaml": yaml.__version__,
+        "libyaml": bool(getattr(yaml, "__with_libyaml__", False)),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=10_000, help="antal förslag (standard 10 000)")
+    p.add_argument("--rep", type=int, default=3, help="upprepningar per mätning (median)")
+    p.add_argument("--avtal", type=int, default=100_000, help="avtal i registret (standard 100 000)")
+    p.add_argument("--bara", choices=("check", "register"), help="kör bara den ena delen")
+    p.add_argument("--data", type=Path, default=BENCH / "data", help="arbetskatalog")
+    p.add_argument("--ut", type=Path, default=BENCH / "results.json", help="resultatfil (JSON)")
+    a = p.parse_args(argv)
+    a.data.mkdir(parents=True, exist_ok=True)
+    # Ingen partner.toml eller register från omgivningen påverkar mätningen.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_")}
+    matningar: list[Matning] = []
+    if a.bara in (None, "check"):
+        matningar += del_check(a.data, a.n, a.rep, env)
+    if a.bara in (None, "register"):
+        matningar += del_register(a.data, a.n, a.avtal, a.rep, env)
+    text = tabell(matningar)
+    info = maskin()
+    print()
+    print(f"Maskin: {info['nproc']} kärnor, {info['cpu']}, Python {info['python']}")
+    print(f"N = {a.n} förslag, {a.avtal} avtal, median av {a.rep} körningar")
+    print(text)
+    efter_namn = {m.namn: m for m in matningar}
+    resultat = {
+        "maskin": info,
+        "n": a.n,
+        "avtal": a.avtal,
+        "rep": a.rep,
+        "matningar": [
+            {
+                **asdict(m),
+                "median": m.median,
+                "kvot": kvot(m, efter_namn),
+                "uppfylld": budget_uppfylld(m, efter_namn),
+            }
+            for m in matningar
+        ],
+        "tabell": text,
+    }
+    a.ut.parent.mkdir(parents=True, exist_ok=True)
+    a.ut.write_text(json.dumps(resultat, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nSkrev {a.ut}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
