@@ -13,7 +13,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING = 0, 1, 2
 
@@ -34,6 +34,10 @@ def _svensk_hjalp(text: str) -> str:
     for en, sv in _RUBRIKER:
         text = text.replace(en, sv)
     return text
+
+
+# Typer skriver Python-typen efter argumentets metavar (`SÖKVÄG <list[str]>`); metavar räcker.
+setattr(TyperArgument, "display_type_rich", lambda self, ctx: None)  # noqa: B010
 
 
 class _Kommando(TyperCommand):
@@ -98,7 +102,7 @@ def check(
     sokvagar: Annotated[
         list[str],
         typer.Argument(
-            metavar="SÖKVÄG...",
+            metavar="SÖKVÄG",
             help="Förslagsfiler eller kataloger (alla *.yaml och *.yml), eller - för stdin.",
             show_default=False,
         ),
@@ -116,7 +120,10 @@ def check(
     output: Annotated[
         list[Path] | None,
         typer.Option(
-            "--output", "-o", help="Skriv rapporten (i samma ordning som --format) till fil."
+            "--output",
+            "-o",
+            metavar="FIL",
+            help="Skriv rapporten (i samma ordning som --format) till fil.",
         ),
     ] = None,
     strikt: Annotated[
