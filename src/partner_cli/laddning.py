@@ -210,7 +210,8 @@ class _Omvandling:
         if djup > MAX_DJUP:
             raise _FelIFilen(LasFel("Filen är för djupt nästlad för att vara ett förslag", rad))
         if isinstance(nod, yaml.ScalarNode):
-            tom = nod.style is None and nod.value in _TOMT
+            # Ren stil är None i PyYAML men '' i libyaml.
+            tom = not nod.style and nod.value in _TOMT
             return Skalar(nod.value, rad, kolumn, tom)
         if isinstance(nod, yaml.SequenceNode):
             return Lista([self._nod(n, djup + 1) for n in nod.value], rad, kolumn)

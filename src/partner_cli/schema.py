@@ -274,6 +274,9 @@ class _Tolkning:
         for f in falt:
             post = nod.poster.get(f.nyckel)
             vsokvag = _led(sokvag, f.nyckel)
+            if post is not None:
+                # Även en tom nyckel: en regel som saknar värdet pekar då på nyckeln.
+                self.platser[vsokvag] = (post[0].rad, post[0].kolumn)
             if post is None or (isinstance(post[1], Skalar) and post[1].tom):
                 if f.kravs:
                     plats = post[0] if post else nod
@@ -281,9 +284,7 @@ class _Tolkning:
                     ok = False
                 ut[f.attr] = f.standard
                 continue
-            knod, vnod = post
-            self.platser[vsokvag] = (knod.rad, knod.kolumn)
-            varde = self.varde(vnod, f, vsokvag)
+            varde = self.varde(post[1], f, vsokvag)
             if varde is _FEL:
                 ok = False
             else:

@@ -34,7 +34,7 @@ motpart:
 EXEMPEL_UNDERKANT = """\
 motpart:
   namn: Idrottsföreningen Örebro
-  organisationsnummer: 802400-2341
+  organisationsnummer: 802400-2340
   kategori: civilsamhälle
 """
 

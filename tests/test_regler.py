@@ -1,0 +1,433 @@
+"""Reglerna i yamllints stil: mallen med en liten ändring, och exakt vilka fynd den ger.
+
+Varje fall är en riktig fil i tmp_path. `Fynd(rad, kolumn, nivå, regel, "del av meddelandet")`
+listar alla fynd som filen ska ge, i ordning; raderna är mallens (mallar/forslag.yaml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from conftest import MALLTEXT, andrad_mall, granska, mall_med
+from partner_cli import regler
+
+
+class F(NamedTuple):
+    rad: int
+    kolumn: int
+    niva: str
+    regel: str
+    text: str
+
+
+def pruva(skriv: Callable[..., Path], text: str, *forvantat: F, toml: str | None = None) -> str:
+    """Granskar `text` som fil och jämför fynden; ger utfallet."""
+    fil = skriv(text)
+    if toml is not None:
+        (fil.parent / "partner.toml").write_text(toml, encoding="utf-8")
+    r = granska(fil)
+    fatt = [(f.rad, f.kolumn, f.niva, f.regel) for f in r.fynd]
+    assert fatt == [(f.rad, f.kolumn, f.niva, f.regel) for f in forvantat], r.fynd
+    for f, fynd in zip(forvantat, r.fynd, strict=True):
+        assert f.text in fynd.meddelande
+        assert fynd.grund == regler.REGLER[f.regel].GRUND
+    return r.utfall
+
+
+KOMMUNEN = "    kontant: 400 000 kr"
+AGARE = (
+    "avtalsägare:                        # exakt en person i kommunen\n"
+    "  namn: (avtalsägarens namn)\n"
+    "  enhet: Avdelningen för näringsliv och kompetens\n"
+)
+UNDERLAG = "      underlag: Avsiktsförklaring undertecknad 2014-05-12\n"
+INSYN = "insyn:                              # krävs vid verksamhetsstöd eller betydande kommunal andel\n  rätt_till_insyn: ja\n  redovisning: årlig                # årlig | halvårsvis | kvartalsvis | månadsvis\n"  # noqa: E501
+
+
+def test_mallen_ar_godkand(skriv: Callable[..., Path]) -> None:
+    assert pruva(skriv, MALLTEXT) == "godkänd"
+
+
+# --- tillämpning ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kategori", "text"),
+    [
+        ("civilsamhälle", "det civila samhället"),
+        ("kommunalt_bolag", "kommunalt bolag"),
+        ("offentlig", "offentlig organisation"),
+    ],
+)
+def test_tillampning_kategori(skriv: Callable[..., Path], kategori: str, text: str) -> None:
+    # Budgeten underkänns också, men ingen annan regel prövas när strategin inte gäller.
+    fil = andrad_mall(
+        ("  kategori: företag ", f"  kategori: {kategori} "),
+        (KOMMUNEN, "    kontant: 9 000 000 kr"),
+    )
+    assert pruva(skriv, fil, F(15, 13, "fel", "tillämpning", text)) == "ej_tillämplig"
+
+
+def test_tillampning_upphandling(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("upphandling: nej", "upphandling: ja"), (KOMMUNEN, "    kontant: 9 mnkr"))
+    utfall = pruva(skriv, fil, F(23, 14, "fel", "tillämpning", "kommunal upphandling"))
+    assert utfall == "ej_tillämplig"
+
+
+def test_tillampning_gruppsiffra_2(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("556781-2341", "212000-1355"), (AGARE, ""))
+    utfall = pruva(skriv, fil, F(14, 24, "fel", "tillämpning", "börjar med 2"))
+    assert utfall == "ej_tillämplig"
+
+
+def test_tillampning_flera_undantag_namns_alla(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(
+        ("  kategori: företag ", "  kategori: offentlig "), ("upphandling: nej", "upphandling: ja")
+    )
+    utfall = pruva(
+        skriv,
+        fil,
+        F(15, 13, "fel", "tillämpning", "offentlig organisation"),
+        F(23, 14, "fel", "tillämpning", "upphandling"),
+    )
+    assert utfall == "ej_tillämplig"
+
+
+@pytest.mark.parametrize("kategori", ["företag", "företagsorganisation", "tillväxtfrämjande"])
+def test_tillampning_galler_naringslivet(skriv: Callable[..., Path], kategori: str) -> None:
+    fil = andrad_mall(("  kategori: företag ", f"  kategori: {kategori} "))
+    assert pruva(skriv, fil) == "godkänd"
+
+
+# --- medfinansiering --------------------------------------------------------------------------
+
+
+def test_medfinansiering_under_halften(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall((KOMMUNEN, "    kontant: 900 000 kr"))
+    assert (
+        pruva(
+            skriv,
+            fil,
+            F(25, 1, "fel", "medfinansiering", "46,4 % (780 000 kr av 1 680 000 kr)"),
+        )
+        == "underkänd"
+    )
+
+
+def test_medfinansiering_exakt_halften_godkand_ett_ore_mindre_underkand(
+    skriv: Callable[..., Path],
+) -> None:
+    # Motparten garanterar 780 000 kr; kommunen lika mycket ger exakt 50 %.
+    assert pruva(skriv, andrad_mall((KOMMUNEN, "    kontant: 780 000 kr"))) == "godkänd"
+    fil = andrad_mall((KOMMUNEN, "    kontant: 780 000,01 kr"))
+    utfall = pruva(
+        skriv,
+        fil,
+        F(
+            25,
+            1,
+            "fel",
+            "medfinansiering",
+            "49,9 % (780 000 kr av 1 560 000,01 kr); minst 50 % krävs. Ytterligare 1 kr",
+        ),
+    )
+    assert utfall == "underkänd"
+
+
+def test_medfinansiering_ej_garanterat_bidrag(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("garanterad: ja", "garanterad: nej"))
+    utfall = pruva(
+        skriv,
+        fil,
+        F(25, 1, "fel", "medfinansiering", "0,0 % (0 kr av 1 180 000 kr)"),
+    )
+    assert utfall == "underkänd"
+    r = granska(skriv(fil))
+    assert "Om de ej garanterade bidragen (780 000 kr) garanteras blir andelen 66,1 %" in (
+        r.fynd[0].meddelande
+    )
+    assert "och regeln uppfylls" in r.fynd[0].meddelande
+
+
+def test_medfinansiering_anger_vad_som_saknas(skriv: Callable[..., Path]) -> None:
+    r = granska(skriv(andrad_mall((KOMMUNEN, "    kontant: 900 000 kr"))))
+    # (780 000 + x) / (1 680 000 + x) >= 0,5 när x >= 120 000.
+    assert "Ytterligare 120 000 kr" in r.fynd[0].meddelande
+
+
+def test_medfinansiering_garanterat_utan_underlag(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall((UNDERLAG, ""))
+    utfall = pruva(skriv, fil, F(36, 19, "fel", "medfinansiering", "saknar underlag"))
+    assert utfall == "underkänd"
+
+
+def test_medfinansiering_in_kind_raknas(skriv: Callable[..., Path]) -> None:
+    # Utan insatserna in kind (360 000 + 120 000 kr) är det bara 300 000 av 700 000 kr.
+    fil = andrad_mall(
+        ("        - {beskrivning: Projektledning, timmar: 800, timpris: 450 kr}\n", ""),
+        ("        - {beskrivning: Lokaler, belopp: 120 000 kr}\n", ""),
+        ("      in_kind:  ", "      in_kind: [] "),
+    )
+    utfall = pruva(skriv, fil, F(25, 1, "fel", "medfinansiering", "(300 000 kr av 700 000 kr)"))
+    assert utfall == "underkänd"
+
+
+def test_medfinansiering_budget_noll(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(
+        (KOMMUNEN, "    kontant: 0 kr"),
+        ("      kontant: 300 000 kr", "      kontant: 0"),
+        ("        - {beskrivning: Projektledning, timmar: 800, timpris: 450 kr}\n", ""),
+        ("        - {beskrivning: Lokaler, belopp: 120 000 kr}\n", ""),
+        ("      in_kind:  ", "      in_kind: [] "),
+    )
+    assert pruva(skriv, fil, F(25, 1, "fel", "medfinansiering", "Budgeten är 0 kr")) == (
+        "underkänd"
+    )
+
+
+# --- insyn ------------------------------------------------------------------------------------
+
+
+def test_insyn_utan_ratt_till_insyn(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("rätt_till_insyn: ja", "rätt_till_insyn: nej"))
+    utfall = pruva(skriv, fil, F(40, 20, "fel", "insyn", "kommunen står för 33,8 % av budgeten"))
+    assert utfall == "underkänd"
+
+
+def test_insyn_utan_redovisning(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(
+        ("  redovisning: årlig                # årlig | halvårsvis | kvartalsvis | månadsvis\n", "")
+    )
+    assert pruva(skriv, fil, F(39, 1, "fel", "insyn", "insyn.redovisning")) == "underkänd"
+
+
+def test_insyn_kravs_inte_for_liten_kommunal_andel(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall((KOMMUNEN, "    kontant: 200 000 kr"), (INSYN, ""))
+    assert pruva(skriv, fil) == "godkänd"
+
+
+def test_insyn_kravs_for_verksamhetsstod(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(
+        (KOMMUNEN, "    kontant: 200 000 kr"),
+        (INSYN, ""),
+        ("typ: projekt", "typ: verksamhetsstöd"),
+    )
+    assert pruva(skriv, fil, F(6, 1, "fel", "insyn", "typ: verksamhetsstöd")) == "underkänd"
+
+
+def test_insyn_betydande_andel_exakt_gransen(skriv: Callable[..., Path]) -> None:
+    # 260 000 av 1 040 000 kr är exakt 25 %: betydande, så insyn krävs.
+    fil = andrad_mall((KOMMUNEN, "    kontant: 260 000 kr"), (INSYN, ""))
+    assert pruva(skriv, fil, F(6, 1, "fel", "insyn", "25,0 %")) == "underkänd"
+
+
+# --- ekonomi ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ar", ["2012", "2013", "2014"])
+def test_ekonomi_rakenskapsar_godkant(skriv: Callable[..., Path], ar: str) -> None:
+    assert pruva(skriv, andrad_mall(("räkenskapsår: 2013", f"räkenskapsår: {ar}"))) == "godkänd"
+
+
+@pytest.mark.parametrize(("ar", "text"), [("2011", "för gammalt"), ("2015", "efter avtalets")])
+def test_ekonomi_rakenskapsar_underkant(skriv: Callable[..., Path], ar: str, text: str) -> None:
+    fil = andrad_mall(("räkenskapsår: 2013", f"räkenskapsår: {ar}"))
+    assert pruva(skriv, fil, F(44, 17, "fel", "ekonomi", text)) == "underkänd"
+
+
+def test_ekonomi_varningar_underkanner_inte(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(
+        ("resultat: 120 000 kr", "resultat: −120 000 kr"),
+        ("eget_kapital: 600 000 kr", "eget_kapital: -1 kr"),
+        ("offentlig_finansiering: 240 000 kr", "offentlig_finansiering: 1 300 000 kr"),
+    )
+    utfall = pruva(
+        skriv,
+        fil,
+        F(46, 13, "varning", "ekonomi", "förlust (−120 000 kr)"),
+        F(47, 17, "varning", "ekonomi", "negativt eget kapital (−1 kr)"),
+        F(48, 27, "varning", "ekonomi", "54,1 % av motpartens omsättning"),
+    )
+    assert utfall == "godkänd"
+
+
+def test_ekonomi_offentlig_andel_exakt_gransen_ger_ingen_varning(
+    skriv: Callable[..., Path],
+) -> None:
+    fil = andrad_mall(("offentlig_finansiering: 240 000 kr", "offentlig_finansiering: 1,2 mnkr"))
+    assert pruva(skriv, fil) == "godkänd"
+    fil = andrad_mall(("offentlig_finansiering: 240 000 kr", "offentlig_finansiering: 1 200 001"))
+    pruva(skriv, fil, F(48, 27, "varning", "ekonomi", "50,00004 % av motpartens omsättning"))
+
+
+def test_ekonomi_saknas(skriv: Callable[..., Path]) -> None:
+    start = MALLTEXT.index("ekonomi:")
+    slut = MALLTEXT.index("långsiktighet:")
+    fil = andrad_mall((MALLTEXT[start:slut], ""))
+    assert pruva(skriv, fil, F(6, 1, "fel", "ekonomi", "ekonomi saknas")) == "underkänd"
+
+
+def test_ekonomi_falt_saknas(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("  källa: Årsredovisning 2013\n", ""))
+    assert pruva(skriv, fil, F(43, 1, "fel", "ekonomi", "ekonomi.källa saknas")) == "underkänd"
+
+
+# --- långsiktighet ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("varde", ['""', "'   '", ""])
+def test_langsiktighet_tom(skriv: Callable[..., Path], varde: str) -> None:
+    fil = andrad_mall(
+        (
+            "efter_avtalstiden: Verksamheten bärs av medlemsavgifter från 2017.",
+            f"efter_avtalstiden: {varde}",
+        )
+    )
+    # En tom nyckel (utan värde) pekas ut vid nyckeln, en tom text vid texten.
+    kolumn = 22 if varde else 3
+    utfall = pruva(skriv, fil, F(52, kolumn, "fel", "långsiktighet", "efter avtalstiden"))
+    assert utfall == "underkänd"
+
+
+# --- mål --------------------------------------------------------------------------------------
+
+
+def test_mal_inte_overenskommet(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("överenskommet: ja", "överenskommet: nej"))
+    assert pruva(skriv, fil, F(58, 20, "fel", "mål", "inte överenskommet")) == "underkänd"
+
+
+def test_mal_utan_indikator(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("    indikator: Antal nya etableringar\n", ""))
+    assert pruva(skriv, fil, F(55, 5, "fel", "mål", "Mål 1 saknar indikator")) == "underkänd"
+
+
+def test_mal_inga(skriv: Callable[..., Path]) -> None:
+    start = MALLTEXT.index("mål:")
+    slut = MALLTEXT.index("utvärdering:")
+    fil = andrad_mall((MALLTEXT[start:slut], "mål: []\n"))
+    assert pruva(skriv, fil, F(54, 1, "fel", "mål", "Inga mål")) == "underkänd"
+
+
+# --- utvärdering ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("datum", "godkand"),
+    [
+        ("2014-08-31", False),
+        ("2014-09-01", True),
+        ("2017-08-31", True),  # slut 2016-08-31 plus 365 dagar
+        ("2017-09-01", False),
+    ],
+)
+def test_utvardering_inom_avtalstiden(
+    skriv: Callable[..., Path], datum: str, godkand: bool
+) -> None:
+    fil = andrad_mall(("{datum: 2016-09-30", f"{{datum: {datum}"))
+    fynd = [] if godkand else [F(62, 13, "fel", "utvärdering", "utanför avtalstiden")]
+    assert pruva(skriv, fil, *fynd) == ("godkänd" if godkand else "underkänd")
+
+
+def test_utvardering_ingen(skriv: Callable[..., Path]) -> None:
+    start = MALLTEXT.index("utvärdering:")
+    fil = andrad_mall((MALLTEXT[start:], "utvärdering: []\n"))
+    assert pruva(skriv, fil, F(60, 1, "fel", "utvärdering", "Ingen utvärdering")) == "underkänd"
+
+
+def test_utvardering_utan_datum(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("{datum: 2016-09-30, typ", "{typ"))
+    assert pruva(skriv, fil, F(62, 5, "fel", "utvärdering", "saknar datum")) == "underkänd"
+
+
+# --- avtalsägare ------------------------------------------------------------------------------
+
+
+def test_avtalsagare_lista(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall((AGARE, "avtalsägare:\n  - namn: Anna Lind\n  - namn: Per Berg\n"))
+    utfall = pruva(skriv, fil, F(18, 1, "fel", "avtalsägare", "inte en lista med 2"))
+    assert utfall == "underkänd"
+
+
+def test_avtalsagare_saknas(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall((AGARE, ""))
+    assert pruva(skriv, fil, F(6, 1, "fel", "avtalsägare", "Avtalsägare saknas")) == "underkänd"
+
+
+def test_avtalsagare_utan_namn(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("namn: (avtalsägarens namn)", 'namn: "  "'))
+    assert pruva(skriv, fil, F(19, 9, "fel", "avtalsägare", "namn saknas")) == "underkänd"
+
+
+# --- nivåer i partner.toml --------------------------------------------------------------------
+
+# Ett underkänt fall per regel (tillämpning: ej tillämplig), för att stänga av och sänka.
+UNDERKANDA = {
+    "tillämpning": ("upphandling: nej", "upphandling: ja"),
+    "medfinansiering": (KOMMUNEN, "    kontant: 900 000 kr"),
+    "insyn": ("rätt_till_insyn: ja", "rätt_till_insyn: nej"),
+    "ekonomi": ("räkenskapsår: 2013", "räkenskapsår: 2010"),
+    "långsiktighet": ("från 2017.", "från 2017.\n  efter_avtalstiden_: x"),
+    "mål": ("överenskommet: ja", "överenskommet: nej"),
+    "utvärdering": ("{datum: 2016-09-30", "{datum: 2018-09-30"),
+    "avtalsägare": ("namn: (avtalsägarens namn)", 'namn: ""'),
+}
+UNDERKANDA["långsiktighet"] = (
+    "efter_avtalstiden: Verksamheten bärs av medlemsavgifter från 2017.",
+    "efter_avtalstiden: ''",
+)
+
+
+def test_varje_regel_har_ett_underkant_fall() -> None:
+    assert set(UNDERKANDA) == set(regler.REGLER)
+
+
+@pytest.mark.parametrize("regel", list(regler.REGLER))
+def test_regel_avstangd_i_partner_toml(skriv: Callable[..., Path], regel: str) -> None:
+    fil = skriv(andrad_mall(UNDERKANDA[regel]))
+    fore = granska(fil)
+    assert regel in {f.regel for f in fore.fynd}
+    assert fore.utfall in ("underkänd", "ej_tillämplig")
+    (fil.parent / "partner.toml").write_text(
+        f'[regler."{regel}"]\n"nivå" = "av"\n', encoding="utf-8"
+    )
+    efter = granska(fil)
+    assert efter.fynd == ()
+    assert efter.utfall == "godkänd"
+
+
+@pytest.mark.parametrize("regel", [r for r in regler.REGLER if r != "tillämpning"])
+def test_regel_sankt_till_varning(skriv: Callable[..., Path], regel: str) -> None:
+    fil = skriv(andrad_mall(UNDERKANDA[regel]))
+    (fil.parent / "partner.toml").write_text(
+        f'[regler."{regel}"]\n"nivå" = "varning"\n', encoding="utf-8"
+    )
+    r = granska(fil)
+    assert {f.niva for f in r.fynd if f.regel == regel} == {"varning"}
+    assert r.utfall == "godkänd"
+
+
+def test_varning_hojd_till_fel(skriv: Callable[..., Path]) -> None:
+    # En regel med nivån fel behåller sina egna varningar som varningar.
+    fil = skriv(andrad_mall(("resultat: 120 000 kr", "resultat: -1 kr")))
+    r = granska(fil)
+    assert [(f.regel, f.niva) for f in r.fynd] == [("ekonomi", "varning")]
+    assert r.utfall == "godkänd"
+
+
+# --- exemplen som `partner regler ID` visar -------------------------------------------------
+
+
+@pytest.mark.parametrize("regel", list(regler.REGLER))
+def test_regelns_exempel(skriv: Callable[..., Path], regel: str) -> None:
+    modul = regler.REGLER[regel]
+    godkant = granska(skriv(mall_med(modul.EXEMPEL_GODKANT), "godkant.yaml"))
+    assert godkant.utfall == "godkänd", godkant.fynd
+    assert [f for f in godkant.fynd if f.regel == regel] == []
+    underkant = granska(skriv(mall_med(modul.EXEMPEL_UNDERKANT), "underkant.yaml"))
+    assert underkant.utfall == ("ej_tillämplig" if regel == "tillämpning" else "underkänd")
+    assert {f.regel for f in underkant.fynd if f.niva == "fel"} == {regel}
