@@ -9,6 +9,7 @@ Fel blir data (`LasFel`), aldrig undantag som når användaren.
 from __future__ import annotations
 
 import errno
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,11 @@ _KONFLIKT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 def las_fil_bytes(sokvag: Path, max_byte: int = STANDARD_MAX_BYTE) -> bytes | LasFel:
     """Läser högst `max_byte` + 1 byte, så att en jättefil aldrig läses hel."""
     try:
-        with sokvag.open("rb") as f:
+        # O_NONBLOCK: att öppna en namngiven rör (FIFO) utan skrivare hänger annars för evigt.
+        # Därefter blockerande läsning, så att `<(kommando)` och rör med skrivare fungerar.
+        fd = os.open(sokvag, os.O_RDONLY | os.O_NONBLOCK)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as f:
             data = f.read(max_byte + 1)
     except OSError as e:
         return LasFel(f"Kan inte läsa filen: {_oserror(e)}")
@@ -99,6 +104,8 @@ def _avkoda(data: bytes) -> str | LasFel:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return LasFel("Filen är kodad i UTF-16; spara den som UTF-8")
     nul = data.find(b"\0")
+    if nul >= 0 and _utan_bom_utf16(data):
+        return LasFel("Filen är kodad i UTF-16 (utan BOM); spara den som UTF-8")
     if nul >= 0:
         rad = data.count(b"\n", 0, nul) + 1
         return LasFel("Filen innehåller NUL-tecken; den ser ut att vara binär, inte YAML", rad)
@@ -113,6 +120,13 @@ def _avkoda(data: bytes) -> str | LasFel:
             rad,
             kolumn,
         )
+
+
+def _utan_bom_utf16(data: bytes) -> bool:
+    # Text i UTF-16 har NUL i varannan byte (LE: udda index, BE: jämna) för varje ASCII-tecken.
+    prov = data[:4096]
+    jamna, udda = prov[0::2], prov[1::2]
+    return len(prov) >= 4 and max(udda.count(0) / len(udda), jamna.count(0) / len(jamna)) > 0.9
 
 
 def _laddare() -> type[yaml.SafeLoader]:
@@ -143,7 +157,15 @@ def _komponera(text: str) -> Nod | LasFel:
     try:
         nod = laddare.get_single_node()
     except yaml.MarkedYAMLError as e:
-        return _syntaxfel(e)
+        return _syntaxfel(e, text)
+    except yaml.reader.ReaderError as e:
+        # Läsaren stannar vid första otillåtna tecknet, så dess första förekomst är platsen.
+        fore = text[: max(text.find(chr(e.character)), 0)]
+        return LasFel(
+            f"Filen innehåller ett otillåtet styrtecken (U+{e.character:04X}); ta bort det",
+            fore.count("\n") + 1,
+            len(fore) - (fore.rfind("\n") + 1) + 1,
+        )
     except yaml.YAMLError as e:
         return LasFel(f"YAML-fel: {e}")
     except RecursionError:
@@ -169,10 +191,19 @@ _PROBLEM = [
 ]
 
 
-def _syntaxfel(e: yaml.MarkedYAMLError) -> LasFel:
+def _syntaxfel(e: yaml.MarkedYAMLError, text: str) -> LasFel:
     problem = e.problem or e.context or "okänt fel"
     mark = e.problem_mark or e.context_mark
     svensk = next((sv for en, sv in _PROBLEM if en in problem), None)
+    if mark is not None and problem.startswith("found character") and svensk is None:
+        # libyaml nämner inte tecknet, så det hämtas ur texten.
+        rader = text.split("\n")
+        tecken = rader[mark.line][mark.column : mark.column + 1] if mark.line < len(rader) else ""
+        svensk = (
+            "Tabbtecken kan inte användas för indrag i YAML; använd mellanslag"
+            if tecken == "\t"
+            else f"Tecknet {tecken!r} kan inte inleda ett värde; sätt värdet inom citattecken"
+        )
     text = svensk or f"YAML-syntaxfel: {problem}"
     if mark is None:
         return LasFel(text)

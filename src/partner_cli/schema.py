@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from partner_cli import modell, varden
@@ -256,19 +256,31 @@ def _slag(nod: Nod) -> str:
     return {Skalar: "ett enkelt värde", Karta: "en karta", Lista: "en lista"}[type(nod)]
 
 
+# En fientlig fil på 1 MB kan ge hundratusentals fel; de första räcker för att rätta filen,
+# och utan tak kostar förslagen (difflib) sekunder.
+MAX_FORMATFEL = 100
+
+
 class _Tolkning:
     def __init__(self) -> None:
         self.fel: list[Formatfel] = []
+        self.utelamnade: list[Formatfel] = []
         self.platser: dict[str, tuple[int, int]] = {}
 
+    @property
+    def fullt(self) -> bool:
+        return len(self.fel) >= MAX_FORMATFEL
+
     def fel_vid(self, nod: Nod | Skalar, sokvag: str, meddelande: str) -> None:
-        self.fel.append(Formatfel(meddelande, nod.rad, nod.kolumn, sokvag))
+        fel = Formatfel(meddelande, nod.rad, nod.kolumn, sokvag)
+        (self.utelamnade if self.fullt else self.fel).append(fel)
 
     def karta(self, nod: Karta, falt: tuple[Falt, ...], sokvag: str) -> dict[str, Any] | None:
         kanda = {f.nyckel: f for f in falt}
         for nyckel, (knod, _) in nod.poster.items():
             if nyckel not in kanda:
-                self.fel_vid(knod, _led(sokvag, nyckel), _okand_nyckel(nyckel, kanda))
+                text = "" if self.fullt else _okand_nyckel(nyckel, kanda)
+                self.fel_vid(knod, _led(sokvag, nyckel), text)
         ut: dict[str, Any] = {}
         ok = True
         for f in falt:
@@ -393,7 +405,16 @@ def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
     period = varden_.get("period") if varden_ else None
     if isinstance(period, modell.Period) and period.slut <= period.start:
         rad, kolumn = t.platser["period.slut"]
-        t.fel.append(Formatfel("period.slut ska vara efter period.start", rad, kolumn, "period"))
+        fel = "period.slut ska vara efter period.start"
+        t.fel.append(Formatfel(fel, rad, kolumn, "period.slut"))
+    if t.utelamnade:
+        forsta = t.utelamnade[0]
+        t.fel.append(
+            replace(
+                forsta,
+                meddelande=f"… och {len(t.utelamnade)} fel till; rätta de ovanstående först",
+            )
+        )
     if t.fel or varden_ is None:
         return t.fel
     return modell.Forslag(**varden_, platser=t.platser)
