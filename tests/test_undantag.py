@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import andrad_mall, granska, kor
+from forslagsarkiv import UNDERKAND, rad_med
 
-# Mallens kommun betalar 900 000 kr i stället för 400 000 kr: medfinansieringen blir 46,4 %.
-UNDERKAND = ("kontant: 400 000 kr", "kontant: 900 000 kr")
 BESLUT = "KS 2014/123 § 45"
 
 
@@ -26,11 +25,6 @@ def undantag(regel: str = "medfinansiering", **falt: str) -> str:
     }
     rader = [f"    {k}: {v}" for k, v in poster.items() if v != "-"]
     return "\nundantag:\n  -" + "\n".join(rader)[3:] + "\n"
-
-
-def rad_med(fil: Path, text: str) -> int:
-    rader = fil.read_text(encoding="utf-8").splitlines()
-    return next(i for i, r in enumerate(rader, 1) if text in r)
 
 
 def test_utan_undantag_ar_forslaget_underkant(skriv: Callable[..., Path]) -> None:

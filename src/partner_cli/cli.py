@@ -6,6 +6,7 @@ Tunga bibliotek (rich, yaml, sqlite_utils) importeras i kommandona, inte här, s
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -113,7 +114,10 @@ def check(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text, json eller github. Kan upprepas, ett format per --output.",
+            help=(
+                "text (standard), json, github (annoteringar i GitHub Actions), gitlab "
+                "(Code Quality), sarif eller junit. Kan upprepas, ett format per --output."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -135,6 +139,8 @@ def check(
     from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
     from partner_cli.utdata import FORMAT
 
+    # I GitHub Actions blir standardformatet också annoteringar, utan att arbetsflödet ber om det.
+    annotera = format_ is None and os.environ.get("GITHUB_ACTIONS") == "true"
     format_ = format_ or ["text"]
     output = output or []
     for f in format_:
@@ -149,7 +155,7 @@ def check(
         filer = samla_filer(sokvagar)
     except AnvandningsFel as e:
         fel(str(e))
-    resultat = kontrollera(filer, konfig, strikt=strikt)
+    resultat = kontrollera(filer, konfig, _registerkontext(konfig), strikt=strikt)
     for fmt, ut in zip(format_, output, strict=False):
         try:
             with ut.open("w", encoding="utf-8") as fil:
@@ -163,7 +169,21 @@ def check(
         from partner_cli.utdata.text import sammanfattningsrad
 
         typer.echo(sammanfattningsrad(resultat), err=True)
+    if annotera:
+        from partner_cli.utdata.github import annoteringar
+
+        annoteringar(resultat, sys.stdout)
     raise typer.Exit(AVSLUT_OK if resultat.godkant else AVSLUT_FYND)
+
+
+def _registerkontext(konfig: Any) -> Any:
+    """Regeln `avtalsägare` prövar mot registret när det finns; en läsning skapar det aldrig."""
+    from partner_cli import register
+
+    try:
+        return register.ogonblicksbild(register.sokvag(None, konfig))
+    except register.RegisterFel as e:
+        fel(str(e), e.kod)
 
 
 @app.command("regler", cls=_Kommando)
@@ -272,6 +292,12 @@ def _svenskt_anvandningsfel(text: str) -> str:
     for monster, ersattning in _ANVANDNINGSFEL:
         text = re.sub(monster, ersattning, text)
     return text
+
+
+# Underkommandona sist: register_cli hämtar hjälpfunktionerna ovan.
+from partner_cli.register_cli import register_app  # noqa: E402
+
+app.add_typer(register_app, name="register")
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from partner_cli.modell import Kontrollresultat
-from partner_cli.utdata import github, json, text
+from partner_cli.utdata import github, gitlab, json, junit, sarif, text
 
 Rapportor = Callable[[Kontrollresultat, TextIO], None]
 
@@ -14,4 +14,7 @@ FORMAT: dict[str, Rapportor] = {
     "text": text.render,
     "json": json.render,
     "github": github.render,
+    "gitlab": gitlab.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
 }

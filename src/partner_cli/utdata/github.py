@@ -2,18 +2,21 @@
 
 Egenskaper och meddelanden kodas enligt reglerna för arbetsflödeskommandon, och sökvägar
 görs relativa till arkivets rot (GITHUB_WORKSPACE) så att annoteringarna hamnar rätt.
+GitHub visar bara ett fåtal annoteringar per steg; därför läggs, när GITHUB_STEP_SUMMARY
+finns, också en Markdowntabell med varje fynd till stegets sammanfattning.
 """
 
 from __future__ import annotations
 
+import html
 import os
-from pathlib import Path
 from typing import TextIO
 
 from partner_cli.modell import Kontrollresultat
+from partner_cli.utdata.plats import relativ
 from partner_cli.utdata.text import sammanfattningsrad
 
-_NIVA = {"fel": "error", "varning": "warning"}
+_NIVA = {"fel": "error", "varning": "warning", "undantag": "notice"}
 
 
 def koda_data(text: str) -> str:
@@ -24,22 +27,57 @@ def koda_egenskap(text: str) -> str:
     return koda_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def relativ(fil: str) -> str:
-    rot = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
-    try:
-        return Path(fil).resolve().relative_to(rot).as_posix()
-    except ValueError:
-        return Path(fil).as_posix()
+def annoteringar(resultat: Kontrollresultat, ut: TextIO) -> None:
+    """Ett kommando per fynd, och stegsammanfattningen när GitHub ger en fil för den."""
+    for r in resultat.filer:
+        fil = relativ(r.fil)
+        for f in r.fynd:
+            titel = koda_egenskap(f"partner: {f.regel}")
+            meddelande = koda_data(f"{fil}:{f.rad}:{f.kolumn}: {f.text}")
+            ut.write(
+                f"::{_NIVA[f.niva]} file={koda_egenskap(fil)},line={f.rad},col={f.kolumn},"
+                f"title={titel}::{meddelande}\n"
+            )
+    sammanfattning = os.environ.get("GITHUB_STEP_SUMMARY")
+    if sammanfattning:
+        try:
+            with open(sammanfattning, "a", encoding="utf-8") as fil_:
+                fil_.write(stegsammanfattning(resultat))
+        except OSError as e:
+            ut.write(f"::warning::{koda_data(f'Kan inte skriva stegsammanfattningen: {e}')}\n")
+
+
+def _cell(text: str) -> str:
+    return (
+        html.escape(text, quote=False).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    )
+
+
+def stegsammanfattning(resultat: Kontrollresultat) -> str:
+    rader = ["## partner check", "", sammanfattningsrad(resultat), ""]
+    rader += ["| Fil | Utfall | Fel | Varningar | Undantag |", "| --- | --- | ---: | ---: | ---: |"]
+    for r in resultat.filer:
+        rader.append(
+            f"| {_cell(relativ(r.fil))} | {r.utfall.replace('_', ' ')} | {r.antal('fel')} "
+            f"| {r.antal('varning')} | {r.antal('undantag')} |"
+        )
+    rader.append("")
+    if any(r.fynd for r in resultat.filer):
+        rader += [
+            "| Fil | Rad | Kolumn | Nivå | Regel | Meddelande |",
+            "| --- | ---: | ---: | --- | --- | --- |",
+        ]
+        for r in resultat.filer:
+            for f in r.fynd:
+                rader.append(
+                    f"| {_cell(relativ(r.fil))} | {f.rad} | {f.kolumn} | {f.niva} "
+                    f"| {_cell(f.regel)} | {_cell(f.text)} |"
+                )
+    else:
+        rader.append("Inga fynd.")
+    return "\n".join(rader) + "\n\n"
 
 
 def render(resultat: Kontrollresultat, ut: TextIO) -> None:
-    for r in resultat.filer:
-        fil = koda_egenskap(relativ(r.fil))
-        for f in r.fynd:
-            titel = koda_egenskap(f"partner: {f.regel}")
-            meddelande = koda_data(f"{relativ(r.fil)}:{f.rad}:{f.kolumn}: {f.meddelande}")
-            ut.write(
-                f"::{_NIVA[f.niva]} file={fil},line={f.rad},col={f.kolumn},title={titel}::"
-                f"{meddelande}\n"
-            )
+    annoteringar(resultat, ut)
     ut.write(sammanfattningsrad(resultat) + "\n")
