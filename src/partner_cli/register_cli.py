@@ -1,0 +1,584 @@
+"""`partner register ...`: tunna kommandon över registret (logiken finns i register.py).
+
+Tabeller ritas med Rich i funktionerna, så att `partner --help` startar utan Rich.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import json
+import sys
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from partner_cli.cli import (
+    AVSLUT_ANVANDNING,
+    AVSLUT_FYND,
+    KonfigFlagga,
+    _Kommando,
+    _konfig,
+    fel,
+    ny_grupp,
+)
+
+if TYPE_CHECKING:
+    from partner_cli.register import Register
+
+register_app = ny_grupp(
+    "Registret över avtalen: en avtalsägare per organisation, utvärderingar och historik."
+)
+
+RegisterFlagga = Annotated[
+    Path | None,
+    typer.Option(
+        "--register",
+        metavar="FIL",
+        help="Registret (annars PARTNER_REGISTER, [register] sökväg i partner.toml, "
+        "eller register/partnerskap.db bredvid partner.toml).",
+        show_default=False,
+    ),
+]
+FORMAT_HJALP = "text, json eller csv."
+
+
+def _format(varde: str, tillatna: tuple[str, ...] = ("text", "json", "csv")) -> str:
+    if varde not in tillatna:
+        fel(f"okänt format {varde!r}; välj bland {', '.join(tillatna)}")
+    return varde
+
+
+@contextlib.contextmanager
+def _registret(register: Path | None, config: Path | None, *, skriv: bool) -> Iterator[Register]:
+    """Öppnar registret; fel blir ett svenskt meddelande och rätt avslutningskod."""
+    from partner_cli import register as reg
+
+    sokvag = reg.sokvag(register, _konfig(config))
+    try:
+        r = reg.skriv(sokvag) if skriv else reg.las(sokvag)
+    except reg.RegisterFel as e:
+        fel(str(e), e.kod)
+    try:
+        yield r
+    except reg.RegisterFel as e:
+        fel(str(e), e.kod)
+    finally:
+        r.stang()
+
+
+def _konsol() -> Any:
+    from rich.console import Console
+
+    # I en rörledning: tabellen så bred som innehållet, inte radbruten vid 80 tecken.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+def _tabell(titel: str, kolumner: list[str], rader: list[list[str]], stilar: Any = None) -> None:
+    from rich.table import Table
+
+    t = Table(title=titel, title_justify="left")
+    for k in kolumner:
+        t.add_column(k, overflow="fold")
+    for i, rad in enumerate(rader):
+        t.add_row(*rad, style=stilar[i] if stilar else None)
+    _konsol().print(t)
+
+
+def _maskinlasbart(rader: list[dict[str, Any]], format_: str) -> None:
+    if format_ == "json":
+        typer.echo(json.dumps(rader, ensure_ascii=False, indent=2))
+        return
+    skrivare = csv.writer(sys.stdout, lineterminator="\n")
+    if rader:
+        skrivare.writerow(rader[0])
+    skrivare.writerows(["" if v is None else v for v in r.values()] for r in rader)
+
+
+def _kr(ore: int | None) -> str:
+    from partner_cli.varden import kronor
+
+    return "–" if ore is None else kronor(ore)
+
+
+def _andel(garanterad: int, total: int) -> str:
+    from partner_cli.varden import procent
+
+    # Gränsen 50 % är strategins; den visade andelen motsäger aldrig jämförelsen med den.
+    return procent(Fraction(garanterad, total), Fraction(1, 2))
+
+
+def _text(v: Any) -> str:
+    return "–" if v is None else str(v)
+
+
+@register_app.command("add", cls=_Kommando)
+def add(
+    filer: Annotated[
+        list[str],
+        typer.Argument(metavar="FIL...", help="Förslag att registrera.", show_default=False),
+    ],
+    sanktionerad_av: Annotated[
+        str | None,
+        typer.Option(
+            "--sanktionerad-av",
+            metavar="NAMN",
+            help="Vem i näringslivsdirektörens funktion som sanktionerade avtalen.",
+            show_default=False,
+        ),
+    ] = None,
+    ersatt: Annotated[
+        bool,
+        typer.Option(
+            "--ersätt", "--ersatt", help="Ersätt ett registrerat avtal med samma id (sparas)."
+        ),
+    ] = False,
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Granska förslagen och registrera dem, alla eller inget."""
+    from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
+    from partner_cli.utdata import FORMAT
+
+    konfig = _konfig(config)
+    try:
+        sokvagar = samla_filer(filer)
+    except AnvandningsFel as e:
+        fel(str(e))
+    resultat = kontrollera(sokvagar, konfig, behall_forslag=True)
+    if not resultat.godkant:
+        FORMAT["text"](resultat, sys.stdout)
+        fel("inget registrerades: varje förslag måste vara godkänt", AVSLUT_FYND)
+    if not (sanktionerad_av or "").strip():
+        if not sys.stdin.isatty():
+            fel(
+                "ange vem som sanktionerade avtalen med --sanktionerad-av NAMN "
+                "(näringslivsdirektörens funktion); inget registrerades"
+            )
+        sanktionerad_av = str(typer.prompt("Sanktionerad av (näringslivsdirektörens funktion)"))
+    poster = [(r.forslag, r.fil, r.sha256) for r in resultat.filer]
+    with _registret(register, config, skriv=True) as reg:
+        tillagg = reg.lagg_till(
+            [(f, fil, sha) for f, fil, sha in poster if f is not None and sha is not None],
+            (sanktionerad_av or "").strip(),
+            ersatt=ersatt,
+        )
+    texter = {
+        "registrerad": "registrerad",
+        "ersatt": "ersatt (den gamla versionen finns i historiken)",
+        "oförändrad": "redan registrerad med samma innehåll; inget ändrat",
+    }
+    for t in tillagg:
+        typer.echo(f"{t.fil}: {t.id} {texter[t.status]}")
+        for v in t.varningar:
+            typer.echo(f"{t.fil}: varning [avtalsägare] {v}", err=True)
+
+
+@register_app.command("list", cls=_Kommando)
+def list_(
+    ar: Annotated[
+        int | None,
+        typer.Option("--år", "--ar", metavar="ÅR", help="Bara avtal som löper under året."),
+    ] = None,
+    format_: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HJALP)] = "text",
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Lista de registrerade avtalen."""
+    format_ = _format(format_)
+    with _registret(register, config, skriv=False) as reg:
+        rader = reg.lista(ar)
+    if format_ != "text":
+        _maskinlasbart(rader, format_)
+        return
+    _tabell(
+        f"Avtal {ar}" if ar else "Avtal",
+        ["Id", "Titel", "Organisation", "Typ", "Period", "Kommunen", "Medfinansiering", "Ägare"],
+        [
+            [
+                r["id"],
+                r["titel"],
+                r["organisation"],
+                r["typ"],
+                f"{r['period_start']}–{r['period_slut']}",
+                _kr(r["kommunen_kontant"] + r["kommunen_in_kind"]),
+                _andel(r["garanterad"], r["total"]),
+                r["avtalsagare_namn"],
+            ]
+            for r in rader
+        ],
+    )
+    typer.echo(f"{len(rader)} avtal")
+
+
+@register_app.command("show", cls=_Kommando)
+def show(
+    id_: Annotated[str, typer.Argument(metavar="ID", help="Avtalets id.")],
+    format_: Annotated[str, typer.Option("--format", "-f", help="text eller json.")] = "text",
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Visa allt om ett avtal: finansiering, mål, planerade och gjorda utvärderingar."""
+    format_ = _format(format_, ("text", "json"))
+    with _registret(register, config, skriv=False) as reg:
+        a = reg.avtal(id_)
+    if format_ == "json":
+        typer.echo(json.dumps(a, ensure_ascii=False, indent=2))
+        return
+    rader = [
+        ("Titel", a["titel"]),
+        ("Typ", a["typ"]),
+        ("Organisation", f"{a['namn']} ({a['organisationsnummer']}, {a['kategori']})"),
+        ("Avtalsägare", f"{a['avtalsagare_namn']} ({_text(a['avtalsagare_enhet'])})"),
+        ("Period", f"{a['period_start']}–{a['period_slut']}"),
+        ("Initiativ", a["initiativ"]),
+        ("Diarienummer", _text(a["diarienummer"])),
+        ("Kommunen", f"{_kr(a['kommunen_kontant'])} kontant, {_kr(a['kommunen_in_kind'])} in kind"),
+        (
+            "Medfinansiering",
+            f"{_kr(a['medfinansiering'])}, varav garanterad {_kr(a['garanterad'])}",
+        ),
+        ("Andel garanterad", f"{_andel(a['garanterad'], a['total'])} av {_kr(a['total'])}"),
+        ("Näringslivet", _kr(a["naringsliv"])),
+        ("Fil", f"{a['fil']} (sha256 {a['sha256'][:12]}…)"),
+        ("Registrerad", f"{a['registrerad']} av {a['registrerad_av']}"),
+        ("Sanktionerad av", a["sanktionerad_av"]),
+    ]
+    typer.echo(f"{a['id']}")
+    for namn, varde in rader:
+        typer.echo(f"  {namn + ':':<18}{varde}")
+    _tabell(
+        "Finansiärer",
+        ["Nr", "Namn", "Kategori", "Kontant", "In kind", "Garanterad"],
+        [
+            [
+                str(f["nr"]),
+                f["namn"],
+                f["kategori"],
+                _kr(f["kontant"]),
+                _kr(f["in_kind"]),
+                "ja" if f["garanterad"] else "nej",
+            ]
+            for f in a["finansiarer"]
+        ],
+    )
+    _tabell(
+        "Mål",
+        ["Nr", "Beskrivning", "Indikator", "Målvärde"],
+        [
+            [str(m["nr"]), _text(m["beskrivning"]), _text(m["indikator"]), _text(m["malvarde"])]
+            for m in a["mal"]
+        ],
+    )
+    _tabell(
+        "Planerade utvärderingar",
+        ["Nr", "Datum", "Typ"],
+        [[str(p["nr"]), _text(p["datum"]), _text(p["typ"])] for p in a["planerade_utvarderingar"]],
+    )
+    _tabell(
+        "Gjorda utvärderingar",
+        ["Datum", "Typ", "Utförd av", "Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
+        [
+            [
+                u["datum"],
+                u["typ"],
+                u["utford_av"],
+                str(m["mal_nr"]),
+                m["utfall"],
+                _uppfyllelse(m["maluppfyllelse"]),
+                _text(m["kommentar"]),
+            ]
+            for u in a["utvarderingar"]
+            for m in u["mal"]
+        ],
+    )
+
+
+def _uppfyllelse(varde: str | None) -> str:
+    from partner_cli.varden import procent
+
+    return "–" if varde is None else procent(Fraction(varde), Fraction(1))
+
+
+@register_app.command("ägare", cls=_Kommando)
+def agare(
+    format_: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HJALP)] = "text",
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """En avtalsägare per organisation, med antal avtal och aktiva avtal i dag."""
+    format_ = _format(format_)
+    with _registret(register, config, skriv=False) as reg:
+        rader = reg.agare()
+    if format_ != "text":
+        _maskinlasbart(rader, format_)
+        return
+    _tabell(
+        "Organisationer och avtalsägare",
+        ["Organisation", "Organisationsnummer", "Avtalsägare", "Enhet", "Antal avtal", "Aktiva"],
+        [
+            [
+                r["organisation"],
+                r["organisationsnummer"],
+                r["avtalsagare_namn"],
+                _text(r["avtalsagare_enhet"]),
+                str(r["antal_avtal"]),
+                f"{r['aktiva_avtal']} – helst ett samarbetsavtal per organisation"
+                if r["aktiva_avtal"] > 1
+                else str(r["aktiva_avtal"]),
+            ]
+            for r in rader
+        ],
+        ["bold red" if r["aktiva_avtal"] > 1 else "" for r in rader],
+    )
+
+
+@register_app.command("byt-ägare", cls=_Kommando)
+def byt_agare(
+    organisationsnummer: Annotated[str, typer.Argument(metavar="ORGNR")],
+    namn: Annotated[str, typer.Option("--namn", metavar="NAMN", help="Den nya avtalsägaren.")],
+    enhet: Annotated[
+        str | None, typer.Option("--enhet", metavar="ENHET", help="Den nya ägarens enhet.")
+    ] = None,
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Flytta ägarskapet för en organisation till en ny avtalsägare (loggas)."""
+    from partner_cli.varden import VardeFel
+    from partner_cli.varden import organisationsnummer as orgnr_
+
+    try:
+        orgnr = orgnr_(organisationsnummer)
+    except VardeFel as e:
+        fel(str(e))
+    with _registret(register, config, skriv=True) as reg:
+        reg.byt_agare(orgnr, namn, enhet)
+    typer.echo(f"{orgnr}: avtalsägaren är nu {namn.strip()}")
+
+
+@register_app.command("utvärdera", cls=_Kommando)
+def utvardera(
+    id_: Annotated[str, typer.Argument(metavar="ID", help="Avtalets id.")],
+    fil: Annotated[Path, typer.Argument(metavar="FIL", help="Utvärderingen (YAML).")],
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Registrera en genomförd utvärdering (mall: mallar/utvardering.yaml)."""
+    from partner_cli import laddning
+    from partner_cli import register as reg_
+
+    konfig = _konfig(config)
+    data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
+    if isinstance(data, laddning.LasFel):
+        fel(f"{fil}: {data.meddelande}", AVSLUT_FYND)
+    utv = reg_.las_utvardering(data)
+    if isinstance(utv, list):
+        for f in utv:
+            typer.echo(f"{fil}:{f.rad}:{f.kolumn}: fel [format] {f.meddelande}")
+        fel(f"{fil}: utvärderingen registrerades inte", AVSLUT_FYND)
+    with _registret(register, config, skriv=True) as reg:
+        rader = reg.utvardera(id_, utv, str(fil), hashlib.sha256(data).hexdigest())
+    if rader is None:
+        typer.echo(f"{fil}: utvärderingen är redan registrerad för {id_}; inget ändrat")
+        return
+    _tabell(
+        f"Måluppfyllelse {id_} {utv.datum}",
+        ["Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
+        [
+            [
+                str(r["mal_nr"]),
+                r["utfall"],
+                _uppfyllelse(r["maluppfyllelse"]),
+                _text(r["kommentar"]),
+            ]
+            for r in rader
+        ],
+    )
+    typer.echo(f"{fil}: utvärderingen av {id_} registrerad")
+
+
+@register_app.command("historik", cls=_Kommando)
+def historik(
+    nyckel: Annotated[
+        str | None,
+        typer.Argument(metavar="[ORGNR|ID]", help="En organisation eller ett avtal."),
+    ] = None,
+    format_: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HJALP)] = "text",
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Händelseloggen: vem som ändrade vad och när, med före och efter."""
+    format_ = _format(format_)
+    with _registret(register, config, skriv=False) as reg:
+        rader = reg.historik(nyckel)
+    if format_ != "text":
+        _maskinlasbart(rader, format_)
+        return
+    _tabell(
+        "Historik",
+        ["Nr", "Tid", "Vem", "Vad", "Organisation", "Avtal", "Ändring"],
+        [
+            [
+                str(r["id"]),
+                r["tid"],
+                r["vem"],
+                r["vad"],
+                _text(r["organisationsnummer"]),
+                _text(r["avtal_id"]),
+                _andring(r["fore"], r["efter"]),
+            ]
+            for r in rader
+        ],
+    )
+
+
+def _andring(fore: str | None, efter: str | None) -> str:
+    """De fält som ändrades, kort; hela före och efter finns i --format json."""
+    if fore is None:
+        return "ny"
+    f, e = json.loads(fore), json.loads(efter or "null") or {}
+    andrade = [
+        f"{k}: {_kort(f.get(k))} → {_kort(e.get(k))}"
+        for k in sorted(set(f) | set(e))
+        if f.get(k) != e.get(k) and k not in ("registrerad", "registrerad_av")
+    ]
+    return "; ".join(andrade) or "oförändrad"
+
+
+def _kort(v: Any) -> str:
+    text = json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else _text(v)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+@register_app.command("export", cls=_Kommando)
+def export(
+    format_: Annotated[str, typer.Option("--format", "-f", help="json eller csv.")] = "json",
+    ut: Annotated[
+        Path | None,
+        typer.Option("--ut", metavar="KATALOG", help="Skriv till katalogen (krävs för csv)."),
+    ] = None,
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Exportera hela registret, förlustfritt och stabilt sorterat (för versionshantering)."""
+    from partner_cli import register as reg_
+
+    format_ = _format(format_, ("json", "csv"))
+    if format_ == "csv" and ut is None:
+        fel("csv skrivs som en fil per tabell: ange --ut KATALOG")
+    with _registret(register, config, skriv=False) as reg:
+        data = reg.exportera()
+    try:
+        if ut is None:
+            reg_.skriv_json(data, sys.stdout)
+        elif format_ == "json":
+            ut.mkdir(parents=True, exist_ok=True)
+            with (ut / reg_.EXPORTFIL).open("w", encoding="utf-8") as f:
+                reg_.skriv_json(data, f)
+        else:
+            reg_.skriv_csv(data, ut)
+    except OSError as e:
+        fel(f"kan inte skriva {e.filename or ut}: {e.strerror}", AVSLUT_FYND)
+    if ut is not None:
+        typer.echo(f"Exporterade {len(data['avtal'][1])} avtal till {ut}", err=True)
+
+
+@register_app.command("import", cls=_Kommando)
+def import_(
+    kalla: Annotated[
+        Path, typer.Argument(metavar="KÄLLA", help="Det som export skrev: filen eller katalogen.")
+    ],
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Läs in en export i ett tomt register, i en transaktion."""
+    from partner_cli import register as reg_
+
+    try:
+        data = reg_.las_export(kalla)
+    except reg_.RegisterFel as e:
+        fel(str(e), e.kod)
+    with _registret(register, config, skriv=True) as reg:
+        antal = reg.importera(data)
+    typer.echo(
+        f"Importerade {antal['avtal']} avtal, {antal['organisation']} organisationer och "
+        f"{antal['handelse']} händelser till {reg.sokvag}"
+    )
+
+
+@register_app.command("kontroll", cls=_Kommando)
+def kontroll(
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Kontrollera registret: SQLites integritet, främmande nycklar och registrets regler."""
+    from partner_cli import register as reg_
+
+    sokvag = reg_.sokvag(register, _konfig(config))
+    try:
+        reg = reg_.las(sokvag)
+        try:
+            problem = reg.kontroll()
+            antal = {} if problem else {r["id"]: r for r in reg.lista()}
+        finally:
+            reg.stang()
+    except reg_.RegisterFel as e:
+        if e.kod == AVSLUT_ANVANDNING and not sokvag.is_file():
+            fel(str(e), e.kod)
+        problem = [str(e)]
+    if problem:
+        for p in problem:
+            typer.echo(f"{sokvag}: {p}")
+        fel(f"registret {sokvag} är inte helt ({len(problem)} problem)", AVSLUT_FYND)
+    typer.echo(f"{sokvag}: registret är helt ({len(antal)} avtal)")
+
+
+@register_app.command("backup", cls=_Kommando)
+def backup(
+    fil: Annotated[Path, typer.Argument(metavar="FIL", help="Säkerhetskopians nya fil.")],
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Säkerhetskopiera registret (SQLites backup-API; konsekvent medan andra skriver)."""
+    with _registret(register, config, skriv=False) as reg:
+        reg.sakerhetskopiera(fil)
+    typer.echo(f"Säkerhetskopierade {reg.sokvag} till {fil}")
+
+
+@register_app.command("restore", cls=_Kommando)
+def restore(
+    fil: Annotated[Path, typer.Argument(metavar="FIL", help="En säkerhetskopia från backup.")],
+    ersatt: Annotated[
+        bool,
+        typer.Option("--ersätt", "--ersatt", help="Ersätt ett register som inte är tomt."),
+    ] = False,
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Återställ registret från en säkerhetskopia, i ett steg."""
+    from partner_cli import register as reg_
+
+    try:
+        kalla = reg_.las(fil)
+    except reg_.RegisterFel as e:
+        fel(str(e), e.kod)
+    try:
+        problem = kalla.kontroll()
+        if problem:
+            fel(f"säkerhetskopian {fil} är inte hel: {'; '.join(problem)}", AVSLUT_FYND)
+        with _registret(register, config, skriv=True) as reg:
+            if not ersatt and not reg.tomt():
+                fel(
+                    f"registret {reg.sokvag} har innehåll; ange --ersätt för att ersätta det "
+                    "med säkerhetskopian (ta gärna en backup först)"
+                )
+            reg.aterstall_fran(kalla)
+    except reg_.RegisterFel as e:
+        fel(str(e), e.kod)
+    finally:
+        kalla.stang()
+    typer.echo(f"Återställde {reg.sokvag} från {fil}")
