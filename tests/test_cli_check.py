@@ -1,0 +1,380 @@
+"""Kommandoraden genom det installerade `partner`-skriptet: avslutningskoder och rapportformat."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MALLTEXT, andrad_mall, kor
+from partner_cli import regler
+
+UNDERKAND = andrad_mall(("    kontant: 400 000 kr", "    kontant: 900 000 kr"))
+VARNING = andrad_mall(("resultat: 120 000 kr", "resultat: -5 000 kr"))
+FYNDRAD = re.compile(
+    r"^(?P<fil>.+):(?P<rad>\d+):(?P<kolumn>\d+): "
+    r"(?P<niva>fel|varning) \[(?P<regel>[^\]]+)\] (?P<text>.+)$"
+)
+
+
+@pytest.fixture
+def arkiv(tmp_path: Path) -> Path:
+    """Ett litet förslagsarkiv: godkänd, underkänd, varning och ogiltig, i underkataloger."""
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "godkand.yaml").write_text(MALLTEXT, encoding="utf-8")
+    (tmp_path / "a" / "underkand.yml").write_text(
+        UNDERKAND.replace("NL-2014-007", "NL-2"), encoding="utf-8"
+    )
+    (tmp_path / "a" / "b" / "varning.yaml").write_text(
+        VARNING.replace("NL-2014-007", "NL-3"), encoding="utf-8"
+    )
+    (tmp_path / "a" / "b" / "trasig.yaml").write_text("id: [\n", encoding="utf-8")
+    (tmp_path / "a" / "inte.txt").write_text("id: x\n", encoding="utf-8")
+    (tmp_path / ".dold").mkdir()
+    (tmp_path / ".dold" / "dold.yaml").write_text("id: [\n", encoding="utf-8")
+    return tmp_path
+
+
+# --- avslutningskoder -------------------------------------------------------------------------
+
+
+def test_mallen_i_arkivet_ar_godkand() -> None:
+    p = kor("check", str(Path(__file__).parents[1] / "mallar" / "forslag.yaml"))
+    assert p.returncode == 0
+    assert "godkänd" in p.stdout
+
+
+def test_kod_0_1(tmp_path: Path) -> None:
+    (tmp_path / "ok.yaml").write_text(MALLTEXT, encoding="utf-8")
+    (tmp_path / "nej.yaml").write_text(UNDERKAND.replace("NL-2014-007", "NL-9"), encoding="utf-8")
+    assert kor("check", "ok.yaml", cwd=tmp_path).returncode == 0
+    assert kor("check", "nej.yaml", cwd=tmp_path).returncode == 1
+    assert kor("check", "ok.yaml", "nej.yaml", cwd=tmp_path).returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("argument", "text"),
+    [
+        (["check", "finns-inte.yaml"], "Sökvägen finns-inte.yaml finns inte"),
+        (["check", "tom"], "innehåller inga .yaml- eller .yml-filer"),
+        (["check", "--inte-en-flagga", "ok.yaml"], "okänd flagga: --inte-en-flagga"),
+        (["check", "-f", "xml", "ok.yaml"], "okänt format 'xml'"),
+        (["check", "-f", "json", "-f", "text", "ok.yaml"], "bara ett format"),
+        (["check", "-f", "json", "-o", "a", "-o", "b", "ok.yaml"], "fler --output än --format"),
+        (["check"], "argument saknas"),
+        (["check", "--config"], "kräver ett värde"),
+        (["inget-kommando"], "okänt kommando"),
+        (["regler", "ingen-regel"], "okänd regel 'ingen-regel'"),
+        ([], "Användning: partner"),
+    ],
+)
+def test_kod_2_med_svenskt_meddelande(tmp_path: Path, argument: list[str], text: str) -> None:
+    (tmp_path / "ok.yaml").write_text(MALLTEXT, encoding="utf-8")
+    (tmp_path / "tom").mkdir()
+    (tmp_path / "tom" / "las-mig.txt").write_text("", encoding="utf-8")
+    p = kor(*argument, cwd=tmp_path)
+    assert p.returncode == 2
+    assert text in p.stderr
+    assert p.stdout == ""
+    for engelska in ("Usage:", "Error:", "No such", "Missing", "Invalid value"):
+        assert engelska not in p.stderr
+
+
+def test_felaktig_konfiguration_ger_kod_2(tmp_path: Path) -> None:
+    (tmp_path / "ok.yaml").write_text(MALLTEXT, encoding="utf-8")
+    (tmp_path / "partner.toml").write_text("[regler.medfinans]\n", encoding="utf-8")
+    p = kor("check", "ok.yaml", cwd=tmp_path)
+    assert p.returncode == 2
+    assert "regler.medfinans" in p.stderr
+
+
+def test_strikt_later_varningar_falla(tmp_path: Path) -> None:
+    (tmp_path / "v.yaml").write_text(VARNING, encoding="utf-8")
+    p = kor("check", "v.yaml", cwd=tmp_path)
+    assert p.returncode == 0
+    assert "varning [ekonomi]" in p.stdout
+    assert kor("check", "--strikt", "v.yaml", cwd=tmp_path).returncode == 1
+
+
+# --- filer, kataloger och stdin ---------------------------------------------------------------
+
+
+def test_katalog_granskas_rekursivt(arkiv: Path) -> None:
+    p = kor("check", "-f", "json", ".", cwd=arkiv)
+    assert p.returncode == 1
+    dok = json.loads(p.stdout)
+    filer = {Path(f["fil"]).as_posix(): f["utfall"] for f in dok["filer"]}
+    assert filer == {
+        "godkand.yaml": "godkänd",
+        "a/underkand.yml": "underkänd",
+        "a/b/varning.yaml": "godkänd",
+        "a/b/trasig.yaml": "ogiltig",
+    }
+
+
+def test_stdin(tmp_path: Path) -> None:
+    p = kor("check", "-", stdin=MALLTEXT.encode(), cwd=tmp_path)
+    assert p.returncode == 0
+    assert p.stdout.splitlines()[0].startswith("-: godkänd")
+    p = kor("check", "-", stdin=UNDERKAND.encode(), cwd=tmp_path)
+    assert p.returncode == 1
+    assert p.stdout.startswith("-:25:1: fel [medfinansiering] ")
+
+
+def test_en_trasig_fil_stoppar_inte_de_andra(arkiv: Path) -> None:
+    p = kor("check", "a/b/trasig.yaml", "godkand.yaml", cwd=arkiv)
+    assert p.returncode == 1
+    assert "a/b/trasig.yaml: ogiltig" in p.stdout
+    assert "godkand.yaml: godkänd" in p.stdout
+
+
+# --- textformatet -----------------------------------------------------------------------------
+
+
+def test_textformatets_rader(arkiv: Path) -> None:
+    p = kor("check", ".", cwd=arkiv)
+    rader = p.stdout.splitlines()
+    fynd = [FYNDRAD.match(r) for r in rader]
+    traffar = [{**m.groupdict(), "fil": Path(m["fil"]).as_posix()} for m in fynd if m]
+    assert {"fil": "a/underkand.yml", "rad": "25", "kolumn": "1", "niva": "fel"}.items() <= (
+        next(t for t in traffar if t["regel"] == "medfinansiering").items()
+    )
+    assert any(t["fil"] == "a/b/trasig.yaml" and t["regel"] == "yaml" for t in traffar)
+    assert any(t["niva"] == "varning" and t["regel"] == "ekonomi" for t in traffar)
+    utfall = [r for r in rader if not FYNDRAD.match(r)]
+    assert "./godkand.yaml: godkänd · medfinansiering 66,1 % (780 000 kr av 1 180 000 kr)" in utfall
+    assert any(r.startswith("./a/underkand.yml: underkänd · 1 fel, 0 varningar") for r in utfall)
+    assert rader[-1] == (
+        "4 filer granskade: 2 godkänd, 1 underkänd, 0 ej tillämplig, 1 ogiltig · 2 fel, 1 varning"
+    )
+
+
+# --- json -------------------------------------------------------------------------------------
+
+
+def test_json_dokumentet(arkiv: Path) -> None:
+    p = kor("check", "--format", "json", ".", cwd=arkiv)
+    dok = json.loads(p.stdout)
+    assert dok["version"] == 1
+    assert dok["sammanfattning"] == {
+        **dok["sammanfattning"],
+        "filer": 4,
+        "godkänd": 2,
+        "underkänd": 1,
+        "ej_tillämplig": 0,
+        "ogiltig": 1,
+        "fel": 2,
+        "varningar": 1,
+    }
+    efter_fil = {Path(f["fil"]).as_posix(): f for f in dok["filer"]}
+    godkand = efter_fil["godkand.yaml"]
+    assert godkand["id"] == "NL-2014-007"
+    assert godkand["medfinansiering"] == {
+        "andel": "0.6610",
+        "garanterad": "780000.00",
+        "total": "1180000.00",
+    }
+    assert godkand["fynd"] == []
+    underkand = efter_fil["a/underkand.yml"]
+    assert underkand["medfinansiering"]["andel"] == "0.4642"
+    (fynd,) = underkand["fynd"]
+    assert {"regel", "nivå", "meddelande", "rad", "kolumn", "sökväg", "grund"} <= set(fynd)
+    assert (fynd["regel"], fynd["nivå"], fynd["rad"], fynd["kolumn"], fynd["sökväg"]) == (
+        "medfinansiering",
+        "fel",
+        25,
+        1,
+        "finansiering",
+    )
+    assert fynd["grund"] == regler.REGLER["medfinansiering"].GRUND
+    trasig = efter_fil["a/b/trasig.yaml"]
+    assert trasig["utfall"] == "ogiltig"
+    assert trasig["id"] is None
+    assert "medfinansiering" not in trasig
+
+
+def test_json_andel_motsager_inte_utfallet(tmp_path: Path) -> None:
+    # Ett öre under hälften: andelen får inte skrivas som 0.5000.
+    fil = tmp_path / "f.yaml"
+    fil.write_text(andrad_mall(("    kontant: 400 000 kr", "    kontant: 780 000,01")), "utf-8")
+    dok = json.loads(kor("check", "-f", "json", str(fil)).stdout)
+    assert dok["filer"][0]["utfall"] == "underkänd"
+    assert dok["filer"][0]["medfinansiering"]["andel"].startswith("0.4999")
+
+
+# --- github -----------------------------------------------------------------------------------
+
+
+def test_github_kommandon_relativt_arbetsytan(
+    arkiv: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    annan = tmp_path_factory.mktemp("annan")
+    p = kor(
+        "check",
+        "-f",
+        "github",
+        str(arkiv / "a"),
+        cwd=annan,
+        env={"GITHUB_WORKSPACE": str(arkiv)},
+    )
+    assert p.returncode == 1
+    rader = p.stdout.splitlines()
+    kommandon = [r for r in rader if r.startswith("::")]
+    assert (
+        "::error file=a/underkand.yml,line=25,col=1,title=partner%3A medfinansiering::"
+        "a/underkand.yml:25:1: Garanterad medfinansiering"
+    ) in "\n".join(kommandon)
+    assert any(r.startswith("::warning file=a/b/varning.yaml,line=46,col=13,") for r in kommandon)
+    assert any(r.startswith("::error file=a/b/trasig.yaml,line=") for r in kommandon)
+    assert rader[-1].startswith("3 filer granskade")
+
+
+def test_github_kodar_egenskaper_och_data(tmp_path: Path) -> None:
+    namn = "50%,a:b\nc.yaml"
+    (tmp_path / namn).write_text(UNDERKAND, encoding="utf-8")
+    p = kor("check", "-f", "github", namn, cwd=tmp_path, env={"GITHUB_WORKSPACE": str(tmp_path)})
+    (kommando,) = [r for r in p.stdout.splitlines() if r.startswith("::")]
+    egenskaper, _, data = kommando[2:].partition("::")
+    assert egenskaper == (
+        "error file=50%25%2Ca%3Ab%0Ac.yaml,line=25,col=1,title=partner%3A medfinansiering"
+    )
+    # I data kodas bara %, CR och LF; kolon och komma står kvar.
+    assert data.startswith(
+        "50%25,a:b%0Ac.yaml:25:1: Garanterad medfinansiering från andra parter är 46,4 %25 ("
+    )
+
+
+# --- flera format -----------------------------------------------------------------------------
+
+
+def test_flera_format_och_utfiler(arkiv: Path) -> None:
+    p = kor(
+        "check",
+        "-f", "json", "-o", "r.json",
+        "-f", "github", "--output", "g.txt",
+        "--format", "text",
+        ".",
+        cwd=arkiv,
+    )  # fmt: skip
+    assert p.returncode == 1
+    assert json.loads((arkiv / "r.json").read_text("utf-8"))["sammanfattning"]["filer"] == 4
+    assert (arkiv / "g.txt").read_text("utf-8").startswith("::")
+    assert FYNDRAD.match(p.stdout.splitlines()[0])
+
+
+def test_bara_utfiler_ger_sammanfattning_pa_stderr(arkiv: Path) -> None:
+    p = kor("check", "-f", "json", "-o", "r.json", "godkand.yaml", cwd=arkiv)
+    assert p.returncode == 0
+    assert p.stdout == ""
+    assert "1 fil granskad: 1 godkänd" in p.stderr
+    assert json.loads((arkiv / "r.json").read_text("utf-8"))["version"] == 1
+
+
+def test_utfil_som_inte_kan_skrivas(arkiv: Path) -> None:
+    p = kor("check", "-f", "json", "-o", "saknas/r.json", "godkand.yaml", cwd=arkiv)
+    assert p.returncode == 2
+    assert "kan inte skriva saknas/r.json" in p.stderr
+
+
+# --- regler, schema, ny -----------------------------------------------------------------------
+
+
+def test_regler_listar_alla_med_grund() -> None:
+    p = kor("regler")
+    assert p.returncode == 0
+    rader = p.stdout.splitlines()
+    for id_, modul in regler.REGLER.items():
+        assert any(r.startswith(id_) and modul.GRUND in r for r in rader), id_
+
+
+@pytest.mark.parametrize("namn", ["medfinansiering", "langsiktighet", "avtalsagare"])
+def test_regler_en_regel(namn: str) -> None:
+    p = kor("regler", namn)
+    assert p.returncode == 0
+    modul = next(
+        m for i, m in regler.REGLER.items() if i.translate(str.maketrans("åäö", "aao")) == namn
+    )
+    assert p.stdout.startswith(f"{modul.ID} — {modul.GRUND}")
+    assert modul.CITAT in p.stdout
+    for exempel in (modul.EXEMPEL_GODKANT, modul.EXEMPEL_UNDERKANT):
+        for rad in exempel.splitlines():
+            assert f"    {rad}" in p.stdout
+
+
+def test_schema_ar_json() -> None:
+    p = kor("schema")
+    assert p.returncode == 0
+    assert json.loads(p.stdout)["properties"]["finansiering"]["required"] == [
+        "kommunen",
+        "motparter",
+    ]
+
+
+def test_ny_skapar_ett_godkant_forslag_och_skriver_aldrig_over(tmp_path: Path) -> None:
+    p = kor("ny", "nytt.yaml", cwd=tmp_path)
+    assert p.returncode == 0
+    assert "Skapade nytt.yaml" in p.stdout
+    assert (tmp_path / "nytt.yaml").read_text("utf-8") == MALLTEXT
+    assert kor("check", "nytt.yaml", cwd=tmp_path).returncode == 0
+    (tmp_path / "nytt.yaml").write_text("mitt arbete\n", encoding="utf-8")
+    p = kor("ny", "nytt.yaml", cwd=tmp_path)
+    assert p.returncode == 2
+    assert "finns redan" in p.stderr
+    assert (tmp_path / "nytt.yaml").read_text("utf-8") == "mitt arbete\n"
+    p = kor("ny", "saknad/katalog/x.yaml", cwd=tmp_path)
+    assert p.returncode == 2
+    assert "kan inte skriva" in p.stderr
+
+
+# --- installation -----------------------------------------------------------------------------
+
+
+@pytest.mark.langsam
+def test_hjulet_installeras_i_en_ny_venv(tmp_path: Path) -> None:
+    """`pip install` av hjulet ger ett fungerande `partner` med mallarna i paketet.
+
+    Hjulet byggs med pip (hatchling hämtas från PyPI i en isolerad byggmiljö). Beroendena
+    (typer, rich, PyYAML, sqlite-utils) lånas från den här miljön genom en sökväg, så att
+    testet inte laddar ned dem; paketet självt kommer bara från hjulet.
+    """
+    rot = Path(__file__).parents[1]
+    hjul = tmp_path / "hjul"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(hjul), str(rot)],
+        check=True,
+        timeout=300,
+    )
+    (fil,) = hjul.glob("partner_cli-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(fil)],
+        check=True,
+        timeout=300,
+    )
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    import typer
+
+    beroenden = Path(typer.__file__).parents[1]
+    (Path(site) / "beroenden.pth").write_text(f"{beroenden}\n", encoding="utf-8")
+    arbete = tmp_path / "arbete"
+    arbete.mkdir()
+    partner = str(venv / "bin" / "partner")
+    var = subprocess.run(
+        [str(python), "-c", "import partner_cli; print(partner_cli.__file__)"],
+        capture_output=True, text=True, check=True, cwd=arbete,
+    ).stdout  # fmt: skip
+    assert var.startswith(site)
+    ny = subprocess.run([partner, "ny", "f.yaml"], capture_output=True, text=True, cwd=arbete)
+    assert ny.returncode == 0, ny.stderr
+    check = subprocess.run([partner, "check", "f.yaml"], capture_output=True, text=True, cwd=arbete)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert (arbete / "f.yaml").read_text("utf-8") == MALLTEXT

@@ -1,0 +1,42 @@
+"""Snabb start: kommandoradsmodulen drar inte in rich, yaml eller sqlite_utils."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import kor
+
+TUNGA = ("rich", "yaml", "sqlite_utils")
+
+
+def test_cli_importerar_inga_tunga_bibliotek() -> None:
+    kod = f"import sys, partner_cli.cli; print(','.join(m for m in {TUNGA!r} if m in sys.modules))"
+    p = subprocess.run([sys.executable, "-c", kod], capture_output=True, text=True, check=True)
+    assert p.stdout.strip() == ""
+
+
+def test_hjalpen_importerar_inga_tunga_bibliotek() -> None:
+    # Hela kommandoträdet byggs för --help; inget kommando får importera tungt på modulnivå.
+    kod = (
+        "import sys\n"
+        "from partner_cli.cli import main\n"
+        "sys.argv = ['partner', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('LADDADE:' + ','.join(m for m in {TUNGA!r} if m in sys.modules))"
+    )
+    p = subprocess.run([sys.executable, "-c", kod], capture_output=True, text=True, check=True)
+    assert p.stdout.splitlines()[-1] == "LADDADE:"
+
+
+def test_partner_help() -> None:
+    p = kor("--help")
+    assert p.returncode == 0
+    assert p.stdout.startswith("Användning: partner")
+    for kommando in ("check", "regler", "schema", "ny"):
+        assert f"  {kommando} " in p.stdout
+    p = kor("check", "--help")
+    assert p.returncode == 0
+    assert "--format" in p.stdout
+    assert "--strikt" in p.stdout
+    assert "Flaggor:" in p.stdout
