@@ -378,3 +378,19 @@ def test_hjulet_installeras_i_en_ny_venv(tmp_path: Path) -> None:
     check = subprocess.run([partner, "check", "f.yaml"], capture_output=True, text=True, cwd=arbete)
     assert check.returncode == 0, check.stdout + check.stderr
     assert (arbete / "f.yaml").read_text("utf-8") == MALLTEXT
+
+
+def test_samma_id_i_tva_filer(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(MALLTEXT, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(MALLTEXT, encoding="utf-8")
+    p = kor("check", "a.yaml", "b.yaml", cwd=tmp_path)
+    assert p.returncode == 1
+    assert "b.yaml:6:5: fel [format] id 'NL-2014-007' används redan i a.yaml" in p.stdout
+    assert "a.yaml: godkänd" in p.stdout
+
+
+def test_stdin_over_storleksgransen(tmp_path: Path) -> None:
+    (tmp_path / "partner.toml").write_text("[check]\nmax_filstorlek = 1000\n", encoding="utf-8")
+    p = kor("check", "-", stdin=MALLTEXT.encode(), cwd=tmp_path)
+    assert p.returncode == 1
+    assert "-:1:1: fel [yaml] Indata är större än gränsen på 1 000 byte" in p.stdout

@@ -296,3 +296,42 @@ def test_json_schema_godtar_belopp(json_schema: dict[str, Any], belopp: str) -> 
     mall = _json_vanlig(yaml.safe_load(MALLTEXT))
     mall["finansiering"]["kommunen"]["kontant"] = belopp
     assert Draft202012Validator(json_schema).is_valid(mall)
+
+
+@pytest.mark.parametrize(
+    ("gammal", "ny"),
+    [
+        ("    kontant: 400 000 kr", "    kontant:"),
+        ("    in_kind: []", "    in_kind:"),
+        ("    in_kind: []", "    in_kind: ~"),
+        ("upphandling: nej", "upphandling: null"),
+        ("diarienummer: KS 14/1234", "diarienummer:"),
+    ],
+)
+def test_tomma_valfria_nycklar_far_standardvardet(
+    skriv: Callable[..., Path], gammal: str, ny: str
+) -> None:
+    r = granska(skriv(andrad_mall((gammal, ny))))
+    assert r.utfall in ("godkänd", "underkänd"), r.fynd
+    assert all(f.regel != "format" for f in r.fynd)
+
+
+TRADFALL = [
+    MALLTEXT,
+    "a:\nb: ~\nc: null\nd: ''\ne: \"~\"\nf: [1, {g: h}]\n",
+    "a: |\n  rad 1\n  rad 2\nb: >-\n  vikt\n  text\n",
+    "- 1\n- - 2\n  - 3\n",
+]
+
+
+@pytest.mark.parametrize("text", TRADFALL)
+def test_libyaml_och_ren_python_ger_samma_trad(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    from partner_cli import laddning
+
+    monkeypatch.setattr(laddning, "_LADDARE", None)
+    med_libyaml = laddning.las_bytes(text.encode())
+    monkeypatch.setattr(laddning, "_LADDARE", None)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    ren = laddning.las_bytes(text.encode())
+    monkeypatch.setattr(laddning, "_LADDARE", None)
+    assert med_libyaml == ren

@@ -119,7 +119,9 @@ def las(fil: str, max_byte: int) -> bytes | laddning.LasFel:
     if fil == STDIN:
         data = sys.stdin.buffer.read(max_byte + 1)
         if len(data) > max_byte:
-            return laddning.LasFel(f"Indata är större än gränsen på {max_byte} byte")
+            return laddning.LasFel(
+                f"Indata är större än gränsen på {max_byte:,} byte".replace(",", " ")
+            )
         return data
     return laddning.las_fil_bytes(Path(fil), max_byte)
 

@@ -136,11 +136,8 @@ def _laddare() -> type[yaml.SafeLoader]:
     if getattr(yaml, "__with_libyaml__", False):
         bas: type = yaml.cyaml.CParser  # type: ignore[attr-defined]
     else:
-        bas = type(
-            "RenParser",
-            (yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer),
-            {},
-        )
+        # BaseLoader: dess __init__ initierar läsare, skanner, tolk och komponerare.
+        bas = yaml.loader.BaseLoader
     return type("Laddare", (bas, yaml.resolver.BaseResolver), {})
 
 
