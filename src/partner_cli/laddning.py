@@ -138,7 +138,20 @@ def _laddare() -> type[yaml.SafeLoader]:
     else:
         # BaseLoader: dess __init__ initierar läsare, skanner, tolk och komponerare.
         bas = yaml.loader.BaseLoader
-    return type("Laddare", (bas, yaml.resolver.BaseResolver), {})
+    # BaseResolver har inga implicita typer och inga sökvägsregler, så taggen beror bara på
+    # nodslaget; libyaml anropar de här tre för varje nod, och de är annars den största
+    # enskilda kostnaden i Python per fil.
+    taggar = {
+        yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+        yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+        yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    }
+    metoder = {
+        "resolve": lambda self, kind, value, implicit: taggar[kind],
+        "descend_resolver": lambda self, parent, index: None,
+        "ascend_resolver": lambda self: None,
+    }
+    return type("Laddare", (bas, yaml.resolver.BaseResolver), metoder)
 
 
 _LADDARE: type | None = None
@@ -213,10 +226,17 @@ class _FelIFilen(Exception):
 
 
 class _Omvandling:
-    """Går igenom libyamls nodträd en gång; varje nod får bara besökas en gång (alias)."""
+    """Går igenom libyamls nodträd en gång; varje nod får bara besökas en gång (alias).
+
+    Den heta slingan i en granskning: ett förslag har ett hundratal noder.
+    """
 
     def __init__(self) -> None:
+        import yaml
+
         self.sedda: set[int] = set()
+        self.skalarnod: type[yaml.ScalarNode] = yaml.ScalarNode
+        self.listnod: type[yaml.SequenceNode] = yaml.SequenceNode
 
     def nod(self, nod: yaml.Node, djup: int) -> Nod | LasFel:
         try:
@@ -225,28 +245,29 @@ class _Omvandling:
             return e.fel
 
     def _nod(self, nod: yaml.Node, djup: int) -> Nod:
-        import yaml
-
-        rad, kolumn = nod.start_mark.line + 1, nod.start_mark.column + 1
-        if id(nod) in self.sedda:
+        mark = nod.start_mark
+        rad, kolumn = mark.line + 1, mark.column + 1
+        sedda = self.sedda
+        if id(nod) in sedda:
             raise _FelIFilen(LasFel("Alias (*namn) används inte i förslag; skriv ut värdet", rad))
-        self.sedda.add(id(nod))
+        sedda.add(id(nod))
         if nod.tag not in _STD_TAGGAR:
             raise _FelIFilen(
                 LasFel(f"YAML-taggen {nod.tag!r} är inte tillåten i förslag", rad, kolumn)
             )
         if djup > MAX_DJUP:
             raise _FelIFilen(LasFel("Filen är för djupt nästlad för att vara ett förslag", rad))
-        if isinstance(nod, yaml.ScalarNode):
+        if isinstance(nod, self.skalarnod):
             # Ren stil är None i PyYAML men '' i libyaml.
             tom = not nod.style and nod.value in _TOMT
             return Skalar(nod.value, rad, kolumn, tom)
-        if isinstance(nod, yaml.SequenceNode):
-            return Lista([self._nod(n, djup + 1) for n in nod.value], rad, kolumn)
+        djup += 1
+        if isinstance(nod, self.listnod):
+            return Lista([self._nod(n, djup) for n in nod.value], rad, kolumn)
         poster: dict[str, tuple[Skalar, Nod]] = {}
         for knod, vnod in nod.value:
-            nyckel = self._nod(knod, djup + 1)
-            if not isinstance(nyckel, Skalar):
+            nyckel = self._nod(knod, djup)
+            if type(nyckel) is not Skalar:
                 raise _FelIFilen(LasFel("En nyckel måste vara text", rad, kolumn))
             if nyckel.text in poster:
                 forra = poster[nyckel.text][0]
@@ -258,5 +279,5 @@ class _Omvandling:
                         nyckel.kolumn,
                     )
                 )
-            poster[nyckel.text] = (nyckel, self._nod(vnod, djup + 1))
+            poster[nyckel.text] = (nyckel, self._nod(vnod, djup))
         return Karta(poster, rad, kolumn)
