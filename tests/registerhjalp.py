@@ -1,0 +1,114 @@
+"""Förslag för registertesterna: mallen med eget id, organisation, ägare och period."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from conftest import andrad_mall, kor
+
+ORGNR = "556781-2341"
+
+
+def orgnr(n: int) -> str:
+    """Ett giltigt organisationsnummer (aktiebolag, grupp 5) med Luhn-siffra, för löpnummer n."""
+    nio = f"55{n:07d}"
+    summa = 0
+    for i, c in enumerate(nio):
+        d = int(c) * (2 if i % 2 == 0 else 1)
+        summa += d - 9 if d > 9 else d
+    return f"{nio[:6]}-{nio[6:]}{(10 - summa % 10) % 10}"
+
+
+def forslag(
+    id_: str = "NL-1",
+    org: str = ORGNR,
+    agare: str = "Anna Lind",
+    start: str = "2014-09-01",
+    slut: str = "2016-08-31",
+    titel: str = "Logistikregionens etableringsprojekt",
+) -> str:
+    return andrad_mall(
+        ("id: NL-2014-007", f"id: {id_}"),
+        ("titel: Logistikregionens etableringsprojekt", f"titel: {titel}"),
+        ("organisationsnummer: 556781-2341", f"organisationsnummer: {org}"),
+        ("namn: (avtalsägarens namn)", f"namn: {agare}"),
+        (
+            "period: {start: 2014-09-01, slut: 2016-08-31}",
+            f"period: {{start: {start}, slut: {slut}}}",
+        ),
+        (
+            "  - {datum: 2015-09-01, typ: delutvärdering}\n"
+            "  - {datum: 2016-09-30, typ: slututvärdering}",
+            f"  - {{datum: {slut}, typ: slututvärdering}}",
+        ),
+    )
+
+
+def skriv_forslag(katalog: Path, namn: str, **kw: Any) -> Path:
+    fil = katalog / namn
+    fil.write_text(forslag(**kw), encoding="utf-8")
+    return fil
+
+
+def miljo(register: Path) -> dict[str, str]:
+    return {"PARTNER_REGISTER": str(register), "PARTNER_ANVANDARE": "Testa Testsson"}
+
+
+def lagg_till(register: Path, *filer: Path, extra: tuple[str, ...] = ()) -> Any:
+    return kor(
+        "register",
+        "add",
+        *map(str, filer),
+        "--sanktionerad-av",
+        "Karin Ek",
+        *extra,
+        env=miljo(register),
+    )
+
+
+def sql(register: Path, fraga: str, parametrar: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(register)
+    try:
+        return conn.execute(fraga, parametrar).fetchall()
+    finally:
+        conn.close()
+
+
+def innehall(register: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Alla rader i alla registertabeller, för att se att ett fel inte ändrade något."""
+    tabeller = [
+        r[0]
+        for r in sql(register, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
+    ]
+    return {t: sorted(sql(register, f"SELECT * FROM {t}"), key=repr) for t in tabeller}
+
+
+def bygg(register_: Path, *filer: Path) -> None:
+    """Registrerar förslag i processen: snabb uppställning för tester av andra kommandon."""
+    from partner_cli import konfig, kontroll, register
+
+    resultat = kontroll.kontrollera([str(f) for f in filer], konfig.Konfig(), behall_forslag=True)
+    assert resultat.godkant, resultat
+    reg = register.skriv(register_)
+    try:
+        reg.lagg_till(
+            [(r.forslag, r.fil, r.sha256) for r in resultat.filer if r.forslag and r.sha256],
+            "Karin Ek",
+            vem="Testa Testsson",
+        )
+    finally:
+        reg.stang()
+
+
+def utvardera(register_: Path, id_: str, text: str) -> None:
+    from partner_cli import register
+
+    utv = register.las_utvardering(text.encode())
+    assert isinstance(utv, register.Utvardering), utv
+    reg = register.skriv(register_)
+    try:
+        reg.utvardera(id_, utv, "u.yaml", "0" * 64, vem="Testa Testsson")
+    finally:
+        reg.stang()
