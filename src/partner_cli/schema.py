@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from partner_cli import modell, varden
@@ -31,13 +32,16 @@ class Falt:
     en_av: tuple[tuple[str, ...], ...] = ()  # exakt en av dessa grupper ska anges
     lista_tillaten: bool = False  # en lista i stället för en karta lämnas till regeln
 
-    @property
+    @cached_property  # läses för varje fält i varje fil
     def attr(self) -> str:
         return attributnamn(self.nyckel)
 
 
+_ASCII = str.maketrans("åäöÅÄÖ", "aaoAAO")
+
+
 def attributnamn(nyckel: str) -> str:
-    return nyckel.translate(str.maketrans("åäöÅÄÖ", "aaoAAO"))
+    return nyckel.translate(_ASCII)
 
 
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
