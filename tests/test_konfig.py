@@ -81,17 +81,34 @@ def test_config_flaggan(tmp_path: Path) -> None:
         ("[regler\n", "partner.toml", "inte giltig TOML"),
     ],
 )
-def test_fel_i_partner_toml_ger_kod_2_och_namnger_nyckeln(
+def test_fel_i_partner_toml_namnger_nyckeln(
     tmp_path: Path, text: str, nyckel: str, vad: str
 ) -> None:
+    fil = toml(tmp_path, text)
+    with pytest.raises(konfig.KonfigFel) as fel:
+        konfig.ladda(start=tmp_path)
+    assert str(fel.value).startswith(f"{fil}: ")
+    assert nyckel in str(fel.value)
+    assert vad in str(fel.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[regler.medfinansering]\n",
+        "[regler.medfinansiering]\nmin_andel = 1.5\n",
+        '[regler."mål"]\n"nivå" = "hög"\n',
+    ],
+)
+def test_fel_i_partner_toml_ger_kod_2(tmp_path: Path, text: str) -> None:
     toml(tmp_path, text)
     (tmp_path / "f.yaml").write_text(MALLTEXT, encoding="utf-8")
     p = kor("check", "f.yaml", cwd=tmp_path)
     assert p.returncode == 2
     assert p.stdout == ""
-    assert "partner.toml" in p.stderr
-    assert nyckel in p.stderr
-    assert vad in p.stderr
+    with pytest.raises(konfig.KonfigFel) as fel:
+        konfig.ladda(start=tmp_path)
+    assert p.stderr == f"partner: {fel.value}\n"
 
 
 def test_config_som_inte_finns(tmp_path: Path) -> None:
