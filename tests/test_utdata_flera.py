@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import get_args
 
 from conftest import kor
 from forslagsarkiv import skapa
-from partner_cli.utdata import FORMAT
+from partner_cli.modell import Niva
+from partner_cli.utdata import FORMAT, github, gitlab, sarif, text
 
 
 def test_varje_format_till_sin_fil_i_en_korning(tmp_path: Path) -> None:
@@ -38,3 +40,11 @@ def test_hjalpen_namner_varje_format() -> None:
     hjalp = " ".join(kor("check", "--help").stdout.split())
     for f in FORMAT:
         assert f in hjalp
+
+
+def test_varje_niva_har_sin_motsvarighet_i_varje_format() -> None:
+    for niva in get_args(Niva):
+        assert niva in github._NIVA
+        assert niva in gitlab._ALLVARLIGHET
+        assert niva in sarif._NIVA
+        assert niva in text._FARG
