@@ -7,13 +7,19 @@ listar alla fynd som filen ska ge, i ordning; raderna är mallens (mallar/forsla
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import MALLTEXT, andrad_mall, granska, mall_med
-from partner_cli import regler
+from partner_cli import laddning, regler, schema, varden
+from partner_cli.modell import Forslag
+from partner_cli.regler import medfinansiering
+from partner_cli.varden import kronor
 
 
 class F(NamedTuple):
@@ -431,3 +437,53 @@ def test_regelns_exempel(skriv: Callable[..., Path], regel: str) -> None:
     underkant = granska(skriv(mall_med(modul.EXEMPEL_UNDERKANT), "underkant.yaml"))
     assert underkant.utfall == ("ej_tillämplig" if regel == "tillämpning" else "underkänd")
     assert {f.regel for f in underkant.fynd if f.niva == "fel"} == {regel}
+
+
+# --- medfinansieringens aritmetik genom hela kedjan ------------------------------------------
+
+
+def _budget(kommunen: int, garanterad: int, ej_garanterad: int) -> Forslag:
+    """Mallen med en motpart som garanterar och en som inte gör det (belopp i öre)."""
+    motpart = (
+        "    - namn: %s\n      kategori: näringsliv\n      kontant: %s\n"
+        "      garanterad: %s\n      underlag: Avtal\n"
+    )
+    text = andrad_mall(
+        (KOMMUNEN, f"    kontant: {kronor(kommunen)}"),
+        (MALLTEXT[MALLTEXT.index("    - namn: Örebro") : MALLTEXT.index("\ninsyn:")], ""),
+        ("  motparter:  ", "  motparter:\n" + motpart % ("A", kronor(garanterad), "ja")
+         + motpart % ("B", kronor(ej_garanterad), "nej") + "  #"),
+    )  # fmt: skip
+    forslag = schema.tolka(laddning.las_bytes(text.encode()))
+    assert isinstance(forslag, Forslag), forslag
+    return forslag
+
+
+def _medfinansiering(forslag: Forslag, min_andel: Fraction = Fraction(1, 2)) -> list[str]:
+    return [p.meddelande for p in medfinansiering.check(forslag, {"min_andel": min_andel}, None)]
+
+
+ore = st.integers(min_value=0, max_value=10**11)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ore, ore, ore, st.sampled_from([Fraction(1, 2), Fraction(3, 5), Fraction(1, 3)]))
+def test_medfinansiering_utfall_och_vad_som_saknas(
+    kommunen: int, garanterad: int, ej: int, grans: Fraction
+) -> None:
+    forslag = _budget(kommunen, garanterad, ej)
+    total = kommunen + garanterad + ej
+    assert (forslag.finansiering.total, forslag.finansiering.garanterad) == (total, garanterad)
+    meddelanden = _medfinansiering(forslag, grans)
+    if total == 0:
+        assert meddelanden == ["Budgeten är 0 kr; ange kommunens och motparternas bidrag"]
+        return
+    assert (meddelanden == []) == (Fraction(garanterad, total) >= grans)
+    if not meddelanden:
+        return
+    # Beloppet som sägas saknas räcker, och en krona mindre räcker inte.
+    (text,) = meddelanden
+    saknas = varden.belopp(text.split("Ytterligare ")[1].split(" i garanterad")[0])
+    assert saknas % 100 == 0
+    assert Fraction(garanterad + saknas, total + saknas) >= grans
+    assert Fraction(garanterad + saknas - 100, total + saknas - 100) < grans
