@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MALLTEXT, andrad_mall, kor
+from conftest import MALLTEXT, PARTNER, andrad_mall, kor
 from partner_cli import regler
 
 UNDERKAND = andrad_mall(("    kontant: 400 000 kr", "    kontant: 900 000 kr"))
@@ -394,3 +394,39 @@ def test_stdin_over_storleksgransen(tmp_path: Path) -> None:
     p = kor("check", "-", stdin=MALLTEXT.encode(), cwd=tmp_path)
     assert p.returncode == 1
     assert "-:1:1: fel [yaml] Indata är större än gränsen på 1 000 byte" in p.stdout
+
+
+def test_terminal_far_farg_men_samma_rader(tmp_path: Path) -> None:
+    """I en terminal skriver Rich; markeringsliknande text i filen visas ordagrant."""
+    import os
+    import pty
+
+    (tmp_path / "f.yaml").write_text("id: x\n'[bold]x[/]': 1\n", encoding="utf-8")
+    huvud, terminal = pty.openpty()
+    miljo = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "NO_COLOR"))}
+    p = subprocess.run(
+        [PARTNER, "check", "f.yaml"],
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**miljo, "COLUMNS": "200", "TERM": "xterm"},
+        timeout=60,
+    )
+    os.close(terminal)
+    ut = b""
+    while True:
+        try:
+            bit = os.read(huvud, 65536)
+        except OSError:  # terminalen stängd: allt är läst
+            break
+        if not bit:
+            break
+        ut += bit
+    os.close(huvud)
+    assert p.returncode == 1
+    assert b"Traceback" not in p.stderr
+    text = ut.decode("utf-8")
+    assert "\x1b[" in text
+    rader = re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r", "").splitlines()
+    assert "f.yaml:2:1: fel [format] Okänd nyckel '[bold]x[/]'" in rader
+    assert rader[-1].startswith("1 fil granskad: 0 godkänd")
