@@ -79,6 +79,8 @@ def test_config_flaggan(tmp_path: Path) -> None:
         ("regler = 3\n", "regler", "tabell"),
         ('[register]\n"sökväg" = 3\n', "register.sökväg", "sökväg"),
         ("[regler\n", "partner.toml", "inte giltig TOML"),
+        ('[regler.mal]\nniva = "av"\n"nivå" = "fel"\n', "regler.mål.nivå", "två gånger"),
+        ('[regler.mal]\n[regler."mål"]\n', "regler.mål", "två gånger"),
     ],
 )
 def test_fel_i_partner_toml_namnger_nyckeln(

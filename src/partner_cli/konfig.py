@@ -109,6 +109,10 @@ def _normalisera(data: Any, tillatna: set[str], var: str, fel: Any) -> dict[str,
         if kanonisk is None:
             namn = f"{var}.{nyckel}" if var else nyckel
             raise fel(namn, f"okänd nyckel; kända är {', '.join(sorted(tillatna))}")
+        if kanonisk in ut:
+            # `nivå` och `niva` i samma tabell: den ena skulle tyst vinna över den andra.
+            namn = f"{var}.{kanonisk}" if var else kanonisk
+            raise fel(namn, "anges två gånger (med och utan å, ä, ö)")
         ut[kanonisk] = varde
     return ut
 
