@@ -430,3 +430,24 @@ def test_terminal_far_farg_men_samma_rader(tmp_path: Path) -> None:
     rader = re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r", "").splitlines()
     assert "f.yaml:2:1: fel [format] Okänd nyckel '[bold]x[/]'" in rader
     assert rader[-1].startswith("1 fil granskad: 0 godkänd")
+
+
+def test_manga_filer_granskas_parallellt_i_ordning(tmp_path: Path) -> None:
+    # Över kontroll.MIN_FILER_PARALLELLT går granskningen i flera processer; utfallet och
+    # ordningen ska vara desamma som i en process.
+    from partner_cli.kontroll import MIN_FILER_PARALLELLT
+
+    antal = MIN_FILER_PARALLELLT + 10
+    for i in range(antal):
+        text = UNDERKAND if i % 7 == 0 else MALLTEXT
+        (tmp_path / f"f{i:04d}.yaml").write_text(
+            text.replace("NL-2014-007", f"NL-{i}"), encoding="utf-8"
+        )
+    (tmp_path / "f0003.yaml").write_text("id: [\n", encoding="utf-8")
+    dok = json.loads(kor("check", "-f", "json", ".", cwd=tmp_path).stdout)
+    assert [Path(f["fil"]).name for f in dok["filer"]] == [f"f{i:04d}.yaml" for i in range(antal)]
+    forvantat = [
+        "ogiltig" if i == 3 else "underkänd" if i % 7 == 0 else "godkänd" for i in range(antal)
+    ]
+    assert [f["utfall"] for f in dok["filer"]] == forvantat
+    assert dok["sammanfattning"]["underkänd"] == len(range(0, antal, 7))
