@@ -451,3 +451,9 @@ def test_manga_filer_granskas_parallellt_i_ordning(tmp_path: Path) -> None:
     ]
     assert [f["utfall"] for f in dok["filer"]] == forvantat
     assert dok["sammanfattning"]["underkänd"] == len(range(0, antal, 7))
+
+
+def test_samma_fil_tva_ganger_granskas_en_gang(arkiv: Path) -> None:
+    p = kor("check", "-f", "json", "godkand.yaml", ".", "./godkand.yaml", cwd=arkiv)
+    filer = [Path(f["fil"]).as_posix() for f in json.loads(p.stdout)["filer"]]
+    assert filer == ["godkand.yaml", "a/b/trasig.yaml", "a/b/varning.yaml", "a/underkand.yml"]

@@ -46,7 +46,15 @@ def samla_filer(sokvagar: Iterable[str]) -> list[str]:
             filer.append(s)
         else:
             raise AnvandningsFel(f"Sökvägen {s} finns inte")
-    return filer
+    # `partner check forslag/ forslag/a.yaml` granskar a.yaml en gång, inte som sin egen dubblett.
+    sedda: set[str] = set()
+    unika = []
+    for fil in filer:
+        nyckel = fil if fil == STDIN else os.path.realpath(fil)
+        if nyckel not in sedda:
+            sedda.add(nyckel)
+            unika.append(fil)
+    return unika
 
 
 def _yamlfiler(katalog: Path) -> Iterator[str]:
