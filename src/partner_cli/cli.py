@@ -295,9 +295,11 @@ def _svenskt_anvandningsfel(text: str) -> str:
 
 
 # Underkommandona sist: register_cli hämtar hjälpfunktionerna ovan.
+from partner_cli.rapport_cli import report  # noqa: E402
 from partner_cli.register_cli import register_app  # noqa: E402
 
 app.add_typer(register_app, name="register")
+app.command("report", cls=_Kommando)(report)
 
 
 def main() -> None:

@@ -1,0 +1,41 @@
+"""Årsrapporten som JSON (version 1): varje avsnitts rader med exakta värden, och indikatorerna
+för året och året före med sina underlag."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from partner_cli.rapport import Arsrapport
+from partner_cli.rapport.tabeller import Andel, indikatorvarden, raa, tabeller
+
+VERSION = 1
+
+
+def dokument(rapport: Arsrapport) -> dict[str, Any]:
+    return {
+        "version": VERSION,
+        "år": rapport.ar,
+        "brytdag": rapport.brytdag.isoformat(),
+        "min_andel": raa(Andel(rapport.min_andel)),
+        "avsnitt": {
+            t.nyckel: {
+                "rubrik": t.rubrik,
+                "rader": [
+                    {k.nyckel: raa(c) for k, c in zip(t.kolumner, rad, strict=True)}
+                    | ({"markerad": True} if i in t.markerade else {})
+                    for i, rad in enumerate(t.rader)
+                ],
+            }
+            for t in tabeller(rapport)
+        },
+        "indikatorer": {
+            "år": indikatorvarden(rapport.indikatorer),
+            "föregående": indikatorvarden(rapport.foregaende),
+        },
+    }
+
+
+def render(rapport: Arsrapport, ut: TextIO) -> None:
+    json.dump(dokument(rapport), ut, ensure_ascii=False, indent=2)
+    ut.write("\n")

@@ -1,0 +1,296 @@
+"""Årsrapportens avsnitt som tabeller med typade celler, gemensamma för alla format.
+
+Text, Markdown och HTML visar cellerna för människor (`visa`); JSON och CSV skriver dem
+exakt för maskiner (`raa`). Kolumnernas nycklar är registrets ord, rubrikerna rapportens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from partner_cli.rapport import Arsrapport, Indikatorer
+from partner_cli.varden import andel_decimal, decimal_kronor, kronor, procent
+
+
+@dataclass(frozen=True, slots=True)
+class Kronor:
+    ore: int
+
+
+@dataclass(frozen=True, slots=True)
+class Andel:
+    varde: Fraction | None
+    grans: Fraction | None = None  # andelar som prövas mot en gräns visas aldrig på fel sida
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: dt.date
+    slut: dt.date
+
+
+Cell = str | int | dt.date | Kronor | Andel | Period | None
+
+
+@dataclass(frozen=True, slots=True)
+class Kolumn:
+    nyckel: str
+    rubrik: str
+    fri: bool = False  # fritext som får radbrytas; övriga kolumner hålls på en rad
+
+
+@dataclass(frozen=True, slots=True)
+class Tabell:
+    nyckel: str
+    rubrik: str
+    kolumner: tuple[Kolumn, ...]
+    rader: tuple[tuple[Cell, ...], ...]
+    markerade: frozenset[int] = frozenset()  # radindex som ska sticka ut
+    not_: str | None = None
+    tom: str = "Inget att redovisa."
+
+
+def _avrundad(andel: Fraction, decimaler: int) -> Decimal:
+    return (Decimal(andel.numerator) / Decimal(andel.denominator)).quantize(
+        Decimal(1).scaleb(-decimaler), rounding=ROUND_HALF_UP
+    )
+
+
+def visa(cell: Cell) -> str:
+    if cell is None:
+        return "–"
+    if isinstance(cell, Kronor):
+        return kronor(cell.ore)
+    if isinstance(cell, Andel):
+        if cell.varde is None:
+            return "–"
+        if cell.grans is not None:
+            return procent(cell.varde, cell.grans)
+        return f"{_avrundad(cell.varde * 100, 1)} %".replace(".", ",")
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, Period):
+        return f"{cell.start} – {cell.slut}"
+    return str(cell)
+
+
+def raa(cell: Cell) -> str | int | None:
+    """Exakt och maskinläsbart: belopp i kronor som decimaltext, andelar med fyra decimaler."""
+    if isinstance(cell, Kronor):
+        return decimal_kronor(cell.ore)
+    if isinstance(cell, Andel):
+        if cell.varde is None:
+            return None
+        if cell.grans is not None:
+            return str(andel_decimal(cell.varde, cell.grans, 4))
+        return str(_avrundad(cell.varde, 4))
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, Period):
+        return f"{cell.start}/{cell.slut}"  # ISO 8601-intervall
+    return cell
+
+
+def riktning(nu: Fraction | int | None, forra: Fraction | int | None) -> str:
+    if nu is None or forra is None:
+        return "–"
+    return "↑ ökar" if nu > forra else "↓ minskar" if nu < forra else "→ oförändrad"
+
+
+def _indikatorrader(r: Arsrapport) -> tuple[tuple[Cell, ...], ...]:
+    nu, forra = r.indikatorer, r.foregaende
+
+    def andel(namn: str, varde: str, grans: Fraction | None = None) -> tuple[Cell, ...]:
+        a, b = getattr(nu, varde), getattr(forra, varde)
+        return (namn, Andel(a, grans), Andel(b, grans), riktning(a, b))
+
+    def antal(namn: str, varde: str) -> tuple[Cell, ...]:
+        a, b = getattr(nu, varde), getattr(forra, varde)
+        return (namn, a, b, riktning(a, b))
+
+    return (
+        antal("Aktiva partnerskap", "aktiva"),
+        antal("Nya partnerskap", "nya"),
+        andel(
+            "Garanterad medfinansiering, viktad med budget", "medfinansieringsandel", r.min_andel
+        ),
+        andel("Näringslivets andel av finansieringen", "naringslivsandel"),
+        andel("Initierade av näringslivet", "andel_naringslivets_initiativ"),
+        andel("Initierade gemensamt", "andel_gemensamt_initiativ"),
+    )
+
+
+def indikatorvarden(i: Indikatorer) -> dict[str, str | int | None]:
+    """Indikatorerna med sina underlag, för JSON."""
+    return {
+        "år": i.ar,
+        "aktiva": i.aktiva,
+        "nya": i.nya,
+        "garanterad": decimal_kronor(i.garanterad),
+        "naringsliv": decimal_kronor(i.naringsliv),
+        "total": decimal_kronor(i.total),
+        "initiativ_naringslivet": i.initiativ_naringslivet,
+        "initiativ_gemensamt": i.initiativ_gemensamt,
+        "initiativ_kommunen": i.initiativ_kommunen,
+        "medfinansieringsandel": raa(Andel(i.medfinansieringsandel)),
+        "naringslivsandel": raa(Andel(i.naringslivsandel)),
+        "andel_naringslivets_initiativ": raa(Andel(i.andel_naringslivets_initiativ)),
+        "andel_gemensamt_initiativ": raa(Andel(i.andel_gemensamt_initiativ)),
+    }
+
+
+def tabeller(r: Arsrapport) -> list[Tabell]:
+    ar = r.ar
+    utvarderingar = r.uppfoljning
+    antal = {
+        s: sum(1 for u in utvarderingar if u.status == s)
+        for s in ("utförd", "försenad", "kommande")
+    }
+    return [
+        Tabell(
+            "partnerskap",
+            f"Partnerskap {ar}",
+            (
+                Kolumn("id", "Id"),
+                Kolumn("organisation", "Organisation", fri=True),
+                Kolumn("typ", "Typ"),
+                Kolumn("period", "Period", fri=True),
+                Kolumn("ny", "Ny"),
+                Kolumn("kommunen", "Kommunen"),
+                Kolumn("garanterad_andel", "Garanterat"),
+                Kolumn("naringslivsandel", "Näringsliv"),
+                Kolumn("initiativ", "Initiativ"),
+            ),
+            tuple(
+                (
+                    a.id,
+                    a.organisation,
+                    a.typ,
+                    Period(a.period_start, a.period_slut),
+                    "ny" if a.ny else "",
+                    Kronor(a.kommunen),
+                    Andel(a.andel, r.min_andel),
+                    Andel(a.naringslivsandel),
+                    a.initiativ,
+                )
+                for a in r.partnerskap
+            ),
+            frozenset(i for i, a in enumerate(r.partnerskap) if a.ny),
+            not_=(
+                "Kommunen: kommunens bidrag, kontant och in kind. Garanterat: garanterad "
+                "medfinansiering från andra parter. Näringsliv: näringslivets andel av "
+                f"finansieringen. Ny: partnerskapet började {ar}."
+            ),
+            tom=f"Inga partnerskap var aktiva under {ar}.",
+        ),
+        Tabell(
+            "organisationer",
+            "Organisationer och avtalsägare",
+            (
+                Kolumn("organisation", "Organisation", fri=True),
+                Kolumn("organisationsnummer", "Organisationsnummer"),
+                Kolumn("avtalsagare_namn", "Avtalsägare", fri=True),
+                Kolumn("avtalsagare_enhet", "Enhet", fri=True),
+                Kolumn("antal_avtal", f"Avtal {ar}"),
+                Kolumn("avtal", "Avtal", fri=True),
+            ),
+            tuple(
+                (
+                    o.organisation,
+                    o.organisationsnummer,
+                    o.avtalsagare_namn,
+                    o.avtalsagare_enhet,
+                    len(o.avtal),
+                    ", ".join(o.avtal),
+                )
+                for o in r.organisationer
+            ),
+            frozenset(i for i, o in enumerate(r.organisationer) if o.flera),
+            not_=(
+                "Markerade organisationer har mer än ett avtal under året; strategin vill helst "
+                "ha ett samarbetsavtal per organisation."
+                if any(o.flera for o in r.organisationer)
+                else None
+            ),
+            tom=f"Inga organisationer hade avtal under {ar}.",
+        ),
+        Tabell(
+            "maluppfyllelse",
+            "Måluppfyllelse",
+            (
+                Kolumn("indikator", "Indikator", fri=True),
+                Kolumn("varde", str(ar)),
+                Kolumn("foregaende", str(ar - 1)),
+                Kolumn("riktning", "Riktning"),
+            ),
+            _indikatorrader(r),
+            not_=(
+                "Strategins mål: fler partnerskap, mer jämbördig finansiering och ett ökat "
+                "kravställande från näringslivet."
+            ),
+        ),
+        Tabell(
+            "utvarderingar",
+            f"Uppföljning: planerade utvärderingar {ar}",
+            (
+                Kolumn("avtal_id", "Avtal"),
+                Kolumn("organisation", "Organisation", fri=True),
+                Kolumn("datum", "Planerad"),
+                Kolumn("typ", "Typ"),
+                Kolumn("status", "Status"),
+            ),
+            tuple((u.avtal_id, u.organisation, u.datum, u.typ, u.status) for u in utvarderingar),
+            frozenset(i for i, u in enumerate(utvarderingar) if u.status == "försenad"),
+            not_=(
+                f"{antal['utförd']} utförda, {antal['försenad']} försenade och "
+                f"{antal['kommande']} kommande per {r.brytdag}. Försenade är markerade."
+            ),
+            tom=f"Inga utvärderingar var planerade under {ar}.",
+        ),
+        Tabell(
+            "malutfall",
+            "Uppföljning: måluppfyllelse per avtal",
+            (
+                Kolumn("avtal_id", "Avtal"),
+                Kolumn("utvardering_datum", "Utvärderad"),
+                Kolumn("mal_nr", "Mål"),
+                Kolumn("beskrivning", "Beskrivning", fri=True),
+                Kolumn("malvarde", "Målvärde"),
+                Kolumn("utfall", "Utfall", fri=True),
+                Kolumn("maluppfyllelse", "Måluppfyllelse"),
+            ),
+            tuple(
+                (
+                    m.avtal_id,
+                    m.utvardering_datum,
+                    m.mal_nr,
+                    m.beskrivning,
+                    m.malvarde,
+                    m.utfall,
+                    Andel(m.maluppfyllelse),
+                )
+                for m in r.maluppfyllelse
+            ),
+            not_="Enligt den senaste registrerade utvärderingen av varje avtal.",
+            tom="Inga utvärderingar med utfall per mål är registrerade för årets avtal.",
+        ),
+        Tabell(
+            "risker",
+            "Risker",
+            (
+                Kolumn("organisation", "Organisation", fri=True),
+                Kolumn("organisationsnummer", "Organisationsnummer"),
+                Kolumn("avtal_id", "Avtal"),
+                Kolumn("risk", "Risk", fri=True),
+            ),
+            tuple((k.organisation, k.organisationsnummer, k.avtal_id, k.risk) for k in r.risker),
+            not_=(
+                "Ekonomin enligt organisationens senast registrerade avtal; avtal som slutar "
+                "inom 90 dagar efter årets slut utan slututvärdering."
+            ),
+            tom="Inga risker att redovisa.",
+        ),
+    ]

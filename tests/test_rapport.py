@@ -1,0 +1,280 @@
+"""`partner report`: årsrapporten räknad ur ett register byggt med `register add` och
+`utvärdera` från riktiga förslagsfiler (exempel/forslag och ett andra avtal för en av
+organisationerna)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROT, kor
+from registerhjalp import miljo, skriv_forslag
+
+EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
+PER = "2016-06-01"  # rapportdag efter 2015: årets brytdag blir 2015-12-31
+
+
+def rapport(register: Path, *argument: str) -> Any:
+    return kor("report", "--per", PER, *argument, env=miljo(register))
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    katalog = tmp_path_factory.mktemp("rapport")
+    db = katalog / "partnerskap.db"
+    # Ett andra avtal för Närkes Innovationspark under 2015, med samma avtalsägare.
+    andra = skriv_forslag(
+        katalog,
+        "nl-2015-009.yaml",
+        id_="NL-2015-009",
+        org="556912-3457",
+        agare="Maria Holm",
+        start="2015-05-01",
+        slut="2016-04-30",
+        titel="Innovationsparkens exportsteg",
+    )
+    svar = kor(
+        "register",
+        "add",
+        *map(str, EXEMPEL),
+        str(andra),
+        "--sanktionerad-av",
+        "Näringslivsdirektören",
+        env=miljo(db),
+    )
+    assert svar.returncode == 0, svar.stdout + svar.stderr
+    utvardering = katalog / "utv.yaml"
+    utvardering.write_text(
+        "datum: 2015-03-10\ntyp: delutvärdering\nutförd_av: Revisor Rask\nmål:\n"
+        "  - {mål: 1, utfall: 12, kommentar: Tolv etableringar}\n"
+        "  - {mål: 2, utfall: 150}\n",
+        encoding="utf-8",
+    )
+    svar = kor("register", "utvärdera", "NL-2014-001", str(utvardering), env=miljo(db))
+    assert svar.returncode == 0, svar.stdout + svar.stderr
+    return db
+
+
+def json_rapport(register: Path, ar: int) -> dict[str, Any]:
+    svar = rapport(register, "--år", str(ar), "--format", "json")
+    assert svar.returncode == 0, svar.stderr
+    dokument: dict[str, Any] = json.loads(svar.stdout)
+    return dokument
+
+
+def rader(dokument: dict[str, Any], avsnitt: str) -> list[dict[str, Any]]:
+    return list(dokument["avsnitt"][avsnitt]["rader"])
+
+
+def test_partnerskap_under_aret_med_nya_markerade(register: Path) -> None:
+    d = json_rapport(register, 2015)
+    partnerskap = {r["id"]: r for r in rader(d, "partnerskap")}
+    assert set(partnerskap) == {
+        "NL-2014-001",
+        "NL-2014-002",
+        "NL-2014-003",
+        "NL-2015-004",
+        "NL-2015-009",
+    }
+    assert partnerskap["NL-2015-004"]["ny"] == "ny" and partnerskap["NL-2015-004"]["markerad"]
+    assert partnerskap["NL-2014-001"]["ny"] == "" and "markerad" not in partnerskap["NL-2014-001"]
+    # 780 000 av 1 180 000 kr garanterat; kommunens 400 000 kr.
+    assert partnerskap["NL-2014-001"]["garanterad_andel"] == "0.6610"
+    assert partnerskap["NL-2014-001"]["kommunen"] == "400000.00"
+    # Företagarföreningen: näringslivets 400 000 av 710 000 kr (regionens 50 000 kr är offentliga).
+    assert partnerskap["NL-2014-002"]["naringslivsandel"] == "0.5634"
+    assert partnerskap["NL-2014-002"]["initiativ"] == "gemensamt"
+
+
+def test_maluppfyllelse_mot_foregaende_ar(register: Path) -> None:
+    d = json_rapport(register, 2015)
+    ind = d["indikatorer"]
+    assert ind["år"]["aktiva"] == 5 and ind["föregående"]["aktiva"] == 3
+    assert ind["år"]["nya"] == 2 and ind["föregående"]["nya"] == 3
+    # 2015: 780+400+400+1500+780 = 3 860 000 av 1180+710+1000+2700+1180 = 6 770 000 kr.
+    assert ind["år"]["garanterad"] == "3860000.00" and ind["år"]["total"] == "6770000.00"
+    # 2014: 780+400+400 = 1 580 000 av 2 890 000 kr.
+    assert ind["föregående"]["garanterad"] == "1580000.00"
+    assert ind["föregående"]["total"] == "2890000.00"
+    tabell = {r["indikator"]: r for r in rader(d, "maluppfyllelse")}
+    medfin = tabell["Garanterad medfinansiering, viktad med budget"]
+    assert (medfin["varde"], medfin["foregaende"]) == ("0.5701", "0.5467")
+    assert medfin["riktning"] == "↑ ökar"
+    # Initiativ 2015: näringslivet 001, 004 och 009 (mallen) av 5; gemensamt 002.
+    assert tabell["Initierade av näringslivet"]["varde"] == "0.6000"
+    assert tabell["Initierade av näringslivet"]["foregaende"] == "0.3333"
+    assert tabell["Initierade gemensamt"]["riktning"] == "↓ minskar"
+    assert tabell["Aktiva partnerskap"]["riktning"] == "↑ ökar"
+
+
+def test_en_agare_per_organisation_och_flera_avtal_sticker_ut(register: Path) -> None:
+    d = json_rapport(register, 2015)
+    organisationer = {r["organisationsnummer"]: r for r in rader(d, "organisationer")}
+    park = organisationer["556912-3457"]
+    assert park["avtalsagare_namn"] == "Maria Holm"
+    assert park["antal_avtal"] == 2 and park["avtal"] == "NL-2015-004, NL-2015-009"
+    assert park["markerad"] is True
+    assert "markerad" not in organisationer["556781-2341"]
+    assert len(organisationer) == 4
+
+
+def test_uppfoljning_utford_forsenad_och_kommande(register: Path) -> None:
+    d = json_rapport(register, 2015)
+    status = {(r["avtal_id"], r["datum"]): r["status"] for r in rader(d, "utvarderingar")}
+    assert status == {
+        ("NL-2014-001", "2015-03-01"): "utförd",
+        ("NL-2014-003", "2015-06-30"): "försenad",
+        ("NL-2014-002", "2015-12-15"): "försenad",
+    }
+    # Samma år sett från 2015-06-01: utvärderingen i december har inte passerat.
+    svar = kor(
+        "report", "--år", "2015", "--per", "2015-06-01", "--format", "json", env=miljo(register)
+    )
+    status = {
+        r["avtal_id"]: r["status"]
+        for r in json.loads(svar.stdout)["avsnitt"]["utvarderingar"]["rader"]
+    }
+    assert status == {"NL-2014-001": "utförd", "NL-2014-003": "kommande", "NL-2014-002": "kommande"}
+
+
+def test_maluppfyllelse_per_avtal_fran_utvarderingen(register: Path) -> None:
+    d = json_rapport(register, 2015)
+    mal = {r["mal_nr"]: r for r in rader(d, "malutfall") if r["avtal_id"] == "NL-2014-001"}
+    assert mal[1]["utfall"] == "12" and mal[1]["maluppfyllelse"] == "0.6000"
+    assert mal[2]["maluppfyllelse"] == "0.5000"
+    assert mal[1]["utvardering_datum"] == "2015-03-10"
+
+
+def test_risker(register: Path) -> None:
+    d = json_rapport(register, 2015)
+    risker = [(r["avtal_id"], r["risk"]) for r in rader(d, "risker")]
+    assert (
+        "NL-2014-002",
+        "offentligt beroende: 61,1 % av omsättningen 2013 (gräns 50 %)",
+    ) in risker
+    # Parkens förlust 2014 står i NL-2015-004, men dess senast registrerade avtal (009) har
+    # mallens ekonomi: rapporten väger in den senaste uppgiften.
+    assert not any(r.startswith("förlust") for _, r in risker)
+    # 001 slutar 2016-02-29, inom 90 dagar efter årets slut, utan slututvärdering.
+    assert ("NL-2014-001", "slutar 2016-02-29 utan registrerad slututvärdering") in risker
+
+
+def test_tomt_ar_sager_det_och_avslutar_med_noll(register: Path) -> None:
+    svar = rapport(register, "--år", "2030")
+    assert svar.returncode == 0
+    assert "Inga partnerskap var aktiva under 2030." in svar.stdout
+    d = json_rapport(register, 2030)
+    assert rader(d, "partnerskap") == [] and d["indikatorer"]["år"]["aktiva"] == 0
+
+
+def test_text_visar_alla_avsnitt_och_en_stapel_per_avtal(register: Path) -> None:
+    svar = rapport(register, "--år", "2015")
+    assert svar.returncode == 0, svar.stderr
+    for rubrik in (
+        "Partnerskap 2015",
+        "Organisationer och avtalsägare",
+        "Måluppfyllelse",
+        "Uppföljning: planerade utvärderingar 2015",
+        "Risker",
+    ):
+        assert rubrik in svar.stdout
+    staplar = [rad for rad in svar.stdout.splitlines() if "█" in rad]
+    assert len(staplar) == 5
+    assert any(rad.startswith("NL-2014-001") and rad.endswith("66,1 %") for rad in staplar)
+
+
+def test_markdown(register: Path) -> None:
+    svar = rapport(register, "--år", "2015", "--format", "markdown")
+    assert "## Partnerskap 2015" in svar.stdout
+    assert "| NL-2014-001 | Örebro Logistikpartner AB | projekt |" in svar.stdout
+    assert "**Närkes Innovationspark AB**" in svar.stdout  # flera avtal sticker ut
+
+
+def test_csv_en_fil_per_avsnitt(register: Path, tmp_path: Path) -> None:
+    svar = rapport(register, "--år", "2015", "--format", "csv", "--ut", str(tmp_path / "ut"))
+    assert svar.returncode == 0, svar.stderr
+    filer = sorted(p.name for p in (tmp_path / "ut").iterdir())
+    assert filer == [
+        "maluppfyllelse.csv",
+        "malutfall.csv",
+        "organisationer.csv",
+        "partnerskap.csv",
+        "risker.csv",
+        "utvarderingar.csv",
+    ]
+    with (tmp_path / "ut" / "partnerskap.csv").open(encoding="utf-8") as f:
+        partnerskap = list(csv.DictReader(f))
+    assert {r["id"] for r in partnerskap} >= {"NL-2014-001", "NL-2015-004"}
+    assert next(r for r in partnerskap if r["id"] == "NL-2014-001")["kommunen"] == "400000.00"
+
+
+class _Sida(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.idn: set[str] = set()
+        self.taggar: list[str] = []
+        self.text: list[str] = []
+        self.externa: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.taggar.append(tag)
+        varden = dict(attrs)
+        if varden.get("id"):
+            self.idn.add(str(varden["id"]))
+        for namn in ("src", "href"):
+            if varden.get(namn):
+                self.externa.append(str(varden[namn]))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_ar_fristaende_med_alla_avsnitt_och_diagram(register: Path) -> None:
+    svar = rapport(register, "--år", "2015", "--format", "html")
+    assert svar.returncode == 0, svar.stderr
+    sida = _Sida()
+    sida.feed(svar.stdout)
+    assert {
+        "partnerskap",
+        "organisationer",
+        "maluppfyllelse",
+        "utvarderingar",
+        "risker",
+    } <= sida.idn
+    assert {"diagram-medfinansiering", "diagram-indikatorer"} <= sida.idn
+    assert sida.externa == []  # inga externa resurser
+    assert sida.taggar.count("svg") == 2 and "polyline" in sida.taggar
+    text = " ".join(sida.text)
+    assert "Partnerskap 2015" in text and "66,1 %" in text and "400 000 kr" in text
+    assert "NL-2015-009" in text and "Maria Holm" in text
+    # Ett streck för gränsen och en stapel per avtal.
+    assert sida.taggar.count("rect") >= 5 and "line" in sida.taggar
+
+
+@pytest.mark.parametrize(
+    ("argument", "text"),
+    [
+        (("--år", "19"), "inget rimligt år"),
+        (("--år", "två"), "ogiltigt värde"),
+        (("--format", "pdf"), "okänt format 'pdf'"),
+        (("--format", "csv"), "--ut KATALOG"),
+        (("--per", "2015-02-30"), "giltigt datum"),
+    ],
+)
+def test_anvandningsfel(register: Path, argument: tuple[str, ...], text: str) -> None:
+    svar = kor("report", *argument, env=miljo(register))
+    assert svar.returncode == 2
+    assert text in svar.stderr
+
+
+def test_saknat_register_pekar_pa_register_add(tmp_path: Path) -> None:
+    saknas = tmp_path / "inget.db"
+    svar = kor("report", "--år", "2015", env=miljo(saknas))
+    assert svar.returncode == 2
+    assert "partner register add" in svar.stderr
+    assert not saknas.exists()
