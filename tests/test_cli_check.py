@@ -69,6 +69,9 @@ def test_kod_0_1(tmp_path: Path) -> None:
         (["check", "--config"], "kräver ett värde"),
         (["inget-kommando"], "okänt kommando"),
         (["regler", "ingen-regel"], "okänd regel 'ingen-regel'"),
+        (["regler", "mål", "insyn"], "oväntade argument: insyn"),
+        (["check", "--strikt=ja", "ok.yaml"], "flaggan --strikt tar inget värde"),
+        (["ny"], "argument saknas: FIL"),
         ([], "Användning: partner"),
     ],
 )
@@ -80,7 +83,7 @@ def test_kod_2_med_svenskt_meddelande(tmp_path: Path, argument: list[str], text:
     assert p.returncode == 2
     assert text in p.stderr
     assert p.stdout == ""
-    for engelska in ("Usage:", "Error:", "No such", "Missing", "Invalid value"):
+    for engelska in ("Usage:", "Error:", "No such", "Missing", "Invalid", "Option", "Got "):
         assert engelska not in p.stderr
 
 

@@ -281,9 +281,10 @@ _ANVANDNINGSFEL = [
         r"ogiltigt värde för \1: \2; välj en av \3",
     ),
     (r"Invalid value for '(.+?)': (.*)", r"ogiltigt värde för \1: \2"),
-    (r"Got unexpected extra arguments? \((.*)\)", r"oväntade argument: \1"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", r"oväntade argument: \1"),
     (r"No such command '(.+)'\.", r"okänt kommando: \1"),
     (r"Option '(.+)' requires an argument\.", r"flaggan \1 kräver ett värde"),
+    (r"Option '(.+)' does not take a value\.", r"flaggan \1 tar inget värde"),
     (r"is not a valid integer\.?", r"är inget heltal"),
 ]
 
