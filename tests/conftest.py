@@ -11,9 +11,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from partner_cli import konfig, kontroll
 from partner_cli.modell import Filresultat
+
+# Ingen tidsgräns per exempel: på en belastad maskin blir den annars en slumpmässig felkälla.
+settings.register_profile("partner", deadline=None)
+settings.load_profile("partner")
 
 ROT = Path(__file__).resolve().parents[1]
 MALL = ROT / "mallar" / "forslag.yaml"
