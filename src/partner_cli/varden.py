@@ -72,8 +72,7 @@ def belopp(text: str, *, negativ: bool = False) -> int:
         # `1e6`, `0x10`, `1_000` är YAML 1.1-tal; säg det i stället för att bara nämna enheten.
         tips = " (exponent, hex och _ i tal tolkas inte)" if any(c.isdigit() for c in rest) else ""
         raise VardeFel(
-            f"{text!r}: okänd enhet {rest.strip()!r}{tips}; "
-            "tillåtna är kr, SEK, :-, tkr och mnkr"
+            f"{text!r}: okänd enhet {rest.strip()!r}{tips}; tillåtna är kr, SEK, :-, tkr och mnkr"
         )
     ore = varde * _SUFFIX[(m[1] or "").lower()] * 100
     if ore != ore.to_integral_value():
