@@ -18,10 +18,10 @@ color:#1d1d1b;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e4e4e4;vertical-align:top}
-th{background:#f3f3f3}tr.markerad td{background:#fff4d6;font-weight:600}
+th{background:#f3f3f3}tr.markerad td{background:#fff4d6;font-weight:600}td.fast{white-space:nowrap}
 .not{color:#555;font-size:.85rem}svg{max-width:100%;height:auto;font-size:11px}
 .godkand{fill:#2e7d32}.under{fill:#c62828}.grans{stroke:#1d1d1b;stroke-dasharray:4 3}
-.axel{stroke:#999}.serie{fill:none;stroke-width:2}
+.axel{stroke:#999}.serie{fill:none;stroke-width:2}.serie.forsta{stroke-dasharray:7 4;stroke-width:3}
 """
 _FARGER = ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a")
 _BREDD = 640
@@ -37,7 +37,11 @@ def _tabell(t: Tabell) -> Iterator[str]:
     yield "</tr></thead><tbody>"
     for i, rad in enumerate(t.rader):
         klass = ' class="markerad"' if i in t.markerade else ""
-        yield f"<tr{klass}>" + "".join(f"<td>{escape(visa(c))}</td>" for c in rad) + "</tr>"
+        celler = (
+            f"<td>{escape(visa(c))}</td>" if k.fri else f'<td class="fast">{escape(visa(c))}</td>'
+            for k, c in zip(t.kolumner, rad, strict=True)
+        )
+        yield f"<tr{klass}>" + "".join(celler) + "</tr>"
     yield "</tbody></table>"
     if t.not_:
         yield f'<p class="not">{escape(t.not_)}</p>'
@@ -87,7 +91,7 @@ _SERIER: tuple[tuple[str, str], ...] = (
 
 def indikatordiagram(historik: tuple[Indikatorer, ...]) -> str:
     """Indikatorernas andelar år för år, 0–100 %, och antal aktiva avtal under varje år."""
-    vanster, topp, bredd, hojd = 50, 10, _BREDD - 230, 200
+    vanster, topp, bredd, hojd = 50, 10, _BREDD - 250, 200
     steg = bredd / max(1, len(historik) - 1)
     delar = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_BREDD} {hojd + 50}" role="img" '
@@ -105,7 +109,10 @@ def indikatordiagram(historik: tuple[Indikatorer, ...]) -> str:
             f'<text x="{x}" y="{topp + hojd + 16}" text-anchor="middle">{ind.ar}</text>'
             f'<text x="{x}" y="{topp + hojd + 30}" text-anchor="middle">{ind.aktiva} avtal</text>'
         )
-    for (attribut, namn), farg in zip(_SERIER, _FARGER, strict=True):
+    # Baklänges, så att den första serien ritas överst.
+    for n, ((attribut, namn), farg) in reversed(
+        list(enumerate(zip(_SERIER, _FARGER, strict=True)))
+    ):
         punkter = [
             f"{vanster + i * steg:.1f},{topp + hojd * (1 - float(v)):.1f}"
             for i, ind in enumerate(historik)
@@ -113,7 +120,9 @@ def indikatordiagram(historik: tuple[Indikatorer, ...]) -> str:
         ]
         if punkter:
             delar.append(
-                f'<polyline class="serie" stroke="{farg}" points="{" ".join(punkter)}">'
+                # Streckad: den första serien ligger ofta på näringslivets andel.
+                f'<polyline class="serie{" forsta" if n == 0 else ""}" stroke="{farg}" '
+                f'points="{" ".join(punkter)}">'
                 f"<title>{escape(namn)}</title></polyline>"
             )
     for j, ((_, namn), farg) in enumerate(zip(_SERIER, _FARGER, strict=True)):

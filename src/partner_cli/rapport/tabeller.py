@@ -195,7 +195,7 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
                 Kolumn("avtalsagare_namn", "Avtalsägare", fri=True),
                 Kolumn("avtalsagare_enhet", "Enhet", fri=True),
                 Kolumn("antal_avtal", f"Avtal {ar}"),
-                Kolumn("avtal", "Avtal", fri=True),
+                Kolumn("avtal", "Avtal"),
             ),
             tuple(
                 (
