@@ -142,6 +142,12 @@ def test_medfinansiering_exakt_halften_godkand_ett_ore_mindre_underkand(
         ),
     )
     assert utfall == "underkänd"
+    # Och motparten ett öre mindre än kommunen.
+    fil = andrad_mall(
+        (KOMMUNEN, "    kontant: 780 000 kr"), ("kontant: 300 000 kr", "kontant: 299 999,99 kr")
+    )
+    texten = "49,9 % (779 999,99 kr av 1 559 999,99 kr)"
+    assert pruva(skriv, fil, F(25, 1, "fel", "medfinansiering", texten)) == "underkänd"
 
 
 def test_medfinansiering_ej_garanterat_bidrag(skriv: Callable[..., Path]) -> None:
