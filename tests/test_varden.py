@@ -225,6 +225,24 @@ def test_procent_och_andel_decimal_motsager_aldrig_jamforelsen(a: Fraction, g: F
     assert (Fraction(Decimal(text.removesuffix(" %").replace(",", "."))) >= g * 100) == (a >= g)
 
 
+# Andelar av öre-belopp (nämnare upp till 10^14) mot gränser med upp till 17 decimaler, som
+# ett flyttal i partner.toml kan ge: ingen fast gräns för antalet visade decimaler räcker.
+fin_grans = st.decimals(min_value=0, max_value=1, places=17).map(lambda d: Fraction(str(d)))
+fin_andel = st.fractions(min_value=0, max_value=1, max_denominator=10**14)
+
+
+@given(st.one_of(fin_andel, fin_grans), fin_grans)
+def test_andel_decimal_med_manga_decimaler(a: Fraction, g: Fraction) -> None:
+    assert (Fraction(varden.andel_decimal(a, g)) >= g) == (a >= g)
+    assert (Fraction(varden.andel_decimal(a, g, strikt=True)) > g) == (a > g)
+
+
+def test_andel_lika_med_gransen_med_17_decimaler() -> None:
+    g = Fraction("0.12345678901234567")
+    assert Fraction(varden.andel_decimal(g, g)) == g
+    assert varden.procent(g, g) == "12,345678901234567 %"
+
+
 @given(andel, grans)
 def test_strikt_procent_motsager_aldrig_jamforelsen(a: Fraction, g: Fraction) -> None:
     text = varden.procent(a, g, strikt=True)

@@ -176,7 +176,9 @@ def andel_decimal(
     uppfylld = over(andel)
     while True:
         visad = _avkorta(andel, decimaler)
-        if decimaler >= 12 or over(Fraction(visad)) == uppfylld:
+        # Taket nås bara när andelen är lika med en gräns utan ändlig decimalutveckling (1/3);
+        # gränser ur partner.toml och andelar av öre-belopp avgörs långt före.
+        if decimaler >= 40 or over(Fraction(visad)) == uppfylld:
             return visad
         decimaler += 1
 
