@@ -186,6 +186,8 @@ def test_procent_motsager_aldrig_utfallet() -> None:
 def test_procentsats() -> None:
     assert varden.procentsats(Fraction(1, 2)) == "50 %"
     assert varden.procentsats(Fraction(335, 1000)) == "33,5 %"
+    assert varden.procentsats(Fraction("0.1234567")) == "12,34567 %"
+    assert varden.procentsats(Fraction(1)) == "100 %"
 
 
 belopp_ore = st.integers(min_value=0, max_value=varden.MAX_KRONOR * 100 - 1)
@@ -235,6 +237,23 @@ fin_andel = st.fractions(min_value=0, max_value=1, max_denominator=10**14)
 def test_andel_decimal_med_manga_decimaler(a: Fraction, g: Fraction) -> None:
     assert (Fraction(varden.andel_decimal(a, g)) >= g) == (a >= g)
     assert (Fraction(varden.andel_decimal(a, g, strikt=True)) > g) == (a > g)
+
+
+def _tal(procent: str) -> Fraction:
+    return Fraction(Decimal(procent.removesuffix(" %").replace(",", ".")))
+
+
+@given(st.one_of(fin_andel, fin_grans), fin_grans)
+def test_visad_andel_och_visad_grans_motsager_aldrig_utfallet(a: Fraction, g: Fraction) -> None:
+    # "är 12,34566 %; minst 12,3456 % krävs" vore en motsägelse: båda sidor visas trogna.
+    assert (_tal(varden.procent(a, g)) >= _tal(varden.procentsats(g))) == (a >= g)
+    assert (_tal(varden.procent(a, g, strikt=True)) > _tal(varden.procentsats(g))) == (a > g)
+
+
+def test_periodisk_grans_kraschar_inte() -> None:
+    tredjedel = Fraction(1, 3)
+    assert varden.andel_decimal(tredjedel, tredjedel) == Decimal("0." + "3" * 40)
+    assert varden.procentsats(tredjedel) == "33,3333 %"
 
 
 def test_andel_lika_med_gransen_med_17_decimaler() -> None:

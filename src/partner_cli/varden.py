@@ -7,8 +7,9 @@ Allt läses ur skalärens egen text, aldrig via YAML 1.1:s implicita typning (so
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 
@@ -155,9 +156,8 @@ def decimal_kronor(ore: int) -> str:
 
 
 def _avkorta(andel: Fraction, decimaler: int) -> Decimal:
-    return (Decimal(andel.numerator) / Decimal(andel.denominator)).quantize(
-        Decimal(1).scaleb(-decimaler), rounding=ROUND_FLOOR
-    )
+    # Heltal och text: exakt för alla antal decimaler, utan Decimal-kontextens 28 siffror.
+    return Decimal(f"{math.floor(andel * 10**decimaler)}E-{decimaler}")
 
 
 def andel_decimal(
@@ -185,10 +185,15 @@ def andel_decimal(
 
 def procent(andel: Fraction, grans: Fraction, *, strikt: bool = False) -> str:
     """`46,1 %`, avkortad så att den visade siffran aldrig motsäger jämförelsen med gränsen."""
-    return f"{andel_decimal(andel * 100, grans * 100, strikt=strikt)} %".replace(".", ",")
+    return f"{andel_decimal(andel * 100, grans * 100, strikt=strikt):f} %".replace(".", ",")
 
 
 def procentsats(andel: Fraction) -> str:
-    """En gräns som den står i partner.toml: 0.5 → `50 %`, 0.335 → `33,5 %`."""
-    visad = _avkorta(andel * 100, 4).normalize()
-    return f"{visad:f} %".replace(".", ",")
+    """En gräns som den står i partner.toml: 0.5 → `50 %`, 0.335 → `33,5 %`.
+
+    Exakt, med alla gränsens decimaler: en avkortad gräns kunde se ut att uppfyllas av en
+    visad andel som inte uppfyller den (12,34566 % mot "minst 12,3456 %").
+    """
+    procent = andel * 100
+    decimaler = next((n for n in range(41) if (procent * 10**n).denominator == 1), 4)
+    return f"{_avkorta(procent, decimaler).normalize():f} %".replace(".", ",")
