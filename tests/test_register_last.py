@@ -256,3 +256,27 @@ def test_backup_medan_andra_skriver(tmp_path: Path) -> None:
         ny = tmp_path / f"aterstalld_{kopia.name}"
         assert kor("register", "restore", str(kopia), env=miljo(ny)).returncode == 0
         assert innehall(ny)["avtal"] == innehall(kopia)["avtal"]
+
+
+def test_fullt_register_ger_tydligt_fel_och_skriver_inget(tmp_path: Path) -> None:
+    from partner_cli import konfig, kontroll
+
+    reg = tmp_path / "register.db"
+    bygg(reg, skriv_forslag(tmp_path, "a.yaml"))
+    fore = innehall(reg)
+    filer = [skriv_forslag(tmp_path, f"f{i}.yaml", id_=f"NL-F{i}", org=orgnr(i)) for i in range(50)]
+    resultat = kontroll.kontrollera([str(f) for f in filer], konfig.Konfig(), behall_forslag=True)
+    r = register.skriv(reg)
+    try:
+        # Ingen plats för en enda sida till: som en full disk.
+        sidor = r.db.execute("PRAGMA page_count").fetchone()[0]
+        r.db.execute(f"PRAGMA max_page_count = {sidor}")
+        with pytest.raises(register.RegisterFel, match="full; inget skrevs"):
+            r.lagg_till(
+                [(f.forslag, f.fil, f.sha256) for f in resultat.filer if f.forslag and f.sha256],
+                "K",
+            )
+    finally:
+        r.stang()
+    assert innehall(reg) == fore
+    assert _sund(reg) == []
