@@ -460,3 +460,22 @@ def test_samma_fil_tva_ganger_granskas_en_gang(arkiv: Path) -> None:
     p = kor("check", "-f", "json", "godkand.yaml", ".", "./godkand.yaml", cwd=arkiv)
     filer = [Path(f["fil"]).as_posix() for f in json.loads(p.stdout)["filer"]]
     assert filer == ["godkand.yaml", "a/b/trasig.yaml", "a/b/varning.yaml", "a/underkand.yml"]
+
+
+def test_json_andel_skrivs_alltid_som_decimaltal(tmp_path: Path) -> None:
+    # 1 öre av en miljard kronor: med en lika liten gräns krävs många decimaler.
+    (tmp_path / "partner.toml").write_text(
+        "[regler.medfinansiering]\nmin_andel = 0.000000000009\n", encoding="utf-8"
+    )
+    text = andrad_mall(
+        ("    kontant: 400 000 kr", "    kontant: 1 000 mnkr"),
+        ("      kontant: 300 000 kr", "      kontant: 0,01"),
+        ("        - {beskrivning: Projektledning, timmar: 800, timpris: 450 kr}\n", ""),
+        ("        - {beskrivning: Lokaler, belopp: 120 000 kr}\n", ""),
+        ("      in_kind:  ", "      in_kind: [] "),
+    )
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    dok = json.loads(kor("check", "-f", "json", "f.yaml", cwd=tmp_path).stdout)
+    (fil,) = dok["filer"]
+    assert fil["medfinansiering"]["andel"] == "0.000000000009"
+    assert fil["medfinansiering"]["garanterad"] == "0.01"

@@ -68,7 +68,7 @@ def fil_dict(r: Filresultat) -> dict[str, Any]:
     if r.medfinansiering is not None:
         m = r.medfinansiering
         d["medfinansiering"] = {
-            "andel": str(andel_decimal(m.andel, m.grans, 4)),
+            "andel": format(andel_decimal(m.andel, m.grans, 4), "f"),  # aldrig 1E-7
             "garanterad": decimal_kronor(m.garanterad),
             "total": decimal_kronor(m.total),
         }
