@@ -335,3 +335,23 @@ def test_libyaml_och_ren_python_ger_samma_trad(monkeypatch: pytest.MonkeyPatch, 
     ren = laddning.las_bytes(text.encode())
     monkeypatch.setattr(laddning, "_LADDARE", None)
     assert med_libyaml == ren
+
+
+@pytest.mark.parametrize(
+    ("insats", "giltig"),
+    [
+        ({"beskrivning": "P", "timmar": 800, "timpris": "450 kr"}, True),
+        ({"beskrivning": "L", "belopp": "120 000 kr"}, True),
+        ({"beskrivning": "P", "timmar": 800}, False),
+        ({"beskrivning": "P", "timpris": "450 kr"}, False),
+        ({"beskrivning": "P"}, False),
+        ({"beskrivning": "P", "timmar": 800, "timpris": "450 kr", "belopp": "1 kr"}, False),
+        ({"beskrivning": "P", "timmar": 800, "belopp": "1 kr"}, False),
+    ],
+)
+def test_json_schema_in_kind_exakt_en_form(
+    json_schema: dict[str, Any], insats: dict[str, Any], giltig: bool
+) -> None:
+    mall = _json_vanlig(yaml.safe_load(MALLTEXT))
+    mall["finansiering"]["motparter"][0]["in_kind"] = [insats]
+    assert Draft202012Validator(json_schema).is_valid(mall) == giltig

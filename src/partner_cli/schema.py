@@ -450,6 +450,15 @@ def _json_falt(f: Falt) -> dict[str, Any]:
             "required": [u.nyckel for u in f.under if u.kravs],
             "additionalProperties": False,
         }
+        if f.en_av:
+            # Exakt en form: hela gruppen och inget ur de andra (som `objekt()` kräver).
+            objekt["oneOf"] = [
+                {
+                    "required": list(g),
+                    "not": {"anyOf": [{"required": [k]} for a in f.en_av if a != g for k in a]},
+                }
+                for g in f.en_av
+            ]
         if f.typ == "lista":
             objekt = {"type": "array", "items": objekt}
         elif f.lista_tillaten:
