@@ -355,3 +355,31 @@ def test_json_schema_in_kind_exakt_en_form(
     mall = _json_vanlig(yaml.safe_load(MALLTEXT))
     mall["finansiering"]["motparter"][0]["in_kind"] = [insats]
     assert Draft202012Validator(json_schema).is_valid(mall) == giltig
+
+
+@pytest.mark.parametrize(
+    ("nyckel", "varde", "giltig"),
+    [
+        ("upphandling", "nej", True),
+        ("upphandling", "NEJ", True),
+        ("upphandling", "jA", True),
+        ("upphandling", "False", True),
+        ("upphandling", False, True),
+        ("upphandling", "yes", False),
+        ("upphandling", "on", False),
+        ("upphandling", 1, False),
+        ("räkenskapsår", 2013, True),
+        ("räkenskapsår", "2013", True),
+        ("räkenskapsår", "2013.0", False),
+        ("räkenskapsår", -1, False),
+    ],
+)
+def test_json_schema_foljer_vardetyperna(
+    json_schema: dict[str, Any], nyckel: str, varde: Any, giltig: bool
+) -> None:
+    mall = _json_vanlig(yaml.safe_load(MALLTEXT))
+    if nyckel == "räkenskapsår":
+        mall["ekonomi"][nyckel] = varde
+    else:
+        mall[nyckel] = varde
+    assert Draft202012Validator(json_schema).is_valid(mall) == giltig

@@ -435,8 +435,12 @@ _JSON_TYPER: dict[Typ, dict[str, Any]] = {
     "belopp": {"type": ["integer", "string"], "minimum": 0, "pattern": _BELOPP_MONSTER},
     "belopp±": {"type": ["integer", "string"], "pattern": _BELOPP_MONSTER},
     "tal": {"type": ["number", "string"], "minimum": 0},
-    "heltal": {"type": "integer", "minimum": 0},
-    "bool": {"enum": [True, False, "ja", "nej", "Ja", "Nej", "JA", "NEJ"]},
+    "heltal": {"type": ["integer", "string"], "minimum": 0, "pattern": r"^\d{1,9}$"},
+    # Som varden.sanning: ja, nej, true och false i valfri skiftläge (ECMA-regex saknar (?i)).
+    "bool": {
+        "type": ["boolean", "string"],
+        "pattern": r"^([Jj][Aa]|[Nn][Ee][Jj]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
+    },
     "datum": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     "orgnr": {"type": "string", "pattern": r"^\d{6}-?\d{4}$"},
 }
