@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from conftest import MALLTEXT, andrad_mall, granska, kor
-from partner_cli import schema
+from partner_cli import schema, varden
 from partner_cli.modell import Avtalsagare
 
 
@@ -383,3 +386,34 @@ def test_json_schema_foljer_vardetyperna(
     else:
         mall[nyckel] = varde
     assert Draft202012Validator(json_schema).is_valid(mall) == giltig
+
+
+_BELOPPSDELAR = st.sampled_from(
+    [
+        *["0", "1", "4", "00", "12", "450", "000", "1000", " ", "\u00a0", "\u202f", ",", ".", "5"],
+        *["-", "−", "kr", " kr", "SEK", "Sek", ":-", " tkr", "MNKR", "Mkr", "msek", "x", "e"],
+    ]
+)
+
+
+def _schema_godtar(varde: str, monster: str) -> bool:
+    # ECMA-262 och Pythons re är lika för de konstruktioner mönstret använder, med de
+    # ASCII-siffror som testet ger (\\s omfattar U+00A0 och U+202F i båda).
+    return re.fullmatch(monster.removeprefix("^").removesuffix("$"), varde) is not None
+
+
+def _varden_godtar(varde: str, negativ: bool) -> bool:
+    try:
+        varden.belopp(varde, negativ=negativ)
+    except varden.VardeFel as e:
+        return "orimligt stort" in str(e)  # storleken är ingen fråga om grammatik
+    return True
+
+
+@settings(max_examples=400)
+@given(st.lists(_BELOPPSDELAR, min_size=1, max_size=6).map("".join))
+def test_json_schemats_beloppsmonster_ar_verktygets_grammatik(text: str) -> None:
+    egenskaper = json.loads(json.dumps(schema.json_schema()))["properties"]
+    for falt, negativ in (("omsättning", False), ("resultat", True)):
+        monster = egenskaper["ekonomi"]["properties"][falt]["pattern"]
+        assert _schema_godtar(text, monster) == _varden_godtar(text, negativ), (falt, text)

@@ -425,15 +425,20 @@ def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
 
 
 # JSON Schema (draft 2020-12) för redigerare via yaml-language-server.
-_BELOPP_MONSTER = (
-    r"^[-−]?\s*\d{1,3}([  \u202f]?\d{3})*([.,]\d{1,2})?\s*"
-    r"([Kk][Rr]|SEK|sek|:-|[Tt][Kk][Rr]|[Mm][Nn][Kk][Rr]|[Mm][Kk][Rr]|MSEK)?$"
-)
+def _skiftlagesfritt(ord_: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in ord_)
+
+
+# Samma grammatik som varden.belopp: inga inledande nollor, tusental i grupper om tre.
+_ENHETER = "|".join(_skiftlagesfritt(e) for e in varden.ENHETER if e)
+_TAL_MONSTER = r"(0|[1-9]\d{0,2}([ \u00a0\u202f]\d{3})+|[1-9]\d*)([.,]\d{1,2})?"
+_BELOPP_MONSTER = rf"^\s*{_TAL_MONSTER}\s*({_ENHETER})?\s*$"
+_BELOPP_MINUS_MONSTER = rf"^\s*([-−]\s*)?{_TAL_MONSTER}\s*({_ENHETER})?\s*$"
 _JSON_TYPER: dict[Typ, dict[str, Any]] = {
     "text": {"type": ["string", "number"]},
     "id": {"type": "string", "pattern": f"^{ID_RE.pattern}$"},
     "belopp": {"type": ["integer", "string"], "minimum": 0, "pattern": _BELOPP_MONSTER},
-    "belopp±": {"type": ["integer", "string"], "pattern": _BELOPP_MONSTER},
+    "belopp±": {"type": ["integer", "string"], "pattern": _BELOPP_MINUS_MONSTER},
     "tal": {"type": ["number", "string"], "minimum": 0},
     "heltal": {"type": ["integer", "string"], "minimum": 0, "pattern": r"^\d{1,9}$"},
     # Som varden.sanning: ja, nej, true och false i valfri skiftläge (ECMA-regex saknar (?i)).

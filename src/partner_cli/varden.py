@@ -23,7 +23,7 @@ _TAL = re.compile(
     r"(?P<heltal>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:(?P<tecken>[.,])(?P<decimaler>\d+))?",
     re.ASCII,
 )
-_SUFFIX = {
+ENHETER = {
     "": 1,
     "kr": 1,
     "sek": 1,
@@ -75,7 +75,7 @@ def belopp(text: str, *, negativ: bool = False) -> int:
         raise VardeFel(
             f"{text!r}: okänd enhet {rest.strip()!r}{tips}; tillåtna är kr, SEK, :-, tkr och mnkr"
         )
-    ore = varde * _SUFFIX[(m[1] or "").lower()] * 100
+    ore = varde * ENHETER[(m[1] or "").lower()] * 100
     if ore != ore.to_integral_value():
         raise VardeFel(f"{text!r} ger inte ett helt antal öre")
     if abs(ore) >= MAX_KRONOR * 100:
