@@ -434,25 +434,59 @@ def test_utvardera_raknar_maluppfyllelse(tmp_path: Path, reg: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "plats", "meddelande"),
     [
-        (UTVARDERING.replace("2015-09-15", "2015-02-30"), ":1:8:", "giltigt datum"),
-        (UTVARDERING.replace("typ: del", "typ: hel"), ":2:6:", "tillåtet värde"),
-        (UTVARDERING.replace("utförd_av", "utford_av"), ":3:1:", "menade du 'utförd_av'"),
-        (UTVARDERING.replace("  - mål: 1", "  - mål: ett"), ":5:10:", "inget heltal"),
-        (UTVARDERING + "  - mål: 1\n    utfall: 3\n", ":8:10:", "har redan ett utfall"),
-        ("- en lista\n", ":1:1:", "ska vara en karta"),
+        (UTVARDERING.replace("2015-09-15", "2015-02-30"), (1, 8), "giltigt datum"),
+        (UTVARDERING.replace("typ: del", "typ: hel"), (2, 6), "tillåtet värde"),
+        (UTVARDERING.replace("utförd_av", "utford_av"), (3, 1), "menade du 'utförd_av'"),
+        (UTVARDERING.replace("utförd_av: Anna Lind", "utförd_av:"), (3, 1), "saknas eller är tom"),
+        (UTVARDERING.replace("  - mål: 1", "  - mål: ett"), (5, 10), "inget heltal"),
+        (UTVARDERING.replace("    utfall: 12\n", ""), (5, 5), "'utfall' saknas"),
+        (UTVARDERING + "  - mål: 1\n    utfall: 3\n", (8, 10), "har redan ett utfall"),
+        ("- en lista\n", (1, 1), "ska vara en karta"),
+        ("datum: [\n", (2, 1), "saknas"),
+        ("", (1, 1), "tom"),
     ],
 )
 def test_utvarderingsfilens_fel_har_rad_och_kolumn(
-    tmp_path: Path, reg: Path, text: str, plats: str, meddelande: str
+    text: str, plats: tuple[int, int], meddelande: str
 ) -> None:
+    fel = register.las_utvardering(text.encode())
+    assert isinstance(fel, list)
+    assert any((f.rad, f.kolumn) == plats and meddelande in f.meddelande for f in fel), fel
+
+
+def test_trasig_utvardering_visas_med_rad_och_andrar_inget(tmp_path: Path, reg: Path) -> None:
     _nytt_register(tmp_path, reg)
     fore = innehall(reg)
     u = tmp_path / "u.yaml"
-    u.write_text(text, encoding="utf-8")
+    u.write_text(UTVARDERING.replace("2015-09-15", "2015-02-30"), encoding="utf-8")
     p = kor("register", "utvärdera", "NL-1", str(u), env=miljo(reg))
     assert p.returncode == 1
-    assert f"{u}{plats} fel [format]" in p.stdout and meddelande in p.stdout, p.stdout
+    assert f"{u}:1:8: fel [format] datum: '2015-02-30' är inget giltigt datum" in p.stdout
+    assert "registrerades inte" in p.stderr
     assert innehall(reg) == fore
+
+
+def test_ersatt_far_inte_ta_bort_utvarderade_mal(tmp_path: Path, reg: Path) -> None:
+    tva_mal = skriv_forslag(tmp_path, "a.yaml")
+    tva_mal.write_text(
+        tva_mal.read_text(encoding="utf-8").replace(
+            "    överenskommet: ja\n",
+            "    överenskommet: ja\n"
+            "  - {beskrivning: B, indikator: C, målvärde: 4, överenskommet: ja}\n",
+        ),
+        encoding="utf-8",
+    )
+    bygg(reg, tva_mal)
+    utvardera(reg, "NL-1", UTVARDERING + "  - mål: 2\n    utfall: 3\n")
+    fore = innehall(reg)
+    ett_mal = skriv_forslag(tmp_path, "b.yaml", titel="Ett mål")
+    p = lagg_till(reg, ett_mal, extra=("--ersätt",))
+    assert p.returncode == 1 and "ta inte bort utvärderade mål" in p.stderr
+    assert innehall(reg) == fore
+    assert sql(reg, "SELECT maluppfyllelse FROM utvardering_mal ORDER BY mal_nr") == [
+        ("0.6000",),
+        ("0.7500",),
+    ]
 
 
 @pytest.mark.parametrize(

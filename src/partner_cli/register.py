@@ -554,6 +554,15 @@ class Register:
             fore = None
             status = "registrerad"
         else:
+            utvarderat = db.execute(
+                "SELECT max(mal_nr) FROM utvardering_mal WHERE avtal_id = ?", [forslag.id]
+            ).fetchone()[0]
+            if utvarderat is not None and utvarderat > len(forslag.mal):
+                raise RegisterFel(
+                    f"{fil}: avtalet {forslag.id} har utvärderade utfall för mål {utvarderat}, "
+                    f"men den nya versionen har {len(forslag.mal)} mål; ta inte bort utvärderade "
+                    "mål. Inget registrerades"
+                )
             fore = _avtal_json(db, forslag.id)
             for tabell in ("finansiar", "mal", "planerad_utvardering"):
                 db.execute(f"DELETE FROM {tabell} WHERE avtal_id = ?", [forslag.id])
