@@ -280,3 +280,75 @@ def test_fullt_register_ger_tydligt_fel_och_skriver_inget(tmp_path: Path) -> Non
         r.stang()
     assert innehall(reg) == fore
     assert _sund(reg) == []
+
+
+@pytest.fixture(scope="module")
+def omgang(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], float]:
+    """100 förslag och hur lång tid `add` av alla tar."""
+    katalog = tmp_path_factory.mktemp("omgang")
+    filer = [skriv_forslag(katalog, f"f{i}.yaml", id_=f"NL-K{i}", org=orgnr(i)) for i in range(100)]
+    start = time.monotonic()
+    p = kor(
+        "register",
+        "add",
+        *map(str, filer),
+        "--sanktionerad-av",
+        "K",
+        env=miljo(katalog / "matning.db"),
+    )
+    assert p.returncode == 0, p.stderr
+    return filer, time.monotonic() - start
+
+
+@pytest.mark.parametrize("fro", range(3))
+def test_sigkill_mitt_i_add_lamnar_fore_eller_efter(
+    tmp_path: Path, omgang: tuple[list[Path], float], fro: int
+) -> None:
+    filer, varaktighet = omgang
+    reg = tmp_path / "register.db"
+    bygg(reg, skriv_forslag(tmp_path, "a.yaml"))
+    process = _starta("register", "add", *map(str, filer), "--sanktionerad-av", "K", env=miljo(reg))
+    time.sleep(random.Random(fro).uniform(0.05, varaktighet))
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert _sund(reg) == []
+    assert sql(reg, "SELECT count(*) FROM avtal")[0][0] in (1, 1 + len(filer))
+
+
+def test_fragar_efter_sanktionerad_av_i_en_terminal(tmp_path: Path) -> None:
+    import pty
+
+    reg = tmp_path / "register.db"
+    a = skriv_forslag(tmp_path, "a.yaml")
+    huvud, slav = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [PARTNER, "register", "add", str(a)],
+            env={**os.environ, **miljo(reg)},
+            stdin=slav,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        os.write(huvud, b"Karin Ek\n")
+        ut, fel = process.communicate(timeout=60)
+    finally:
+        os.close(huvud)
+        os.close(slav)
+    assert process.returncode == 0, fel.decode()
+    assert "Sanktionerad av" in ut.decode()
+    assert sql(reg, "SELECT sanktionerad_av FROM avtal") == [("Karin Ek",)]
+
+
+def test_check_med_register_i_flera_processer(tmp_path: Path) -> None:
+    """Fler filer än gränsen för parallell granskning: ögonblicksbilden når arbetsprocesserna."""
+    from partner_cli.kontroll import MIN_FILER_PARALLELLT
+
+    reg = tmp_path / "register.db"
+    bygg(reg, skriv_forslag(tmp_path, "a.yaml", id_="NL-0"))
+    katalog = tmp_path / "forslag"
+    katalog.mkdir()
+    for i in range(MIN_FILER_PARALLELLT):
+        skriv_forslag(katalog, f"f{i}.yaml", id_=f"NL-P{i}", agare="Per Berg")
+    p = kor("check", str(katalog), env=miljo(reg))
+    assert p.returncode == 1
+    assert p.stdout.count("har redan avtalsägaren Anna Lind") == MIN_FILER_PARALLELLT
