@@ -204,6 +204,12 @@ def test_lasning_skapar_aldrig_registret(tmp_path: Path, reg: Path) -> None:
         assert p.returncode == 2 and "finns inte" in p.stderr and "register add" in p.stderr
     a = skriv_forslag(tmp_path, "a.yaml")
     assert kor("check", str(a), env=miljo(reg)).returncode == 0
+    # Inte heller en skrivning som behöver ett befintligt avtal eller en organisation.
+    u = tmp_path / "u.yaml"
+    u.write_text(UTVARDERING, encoding="utf-8")
+    for argument in (("byt-ägare", ORGNR, "--namn", "X"), ("utvärdera", "NL-1", str(u))):
+        p = kor("register", *argument, env=miljo(reg))
+        assert p.returncode == 2 and "finns inte" in p.stderr
     assert not reg.exists() and not reg.parent.exists()
 
 

@@ -236,6 +236,23 @@ def test_skrivskyddad_katalog(tmp_path: Path) -> None:
     assert list(katalog.iterdir()) == []
 
 
+def test_register_i_skrivskyddad_katalog_kan_lasas_men_inte_andras(tmp_path: Path) -> None:
+    katalog = tmp_path / "register"
+    reg = katalog / "r.db"
+    bygg(reg, skriv_forslag(tmp_path, "a.yaml"))
+    assert sorted(f.name for f in katalog.iterdir()) == ["r.db"]  # WAL-filerna städade
+    fore = reg.read_bytes()
+    with skrivskyddad(katalog):
+        p = kor("register", "list", "-f", "json", env=miljo(reg))
+        assert p.returncode == 0 and json.loads(p.stdout)[0]["id"] == "NL-1"
+        assert kor("register", "kontroll", env=miljo(reg)).returncode == 0
+        annan = skriv_forslag(tmp_path, "b.yaml", id_="NL-2", agare="Per Berg")
+        assert kor("check", str(annan), env=miljo(reg)).returncode == 1  # korskontrollen läser
+        p = kor("register", "byt-ägare", ORGNR, "--namn", "X", env=miljo(reg))
+        assert p.returncode == 1 and "kan inte öppna registret" in p.stderr
+    assert reg.read_bytes() == fore
+
+
 def test_backup_medan_andra_skriver(tmp_path: Path) -> None:
     reg = tmp_path / "register.db"
     bygg(reg, skriv_forslag(tmp_path, "a.yaml"))

@@ -315,6 +315,17 @@ def _anslut(sokvag: Path, *, skriv: bool) -> sqlite3.Connection:
             # mode=ro: en läsning kan aldrig skapa eller ändra filen.
             uri = f"{sokvag.resolve().as_uri()}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, timeout=_vantetid(), isolation_level=None)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError as e:
+                if "unable to open" not in str(e):
+                    raise
+                # WAL-läsaren får inte skapa -shm i en skrivskyddad katalog. Där kan ingen
+                # annan skriva heller (skrivare behöver -shm), så filen kan läsas som den är.
+                conn.close()
+                conn = sqlite3.connect(
+                    uri + "&immutable=1", uri=True, timeout=_vantetid(), isolation_level=None
+                )
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
@@ -956,10 +967,13 @@ def _invarianter(db: Database) -> list[str]:
 # --- Öppna --------------------------------------------------------------------------------
 
 
+_SAKNAS = "registret {sokvag} finns inte; det skapas av `partner register add`"
+
+
 def las(sokvag: Path) -> Register:
     """Öppnar ett befintligt register för läsning; skapar aldrig något."""
     if not sokvag.exists():
-        raise RegisterFel(f"registret {sokvag} finns inte; det skapas av `partner register add`", 2)
+        raise RegisterFel(_SAKNAS.format(sokvag=sokvag), 2)
     if sokvag.is_dir():
         raise RegisterFel(f"{sokvag} är en katalog, inte ett register", 2)
     conn = _anslut(sokvag, skriv=False)
@@ -975,11 +989,13 @@ def las(sokvag: Path) -> Register:
     return Register(sokvag, db)
 
 
-def skriv(sokvag: Path) -> Register:
-    """Öppnar registret för skrivning, skapar det vid behov och för schemat till aktuell
-    version. En nyare version är ett fel innan något skrivs."""
+def skriv(sokvag: Path, *, skapa: bool = True) -> Register:
+    """Öppnar registret för skrivning, skapar det vid behov (`skapa`) och för schemat till
+    aktuell version. En nyare version är ett fel innan något skrivs."""
     if sokvag.is_dir():
         raise RegisterFel(f"{sokvag} är en katalog, inte ett register", 2)
+    if not skapa and not sokvag.exists():
+        raise RegisterFel(_SAKNAS.format(sokvag=sokvag), 2)
     if not sokvag.exists():
         try:
             sokvag.parent.mkdir(parents=True, exist_ok=True)

@@ -54,13 +54,16 @@ def _format(varde: str, tillatna: tuple[str, ...] = ("text", "json", "csv")) -> 
 
 
 @contextlib.contextmanager
-def _registret(register: Path | None, config: Path | None, *, skriv: bool) -> Iterator[Register]:
-    """Öppnar registret; fel blir ett svenskt meddelande och rätt avslutningskod."""
+def _registret(
+    register: Path | None, config: Path | None, *, skriv: bool, skapa: bool = False
+) -> Iterator[Register]:
+    """Öppnar registret (med `skapa` även ett nytt); fel blir ett svenskt meddelande och rätt
+    avslutningskod."""
     from partner_cli import register as reg
 
     sokvag = reg.sokvag(register, _konfig(config))
     try:
-        r = reg.skriv(sokvag) if skriv else reg.las(sokvag)
+        r = reg.skriv(sokvag, skapa=skapa) if skriv else reg.las(sokvag)
     except reg.RegisterFel as e:
         fel(str(e), e.kod)
     try:
@@ -161,7 +164,7 @@ def add(
             )
         sanktionerad_av = str(typer.prompt("Sanktionerad av (näringslivsdirektörens funktion)"))
     poster = [(r.forslag, r.fil, r.sha256) for r in resultat.filer]
-    with _registret(register, config, skriv=True) as reg:
+    with _registret(register, config, skriv=True, skapa=True) as reg:
         tillagg = reg.lagg_till(
             [(f, fil, sha) for f, fil, sha in poster if f is not None and sha is not None],
             (sanktionerad_av or "").strip(),
@@ -502,7 +505,7 @@ def import_(
         data = reg_.las_export(kalla)
     except reg_.RegisterFel as e:
         fel(str(e), e.kod)
-    with _registret(register, config, skriv=True) as reg:
+    with _registret(register, config, skriv=True, skapa=True) as reg:
         antal = reg.importera(data)
     typer.echo(
         f"Importerade {antal['avtal']} avtal, {antal['organisation']} organisationer och "
@@ -570,7 +573,7 @@ def restore(
         problem = kalla.kontroll()
         if problem:
             fel(f"säkerhetskopian {fil} är inte hel: {'; '.join(problem)}", AVSLUT_FYND)
-        with _registret(register, config, skriv=True) as reg:
+        with _registret(register, config, skriv=True, skapa=True) as reg:
             if not ersatt and not reg.tomt():
                 fel(
                     f"registret {reg.sokvag} har innehåll; ange --ersätt för att ersätta det "
