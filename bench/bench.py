@@ -17,7 +17,6 @@ import os
 import platform
 import random
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MB = 1024 * 1024
 
 # ---------------------------------------------------------------------------------------------
@@ -43,7 +42,15 @@ STAM = (
     "Logistik", "Bygg", "Energi", "Digital", "Turism", "Livsmedel", "Innovation", "Kompetens",
     "Handels", "Verkstads", "Fastighets", "Besöks", "Miljöteknik", "Design",
 )  # fmt: skip
-SUFFIX = ("partner AB", "gruppen AB", "center AB", "forum ek. för.", "AB", "nätverket", "Holding AB")
+SUFFIX = (
+    "partner AB",
+    "gruppen AB",
+    "center AB",
+    "forum ek. för.",
+    "AB",
+    "nätverket",
+    "Holding AB",
+)
 FORNAMN = ("Anna", "Erik", "Maria", "Johan", "Karin", "Lars", "Sara", "Per", "Lena", "Ali", "Noor")
 EFTERNAMN = ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson")
 ENHETER = (
@@ -129,8 +136,10 @@ def forslag_text(i: int, rng: random.Random, antal_org: int, slag: str) -> str:
     motpart_kr = kommunen + rng.randrange(0, 80) * 5_000
     garanterad = "nej" if slag == "låg_medfinansiering" else "ja"
     typ = rng.choice(("projekt", "projekt", "verksamhetsstöd", "samarbetsavtal"))
-    kategori = "civilsamhälle" if slag == "ej_tillämplig" else rng.choice(
-        ("företag", "företag", "företagsorganisation", "tillväxtfrämjande")
+    kategori = (
+        "civilsamhälle"
+        if slag == "ej_tillämplig"
+        else rng.choice(("företag", "företag", "företagsorganisation", "tillväxtfrämjande"))
     )
     orgnr = org.orgnr
     if slag == "fel_orgnr":
@@ -181,9 +190,11 @@ def forslag_text(i: int, rng: random.Random, antal_org: int, slag: str) -> str:
                     f"        - {{beskrivning: {beskrivning}, "
                     f"belopp: {belopp_text(rng.randrange(1, 40) * 5_000, rng)}}}"
                 )
+    # En av tio motparter redovisar förlust (en varning, inget fel).
+    resultat = ("-" if rng.random() < 0.1 else "") + belopp_text(rng.randrange(1, 90) * 10_000, rng)
     rader += [
         f"      garanterad: {garanterad}",
-        f"      underlag: Avsiktsförklaring undertecknad {_datum(ar - 1 if start_manad < 3 else ar, max(1, start_manad - 2), 12)}",  # noqa: E501
+        f"      underlag: Avsiktsförklaring undertecknad {_datum(ar - 1, start_manad, 12)}",
         "",
         "insyn:",
         "  rätt_till_insyn: ja",
@@ -192,7 +203,7 @@ def forslag_text(i: int, rng: random.Random, antal_org: int, slag: str) -> str:
         "ekonomi:                            # motpartens senaste årsredovisning",
         f"  räkenskapsår: {ar - 1}",
         f"  omsättning: {belopp_text(rng.randrange(10, 900) * 100_000, rng)}",
-        f"  resultat: {'-' if rng.random() < 0.1 else ''}{belopp_text(rng.randrange(1, 90) * 10_000, rng)}",  # noqa: E501
+        f"  resultat: {resultat}",
         f"  eget_kapital: {belopp_text(rng.randrange(1, 90) * 20_000, rng)}",
         f"  offentlig_finansiering: {belopp_text(rng.randrange(0, 30) * 10_000, rng)}",
         f"  källa: Årsredovisning {ar - 1}",
@@ -302,6 +313,7 @@ def mat(
     saknas: str | None = None,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
+    fore: Callable[[], None] | None = None,
     **kw: Any,
 ) -> Matning:
     m = Matning(namn, " ".join(_kort(a) for a in cmd) if cmd else "", **kw)
@@ -310,6 +322,8 @@ def mat(
         print(f"  {namn}: saknas ({m.saknas})", flush=True)
         return m
     for _ in range(rep):
+        if fore:
+            fore()
         s, rss, kod = kor_process(cmd, cwd=cwd, env=env)
         m.sekunder.append(s)
         m.max_rss_mb = max(m.max_rss_mb, rss)
@@ -352,7 +366,9 @@ def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning
     yamllint, cjs = verktyg("yamllint"), verktyg("check-jsonschema")
     assert partner is not None, "partner är inte installerat i den här miljön"
     schemafil = data / "forslag.schema.json"
-    schemafil.write_bytes(subprocess.run([partner, "schema"], check=True, capture_output=True).stdout)
+    schemafil.write_bytes(
+        subprocess.run([partner, "schema"], check=True, capture_output=True).stdout
+    )
     py = sys.executable
     rader = [
         mat("golv: CSafeLoader, en process", [py, "-c", GOLV_SKRIPT, katalog], rep, env=env),
@@ -391,7 +407,7 @@ def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning
         )
     )
     en_fil = str(filer[0])
-    rep_en = max(5, rep * 5)
+    rep_en = rep * 5  # en fil går fort och brusar mer
     yamllint_en = "yamllint -d relaxed (1 fil)"
     rader += [
         mat(
@@ -419,23 +435,207 @@ def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning
 # Registret
 
 
+AR_I_REGISTRET = range(2014, 2024)
+RAPPORTAR = 2019
+
+
+def _har_kommando(partner: str, env: dict[str, str], *namn: str) -> bool:
+    ut = subprocess.run([partner, *namn[:-1], "--help"], capture_output=True, text=True, env=env)
+    return any(rad.split()[:1] == [namn[-1]] for rad in ut.stdout.splitlines())
+
+
+def mall_export(data: Path, filer: list[Path], partner: str, env: dict[str, str]) -> dict[str, Any]:
+    """En riktig export av ett litet register: kolumnerna och en förebild för varje tabell."""
+    db, katalog = data / "mall.db", data / "mall-export"
+    for p in (db, katalog):
+        shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
+    flagga = ["--register", str(db)]
+    subprocess.run(
+        [partner, "register", "add", *map(str, filer), "--sanktionerad-av", "Bench", *flagga],
+        check=True, capture_output=True, env=env,
+    )  # fmt: skip
+    subprocess.run(
+        [partner, "register", "export", "--ut", str(katalog), *flagga],
+        check=True, capture_output=True, env=env,
+    )  # fmt: skip
+    return dict(json.loads((katalog / "register.json").read_text(encoding="utf-8")))
+
+
+def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int) -> None:
+    """Ett register med `avtal` avtal över `antal_org` organisationer och tio år, i exportens
+    eget format (kolumnerna ur en riktig export; värden som inte varieras tas ur förebilden)."""
+    rng = random.Random(100)
+    tabeller = mall["tabeller"]
+
+    def forebild(tabell: str) -> dict[str, Any]:
+        kolumner, rader = tabeller[tabell]["kolumner"], tabeller[tabell]["rader"]
+        return dict(zip(kolumner, rader[0], strict=True)) if rader else dict.fromkeys(kolumner)
+
+    rader: dict[str, list[list[Any]]] = {t: [] for t in tabeller}
+
+    def lagg(tabell: str, bas: dict[str, Any], **varden: Any) -> None:
+        rad = {**bas, **{k: v for k, v in varden.items() if k in bas}}
+        rader[tabell].append([rad[k] for k in tabeller[tabell]["kolumner"]])
+
+    org_bas, avtal_bas = forebild("organisation"), forebild("avtal")
+    fin_bas, mal_bas = forebild("finansiar"), forebild("mal")
+    plan_bas, hand_bas = forebild("planerad_utvardering"), forebild("handelse")
+    utv_bas, utvm_bas = forebild("utvardering"), forebild("utvardering_mal")
+    for k in range(antal_org):
+        o = organisation(k)
+        lagg("organisation", org_bas, organisationsnummer=o.orgnr, namn=o.namn,
+             kategori="företag", avtalsagare_namn=o.agare, avtalsagare_enhet=o.enhet)  # fmt: skip
+    utv_id = 0
+    for i in range(avtal):
+        o = organisation(i % antal_org)
+        ar = AR_I_REGISTRET[i * len(AR_I_REGISTRET) // avtal]
+        manad = 1 + i % 12
+        start, slut = _datum(ar, manad, 1), _datum(ar + 1 + i % 2, manad, 28)
+        kommunen = rng.randrange(2, 60) * 1_000_000
+        medfin = kommunen * rng.randrange(5, 30) // 10
+        garanterad = medfin if rng.random() < 0.85 else 0
+        id_ = f"NL-{ar}-{i:06d}"
+        lagg("avtal", avtal_bas, id=id_, organisationsnummer=o.orgnr,
+             titel=f"Partnerskap {i} med {o.namn}",
+             typ=("projekt", "verksamhetsstöd", "samarbetsavtal")[i % 3],
+             initiativ=("näringslivet", "kommunen", "gemensamt")[i % 3 if i % 5 else 0],
+             diarienummer=f"KS {ar % 100}/{i % 10_000}", period_start=start, period_slut=slut,
+             kommunen_kontant=kommunen, kommunen_in_kind=0, medfinansiering=medfin,
+             garanterad=garanterad, naringsliv=medfin, total=kommunen + medfin,
+             ekonomi_rakenskapsar=ar - 1, ekonomi_omsattning=rng.randrange(10, 900) * 10_000_000,
+             ekonomi_resultat=rng.randrange(-20, 90) * 1_000_000,
+             ekonomi_eget_kapital=rng.randrange(-5, 90) * 2_000_000,
+             ekonomi_offentlig_finansiering=rng.randrange(0, 300) * 1_000_000,
+             fil=f"forslag/{ar}/nl-{i:06d}.yaml", sha256=f"{i:064x}")  # fmt: skip
+        lagg("finansiar", fin_bas, avtal_id=id_, nr=1, namn=o.namn, kategori="näringsliv",
+             kontant=medfin, in_kind=0, garanterad=int(garanterad > 0))  # fmt: skip
+        for nr in range(1, 2 + i % 3):
+            beskrivning, indikator, varde = MAL[(i + nr) % len(MAL)]
+            lagg("mal", mal_bas, avtal_id=id_, nr=nr, beskrivning=beskrivning,
+                 indikator=indikator, malvarde=varde)  # fmt: skip
+        lagg("planerad_utvardering", plan_bas, avtal_id=id_, nr=1,
+             datum=_datum(ar + 1, manad, 1), typ="delutvärdering")  # fmt: skip
+        lagg("planerad_utvardering", plan_bas, avtal_id=id_, nr=2, datum=slut,
+             typ="slututvärdering")  # fmt: skip
+        if i % 3 == 0:
+            utv_id += 1
+            lagg("utvardering", utv_bas, id=utv_id, avtal_id=id_, datum=_datum(ar + 1, manad, 1),
+                 typ="delutvärdering", sha256=f"{utv_id:064x}", utford_av="Bench",
+                 fil=f"utvarderingar/{utv_id}.yaml", registrerad=avtal_bas.get("registrerad"),
+                 registrerad_av=avtal_bas.get("registrerad_av"))  # fmt: skip
+            lagg("utvardering_mal", utvm_bas, utvardering_id=utv_id, avtal_id=id_, mal_nr=1,
+                 utfall=MAL[(i + 1) % len(MAL)][2], maluppfyllelse="1")  # fmt: skip
+        lagg("handelse", hand_bas, id=i + 1, organisationsnummer=o.orgnr, avtal_id=id_,
+             fore=None, efter=json.dumps({"id": id_}))  # fmt: skip
+    with fil.open("w", encoding="utf-8") as ut:
+        # Samma form som `partner register export`: en tabellrad per rad.
+        ut.write(json.dumps({k: v for k, v in mall.items() if k != "tabeller"})[:-1])
+        ut.write(', "tabeller": {')
+        for j, (tabell, lista) in enumerate(rader.items()):
+            kolumner = json.dumps(tabeller[tabell]["kolumner"], ensure_ascii=False)
+            ut.write(f'{"," if j else ""}\n"{tabell}": {{"kolumner": {kolumner}, "rader": [')
+            ut.write(",".join("\n  " + json.dumps(r, ensure_ascii=False) for r in lista))
+            ut.write("\n]}")
+        ut.write("\n}}\n")
+
+
+# Golven: samma siffror ur en handskriven SQL-fråga, i en egen process som partner.
+SQL_GOLV = """\
+import sqlite3, sys
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+rader = conn.execute(sys.argv[2], sys.argv[3:]).fetchall()
+sys.stdout.write("\\n".join("\\t".join(map(str, r)) for r in rader))
+"""
+SQL_AGARE = """\
+SELECT o.namn, o.organisationsnummer, o.avtalsagare_namn, o.avtalsagare_enhet, count(a.id),
+       count(a.id) FILTER (WHERE a.period_start <= date('now') AND a.period_slut >= date('now'))
+FROM organisation o LEFT JOIN avtal a USING (organisationsnummer)
+GROUP BY o.organisationsnummer ORDER BY o.namn, o.organisationsnummer"""
+# Rapportens första avsnitt med andelar och årets nyckeltal mot föregående år.
+SQL_RAPPORT = """\
+WITH ar AS (SELECT CAST(?1 AS INTEGER) AS ar),
+aktiva AS (
+  SELECT a.*, CAST(substr(a.period_start, 1, 4) AS INTEGER) = r.ar AS ny, r.ar AS rapportar
+  FROM avtal a, ar r
+  WHERE a.period_start <= (r.ar || '-12-31') AND a.period_slut >= (r.ar || '-01-01')
+  UNION ALL
+  SELECT a.*, CAST(substr(a.period_start, 1, 4) AS INTEGER) = r.ar - 1, r.ar - 1
+  FROM avtal a, ar r
+  WHERE a.period_start <= ((r.ar - 1) || '-12-31') AND a.period_slut >= ((r.ar - 1) || '-01-01'))
+SELECT a.rapportar, a.id, o.namn, a.typ, a.period_start, a.period_slut, a.ny,
+       a.kommunen_kontant + a.kommunen_in_kind, a.garanterad, a.naringsliv, a.total, a.initiativ,
+       sum(a.garanterad) OVER w, sum(a.total) OVER w, sum(a.naringsliv) OVER w,
+       count(*) OVER w, sum(a.ny) OVER w,
+       count(*) FILTER (WHERE a.initiativ = 'näringslivet') OVER w,
+       o.avtalsagare_namn, count(*) OVER (PARTITION BY a.rapportar, a.organisationsnummer)
+FROM aktiva a JOIN organisation o USING (organisationsnummer)
+WINDOW w AS (PARTITION BY a.rapportar)
+ORDER BY a.rapportar, a.id"""
+
+SAKNAS_REGISTER = "kommandot `partner register` saknas ännu"
+SAKNAS_REPORT = "kommandot `partner report` saknas ännu"
+
+
 def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) -> list[Matning]:
     partner = verktyg("partner")
     assert partner is not None
-    hjalp = subprocess.run([partner, "--help"], capture_output=True, text=True, env=env).stdout
-    har_register = " register " in hjalp or "\n  register" in hjalp
-    har_report = "\n  report" in hjalp
-    rader: list[Matning] = []
+    har_register = _har_kommando(partner, env, "register")
+    har_report = _har_kommando(partner, env, "report")
+    namn_import = f"register import ({avtal} avtal)"
+    namn_add, namn_check = f"register add ({n} filer)", f"partner check ({n} godkända filer)"
+    namn_report, namn_agare = f"report --år {RAPPORTAR}", "register ägare"
+    golv_report, golv_agare = "golv: SQL för report", "golv: SQL för ägare"
     if not har_register:
-        for namn in (
-            "register import (bygger registret)",
-            f"register add ({n} filer)",
-            "report --år",
-            "register ägare",
-        ):
-            rader.append(mat(namn, None, rep, saknas="kommandot `partner register` saknas ännu"))
-        return rader
-    raise NotImplementedError  # byggs när registret finns
+        return [
+            mat(m, None, rep, saknas=SAKNAS_REGISTER)
+            for m in (namn_import, namn_check, namn_add, golv_report, namn_report, golv_agare,
+                      namn_agare)
+        ]  # fmt: skip
+    print(f"Genererar {n} godkända förslag och ett register med {avtal} avtal …", flush=True)
+    filer = generera(data / "godkanda", n, seed=7, alla_godkanda=True)
+    mall = mall_export(data, filer[:3], partner, env)
+    export = data / "register-export.json"
+    generera_export(export, mall, avtal, max(1, avtal // 5))
+    db = data / "register.db"
+
+    def tom(fil: Path) -> Callable[[], None]:
+        def rensa() -> None:
+            for p in fil.parent.glob(fil.name + "*"):
+                p.unlink()
+
+        return rensa
+
+    rader = [
+        mat(namn_import, [partner, "register", "import", str(export), "--register", str(db)], 1,
+            env=env, fore=tom(db)),
+        mat(namn_check, [partner, "check", str(data / "godkanda"), "--format", "json"], rep,
+            env=env),
+        mat(namn_add, [partner, "register", "add", str(data / "godkanda"), "--sanktionerad-av",
+                       "Bench", "--register", str(data / "add.db")],
+            rep, env=env, fore=tom(data / "add.db"), golv=namn_check, budget=2.0),
+        mat(golv_report, [sys.executable, "-c", SQL_GOLV, str(db), SQL_RAPPORT, str(RAPPORTAR)],
+            rep, env=env),
+    ]  # fmt: skip
+    rader.append(
+        mat(
+            namn_report,
+            [partner, "report", "--år", str(RAPPORTAR), "--register", str(db)]
+            if har_report
+            else None,
+            rep,
+            saknas=SAKNAS_REPORT,
+            env=env,
+            golv=golv_report,
+            budget=3.0,
+            budget_sekunder=1.0,
+        )
+    )
+    rader += [
+        mat(golv_agare, [sys.executable, "-c", SQL_GOLV, str(db), SQL_AGARE], rep, env=env),
+        mat(namn_agare, [partner, "register", "ägare", "--register", str(db)], rep, env=env,
+            golv=golv_agare, budget=3.0, budget_sekunder=1.0),
+    ]  # fmt: skip
+    return rader
 
 
 # ---------------------------------------------------------------------------------------------
@@ -465,11 +665,11 @@ def budget_uppfylld(m: Matning, rader: dict[str, Matning]) -> bool | None:
 
 def tabell(matningar: list[Matning]) -> str:
     efter_namn = {m.namn: m for m in matningar}
-    huvud = ("mätning", "median s", "max RSS MB", "kvot", "mot", "budget", "uppfylld")
+    huvud = ("mätning", "median s", "max RSS MB", "kod", "kvot", "mot", "budget", "uppfylld")
     rader = [huvud]
     for m in matningar:
         if m.saknas:
-            rader.append((m.namn, "saknas", "", "", "", "", m.saknas))
+            rader.append((m.namn, "saknas", "", "", "", "", "", m.saknas))
             continue
         k = kvot(m, efter_namn)
         ok = budget_uppfylld(m, efter_namn)
@@ -483,6 +683,7 @@ def tabell(matningar: list[Matning]) -> str:
                 m.namn,
                 f"{m.median:.3f}",
                 f"{m.max_rss_mb:.0f}",
+                str(m.avslutningskod),
                 f"{k:.2f}×" if k is not None else "",
                 m.golv or "",
                 ", ".join(budget),
@@ -490,9 +691,7 @@ def tabell(matningar: list[Matning]) -> str:
             )
         )
     bredd = [max(len(r[i]) for r in rader) for i in range(len(huvud))]
-    return "\n".join(
-        "  ".join(c.ljust(bredd[i]) for i, c in enumerate(r)).rstrip() for r in rader
-    )
+    return "\n".join("  ".join(c.ljust(bredd[i]) for i, c in enumerate(r)).rstrip() for r in rader)
 
 
 def maskin() -> dict[str, Any]:
@@ -520,7 +719,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=10_000, help="antal förslag (standard 10 000)")
     p.add_argument("--rep", type=int, default=3, help="upprepningar per mätning (median)")
-    p.add_argument("--avtal", type=int, default=100_000, help="avtal i registret (standard 100 000)")
+    p.add_argument(
+        "--avtal", type=int, default=100_000, help="avtal i registret (standard 100 000)"
+    )
     p.add_argument("--bara", choices=("check", "register"), help="kör bara den ena delen")
     p.add_argument("--data", type=Path, default=BENCH / "data", help="arbetskatalog")
     p.add_argument("--ut", type=Path, default=BENCH / "results.json", help="resultatfil (JSON)")
