@@ -28,7 +28,7 @@ FALL: dict[str, dict[str, Any]] = tomllib.loads((FIENTLIGA / "fall.toml").read_t
 # Bara en vakt mot att något hänger; varje fall tar normalt en bråkdel av en sekund.
 HANGVAKT_SEKUNDER = 5
 # Felsökningstexter från PyYAML som aldrig ska nå användaren oöversatta.
-ENGELSKA = ("found ", "expected ", "while ", "could not", "YAML-fel:", "YAML-syntaxfel:")
+ENGELSKA = ("found ", "expected ", "while ", "could not", "YAML-fel:", "Ogiltig YAML här (")
 
 
 def _mall(id_: str) -> str:

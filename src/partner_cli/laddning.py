@@ -198,6 +198,21 @@ _PROBLEM = [
     ("did not find expected key", "Felaktigt indrag: en nyckel väntades här"),
     ("did not find expected '-' indicator", "Felaktigt indrag i en lista"),
     ("found unexpected end of stream", "Filen tar slut mitt i ett värde (saknas ett citattecken?)"),
+    ("found a tab character", "Tabbtecken kan inte användas för indrag i YAML; använd mellanslag"),
+    (
+        "did not find expected alphabetic or numeric character",
+        "Efter &, * eller ! ska ett namn följa; sätt värdet inom citattecken",
+    ),
+    ("did not find expected <document start>", "Oväntat innehåll efter ett direktiv eller `...`"),
+    ("did not find expected node content", "Ett värde saknas här"),
+    ("did not find expected ',' or ']'", "Listan inom [ ] avslutas inte; saknas , eller ]?"),
+    ("did not find expected ',' or '}'", "Kartan inom { } avslutas inte; saknas , eller }?"),
+    ("did not find expected comment or line break", "Oväntade tecken efter värdet på raden"),
+    ("block sequence entries are not allowed", "Ett listtecken (-) står fel (felaktigt indrag?)"),
+    ("mapping keys are not allowed", "En nyckel står där den inte får stå (felaktigt indrag?)"),
+    ("escape", "Ogiltig \\-sekvens inom dubbla citattecken; använd enkla citattecken"),
+    ("found undefined tag handle", "Taggar (!) används inte i förslag"),
+    ("found unexpected document indicator", "--- eller ... mitt i en text inom citattecken"),
 ]
 
 
@@ -209,12 +224,14 @@ def _syntaxfel(e: yaml.MarkedYAMLError, text: str) -> LasFel:
         # libyaml nämner inte tecknet, så det hämtas ur texten.
         rader = text.split("\n")
         tecken = rader[mark.line][mark.column : mark.column + 1] if mark.line < len(rader) else ""
+        vilket = f" {tecken!r}" if tecken else ""
         svensk = (
             "Tabbtecken kan inte användas för indrag i YAML; använd mellanslag"
             if tecken == "\t"
-            else f"Tecknet {tecken!r} kan inte inleda ett värde; sätt värdet inom citattecken"
+            else f"Tecknet{vilket} kan inte inleda ett värde; sätt värdet inom citattecken"
         )
-    text = svensk or f"YAML-syntaxfel: {problem}"
+    # Sällsynta fel från libyaml: svensk inledning, libyamls egen beskrivning inom parentes.
+    text = svensk or f"Ogiltig YAML här ({problem})"
     if mark is None:
         return LasFel(text)
     return LasFel(text, mark.line + 1, mark.column + 1)
