@@ -319,27 +319,6 @@ def test_tomma_valfria_nycklar_far_standardvardet(
     assert all(f.regel != "format" for f in r.fynd)
 
 
-TRADFALL = [
-    MALLTEXT,
-    "a:\nb: ~\nc: null\nd: ''\ne: \"~\"\nf: [1, {g: h}]\n",
-    "a: |\n  rad 1\n  rad 2\nb: >-\n  vikt\n  text\n",
-    "- 1\n- - 2\n  - 3\n",
-]
-
-
-@pytest.mark.parametrize("text", TRADFALL)
-def test_libyaml_och_ren_python_ger_samma_trad(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
-    from partner_cli import laddning
-
-    monkeypatch.setattr(laddning, "_LADDARE", None)
-    med_libyaml = laddning.las_bytes(text.encode())
-    monkeypatch.setattr(laddning, "_LADDARE", None)
-    monkeypatch.setattr(yaml, "__with_libyaml__", False)
-    ren = laddning.las_bytes(text.encode())
-    monkeypatch.setattr(laddning, "_LADDARE", None)
-    assert med_libyaml == ren
-
-
 @pytest.mark.parametrize(
     ("insats", "giltig"),
     [
