@@ -13,9 +13,11 @@ Antalet exempel styrs av en hypothesis-profil: `egenskaper` (standard) eller
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -368,8 +370,29 @@ def test_dubblerad_nyckel_namns_med_bada_raderna(data: dict[str, Any], d: st.Dat
     assert any(f"rad {i + 1} och rad {i + 2}" in f.meddelande for f in r.fynd), r.fynd
 
 
+def _fuzzsele() -> Any:
+    fil = Path(__file__).resolve().parents[1] / "fuzz" / "fuzz_laddning.py"
+    spec = importlib.util.spec_from_file_location("fuzz_laddning", fil)
+    assert spec is not None and spec.loader is not None
+    modul = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(modul)
+    return modul
+
+
+FUZZSELE = _fuzzsele()
+
+
 @PROFIL
-@given(st.binary(max_size=2000))
-def test_godtyckliga_bytes_ger_alltid_ett_resultat(data: bytes) -> None:
-    """Samma kropp som fuzz/fuzz_laddning.py, för maskiner där atheris saknas."""
-    _sund(granska(data))
+@given(st.one_of(st.binary(max_size=2000), forslag_().map(Stil("flode", 0, ("kr",)).skriv)))
+def test_fuzzselen_med_hypothesis(data: bytes) -> None:
+    """Kroppen i fuzz/fuzz_laddning.py, med godtyckliga bytes och förslag; även utan atheris."""
+    FUZZSELE.prova(data)
+
+
+@PROFIL
+@given(forslag_(), st.integers(0, 10_000), st.binary(min_size=1, max_size=8))
+def test_fuzzselen_med_skadade_forslag(data: dict[str, Any], plats: int, skrap: bytes) -> None:
+    """Ett giltigt förslag med några bytes utbytta: oftast nära giltigt, därför intressant."""
+    text = Stil("block", 0, ("kr",)).skriv(data)
+    plats %= len(text)
+    FUZZSELE.prova(text[:plats] + skrap + text[plats + len(skrap) :])
