@@ -1,0 +1,89 @@
+"""bench/bench.py: genereringen är deterministisk och varierad, och hela mätningen går igenom
+med litet N (en röktest; tiderna själva prövas inte, de brusar)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from partner_cli import varden
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench.py"
+PARTNER = str(Path(sys.executable).parent / "partner")
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench", BENCH)
+    assert spec and spec.loader
+    modul = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = modul  # dataclasses slår upp modulen där
+    spec.loader.exec_module(modul)
+    return modul
+
+
+def _utfall(katalog: Path) -> Counter[str]:
+    ut = subprocess.run(
+        [PARTNER, "check", str(katalog), "--format", "json"], capture_output=True, text=True
+    )
+    assert ut.returncode in (0, 1), ut.stderr
+    return Counter(f["utfall"] for f in json.loads(ut.stdout)["filer"])
+
+
+def test_genereringen_ar_deterministisk_och_ger_alla_utfall(tmp_path: Path) -> None:
+    bench = _bench()
+    a = bench.generera(tmp_path / "a", 120, seed=6)
+    b = bench.generera(tmp_path / "b", 120, seed=6)
+    assert [f.read_bytes() for f in a] == [f.read_bytes() for f in b]
+    rader = [len(f.read_text(encoding="utf-8").splitlines()) for f in a]
+    assert 45 <= sum(rader) / len(rader) <= 75
+    utfall = _utfall(tmp_path / "a")
+    assert set(utfall) == {"godkänd", "underkänd", "ej_tillämplig", "ogiltig"}
+    assert utfall["godkänd"] > len(a) // 2
+
+
+def test_stampeln_hindrar_inte_en_ny_uppsattning(tmp_path: Path) -> None:
+    bench = _bench()
+    bench.generera(tmp_path / "d", 30, seed=6)
+    godkanda = bench.generera(tmp_path / "d", 30, seed=6, alla_godkanda=True)
+    assert len(godkanda) == 30
+    assert _utfall(tmp_path / "d") == {"godkänd": 30}
+
+
+def test_organisationerna_har_giltiga_och_unika_nummer() -> None:
+    bench = _bench()
+    nummer = [bench.organisation(k).orgnr for k in range(0, 20_000, 7)]
+    assert len(set(nummer)) == len(nummer)
+    for n in nummer:
+        assert varden.organisationsnummer(n) == n
+
+
+@pytest.mark.langsam
+def test_hela_matningen_med_litet_n(tmp_path: Path) -> None:
+    ut = tmp_path / "resultat.json"
+    argument = ["--n", "20", "--avtal", "60", "--rep", "1", "--data", str(tmp_path / "d")]
+    kord = subprocess.run(
+        [sys.executable, str(BENCH), *argument, "--ut", str(ut)],
+        capture_output=True,
+        text=True,
+    )
+    assert kord.returncode == 0, kord.stderr
+    resultat = json.loads(ut.read_text(encoding="utf-8"))
+    assert resultat["n"] == 20 and resultat["maskin"]["nproc"] >= 1
+    rader = {m["namn"]: m for m in resultat["matningar"]}
+    assert rader["partner check (20 filer, json)"]["avslutningskod"] == 1  # några underkända
+    assert rader["partner check (20 filer, json)"]["kvot"] > 0
+    for m in rader.values():
+        if m["saknas"] is None:
+            assert m["median"] > 0 and m["max_rss_mb"] > 0, m
+    # Registret byggdes genom partners egen import och kommandona lyckades mot det.
+    for namn in ("register import (60 avtal)", "register add (20 filer)", "register ägare"):
+        assert rader[namn]["avslutningskod"] == 0, namn
+    assert "partner check (1 fil)" in resultat["tabell"]
+    assert "partner check (1 fil)" in kord.stdout
