@@ -656,3 +656,26 @@ def test_backup_och_restore(tmp_path: Path, reg: Path) -> None:
     assert kor("register", "restore", str(kopia), "--ersätt", env=miljo(ny)).returncode == 0
     assert innehall(ny) == fore
     assert kor("register", "kontroll", env=miljo(ny)).returncode == 0
+
+
+def test_exemplen_registreras_med_sina_undantag(tmp_path: Path, reg: Path) -> None:
+    from conftest import ROT
+
+    exempel = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
+    p = kor(
+        "register",
+        "add",
+        *map(str, exempel),
+        "--sanktionerad-av",
+        "Karin Ek",
+        "--register",
+        str(reg),
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert sql(reg, "SELECT count(*) FROM avtal") == [(len(exempel),)]
+    assert sql(reg, "SELECT avtal_id, regel, beslut, giltigt_till FROM undantag") == [
+        ("NL-2014-003", "medfinansiering", "KS 2014/123 § 45", "2016-12-31")
+    ]
+    p = kor("register", "show", "NL-2014-003", "--register", str(reg))
+    assert "Beslutade undantag" in p.stdout and "KS 2014/123 § 45" in p.stdout
+    assert kor("register", "kontroll", "--register", str(reg)).returncode == 0

@@ -121,6 +121,7 @@ def stor_export(tmp_path: Path, antal: int) -> Path:
         "finansiar": kopior("finansiar", avtal_id=lambda i: f"NL-{i}"),
         "mal": kopior("mal", avtal_id=lambda i: f"NL-{i}"),
         "planerad_utvardering": kopior("planerad_utvardering", avtal_id=lambda i: f"NL-{i}"),
+        "undantag": mall["undantag"],
         "utvardering": mall["utvardering"],
         "utvardering_mal": mall["utvardering_mal"],
         "handelse": (

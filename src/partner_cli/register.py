@@ -50,6 +50,7 @@ TABELLER = (
     "finansiar",
     "mal",
     "planerad_utvardering",
+    "undantag",
     "utvardering",
     "utvardering_mal",
     "handelse",
@@ -178,6 +179,17 @@ CREATE TABLE planerad_utvardering (
     PRIMARY KEY (avtal_id, nr)
 ) STRICT;
 
+CREATE TABLE undantag (
+    avtal_id TEXT NOT NULL REFERENCES avtal (id),
+    nr INTEGER NOT NULL CHECK (nr >= 1),
+    regel TEXT NOT NULL,
+    beslut TEXT NOT NULL CHECK (trim(beslut) <> ''),
+    beslutsdatum TEXT CHECK (date(beslutsdatum) IS beslutsdatum),
+    motivering TEXT NOT NULL CHECK (trim(motivering) <> ''),
+    giltigt_till TEXT CHECK (date(giltigt_till) IS giltigt_till),
+    PRIMARY KEY (avtal_id, nr)
+) STRICT;
+
 CREATE TABLE utvardering (
     id INTEGER PRIMARY KEY,
     avtal_id TEXT NOT NULL REFERENCES avtal (id),
@@ -255,6 +267,8 @@ def _satser(sql: str) -> Iterator[str]:
             buffert = ""
 
 
+# Tabellerna som tillsammans med raden i `avtal` är ett avtal (skrivs om vid --ersätt).
+_AVTALETS_DELAR = ("finansiar", "mal", "planerad_utvardering", "undantag")
 SCHEMAVERSION = 1
 KANDA_MIGRERINGAR = frozenset({"0001_grund"})
 
@@ -419,6 +433,9 @@ class Register:
         avtal["planerade_utvarderingar"] = self._rader(
             "SELECT * FROM planerad_utvardering WHERE avtal_id = ? ORDER BY nr", [id_]
         )
+        avtal["undantag"] = self._rader(
+            "SELECT * FROM undantag WHERE avtal_id = ? ORDER BY nr", [id_]
+        )
         utvarderingar = self._rader(
             "SELECT * FROM utvardering WHERE avtal_id = ? ORDER BY datum, id", [id_]
         )
@@ -575,7 +592,7 @@ class Register:
                     "mål. Inget registrerades"
                 )
             fore = _avtal_json(db, forslag.id)
-            for tabell in ("finansiar", "mal", "planerad_utvardering"):
+            for tabell in _AVTALETS_DELAR:
                 db.execute(f"DELETE FROM {tabell} WHERE avtal_id = ?", [forslag.id])
             db.table("avtal").update(forslag.id, rad)
             status = "ersatt"
@@ -847,7 +864,7 @@ def _avtal_json(db: Database, id_: str) -> dict[str, Any]:
     """Hela avtalet som det står i registret, för händelseloggens före och efter."""
     avtal = _rad(db, "avtal", "id", id_) or {}
     avtal.pop("andel", None)
-    for tabell in ("finansiar", "mal", "planerad_utvardering"):
+    for tabell in _AVTALETS_DELAR:
         cur = db.execute(f"SELECT * FROM {tabell} WHERE avtal_id = ? ORDER BY nr", [id_])
         namn = [d[0] for d in cur.description]
         avtal[tabell] = [
@@ -935,6 +952,18 @@ def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
                 "typ": u.typ,
             }
             for nr, u in enumerate(f.utvardering, 1)
+        ],
+        "undantag": [
+            {
+                "avtal_id": f.id,
+                "nr": nr,
+                "regel": u.regel,
+                "beslut": u.beslut,
+                "beslutsdatum": u.beslutsdatum.isoformat() if u.beslutsdatum else None,
+                "motivering": u.motivering,
+                "giltigt_till": u.giltigt_till.isoformat() if u.giltigt_till else None,
+            }
+            for nr, u in enumerate(f.undantag, 1)
         ],
     }
 

@@ -282,6 +282,21 @@ def show(
         ["Nr", "Datum", "Typ"],
         [[str(p["nr"]), _text(p["datum"]), _text(p["typ"])] for p in a["planerade_utvarderingar"]],
     )
+    if a["undantag"]:
+        _tabell(
+            "Beslutade undantag",
+            ["Regel", "Beslut", "Beslutsdatum", "Giltigt till", "Motivering"],
+            [
+                [
+                    u["regel"],
+                    u["beslut"],
+                    _text(u["beslutsdatum"]),
+                    _text(u["giltigt_till"]),
+                    u["motivering"],
+                ]
+                for u in a["undantag"]
+            ],
+        )
     _tabell(
         "Gjorda utvärderingar",
         ["Datum", "Typ", "Utförd av", "Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
