@@ -10,7 +10,6 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -158,7 +157,9 @@ def kontrollera(
     arbetare = min(os.cpu_count() or 1, 8)
     resultat: list[Filresultat] = []
     if len(filer) >= MIN_FILER_PARALLELLT and arbetare > 1 and STDIN not in filer:
+        # Här och inte överst: en enstaka fil (pre-commit) ska inte betala importen.
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(arbetare, mp_context=multiprocessing.get_context("fork")) as p:
             for r in p.map(_kontrollera_en, filer, chunksize=64):
