@@ -213,6 +213,7 @@ _PROBLEM = [
     ("escape", "Ogiltig \\-sekvens inom dubbla citattecken; använd enkla citattecken"),
     ("found undefined tag handle", "Taggar (!) används inte i förslag"),
     ("found unexpected document indicator", "--- eller ... mitt i en text inom citattecken"),
+    ("directive", "Felaktigt direktiv (%YAML, %TAG); förslag behöver inga direktiv"),
 ]
 
 
