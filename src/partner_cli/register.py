@@ -698,7 +698,8 @@ class Register:
     def exportera(self) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
         """Varje tabell: kolumnerna och raderna i primärnyckelns ordning, ur en läsning."""
         ut: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
-        with self._transaktion_las():
+        # En transaktion: alla tabeller ur samma ögonblick medan andra skriver.
+        with self._transaktion():
             for tabell in TABELLER:
                 kolumner = [k for k, _, _ in self._kolumner(tabell)]
                 rader = self.db.execute(
@@ -706,16 +707,6 @@ class Register:
                 ).fetchall()
                 ut[tabell] = (kolumner, rader)
         return ut
-
-    @contextlib.contextmanager
-    def _transaktion_las(self) -> Iterator[None]:
-        # En läsande transaktion: alla tabeller ur samma ögonblick medan andra skriver.
-        with _sqlfel(self.sokvag):
-            self.db.execute("BEGIN")
-            try:
-                yield
-            finally:
-                self.db.execute("ROLLBACK")
 
     def importera(self, data: dict[str, tuple[list[str], list[list[Any]]]]) -> dict[str, int]:
         """Läser in en export i ett tomt register, i en transaktion: allt eller inget."""
