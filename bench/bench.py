@@ -20,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -289,20 +290,36 @@ class Matning:
         return statistics.median(self.sekunder) if self.sekunder else None
 
 
+TIME = Path("/usr/bin/time")
+LANGSAM_SEKUNDER = 30.0
+
+
 def kor_process(
     cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> tuple[float, float, int]:
-    """Hela processen: väggklocka, max RSS (MB, största processen i trädet) och kod."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(
-        cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    # wait4 ger barnets egen rusage; ru_maxrss omfattar även dess avslutade barn (arbetarna).
-    _, status, rusage = os.wait4(p.pid, 0)
-    sekunder = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return sekunder, rusage.ru_maxrss * 1024 / MB, p.returncode
+    """Hela processen: väggklocka, max RSS (MB, största processen i trädet) och kod.
+
+    Ett barn som skapas med fork direkt härifrån ärver bench-processens högvattenmärke för
+    RSS (Linux för över det vid exec), så minnet mäts genom GNU time när det finns: dess
+    barn startar från en liten process. Annars wait4, som då kan visa för mycket.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_fil:
+        if TIME.exists():
+            cmd = [str(TIME), "-f", "%M", "-o", rss_fil.name, *cmd]
+        t0 = time.perf_counter()
+        p = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        # wait4 ger barnets egen rusage; ru_maxrss omfattar även dess avslutade barn.
+        _, status, rusage = os.wait4(p.pid, 0)
+        sekunder = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        kilobyte = rusage.ru_maxrss
+        if TIME.exists():
+            rader = rss_fil.read().split()
+            kilobyte = int(rader[-1]) if rader and rader[-1].isdigit() else kilobyte
+    return sekunder, kilobyte * 1024 / MB, p.returncode
 
 
 def mat(
@@ -328,6 +345,8 @@ def mat(
         m.sekunder.append(s)
         m.max_rss_mb = max(m.max_rss_mb, rss)
         m.avslutningskod = kod
+        if s > LANGSAM_SEKUNDER:
+            break  # en så lång körning brusar lite; fler upprepningar ändrar inte bilden
     print(f"  {namn}: {m.median:.3f} s, {m.max_rss_mb:.0f} MB, kod {m.avslutningskod}", flush=True)
     return m
 
