@@ -269,6 +269,7 @@ def test_backup_medan_andra_skriver(tmp_path: Path) -> None:
         assert p.returncode == 0, p.stderr
         kopior.append(kopia)
     assert skrivare.wait(timeout=300) == 0
+    assert kopior, "skrivaren blev klar innan en enda säkerhetskopia hann tas"
     for kopia in kopior:
         assert _sund(kopia) == []  # varje kopia är en hel ögonblicksbild
         ny = tmp_path / f"aterstalld_{kopia.name}"
