@@ -357,7 +357,9 @@ def agare(
 
 @register_app.command("byt-ägare", cls=_Kommando)
 def byt_agare(
-    organisationsnummer: Annotated[str, typer.Argument(metavar="ORGNR")],
+    organisationsnummer: Annotated[
+        str, typer.Argument(metavar="ORGNR", help="Organisationens nummer, NNNNNN-NNNN.")
+    ],
     namn: Annotated[str, typer.Option("--namn", metavar="NAMN", help="Den nya avtalsägaren.")],
     enhet: Annotated[
         str | None, typer.Option("--enhet", metavar="ENHET", help="Den nya ägarens enhet.")
