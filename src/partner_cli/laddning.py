@@ -13,14 +13,15 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import yaml
 
 
-@dataclass(frozen=True, slots=True)
-class Skalar:
+# En NamedTuple och inte en fryst dataclass: ett förslag har ett hundratal skalärer, och en
+# tupel skapas på en tredjedel av tiden.
+class Skalar(NamedTuple):
     text: str
     rad: int
     kolumn: int
