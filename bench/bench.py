@@ -686,11 +686,21 @@ def budget_uppfylld(m: Matning, rader: dict[str, Matning]) -> bool | None:
 
 def tabell(matningar: list[Matning]) -> str:
     efter_namn = {m.namn: m for m in matningar}
-    huvud = ("mätning", "median s", "max RSS MB", "kod", "kvot", "mot", "budget", "uppfylld")
+    huvud = (
+        "mätning",
+        "median s",
+        "körn.",
+        "max RSS MB",
+        "kod",
+        "kvot",
+        "mot",
+        "budget",
+        "uppfylld",
+    )
     rader = [huvud]
     for m in matningar:
         if m.saknas:
-            rader.append((m.namn, "saknas", "", "", "", "", "", m.saknas))
+            rader.append((m.namn, "saknas", "", "", "", "", "", "", m.saknas))
             continue
         k = kvot(m, efter_namn)
         ok = budget_uppfylld(m, efter_namn)
@@ -703,6 +713,7 @@ def tabell(matningar: list[Matning]) -> str:
             (
                 m.namn,
                 f"{m.median:.3f}",
+                str(len(m.sekunder)),
                 f"{m.max_rss_mb:.0f}",
                 str(m.avslutningskod),
                 f"{k:.2f}×" if k is not None else "",
