@@ -87,3 +87,18 @@ def test_hela_matningen_med_litet_n(tmp_path: Path) -> None:
         assert rader[namn]["avslutningskod"] == 0, namn
     assert "partner check (1 fil)" in resultat["tabell"]
     assert "partner check (1 fil)" in kord.stdout
+
+
+def test_en_enstaka_granskning_drar_inte_in_pydantic_eller_processpoolen(tmp_path: Path) -> None:
+    # typer 0.29 tolkar flaggor med pydantic (100 ms per start); poolen behövs bara för många filer.
+    fil = _bench().generera(tmp_path / "f", 1, seed=6)[0]
+    kod = (
+        "import sys\n"
+        "from partner_cli.cli import main\n"
+        f"sys.argv = ['partner', 'check', {str(fil)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "tunga = ('pydantic', 'concurrent.futures.process', 'rich')\n"
+        "print('LADDADE:' + ','.join(m for m in tunga if m in sys.modules))"
+    )
+    p = subprocess.run([sys.executable, "-c", kod], capture_output=True, text=True, check=True)
+    assert p.stdout.splitlines()[-1] == "LADDADE:"
