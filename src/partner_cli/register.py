@@ -352,16 +352,18 @@ def _databas(conn: sqlite3.Connection) -> Database:
 
 def _version(db: Database, sokvag: Path) -> int:
     """Schemaversionen; fel när registret är nyare än programmet eller inte ett register."""
-    version = int(db.execute("PRAGMA user_version").fetchone()[0])
-    tabeller = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    tillampade: set[str] = set()
-    if "_sqlite_migrations" in tabeller:
-        tillampade = {
-            r[0]
-            for r in db.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'partner-register'"
-            )
-        }
+    # En transaktion: en annan process som just skapar registret syns helt eller inte alls.
+    with db.atomic():
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        tabeller = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tillampade: set[str] = set()
+        if "_sqlite_migrations" in tabeller:
+            tillampade = {
+                r[0]
+                for r in db.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = 'partner-register'"
+                )
+            }
     if version > SCHEMAVERSION or tillampade - KANDA_MIGRERINGAR:
         raise RegisterFel(
             f"registret {sokvag} har schemaversion {version}, nyare än den här versionen av "
