@@ -964,11 +964,16 @@ def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
 def _invarianter(db: Database) -> list[str]:
     """Det som schemat inte ensamt kan hålla: summor över flera tabeller, loggens skydd."""
     problem: list[str] = []
+    # Schemat håller en ägare per organisation; det här fångar ett schema som ändrats förbi det.
     for orgnr, antal in db.execute(
-        """SELECT organisationsnummer, count(*) FROM organisation
-           GROUP BY organisationsnummer HAVING count(*) <> 1 OR min(trim(avtalsagare_namn)) = ''"""
+        """SELECT organisationsnummer, count(*) FROM organisation GROUP BY organisationsnummer
+           HAVING count(*) <> 1 OR min(coalesce(trim(avtalsagare_namn), '')) = ''"""
     ):
-        problem.append(f"organisationen {orgnr} har {antal} avtalsägare, inte exakt en")
+        problem.append(
+            f"organisationen {orgnr} har {antal} rader med avtalsägare, inte exakt en"
+            if antal != 1
+            else f"organisationen {orgnr} saknar avtalsägare"
+        )
     for (id_,) in db.execute(
         """SELECT a.id FROM avtal a LEFT JOIN finansiar f ON f.avtal_id = a.id
            GROUP BY a.id
