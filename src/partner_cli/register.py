@@ -1101,9 +1101,9 @@ def las_export(kalla: Path) -> dict[str, tuple[list[str], list[list[Any]]]]:
     try:
         if kalla.is_dir():
             if (kalla / EXPORTFIL).is_file():
-                return _las_json(kalla / EXPORTFIL)
-            return _las_csv(kalla)
-        return _las_json(kalla)
+                return _granska_export(_las_json(kalla / EXPORTFIL), kalla)
+            return _granska_export(_las_csv(kalla), kalla)
+        return _granska_export(_las_json(kalla), kalla)
     except FileNotFoundError as e:
         raise RegisterFel(f"{e.filename} finns inte", 2) from None
     except OSError as e:
@@ -1177,18 +1177,55 @@ def _csv_varde(v: str, heltal: bool, fil: str) -> Any:
 
 
 @functools.cache
-def _heltalskolumner() -> dict[str, set[str]]:
-    """Kolumnerna med typen INTEGER, ur schemat självt (i en databas i minnet)."""
+def _schemakolumner() -> dict[str, dict[str, str]]:
+    """Varje tabells lagrade kolumner och deras typ, ur schemat självt (i en databas i minnet)."""
     conn = sqlite3.connect(":memory:")
     try:
         for sats in _satser(_SCHEMA_1):
             conn.execute(sats)
         return {
-            t: {r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[2] == "INTEGER"}
+            t: {r[1]: r[2] for r in conn.execute(f"PRAGMA table_xinfo({t})") if r[6] == 0}
             for t in TABELLER
         }
     finally:
         conn.close()
+
+
+def _heltalskolumner() -> dict[str, set[str]]:
+    return {
+        t: {k for k, typ in kolumner.items() if typ == "INTEGER"}
+        for t, kolumner in _schemakolumner().items()
+    }
+
+
+_PYTYP = {"INTEGER": int, "TEXT": str}
+
+
+def _granska_export(
+    data: dict[str, tuple[list[str], list[list[Any]]]], kalla: Path
+) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Kolumnerna som i schemat och varje värde av kolumnens typ, innan registret öppnas."""
+    for tabell, (kolumner, rader) in data.items():
+        schema_ = _schemakolumner()[tabell]
+        if kolumner != list(schema_):
+            raise RegisterFel(
+                f"{kalla}: tabellen {tabell} ska ha kolumnerna {', '.join(schema_)}", 2
+            )
+        typer = [_PYTYP[schema_[k]] for k in kolumner]
+        for nr, rad in enumerate(rader, 1):
+            if not isinstance(rad, list) or len(rad) != len(kolumner):
+                raise RegisterFel(
+                    f"{kalla}: rad {nr} i {tabell} ska vara en lista med {len(kolumner)} värden",
+                    2,
+                )
+            for k, typ, v in zip(kolumner, typer, rad, strict=True):
+                if v is not None and (type(v) is not typ):
+                    raise RegisterFel(
+                        f"{kalla}: rad {nr} i {tabell}: {k} = {v!r} ska vara "
+                        f"{'ett heltal' if typ is int else 'text'}",
+                        2,
+                    )
+    return data
 
 
 # --- Utvärderingsfilen --------------------------------------------------------------------
