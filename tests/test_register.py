@@ -681,3 +681,12 @@ def test_exemplen_registreras_med_sina_undantag(tmp_path: Path, reg: Path) -> No
     p = kor("register", "show", "NL-2014-003", "--register", str(reg))
     assert "Beslutade undantag" in p.stdout and "KS 2014/123 § 45" in p.stdout
     assert kor("register", "kontroll", "--register", str(reg)).returncode == 0
+
+
+def test_visade_andelar_foljer_gransen_i_partner_toml(tmp_path: Path, reg: Path) -> None:
+    bygg(reg, skriv_forslag(tmp_path, "a.yaml"))  # 780 000 av 1 180 000 kr = 66,1016949… %
+    toml = tmp_path / "partner.toml"
+    toml.write_text("[regler.medfinansiering]\nmin_andel = 0.661016\n", encoding="utf-8")
+    p = kor("register", "list", "--config", str(toml), env=miljo(reg))
+    assert "66,1016 %" in p.stdout  # godkänd: aldrig visad under gränsen 66,1016 %
+    assert "66,1 %" in kor("register", "list", env=miljo(reg)).stdout

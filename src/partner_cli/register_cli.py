@@ -108,11 +108,16 @@ def _kr(ore: int | None) -> str:
     return "–" if ore is None else kronor(ore)
 
 
-def _andel(garanterad: int, total: int) -> str:
+def _grans(config: Path | None) -> Fraction:
+    """Regelns gräns i partner.toml: en visad andel motsäger aldrig jämförelsen med den."""
+    grans: Fraction = _konfig(config).regler["medfinansiering"]["min_andel"]
+    return grans
+
+
+def _andel(garanterad: int, total: int, grans: Fraction) -> str:
     from partner_cli.varden import procent
 
-    # Gränsen 50 % är strategins; den visade andelen motsäger aldrig jämförelsen med den.
-    return procent(Fraction(garanterad, total), Fraction(1, 2))
+    return procent(Fraction(garanterad, total), grans)
 
 
 def _text(v: Any) -> str:
@@ -198,6 +203,7 @@ def list_(
     if format_ != "text":
         _maskinlasbart(rader, format_)
         return
+    grans = _grans(config)
     _tabell(
         f"Avtal {ar}" if ar else "Avtal",
         ["Id", "Titel", "Organisation", "Typ", "Period", "Kommunen", "Medfinansiering", "Ägare"],
@@ -209,7 +215,7 @@ def list_(
                 r["typ"],
                 f"{r['period_start']}–{r['period_slut']}",
                 _kr(r["kommunen_kontant"] + r["kommunen_in_kind"]),
-                _andel(r["garanterad"], r["total"]),
+                _andel(r["garanterad"], r["total"], grans),
                 r["avtalsagare_namn"],
             ]
             for r in rader
@@ -245,7 +251,10 @@ def show(
             "Medfinansiering",
             f"{_kr(a['medfinansiering'])}, varav garanterad {_kr(a['garanterad'])}",
         ),
-        ("Andel garanterad", f"{_andel(a['garanterad'], a['total'])} av {_kr(a['total'])}"),
+        (
+            "Andel garanterad",
+            f"{_andel(a['garanterad'], a['total'], _grans(config))} av {_kr(a['total'])}",
+        ),
         ("Näringslivet", _kr(a["naringsliv"])),
         ("Fil", f"{a['fil']} (sha256 {a['sha256'][:12]}…)"),
         ("Registrerad", f"{a['registrerad']} av {a['registrerad_av']}"),
