@@ -150,6 +150,23 @@ def test_maluppfyllelse_per_avtal_fran_utvarderingen(register: Path) -> None:
     assert mal[1]["utvardering_datum"] == "2015-03-10"
 
 
+def test_beslutade_undantag_redovisas_for_sig(register: Path) -> None:
+    d = json_rapport(register, 2015)
+    assert rader(d, "undantag") == [
+        {
+            "avtal_id": "NL-2014-003",
+            "regel": "medfinansiering",
+            "beslut": "KS 2014/123 § 45",
+            "beslutsdatum": "2014-06-10",
+            "motivering": "Strategiskt viktig näring i uppbyggnadsskede; kommunstyrelsen "
+            "beslutade om undantag.",
+            "giltigt_till": "2016-12-31",
+        }
+    ]
+    text = rapport(register, "--år", "2015").stdout
+    assert "NL-2014-003" in text and "40,0 % (beslutat undantag)" in text
+
+
 def test_risker(register: Path) -> None:
     d = json_rapport(register, 2015)
     risker = [(r["avtal_id"], r["risk"]) for r in rader(d, "risker")]
@@ -205,6 +222,7 @@ def test_csv_en_fil_per_avsnitt(register: Path, tmp_path: Path) -> None:
         "organisationer.csv",
         "partnerskap.csv",
         "risker.csv",
+        "undantag.csv",
         "utvarderingar.csv",
     ]
     with (tmp_path / "ut" / "partnerskap.csv").open(encoding="utf-8") as f:

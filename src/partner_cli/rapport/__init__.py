@@ -61,6 +61,16 @@ class Organisation:
 
 
 @dataclass(frozen=True, slots=True)
+class Undantag:
+    avtal_id: str
+    regel: str
+    beslut: str
+    beslutsdatum: dt.date | None
+    motivering: str
+    giltigt_till: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
 class Indikatorer:
     ar: int
     aktiva: int
@@ -126,12 +136,17 @@ class Arsrapport:
     min_andel: Fraction
     partnerskap: tuple[Avtal, ...]
     organisationer: tuple[Organisation, ...]
+    undantag: tuple[Undantag, ...]
     indikatorer: Indikatorer
     foregaende: Indikatorer
     uppfoljning: tuple[PlaneradUtvardering, ...]
     maluppfyllelse: tuple[Maluppfyllelse, ...]
     risker: tuple[Risk, ...]
     historik: tuple[Indikatorer, ...]  # alla år i registret, för diagrammen
+
+    def undantagen(self, regel: str) -> frozenset[str]:
+        """Avtalen där ett beslut undantar regeln."""
+        return frozenset(u.avtal_id for u in self.undantag if u.regel == regel)
 
 
 def _datum(text: str) -> dt.date:
@@ -163,6 +178,28 @@ def partnerskap(fraga: Fraga, ar: int) -> tuple[Avtal, ...]:
                 "period_slut": _datum(r["period_slut"]),
             },
             ny=r["period_start"] >= start,
+        )
+        for r in rader
+    )
+
+
+def undantag(fraga: Fraga, ar: int) -> tuple[Undantag, ...]:
+    """Beslutade undantag som gäller för årets avtal (giltiga till avtalets slut)."""
+    start, slut = _aret(ar)
+    rader = fraga(
+        f"""SELECT u.avtal_id, u.regel, u.beslut, u.beslutsdatum, u.motivering, u.giltigt_till
+            FROM undantag u JOIN avtal a ON a.id = u.avtal_id
+            WHERE {_AKTIVA} AND (u.giltigt_till IS NULL OR u.giltigt_till >= a.period_slut)
+            ORDER BY u.avtal_id, u.nr""",
+        {"start": start, "slut": slut},
+    )
+    return tuple(
+        Undantag(
+            **{
+                **r,
+                "beslutsdatum": _datum(r["beslutsdatum"]) if r["beslutsdatum"] else None,
+                "giltigt_till": _datum(r["giltigt_till"]) if r["giltigt_till"] else None,
+            }
         )
         for r in rader
     )
@@ -345,6 +382,7 @@ def berakna(
         min_andel=min_andel,
         partnerskap=partnerskap(fraga, ar),
         organisationer=organisationer(fraga, ar),
+        undantag=undantag(fraga, ar),
         indikatorer=indikatorer(fraga, ar),
         foregaende=indikatorer(fraga, ar - 1),
         uppfoljning=uppfoljning(fraga, ar, brytdag),

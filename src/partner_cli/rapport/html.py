@@ -20,7 +20,8 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e4e4e4;vertical-align:top}
 th{background:#f3f3f3}tr.markerad td{background:#fff4d6;font-weight:600}td.fast{white-space:nowrap}
 .not{color:#555;font-size:.85rem}svg{max-width:100%;height:auto;font-size:11px}
-.godkand{fill:#2e7d32}.under{fill:#c62828}.grans{stroke:#1d1d1b;stroke-dasharray:4 3}
+.godkand{fill:#2e7d32}.under{fill:#c62828}.undantag{fill:#f9a825}
+.grans{stroke:#1d1d1b;stroke-dasharray:4 3}
 .axel{stroke:#999}.serie{fill:none;stroke-width:2}.serie.forsta{stroke-dasharray:7 4;stroke-width:3}
 """
 _FARGER = ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a")
@@ -60,9 +61,16 @@ def medfinansieringsdiagram(rapport: Arsrapport) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_BREDD} {hojd}" role="img" '
         f'aria-label="Garanterad medfinansiering per avtal">'
     ]
+    undantagna = rapport.undantagen("medfinansiering")
     for i, a in enumerate(rapport.partnerskap):
         y = 10 + i * rad
-        klass = "godkand" if a.andel >= rapport.min_andel else "under"
+        klass = (
+            "godkand"
+            if a.andel >= rapport.min_andel
+            else "undantag"
+            if a.id in undantagna
+            else "under"
+        )
         delar.append(
             f'<text x="{vanster - 6}" y="{y + 12}" text-anchor="end">{escape(a.id)}</text>'
             f'<rect class="{klass}" x="{vanster}" y="{y + 2}" height="{rad - 5}" '
@@ -151,7 +159,8 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
             ut.write(
                 '<figure id="diagram-medfinansiering">'
                 f"{medfinansieringsdiagram(rapport)}<figcaption>Garanterad medfinansiering per "
-                f"avtal; strecket är gränsen {escape(procentsats(rapport.min_andel))}."
+                f"avtal; strecket är gränsen {escape(procentsats(rapport.min_andel))}, gult "
+                "ett beslutat undantag."
                 "</figcaption></figure>"
             )
         if t.nyckel == "maluppfyllelse" and rapport.historik:

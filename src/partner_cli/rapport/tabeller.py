@@ -218,6 +218,24 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
             tom=f"Inga organisationer hade avtal under {ar}.",
         ),
         Tabell(
+            "undantag",
+            "Beslutade undantag",
+            (
+                Kolumn("avtal_id", "Avtal"),
+                Kolumn("regel", "Regel"),
+                Kolumn("beslut", "Beslut", fri=True),
+                Kolumn("beslutsdatum", "Beslutsdatum"),
+                Kolumn("motivering", "Motivering", fri=True),
+                Kolumn("giltigt_till", "Giltigt till"),
+            ),
+            tuple(
+                (u.avtal_id, u.regel, u.beslut, u.beslutsdatum, u.motivering, u.giltigt_till)
+                for u in r.undantag
+            ),
+            not_="Avtal som ingåtts trots att en regel inte uppfylls, efter ett politiskt beslut.",
+            tom=f"Inga beslutade undantag gällde avtalen under {ar}.",
+        ),
+        Tabell(
             "maluppfyllelse",
             "Måluppfyllelse",
             (

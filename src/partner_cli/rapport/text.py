@@ -64,9 +64,12 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
                 f"\nMedfinansiering per avtal (strecket: {procentsats(rapport.min_andel)})"
             )
             bredd = max(len(a.id) for a in rapport.partnerskap)
+            undantagna = rapport.undantagen("medfinansiering")
             for a in rapport.partnerskap:
-                farg = "green" if a.andel >= rapport.min_andel else "red"
+                undantag = a.id in undantagna and a.andel < rapport.min_andel
+                farg = "green" if a.andel >= rapport.min_andel else "yellow" if undantag else "red"
                 konsol.print(
                     f"{escape(a.id):<{bredd}} [{farg}]{stapel(a.andel, rapport.min_andel)}[/] "
                     f"{visa(Andel(a.andel, rapport.min_andel))}"
+                    + (" (beslutat undantag)" if undantag else "")
                 )
