@@ -278,6 +278,9 @@ class Matning:
     kommando: str
     sekunder: list[float] = field(default_factory=list)
     max_rss_mb: float = 0.0
+    # Processorsekunder (användare + system) för hela processträdet, per körning: tål last från
+    # andra processer bättre än väggklockan, och visar vad parallelliseringen kostar.
+    cpu_sekunder: list[float] = field(default_factory=list)
     avslutningskod: int | None = None
     golv: str | None = None  # namnet på raden som är golvet för den här
     budget: float | None = None  # högsta tillåtna kvot mot golvet (lägsta om `minst`)
@@ -296,7 +299,7 @@ LANGSAM_SEKUNDER = 30.0
 
 def kor_process(
     cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> tuple[float, float, int]:
+) -> tuple[float, float, float, int]:
     """Hela processen: väggklocka, max RSS (MB, största processen i trädet) och kod.
 
     Ett barn som skapas med fork direkt härifrån ärver bench-processens högvattenmärke för
@@ -319,7 +322,8 @@ def kor_process(
         if TIME.exists():
             rader = rss_fil.read().split()
             kilobyte = int(rader[-1]) if rader and rader[-1].isdigit() else kilobyte
-    return sekunder, kilobyte * 1024 / MB, p.returncode
+    cpu = rusage.ru_utime + rusage.ru_stime
+    return sekunder, cpu, kilobyte * 1024 / MB, p.returncode
 
 
 def mat(
@@ -341,13 +345,19 @@ def mat(
     for _ in range(rep):
         if fore:
             fore()
-        s, rss, kod = kor_process(cmd, cwd=cwd, env=env)
+        s, cpu, rss, kod = kor_process(cmd, cwd=cwd, env=env)
         m.sekunder.append(s)
+        m.cpu_sekunder.append(cpu)
         m.max_rss_mb = max(m.max_rss_mb, rss)
         m.avslutningskod = kod
         if s > LANGSAM_SEKUNDER:
             break  # en så lång körning brusar lite; fler upprepningar ändrar inte bilden
-    print(f"  {namn}: {m.median:.3f} s, {m.max_rss_mb:.0f} MB, kod {m.avslutningskod}", flush=True)
+    cpu_median = statistics.median(m.cpu_sekunder)
+    print(
+        f"  {namn}: {m.median:.3f} s (cpu {cpu_median:.3f} s), {m.max_rss_mb:.0f} MB, "
+        f"kod {m.avslutningskod}",
+        flush=True,
+    )
     return m
 
 
@@ -690,6 +700,7 @@ def tabell(matningar: list[Matning]) -> str:
         "mätning",
         "median s",
         "körn.",
+        "cpu s",
         "max RSS MB",
         "kod",
         "kvot",
@@ -700,7 +711,7 @@ def tabell(matningar: list[Matning]) -> str:
     rader = [huvud]
     for m in matningar:
         if m.saknas:
-            rader.append((m.namn, "saknas", "", "", "", "", "", "", m.saknas))
+            rader.append((m.namn, "saknas", "", "", "", "", "", "", "", m.saknas))
             continue
         k = kvot(m, efter_namn)
         ok = budget_uppfylld(m, efter_namn)
@@ -714,6 +725,7 @@ def tabell(matningar: list[Matning]) -> str:
                 m.namn,
                 f"{m.median:.3f}",
                 str(len(m.sekunder)),
+                f"{statistics.median(m.cpu_sekunder):.3f}",
                 f"{m.max_rss_mb:.0f}",
                 str(m.avslutningskod),
                 f"{k:.2f}×" if k is not None else "",
