@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -479,3 +481,19 @@ def test_json_andel_skrivs_alltid_som_decimaltal(tmp_path: Path) -> None:
     (fil,) = dok["filer"]
     assert fil["medfinansiering"]["andel"] == "0.000000000009"
     assert fil["medfinansiering"]["garanterad"] == "0.01"
+
+
+def test_ctrl_c_ger_kod_130_utan_traceback() -> None:
+    # `check -` väntar på standard in; avbrottet kommer medan processen blockerar där.
+    p = subprocess.Popen(
+        [PARTNER, "check", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    _, fel = p.communicate(timeout=30)
+    assert p.returncode == 130
+    assert b"Traceback" not in fel
+    assert "Avbrutet." in fel.decode("utf-8")

@@ -16,7 +16,7 @@ import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING = 0, 1, 2
+AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING, AVSLUT_AVBRUTEN = 0, 1, 2, 130
 
 _RUBRIKER = [
     ("Usage:", "Användning:"),
@@ -320,5 +320,11 @@ def main() -> None:
         kod = AVSLUT_ANVANDNING
     except typer.Abort:
         typer.echo("Avbrutet.", err=True)
-        kod = 130
+        kod = AVSLUT_FYND
+    except KeyboardInterrupt:
+        kod = AVSLUT_AVBRUTEN
+    if kod == AVSLUT_AVBRUTEN:
+        # Ctrl-C (Typer gör avbrottet till kod 130); en skrivning i registret är redan
+        # tillbakarullad av SQLite.
+        typer.echo("Avbrutet.", err=True)
     sys.exit(kod if isinstance(kod, int) else AVSLUT_OK)
