@@ -371,3 +371,31 @@ def test_check_med_register_i_flera_processer(tmp_path: Path) -> None:
     p = kor("check", str(katalog), env=miljo(reg))
     assert p.returncode == 1
     assert p.stdout.count("har redan avtalsägaren Anna Lind") == MIN_FILER_PARALLELLT
+
+
+@pytest.mark.parametrize("fro", range(4))
+def test_sigkill_mitt_i_utvardera_lamnar_fore_eller_efter(tmp_path: Path, fro: int) -> None:
+    reg = tmp_path / "register.db"
+    bygg(reg, skriv_forslag(tmp_path, "a.yaml"))
+    utvardering = tmp_path / "utv.yaml"
+    utvardering.write_text(
+        "datum: 2015-09-01\ntyp: delutvärdering\nutförd_av: Revisor Rask\n"
+        "mål:\n  - {mål: 1, utfall: 12, kommentar: Tolv nya etableringar}\n",
+        encoding="utf-8",
+    )
+    start = time.monotonic()
+    assert kor("register", "utvärdera", "NL-1", str(utvardering), env=miljo(reg)).returncode == 0
+    varaktighet = time.monotonic() - start
+    kopia = tmp_path / "kopia.db"
+    bygg(kopia, skriv_forslag(tmp_path, "b.yaml"))
+    process = _starta("register", "utvärdera", "NL-1", str(utvardering), env=miljo(kopia))
+    # Mot slutet av körningen, där transaktionen skrivs; före och efter den räknas båda.
+    time.sleep(random.Random(fro).uniform(0.5 * varaktighet, 1.1 * varaktighet))
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert _sund(kopia) == []
+    utvarderingar = sql(kopia, "SELECT count(*) FROM utvardering")[0][0]
+    mal = sql(kopia, "SELECT count(*) FROM utvardering_mal")[0][0]
+    handelser = sql(kopia, "SELECT count(*) FROM handelse WHERE vad LIKE '%utvärder%'")[0][0]
+    # Allt eller inget: utvärderingen, dess utfall per mål och händelsen hör ihop.
+    assert (utvarderingar, mal, handelser) in ((0, 0, 0), (1, 1, 1))
