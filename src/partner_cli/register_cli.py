@@ -74,22 +74,11 @@ def _registret(
         r.stang()
 
 
-def _konsol() -> Any:
-    from rich.console import Console
-
-    # I en rörledning: tabellen så bred som innehållet, inte radbruten vid 80 tecken.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-
-
 def _tabell(titel: str, kolumner: list[str], rader: list[list[str]], stilar: Any = None) -> None:
-    from rich.table import Table
+    from partner_cli import terminal
 
-    t = Table(title=titel, title_justify="left")
-    for k in kolumner:
-        t.add_column(k, overflow="fold")
-    for i, rad in enumerate(rader):
-        t.add_row(*rad, style=stilar[i] if stilar else None)
-    _konsol().print(t)
+    markerade = {i for i, s in enumerate(stilar or []) if s}
+    terminal.tabell(sys.stdout, titel, kolumner, rader, markerade=markerade)
 
 
 def _maskinlasbart(rader: list[dict[str, Any]], format_: str) -> None:

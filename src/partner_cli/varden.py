@@ -169,23 +169,31 @@ def andel_decimal(
     godkända andelar på rätt sida, och fler decimaler tas bara till när gränsen själv har fler.
     `strikt`: jämförelsen är `andel > gräns` (50,001 % över 50 % visas inte som 50,0 %).
     """
+    return _avkortad(andel.numerator, andel.denominator, grans, decimaler, strikt)
 
-    def over(x: Fraction) -> bool:
-        return x > grans if strikt else x >= grans
 
-    uppfylld = over(andel)
+def _avkortad(taljare: int, namnare: int, grans: Fraction, decimaler: int, strikt: bool) -> Decimal:
+    # Bara heltal: rapporter visar tiotusentals andelar, och Fraction-objekt kostar.
+    gt, gn = grans.numerator, grans.denominator
+
+    def over(t: int, n: int) -> bool:
+        return t * gn > gt * n if strikt else t * gn >= gt * n
+
+    uppfylld = over(taljare, namnare)
     while True:
-        visad = _avkorta(andel, decimaler)
+        skala = 10**decimaler
+        visad = taljare * skala // namnare
         # Taket nås bara när andelen är lika med en gräns utan ändlig decimalutveckling (1/3);
         # gränser ur partner.toml och andelar av öre-belopp avgörs långt före.
-        if decimaler >= 40 or over(Fraction(visad)) == uppfylld:
-            return visad
+        if decimaler >= 40 or over(visad, skala) == uppfylld:
+            return Decimal(f"{visad}E-{decimaler}")
         decimaler += 1
 
 
 def procent(andel: Fraction, grans: Fraction, *, strikt: bool = False) -> str:
     """`46,1 %`, avkortad så att den visade siffran aldrig motsäger jämförelsen med gränsen."""
-    return f"{andel_decimal(andel * 100, grans * 100, strikt=strikt):f} %".replace(".", ",")
+    visad = _avkortad(andel.numerator * 100, andel.denominator, grans * 100, 1, strikt)
+    return f"{visad:f} %".replace(".", ",")
 
 
 def procentsats(andel: Fraction) -> str:

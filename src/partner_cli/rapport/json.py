@@ -37,5 +37,6 @@ def dokument(rapport: Arsrapport) -> dict[str, Any]:
 
 
 def render(rapport: Arsrapport, ut: TextIO) -> None:
-    json.dump(dokument(rapport), ut, ensure_ascii=False, indent=2)
+    # Utan indrag: då skriver json-modulens C-kodare, tiotals gånger snabbare vid 100 000 avtal.
+    ut.write(json.dumps(dokument(rapport), ensure_ascii=False, separators=(",", ":")))
     ut.write("\n")

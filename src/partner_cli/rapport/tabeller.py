@@ -60,6 +60,8 @@ def _avrundad(andel: Fraction, decimaler: int) -> Decimal:
 
 
 def visa(cell: Cell) -> str:
+    if type(cell) is str:  # de flesta cellerna; rapporter har tiotusentals
+        return cell
     if cell is None:
         return "–"
     if isinstance(cell, Kronor):
