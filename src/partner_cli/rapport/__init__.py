@@ -312,8 +312,16 @@ def risker(fraga: Fraga, ar: int, max_offentlig_andel: Fraction) -> tuple[Risk, 
                 s.ekonomi_eget_kapital AS eget_kapital,
                 s.ekonomi_offentlig_finansiering AS offentlig, s.ekonomi_rakenskapsar AS ar
             FROM senaste s JOIN organisation o USING (organisationsnummer)
-            WHERE s.k = 1 ORDER BY o.namn, s.organisationsnummer""",
-        {"start": start, "slut": slut},
+            -- Bara organisationer med en risk; gränsen jämförs exakt i heltal (täljare/nämnare).
+            WHERE s.k = 1 AND (s.ekonomi_eget_kapital < 0 OR s.ekonomi_resultat < 0
+                OR s.ekonomi_offentlig_finansiering * :gn > :gt * s.ekonomi_omsattning)
+            ORDER BY o.namn, s.organisationsnummer""",
+        {
+            "start": start,
+            "slut": slut,
+            "gt": max_offentlig_andel.numerator,
+            "gn": max_offentlig_andel.denominator,
+        },
     )
     from partner_cli.varden import kronor, procent, procentsats
 
