@@ -137,7 +137,7 @@ def check(
 ) -> None:
     """Granska förslag mot strategin. Avslutar med 0 när alla är godkända, 1 annars."""
     from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
-    from partner_cli.utdata import FORMAT
+    from partner_cli.utdata import FORMAT, rapportor
 
     # I GitHub Actions blir standardformatet också annoteringar, utan att arbetsflödet ber om det.
     annotera = format_ is None and os.environ.get("GITHUB_ACTIONS") == "true"
@@ -159,12 +159,12 @@ def check(
     for fmt, ut in zip(format_, output, strict=False):
         try:
             with ut.open("w", encoding="utf-8") as fil:
-                FORMAT[fmt](resultat, fil)
+                rapportor(fmt)(resultat, fil)
         except OSError as e:
             fel(f"kan inte skriva {ut}: {e.strerror}")
     terminal = format_[len(output) :]
     if terminal:
-        FORMAT[terminal[0]](resultat, sys.stdout)
+        rapportor(terminal[0])(resultat, sys.stdout)
     else:
         from partner_cli.utdata.text import sammanfattningsrad
 

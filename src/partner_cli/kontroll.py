@@ -6,7 +6,6 @@ En fil som inte går att läsa blir utfallet `ogiltig` för den filen; övriga f
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -74,7 +73,7 @@ def kontrollera_bytes(
 ) -> Filresultat:
     if isinstance(data, laddning.LasFel):
         return _ogiltig(fil, [_fynd("yaml", data.meddelande, data.rad, data.kolumn, "")])
-    sha = hashlib.sha256(data).hexdigest()
+    sha = _sha256(data) if behall_forslag else None
     nod = laddning.las_bytes(data)
     if isinstance(nod, laddning.LasFel):
         return _ogiltig(fil, [_fynd("yaml", nod.meddelande, nod.rad, nod.kolumn, "")], sha)
@@ -108,6 +107,13 @@ def kontrollera_bytes(
         sha256=sha,
         undantag=regler.undantagsutfall(forslag, fynd) if tillamplig else (),
     )
+
+
+def _sha256(data: bytes) -> str:
+    # Bara registret behöver filens kontrollsumma; en granskning slipper både import och hash.
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _ordning(f: Fynd) -> tuple[int, int]:

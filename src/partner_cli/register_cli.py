@@ -139,7 +139,7 @@ def add(
 ) -> None:
     """Granska förslagen och registrera dem, alla eller inget."""
     from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
-    from partner_cli.utdata import FORMAT
+    from partner_cli.utdata import rapportor
 
     konfig = _konfig(config)
     try:
@@ -148,7 +148,7 @@ def add(
         fel(str(e))
     resultat = kontrollera(sokvagar, konfig, behall_forslag=True)
     if not resultat.godkant:
-        FORMAT["text"](resultat, sys.stdout)
+        rapportor("text")(resultat, sys.stdout)
         fel("inget registrerades: varje förslag måste vara godkänt", AVSLUT_FYND)
     if not (sanktionerad_av or "").strip():
         if not sys.stdin.isatty():
