@@ -57,9 +57,32 @@ class _Grupp(TyperGroup):
         return _svensk_hjalp(super().get_usage(ctx))
 
 
-def ny_grupp(hjalp: str) -> typer.Typer:
+# Underkommandon som laddas först när de anropas: `partner check` ska inte betala för
+# registrets och rapportens kommandon (Click: "Lazily Loading Subcommands").
+_LATA = {
+    "register": ("partner_cli.register_cli", "register_app"),
+    "report": ("partner_cli.rapport_cli", "rapport_app"),
+}
+
+
+class _Huvudgrupp(_Grupp):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *_LATA]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in _LATA:
+            return super().get_command(ctx, cmd_name)
+        import importlib
+
+        modul, namn = _LATA[cmd_name]
+        kommando = typer.main.get_command(getattr(importlib.import_module(modul), namn))
+        kommando.name = cmd_name
+        return kommando
+
+
+def ny_grupp(hjalp: str, cls: type[TyperGroup] = _Grupp) -> typer.Typer:
     return typer.Typer(
-        cls=_Grupp,
+        cls=cls,
         help=hjalp,
         rich_markup_mode=None,
         add_completion=False,
@@ -71,7 +94,8 @@ def ny_grupp(hjalp: str) -> typer.Typer:
 
 app = ny_grupp(
     "Granskar förslag till partnerskap med näringslivet mot kommunens strategi och håller "
-    "registret över avtalen."
+    "registret över avtalen.",
+    _Huvudgrupp,
 )
 
 
@@ -178,10 +202,15 @@ def check(
 
 def _registerkontext(konfig: Any) -> Any:
     """Regeln `avtalsägare` prövar mot registret när det finns; en läsning skapar det aldrig."""
+    from partner_cli.konfig import registersokvag
+
+    sokvag = registersokvag(None, konfig)
+    if not sokvag.exists():
+        return None
     from partner_cli import register
 
     try:
-        return register.ogonblicksbild(register.sokvag(None, konfig))
+        return register.ogonblicksbild(sokvag)
     except register.RegisterFel as e:
         fel(str(e), e.kod)
 
@@ -293,14 +322,6 @@ def _svenskt_anvandningsfel(text: str) -> str:
     for monster, ersattning in _ANVANDNINGSFEL:
         text = re.sub(monster, ersattning, text)
     return text
-
-
-# Underkommandona sist: register_cli hämtar hjälpfunktionerna ovan.
-from partner_cli.rapport_cli import report  # noqa: E402
-from partner_cli.register_cli import register_app  # noqa: E402
-
-app.add_typer(register_app, name="register")
-app.command("report", cls=_Kommando)(report)
 
 
 def main() -> None:

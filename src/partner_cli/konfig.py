@@ -7,6 +7,7 @@ med citattecken (`"nivå"`) eller translittererade (`niva`).
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -18,6 +19,7 @@ from partner_cli.laddning import STANDARD_MAX_BYTE
 from partner_cli.schema import attributnamn
 
 FILNAMN = "partner.toml"
+MILJO_REGISTER = "PARTNER_REGISTER"
 STANDARD_REGISTER = Path("register") / "partnerskap.db"
 
 
@@ -35,6 +37,20 @@ class Konfig:
     @property
     def katalog(self) -> Path:
         return self.fil.parent if self.fil else Path.cwd()
+
+
+def registersokvag(angiven: Path | None, konfig: Konfig) -> Path:
+    """--register, annars PARTNER_REGISTER, annars partner.toml, annars register/ bredvid den.
+
+    Här och inte i `register`, så att en granskning kan se att registret saknas utan att
+    importera SQLite."""
+    if angiven is not None:
+        return angiven
+    if os.environ.get(MILJO_REGISTER):
+        return Path(os.environ[MILJO_REGISTER])
+    if konfig.register is not None:
+        return konfig.register
+    return konfig.katalog / STANDARD_REGISTER
 
 
 def hitta(start: Path) -> Path | None:

@@ -8,12 +8,21 @@ from typing import Annotated
 
 import typer
 
-from partner_cli.cli import KonfigFlagga, _konfig, fel
+from partner_cli.cli import KonfigFlagga, _Kommando, _konfig, fel
 from partner_cli.register_cli import RegisterFlagga, _registret
 
 RAPPORTFORMAT = ("text", "json", "csv", "markdown", "html")
 
 
+rapport_app = typer.Typer(
+    rich_markup_mode=None,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@rapport_app.command("report", cls=_Kommando)
 def report(
     ar: Annotated[
         int | None,

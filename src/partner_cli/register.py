@@ -33,9 +33,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
-    from partner_cli.konfig import Konfig
 
-MILJO_REGISTER = "PARTNER_REGISTER"
 MILJO_ANVANDARE = "PARTNER_ANVANDARE"
 MILJO_VANTETID = "PARTNER_REGISTER_VANTETID"
 STANDARD_VANTETID = 30.0  # sekunder som en skrivare väntar på en annan
@@ -63,19 +61,6 @@ class RegisterFel(Exception):
     def __init__(self, meddelande: str, kod: int = 1) -> None:
         super().__init__(meddelande)
         self.kod = kod
-
-
-def sokvag(angiven: Path | None, konfig: Konfig) -> Path:
-    """--register, annars PARTNER_REGISTER, annars partner.toml, annars register/ bredvid den."""
-    from partner_cli.konfig import STANDARD_REGISTER
-
-    if angiven is not None:
-        return angiven
-    if os.environ.get(MILJO_REGISTER):
-        return Path(os.environ[MILJO_REGISTER])
-    if konfig.register is not None:
-        return konfig.register
-    return konfig.katalog / STANDARD_REGISTER
 
 
 def anvandare() -> str:

@@ -26,6 +26,7 @@ from partner_cli.cli import (
     fel,
     ny_grupp,
 )
+from partner_cli.konfig import registersokvag
 
 if TYPE_CHECKING:
     from partner_cli.register import Register
@@ -61,7 +62,7 @@ def _registret(
     avslutningskod."""
     from partner_cli import register as reg
 
-    sokvag = reg.sokvag(register, _konfig(config))
+    sokvag = registersokvag(register, _konfig(config))
     try:
         r = reg.skriv(sokvag, skapa=skapa) if skriv else reg.las(sokvag)
     except reg.RegisterFel as e:
@@ -536,7 +537,7 @@ def kontroll(
     """Kontrollera registret: SQLites integritet, främmande nycklar och registrets regler."""
     from partner_cli import register as reg_
 
-    sokvag = reg_.sokvag(register, _konfig(config))
+    sokvag = registersokvag(register, _konfig(config))
     try:
         reg = reg_.las(sokvag)
         try:
