@@ -78,10 +78,10 @@ def fil_dict(r: Filresultat) -> dict[str, Any]:
 
 
 def render(resultat: Kontrollresultat, ut: TextIO) -> None:
-    dokument = {
-        "version": VERSION,
-        "sammanfattning": sammanfattning(resultat),
-        "filer": [fil_dict(r) for r in resultat.filer],
-    }
-    json.dump(dokument, ut, ensure_ascii=False, indent=2)
-    ut.write("\n")
+    # En rad per fil: läsbart och diffbart, och utan indrag skriver json-modulens C-kodare
+    # (med indent=2 tar den rena Python-kodaren halva huvudprocessens tid vid 10 000 filer).
+    huvud = json.dumps(sammanfattning(resultat), ensure_ascii=False)
+    ut.write(f'{{"version": {VERSION}, "sammanfattning": {huvud}, "filer": [')
+    for i, r in enumerate(resultat.filer):
+        ut.write(("\n" if i == 0 else ",\n") + json.dumps(fil_dict(r), ensure_ascii=False))
+    ut.write("\n]}\n")
