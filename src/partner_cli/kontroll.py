@@ -103,7 +103,9 @@ def kontrollera_bytes(
             if fin.total
             else None
         ),
-        forslag=forslag if behall_forslag else None,
+        # Utan platserna: registret behöver dem inte, och de är det mesta som skickas mellan
+        # processerna.
+        forslag=replace(forslag, platser={}) if behall_forslag else None,
         sha256=sha,
         undantag=regler.undantagsutfall(forslag, fynd) if tillamplig else (),
     )

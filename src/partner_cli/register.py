@@ -491,11 +491,16 @@ class Register:
         vem = vem or anvandare()
         tid = _nu()
         resultat: list[Tillagg] = []
+        omgang = _Omgang()
         with self._transaktion() as db:
             for forslag, fil, sha in poster:
                 resultat.append(
-                    self._lagg_till_en(db, forslag, fil, sha, sanktionerad_av, ersatt, vem, tid)
+                    self._lagg_till_en(
+                        db, forslag, fil, sha, sanktionerad_av, ersatt, vem, tid, omgang
+                    )
                 )
+            for tabell, rader in omgang.rader.items():
+                db.table(tabell).insert_all(rader)
         return resultat
 
     def _lagg_till_en(
@@ -508,14 +513,18 @@ class Register:
         ersatt: bool,
         vem: str,
         tid: str,
+        omgang: _Omgang,
     ) -> Tillagg:
         agare = forslag.avtalsagare
         if not isinstance(agare, modell.Avtalsagare) or not agare.namn:
             raise RegisterFel(f"{fil}: förslaget saknar en avtalsägare och kan inte registreras")
         orgnr = forslag.motpart.organisationsnummer
-        org = db.execute(
-            "SELECT avtalsagare_namn FROM organisation WHERE organisationsnummer = ?", [orgnr]
-        ).fetchone()
+        org = (
+            omgang.agare.get(orgnr)
+            or db.execute(
+                "SELECT avtalsagare_namn FROM organisation WHERE organisationsnummer = ?", [orgnr]
+            ).fetchone()
+        )
         if org is None:
             ny_org = {
                 "organisationsnummer": orgnr,
@@ -524,8 +533,11 @@ class Register:
                 "avtalsagare_namn": agare.namn,
                 "avtalsagare_enhet": agare.enhet,
             }
-            db.table("organisation").insert(ny_org)
-            _logga(db, tid, vem, "ny organisation", orgnr, None, None, ny_org)
+            omgang.rader["organisation"].append(ny_org)
+            omgang.agare[orgnr] = (agare.namn,)
+            omgang.rader["handelse"].append(
+                _handelse(tid, vem, "ny organisation", orgnr, None, None, ny_org)
+            )
         elif org[0] != agare.namn:
             raise RegisterFel(
                 f"{fil}: {forslag.motpart.namn} ({orgnr}) har redan avtalsägaren {org[0]}; en "
@@ -533,7 +545,10 @@ class Register:
                 f"byt-ägare {orgnr} --namn {_citera(agare.namn)}` om det är avsikten. Inget "
                 "registrerades"
             )
-        gammal = db.execute("SELECT sha256 FROM avtal WHERE id = ?", [forslag.id]).fetchone()
+        gammal = (
+            omgang.sha.get(forslag.id)
+            or db.execute("SELECT sha256 FROM avtal WHERE id = ?", [forslag.id]).fetchone()
+        )
         if gammal is not None and gammal[0] == sha:
             return Tillagg(forslag.id, fil, "oförändrad", [])
         if gammal is not None and not ersatt:
@@ -542,30 +557,25 @@ class Register:
                 "--ersätt för att ersätta det (den gamla versionen sparas i historiken). Inget "
                 "registrerades"
             )
+        start, slut = forslag.period.start.isoformat(), forslag.period.slut.isoformat()
+        andra = [
+            r[0]
+            for r in db.execute(
+                """SELECT id FROM avtal WHERE organisationsnummer = ? AND id <> ?
+                   AND period_start <= ? AND period_slut >= ?""",
+                [orgnr, forslag.id, slut, start],
+            )
+        ] + [a for a, s, e in omgang.perioder.get(orgnr, []) if s <= slut and e >= start]
         varningar = [
-            f"{forslag.motpart.namn} ({orgnr}) har redan avtal under perioden ({', '.join(a)}); "
-            "helst ett samarbetsavtal per organisation"
-            for a in [
-                [
-                    r[0]
-                    for r in db.execute(
-                        """SELECT id FROM avtal WHERE organisationsnummer = ? AND id <> ?
-                           AND period_start <= ? AND period_slut >= ? ORDER BY id""",
-                        [
-                            orgnr,
-                            forslag.id,
-                            forslag.period.slut.isoformat(),
-                            forslag.period.start.isoformat(),
-                        ],
-                    )
-                ]
-            ]
-            if a
-        ]
+            f"{forslag.motpart.namn} ({orgnr}) har redan avtal under perioden "
+            f"({', '.join(sorted(andra))}); helst ett samarbetsavtal per organisation"
+        ][: bool(andra)]
         rad = _avtalsrad(forslag, fil, sha, sanktionerad_av, vem, tid)
         barn = _barnrader(forslag)
         if gammal is None:
-            db.table("avtal").insert(rad)
+            omgang.rader["avtal"].append(rad)
+            omgang.sha[forslag.id] = (sha,)
+            omgang.perioder.setdefault(orgnr, []).append((forslag.id, start, slut))
             fore = None
             status = "registrerad"
         else:
@@ -584,8 +594,9 @@ class Register:
             db.table("avtal").update(forslag.id, rad)
             status = "ersatt"
         for tabell, rader in barn.items():
-            db.table(tabell).insert_all(rader)
-        _logga(db, tid, vem, status, orgnr, forslag.id, fore, _avtal_json(db, forslag.id))
+            omgang.rader[tabell].extend(rader)
+        efter = _avtal_dict(rad, barn)
+        omgang.rader["handelse"].append(_handelse(tid, vem, status, orgnr, forslag.id, fore, efter))
         return Tillagg(forslag.id, fil, status, varningar)
 
     def byt_agare(self, orgnr: str, namn: str, enhet: str | None, vem: str | None = None) -> None:
@@ -772,6 +783,23 @@ class Register:
             )
 
 
+@dataclass
+class _Omgang:
+    """En `add`-omgång: raderna skrivs i ett svep per tabell i slutet av transaktionen (en
+    rad i taget kostade mer än granskningen av samma filer), och det som redan lagts till i
+    omgången räknas i ägar-, dubblett- och överlappsprövningarna."""
+
+    # I den ordning tabellerna fylls: främmande nycklar pekar bakåt.
+    rader: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {
+            t: [] for t in ("organisation", "avtal", *_AVTALETS_DELAR, "handelse")
+        }
+    )
+    agare: dict[str, tuple[str]] = field(default_factory=dict)  # som en rad ur organisation
+    sha: dict[str, tuple[str]] = field(default_factory=dict)  # som en rad ur avtal
+    perioder: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Tillagg:
     id: str
@@ -815,6 +843,26 @@ def _json(varde: Any) -> str:
     return json.dumps(varde, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _handelse(
+    tid: str,
+    vem: str,
+    vad: str,
+    orgnr: str | None,
+    avtal_id: str | None,
+    fore: Any,
+    efter: Any,
+) -> dict[str, Any]:
+    return {
+        "tid": tid,
+        "vem": vem,
+        "vad": vad,
+        "organisationsnummer": orgnr,
+        "avtal_id": avtal_id,
+        "fore": None if fore is None else _json(fore),
+        "efter": None if efter is None else _json(efter),
+    }
+
+
 def _logga(
     db: Database,
     tid: str,
@@ -825,30 +873,25 @@ def _logga(
     fore: Any,
     efter: Any,
 ) -> None:
-    db.table("handelse").insert(
-        {
-            "tid": tid,
-            "vem": vem,
-            "vad": vad,
-            "organisationsnummer": orgnr,
-            "avtal_id": avtal_id,
-            "fore": None if fore is None else _json(fore),
-            "efter": None if efter is None else _json(efter),
-        }
-    )
+    db.table("handelse").insert(_handelse(tid, vem, vad, orgnr, avtal_id, fore, efter))
+
+
+def _avtal_dict(avtal: dict[str, Any], delar: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Hela avtalet, för händelseloggens före och efter: raden och dess delar utan avtal_id."""
+    ut = {k: v for k, v in avtal.items() if k != "andel"}
+    for tabell in _AVTALETS_DELAR:
+        ut[tabell] = [{k: v for k, v in r.items() if k != "avtal_id"} for r in delar[tabell]]
+    return ut
 
 
 def _avtal_json(db: Database, id_: str) -> dict[str, Any]:
-    """Hela avtalet som det står i registret, för händelseloggens före och efter."""
-    avtal = _rad(db, "avtal", "id", id_) or {}
-    avtal.pop("andel", None)
+    """Hela avtalet som det står i registret."""
+    delar = {}
     for tabell in _AVTALETS_DELAR:
         cur = db.execute(f"SELECT * FROM {tabell} WHERE avtal_id = ? ORDER BY nr", [id_])
         namn = [d[0] for d in cur.description]
-        avtal[tabell] = [
-            {k: v for k, v in zip(namn, r, strict=True) if k != "avtal_id"} for r in cur
-        ]
-    return avtal
+        delar[tabell] = [dict(zip(namn, r, strict=True)) for r in cur]
+    return _avtal_dict(_rad(db, "avtal", "id", id_) or {}, delar)
 
 
 def _bool(v: bool | None) -> int | None:
