@@ -344,6 +344,29 @@ def test_kontroll_ser_en_skadad_fil(tmp_path: Path, reg: Path) -> None:
     assert reg.read_bytes() == fore
 
 
+def test_ett_avkortat_register_rapporteras_och_andras_inte(tmp_path: Path, reg: Path) -> None:
+    _nytt_register(tmp_path, reg)
+    # Sista sidorna borta, som efter en avbruten kopiering.
+    data = reg.read_bytes()
+    reg.write_bytes(data[: len(data) - 3 * 4096])
+    fore = reg.read_bytes()
+    p = kor("register", "kontroll", env=miljo(reg))
+    assert p.returncode == 1, p.stdout + p.stderr
+    utv = tmp_path / "utv.yaml"
+    utv.write_text(
+        "datum: 2015-09-01\ntyp: delutvärdering\nutförd_av: R\nmål:\n  - {mål: 1, utfall: 3}\n",
+        encoding="utf-8",
+    )
+    for skrivning in (
+        lagg_till(reg, skriv_forslag(tmp_path, "b.yaml", id_="NL-2", org=orgnr(2))),
+        kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", env=miljo(reg)),
+        kor("register", "utvärdera", "NL-1", str(utv), env=miljo(reg)),
+    ):
+        assert skrivning.returncode != 0
+        assert skrivning.stderr.strip()
+    assert reg.read_bytes() == fore
+
+
 # --- Fel i filen och i miljön ------------------------------------------------------------------
 
 
