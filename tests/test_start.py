@@ -8,6 +8,8 @@ import sys
 from conftest import kor
 
 TUNGA = ("rich", "yaml", "sqlite_utils")
+# Laddas först när de anropas (cli._LATA), inte ens för `partner --help`.
+LATA = ("partner_cli.register_cli", "partner_cli.rapport_cli")
 
 
 def test_cli_importerar_inga_tunga_bibliotek() -> None:
@@ -23,17 +25,27 @@ def test_hjalpen_importerar_inga_tunga_bibliotek() -> None:
         "from partner_cli.cli import main\n"
         "sys.argv = ['partner', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print('LADDADE:' + ','.join(m for m in {TUNGA!r} if m in sys.modules))"
+        f"print('LADDADE:' + ','.join(m for m in {TUNGA + LATA!r} if m in sys.modules))"
     )
     p = subprocess.run([sys.executable, "-c", kod], capture_output=True, text=True, check=True)
     assert p.stdout.splitlines()[-1] == "LADDADE:"
+
+
+def test_lata_kommandons_beskrivning_ar_kommandots_egen() -> None:
+    import typer
+
+    from partner_cli import cli
+
+    for namn, (_, _, hjalp) in cli._LATA.items():
+        kommando = cli._Huvudgrupp.get_command(typer.main.get_command(cli.app), None, namn)
+        assert kommando.help.strip().startswith(hjalp), namn
 
 
 def test_partner_help() -> None:
     p = kor("--help")
     assert p.returncode == 0
     assert p.stdout.startswith("Användning: partner")
-    for kommando in ("check", "regler", "schema", "ny"):
+    for kommando in ("check", "regler", "schema", "ny", "init", "register", "report"):
         assert f"  {kommando} " in p.stdout
     p = kor("check", "--help")
     assert p.returncode == 0

@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer._click.utils import make_default_short_help
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING, AVSLUT_AVBRUTEN = 0, 1, 2, 130
@@ -59,9 +60,19 @@ class _Grupp(TyperGroup):
 
 # Underkommandon som laddas först när de anropas: `partner check` ska inte betala för
 # registrets och rapportens kommandon (Click: "Lazily Loading Subcommands").
+# Kortbeskrivningen står här, så att `partner --help` inte heller laddar dem; ett test håller
+# den lika med kommandots egen.
 _LATA = {
-    "register": ("partner_cli.register_cli", "register_app"),
-    "report": ("partner_cli.rapport_cli", "rapport_app"),
+    "register": (
+        "partner_cli.register_cli",
+        "register_app",
+        "Registret över avtalen: en avtalsägare per organisation, utvärderingar och historik.",
+    ),
+    "report": (
+        "partner_cli.rapport_cli",
+        "rapport_app",
+        "Årsrapporten: partnerskap, avtalsägare, måluppfyllelse, uppföljning och risker.",
+    ),
 }
 
 
@@ -69,12 +80,19 @@ class _Huvudgrupp(_Grupp):
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *_LATA]
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        hjalp = {n: k.help or "" for n, k in self.commands.items() if not k.hidden}
+        hjalp |= {namn: text for namn, (_, _, text) in _LATA.items()}
+        bredd = formatter.width - 6 - max(map(len, hjalp))
+        with formatter.section("Kommandon"):
+            formatter.write_dl([(n, make_default_short_help(h, bredd)) for n, h in hjalp.items()])
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in _LATA:
             return super().get_command(ctx, cmd_name)
         import importlib
 
-        modul, namn = _LATA[cmd_name]
+        modul, namn, _ = _LATA[cmd_name]
         kommando = typer.main.get_command(getattr(importlib.import_module(modul), namn))
         kommando.name = cmd_name
         return kommando
