@@ -392,6 +392,9 @@ def test_samma_id_i_tva_filer(tmp_path: Path) -> None:
     assert p.returncode == 1
     assert "b.yaml:6:5: fel [format] id 'NL-2014-007' används redan i a.yaml" in p.stdout
     assert "a.yaml: godkänd" in p.stdout
+    # En ogiltig fil har ingen medfinansiering att redovisa, inte heller i JSON.
+    filer = json.loads(kor("check", "a.yaml", "b.yaml", "-f", "json", cwd=tmp_path).stdout)["filer"]
+    assert "medfinansiering" in filer[0] and "medfinansiering" not in filer[1]
 
 
 def test_stdin_over_storleksgransen(tmp_path: Path) -> None:

@@ -191,7 +191,9 @@ def _unika_id(resultat: list[Filresultat]) -> Iterator[Filresultat]:
         elif r.id in forsta:
             text = f"id {r.id!r} används redan i {forsta[r.id]}"
             dubblett = _fynd("format", text, *r.id_plats, "id")
-            yield replace(r, utfall="ogiltig", fynd=(*r.fynd, dubblett), forslag=None)
+            yield replace(
+                r, utfall="ogiltig", fynd=(*r.fynd, dubblett), forslag=None, medfinansiering=None
+            )
         else:
             forsta[r.id] = r.fil
             yield r
