@@ -370,6 +370,11 @@ def test_avtalsagare_saknas(skriv: Callable[..., Path]) -> None:
     assert pruva(skriv, fil, F(6, 1, "fel", "avtalsägare", "Avtalsägare saknas")) == "underkänd"
 
 
+def test_avtalsagare_tom_lista(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall((AGARE, "avtalsägare: []\n"))
+    assert pruva(skriv, fil, F(18, 1, "fel", "avtalsägare", "Avtalsägare saknas")) == "underkänd"
+
+
 def test_avtalsagare_utan_namn(skriv: Callable[..., Path]) -> None:
     fil = andrad_mall(("namn: (avtalsägarens namn)", 'namn: "  "'))
     assert pruva(skriv, fil, F(19, 9, "fel", "avtalsägare", "namn saknas")) == "underkänd"

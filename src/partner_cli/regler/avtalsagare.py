@@ -38,7 +38,7 @@ avtalsägare:
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:
     agare = forslag.avtalsagare
-    if agare is None:
+    if agare is None or agare == ():
         yield Problem(
             "avtalsägare",
             "Avtalsägare saknas: kommunen ska ha en avtalsägare per extern organisation",
