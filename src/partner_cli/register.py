@@ -609,7 +609,8 @@ class Register:
             andring = {"avtalsagare_namn": namn.strip(), "avtalsagare_enhet": enhet or None}
             db.table("organisation").update(orgnr, andring)
             efter = {**fore, **andring}
-            _logga(db, _nu(), vem or anvandare(), "byt ägare", orgnr, None, fore, efter)
+            handelse = _handelse(_nu(), vem or anvandare(), "byt ägare", orgnr, None, fore, efter)
+            db.table("handelse").insert(handelse)
 
     def utvardera(
         self,
@@ -676,7 +677,9 @@ class Register:
             ]
             db.table("utvardering_mal").insert_all(rader)
             efter = {**(_rad(db, "utvardering", "id", uid) or {}), "mal": rader}
-            _logga(db, tid, vem, "utvärdering", avtal[0], id_, None, efter)
+            db.table("handelse").insert(
+                _handelse(tid, vem, "utvärdering", avtal[0], id_, None, efter)
+            )
         return rader
 
     # --- Export och import -----------------------------------------------------------------
@@ -861,19 +864,6 @@ def _handelse(
         "fore": None if fore is None else _json(fore),
         "efter": None if efter is None else _json(efter),
     }
-
-
-def _logga(
-    db: Database,
-    tid: str,
-    vem: str,
-    vad: str,
-    orgnr: str | None,
-    avtal_id: str | None,
-    fore: Any,
-    efter: Any,
-) -> None:
-    db.table("handelse").insert(_handelse(tid, vem, vad, orgnr, avtal_id, fore, efter))
 
 
 def _avtal_dict(avtal: dict[str, Any], delar: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
