@@ -296,3 +296,41 @@ def test_saknat_register_pekar_pa_register_add(tmp_path: Path) -> None:
     assert svar.returncode == 2
     assert "partner register add" in svar.stderr
     assert not saknas.exists()
+
+
+def test_i_en_terminal_ritar_rich_och_staplarna_far_farg(register: Path) -> None:
+    import os
+    import pty
+    import re
+    import subprocess
+
+    from conftest import PARTNER
+
+    huvud, terminal = pty.openpty()
+    bas = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "NO_COLOR"))}
+    p = subprocess.run(
+        [PARTNER, "report", "--år", "2015", "--per", PER],
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env={**bas, **miljo(register), "COLUMNS": "200", "TERM": "xterm"},
+        timeout=60,
+    )
+    os.close(terminal)
+    ut = b""
+    while True:
+        try:
+            bit = os.read(huvud, 65536)
+        except OSError:  # terminalen stängd: allt är läst
+            break
+        if not bit:
+            break
+        ut += bit
+    os.close(huvud)
+    assert p.returncode == 0, p.stderr
+    text = ut.decode("utf-8").replace("\r", "")
+    rader = {
+        re.sub(r"\x1b\[[0-9;]*m", "", r).split(" ")[0]: r for r in text.splitlines() if "█" in r
+    }
+    assert "\x1b[32m" in rader["NL-2014-001"]  # grön: över gränsen
+    assert "\x1b[33m" in rader["NL-2014-003"]  # gul: under gränsen med beslutat undantag
+    assert "─" in text  # Rich-tabellernas linjer

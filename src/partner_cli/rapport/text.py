@@ -23,17 +23,21 @@ def stapel(andel: Fraction, grans: Fraction, bredd: int = STAPELBREDD) -> str:
     return "".join(tecken)
 
 
-def staplar(rapport: Arsrapport) -> list[str]:
+def staplar(rapport: Arsrapport) -> list[tuple[str, str]]:
+    """En rad per avtal och dess färg: grön över gränsen, gul under den med ett beslutat
+    undantag, röd annars."""
     undantagna = rapport.undantagen("medfinansiering")
     bredd = max(len(a.id) for a in rapport.partnerskap)
     rader = []
     for a in rapport.partnerskap:
-        undantag = a.id in undantagna and a.andel < rapport.min_andel
-        rader.append(
+        over = a.andel >= rapport.min_andel
+        undantag = not over and a.id in undantagna
+        text = (
             f"{a.id:<{bredd}} {stapel(a.andel, rapport.min_andel)} "
             f"{visa(Andel(a.andel, rapport.min_andel))}"
             + (" (beslutat undantag)" if undantag else "")
         )
+        rader.append((text, "green" if over else "yellow" if undantag else "red"))
     return rader
 
 
@@ -56,4 +60,9 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
             ut.write(f"{t.not_}\n")
         if t.nyckel == "partnerskap":
             ut.write(f"\nMedfinansiering per avtal (strecket: {procentsats(rapport.min_andel)})\n")
-            ut.write("\n".join(staplar(rapport)) + "\n")
+            if terminal.ar_terminal(ut):
+                konsol = terminal.konsol(ut)
+                for text, farg in staplar(rapport):
+                    konsol.print(f"[{farg}]{terminal.escape(text)}[/]")
+            else:
+                ut.write("\n".join(text for text, _ in staplar(rapport)) + "\n")
