@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from partner_cli import laddning, regler, schema
@@ -105,7 +104,7 @@ def kontrollera_bytes(
         ),
         # Utan platserna: registret behöver dem inte, och de är det mesta som skickas mellan
         # processerna.
-        forslag=replace(forslag, platser={}) if behall_forslag else None,
+        forslag=forslag._replace(platser={}) if behall_forslag else None,
         sha256=sha,
         undantag=regler.undantagsutfall(forslag, fynd) if tillamplig else (),
     )
@@ -191,8 +190,8 @@ def _unika_id(resultat: list[Filresultat]) -> Iterator[Filresultat]:
         elif r.id in forsta:
             text = f"id {r.id!r} används redan i {forsta[r.id]}"
             dubblett = _fynd("format", text, *r.id_plats, "id")
-            yield replace(
-                r, utfall="ogiltig", fynd=(*r.fynd, dubblett), forslag=None, medfinansiering=None
+            yield r._replace(
+                utfall="ogiltig", fynd=(*r.fynd, dubblett), forslag=None, medfinansiering=None
             )
         else:
             forsta[r.id] = r.fil

@@ -1,5 +1,8 @@
 """Förslaget som typade värden, och fynd och resultat från en granskning.
 
+Oföränderliga NamedTuple: billiga att skapa vid import och att skicka mellan processerna
+när tusentals filer granskas parallellt.
+
 Fältnamnen är YAML-nycklarna translittererade (å, ä → a, ö → o): samma ord från fil till
 modell, databaskolumn och rapportrubrik.
 """
@@ -8,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 # `undantag`: ett fynd som ett beslutat undantag täcker; det gör inte förslaget underkänt.
 Niva = Literal["fel", "varning", "undantag"]
@@ -19,21 +22,18 @@ Utfall = Literal["godkänd", "underkänd", "ej_tillämplig", "ogiltig"]
 UTFALL: tuple[Utfall, ...] = ("godkänd", "underkänd", "ej_tillämplig", "ogiltig")
 
 
-@dataclass(frozen=True, slots=True)
-class Motpart:
+class Motpart(NamedTuple):
     namn: str
     organisationsnummer: str
     kategori: str
 
 
-@dataclass(frozen=True, slots=True)
-class Avtalsagare:
+class Avtalsagare(NamedTuple):
     namn: str | None = None
     enhet: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     start: dt.date
     slut: dt.date
 
@@ -41,8 +41,7 @@ class Period:
         return self.start <= slut and start <= self.slut
 
 
-@dataclass(frozen=True, slots=True)
-class InKind:
+class InKind(NamedTuple):
     beskrivning: str | None = None
     timmar: Decimal | None = None
     timpris: int | None = None
@@ -62,8 +61,7 @@ def _summa(kontant: int, in_kind: tuple[InKind, ...]) -> int:
     return kontant + sum(i.varde for i in in_kind)
 
 
-@dataclass(frozen=True, slots=True)
-class Bidrag:
+class Bidrag(NamedTuple):
     kontant: int = 0
     in_kind: tuple[InKind, ...] = ()
 
@@ -72,8 +70,7 @@ class Bidrag:
         return _summa(self.kontant, self.in_kind)
 
 
-@dataclass(frozen=True, slots=True)
-class Medfinansiar:
+class Medfinansiar(NamedTuple):
     namn: str
     kategori: str
     garanterad: bool
@@ -86,8 +83,7 @@ class Medfinansiar:
         return _summa(self.kontant, self.in_kind)
 
 
-@dataclass(frozen=True, slots=True)
-class Finansiering:
+class Finansiering(NamedTuple):
     kommunen: Bidrag
     motparter: tuple[Medfinansiar, ...] = ()
 
@@ -107,14 +103,12 @@ class Finansiering:
         return Fraction(del_, self.total) if self.total else None
 
 
-@dataclass(frozen=True, slots=True)
-class Insyn:
+class Insyn(NamedTuple):
     ratt_till_insyn: bool | None = None
     redovisning: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Ekonomi:
+class Ekonomi(NamedTuple):
     rakenskapsar: int | None = None
     omsattning: int | None = None
     resultat: int | None = None
@@ -123,27 +117,23 @@ class Ekonomi:
     kalla: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Langsiktighet:
+class Langsiktighet(NamedTuple):
     efter_avtalstiden: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Mal:
+class Mal(NamedTuple):
     beskrivning: str | None = None
     indikator: str | None = None
     malvarde: str | None = None
     overenskommet: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PlaneradUtvardering:
+class PlaneradUtvardering(NamedTuple):
     datum: dt.date | None = None
     typ: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Undantag:
+class Undantag(NamedTuple):
     """Ett politiskt beslut om att en regel inte ska tillämpas på förslaget."""
 
     regel: str
@@ -160,8 +150,7 @@ class Undantag:
 UndantagsStatus = Literal["tillämpat", "utgånget", "oanvänt"]
 
 
-@dataclass(frozen=True, slots=True)
-class Undantagsutfall:
+class Undantagsutfall(NamedTuple):
     """Vad granskningen gjorde med ett undantag, och var i filen det står."""
 
     undantag: Undantag
@@ -171,8 +160,7 @@ class Undantagsutfall:
     sokvag: str
 
 
-@dataclass(frozen=True, slots=True)
-class Forslag:
+class Forslag(NamedTuple):
     id: str
     titel: str
     typ: str
@@ -191,7 +179,7 @@ class Forslag:
     utvardering: tuple[PlaneradUtvardering, ...] = ()
     undantag: tuple[Undantag, ...] = ()
     # sökväg ("finansiering.motparter[0].kontant") -> (rad, kolumn), 1-baserat
-    platser: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    platser: Mapping[str, tuple[int, int]] = MappingProxyType({})
 
     def plats(self, sokvag: str) -> tuple[int, int]:
         """Platsen för sökvägen, eller för närmaste förälder som finns i filen."""
@@ -208,8 +196,7 @@ def _foralder(sokvag: str) -> str:
     return sokvag.rpartition(".")[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Fynd:
+class Fynd(NamedTuple):
     regel: str
     niva: Niva
     meddelande: str
@@ -228,8 +215,7 @@ class Fynd:
         return f"{self.meddelande} (undantag enligt {u.beslut}: {u.motivering})"
 
 
-@dataclass(frozen=True, slots=True)
-class Medfinansiering:
+class Medfinansiering(NamedTuple):
     garanterad: int
     total: int
     grans: Fraction  # regelns min_andel, så att visade andelar följer utfallet
@@ -239,8 +225,7 @@ class Medfinansiering:
         return Fraction(self.garanterad, self.total)
 
 
-@dataclass(frozen=True, slots=True)
-class Filresultat:
+class Filresultat(NamedTuple):
     fil: str
     utfall: Utfall
     fynd: tuple[Fynd, ...]
@@ -248,7 +233,7 @@ class Filresultat:
     id_plats: tuple[int, int] = (1, 1)
     medfinansiering: Medfinansiering | None = None
     # Ett godkänt förslag följer med så att registret kan spara det utan att läsa om filen.
-    forslag: Forslag | None = field(default=None, compare=False, repr=False)
+    forslag: Forslag | None = None
     sha256: str | None = None
     undantag: tuple[Undantagsutfall, ...] = ()
 
@@ -256,8 +241,7 @@ class Filresultat:
         return sum(1 for f in self.fynd if f.niva == niva)
 
 
-@dataclass(frozen=True, slots=True)
-class Kontrollresultat:
+class Kontrollresultat(NamedTuple):
     filer: tuple[Filresultat, ...]
     strikt: bool = False
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from partner_cli import modell, varden
 from partner_cli.laddning import Karta, Lista, Nod, Skalar
@@ -248,8 +248,7 @@ _SKALARER: dict[Typ, Callable[[str], Any]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Formatfel:
+class Formatfel(NamedTuple):
     meddelande: str
     rad: int
     kolumn: int
@@ -414,9 +413,8 @@ def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
     if t.utelamnade:
         forsta = t.utelamnade[0]
         t.fel.append(
-            replace(
-                forsta,
-                meddelande=f"… och {len(t.utelamnade)} fel till; rätta de ovanstående först",
+            forsta._replace(
+                meddelande=f"… och {len(t.utelamnade)} fel till; rätta de ovanstående först"
             )
         )
     if t.fel or varden_ is None:

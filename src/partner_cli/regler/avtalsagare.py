@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from partner_cli.modell import Forslag
+from partner_cli.modell import Avtalsagare, Forslag
 from partner_cli.regler.bas import Kontext, Problem
 
 ID = "avtalsägare"
@@ -44,7 +44,7 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
             "Avtalsägare saknas: kommunen ska ha en avtalsägare per extern organisation",
         )
         return
-    if isinstance(agare, tuple):
+    if not isinstance(agare, Avtalsagare):  # en lista: förslagets tupel av ägare
         yield Problem(
             "avtalsägare",
             f"Avtalsägaren ska vara exakt en person, inte en lista med {len(agare)}",

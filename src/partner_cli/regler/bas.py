@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from partner_cli.modell import Niva
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     sokvag: str  # där felet sitter, med YAML-nycklarna: "finansiering.motparter[0].underlag"
     meddelande: str
     niva: Niva | None = None  # None: regelns inställda nivå
