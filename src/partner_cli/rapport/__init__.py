@@ -303,9 +303,10 @@ def risker(fraga: Fraga, ar: int, max_offentlig_andel: Fraction) -> tuple[Risk, 
     grans = dt.date.fromisoformat(slut) + dt.timedelta(days=DAGAR_EFTER_ARET)
     ekonomi = fraga(
         f"""WITH senaste AS (
-                SELECT a.*, row_number() OVER (
-                    PARTITION BY a.organisationsnummer ORDER BY a.period_start DESC, a.id DESC) AS k
-                FROM avtal a WHERE {_AKTIVA}
+                -- Organisationens senaste avtal under året. SQLite tar kolumnerna utan aggregat
+                -- från raden med max(); start har fast längd, så det är (start, id) som jämförs.
+                SELECT a.*, max(a.period_start || a.id) FROM avtal a
+                WHERE {_AKTIVA} GROUP BY a.organisationsnummer
             )
             SELECT o.namn AS organisation, s.organisationsnummer, s.id,
                 s.ekonomi_omsattning AS omsattning, s.ekonomi_resultat AS resultat,
@@ -313,7 +314,7 @@ def risker(fraga: Fraga, ar: int, max_offentlig_andel: Fraction) -> tuple[Risk, 
                 s.ekonomi_offentlig_finansiering AS offentlig, s.ekonomi_rakenskapsar AS ar
             FROM senaste s JOIN organisation o USING (organisationsnummer)
             -- Bara organisationer med en risk; gränsen jämförs exakt i heltal (täljare/nämnare).
-            WHERE s.k = 1 AND (s.ekonomi_eget_kapital < 0 OR s.ekonomi_resultat < 0
+            WHERE (s.ekonomi_eget_kapital < 0 OR s.ekonomi_resultat < 0
                 OR s.ekonomi_offentlig_finansiering * :gn > :gt * s.ekonomi_omsattning)
             ORDER BY o.namn, s.organisationsnummer""",
         {
