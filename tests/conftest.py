@@ -107,3 +107,37 @@ def kor(
     assert "Traceback" not in ut.stderr, ut.stderr
     assert "Traceback" not in ut.stdout, ut.stdout
     return ut
+
+
+def kor_i_terminal(
+    *argument: str, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Som `kor`, men med standard ut i en pseudoterminal: så som en människa ser utdata."""
+    import pty
+
+    huvud, terminal = pty.openpty()
+    miljo = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "NO_COLOR"))}
+    p = subprocess.run(
+        [PARTNER, *argument],
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env={**miljo, **(env or {}), "COLUMNS": "200", "TERM": "xterm"},
+        timeout=60,
+    )
+    os.close(terminal)
+    ut = b""
+    while True:
+        try:
+            bit = os.read(huvud, 65536)
+        except OSError:  # terminalen stängd: allt är läst
+            break
+        if not bit:
+            break
+        ut += bit
+    os.close(huvud)
+    fel = p.stderr.decode("utf-8")
+    assert "Traceback" not in fel, fel
+    return subprocess.CompletedProcess(
+        p.args, p.returncode, ut.decode("utf-8").replace("\r", ""), fel
+    )

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import ROT, kor
+from conftest import ROT, kor, kor_i_terminal
 from registerhjalp import miljo, skriv_forslag
 
 EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
@@ -299,38 +300,10 @@ def test_saknat_register_pekar_pa_register_add(tmp_path: Path) -> None:
 
 
 def test_i_en_terminal_ritar_rich_och_staplarna_far_farg(register: Path) -> None:
-    import os
-    import pty
-    import re
-    import subprocess
-
-    from conftest import PARTNER
-
-    huvud, terminal = pty.openpty()
-    bas = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "NO_COLOR"))}
-    p = subprocess.run(
-        [PARTNER, "report", "--år", "2015", "--per", PER],
-        stdout=terminal,
-        stderr=subprocess.PIPE,
-        env={**bas, **miljo(register), "COLUMNS": "200", "TERM": "xterm"},
-        timeout=60,
-    )
-    os.close(terminal)
-    ut = b""
-    while True:
-        try:
-            bit = os.read(huvud, 65536)
-        except OSError:  # terminalen stängd: allt är läst
-            break
-        if not bit:
-            break
-        ut += bit
-    os.close(huvud)
+    p = kor_i_terminal("report", "--år", "2015", "--per", PER, env=miljo(register))
     assert p.returncode == 0, p.stderr
-    text = ut.decode("utf-8").replace("\r", "")
-    rader = {
-        re.sub(r"\x1b\[[0-9;]*m", "", r).split(" ")[0]: r for r in text.splitlines() if "█" in r
-    }
+    staplar = [r for r in p.stdout.splitlines() if "█" in r]
+    rader = {re.sub(r"\x1b\[[0-9;]*m", "", r).split(" ")[0]: r for r in staplar}
     assert "\x1b[32m" in rader["NL-2014-001"]  # grön: över gränsen
     assert "\x1b[33m" in rader["NL-2014-003"]  # gul: under gränsen med beslutat undantag
-    assert "─" in text  # Rich-tabellernas linjer
+    assert "─" in p.stdout  # Rich-tabellernas linjer
