@@ -6,6 +6,7 @@ Tunga bibliotek (rich, yaml, sqlite_utils) importeras i kommandona, inte här, s
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -131,7 +132,10 @@ KonfigFlagga = Annotated[
 ]
 
 
+@functools.cache
 def _konfig(fil: Path | None) -> Any:
+    # En gång per körning: registrets och rapportens kommandon behöver både registrets
+    # sökväg och gränserna ur samma fil.
     from partner_cli.konfig import KonfigFel, ladda
 
     try:
