@@ -52,3 +52,6 @@ def test_partner_help() -> None:
     assert "--format" in p.stdout
     assert "--strikt" in p.stdout
     assert "Flaggor:" in p.stdout
+    # Argumentet visas med sitt metavar, utan Pythontypen efter.
+    assert "SÖKVÄG" in p.stdout
+    assert "list[str]" not in p.stdout

@@ -14,9 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer._click.utils import make_default_short_help
-from typer.core import TyperArgument, TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup
+
+from partner_cli.typerkompat import (
+    ClickException,
+    NoArgsIsHelpError,
+    UsageError,
+    make_default_short_help,
+)
 
 AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING, AVSLUT_AVBRUTEN = 0, 1, 2, 130
 
@@ -39,11 +44,7 @@ def _svensk_hjalp(text: str) -> str:
     return text
 
 
-# Typer skriver Python-typen efter argumentets metavar (`SÖKVÄG <list[str]>`); metavar räcker.
-setattr(TyperArgument, "display_type_rich", lambda self, ctx: None)  # noqa: B010
-
-
-class _Kommando(TyperCommand):
+class Kommando(TyperCommand):
     def get_help(self, ctx: Any) -> str:
         return _svensk_hjalp(super().get_help(ctx))
 
@@ -133,7 +134,7 @@ KonfigFlagga = Annotated[
 
 
 @functools.cache
-def _konfig(fil: Path | None) -> Any:
+def las_konfig(fil: Path | None) -> Any:
     # En gång per körning: registrets och rapportens kommandon behöver både registrets
     # sökväg och gränserna ur samma fil.
     from partner_cli.konfig import KonfigFel, ladda
@@ -144,7 +145,7 @@ def _konfig(fil: Path | None) -> Any:
         fel(str(e))
 
 
-@app.command("check", cls=_Kommando)
+@app.command("check", cls=Kommando)
 def check(
     sokvagar: Annotated[
         list[str],
@@ -196,7 +197,7 @@ def check(
         fel("fler --output än --format: ange ett format per utfil")
     if len(format_) - len(output) > 1:
         fel("bara ett format kan skrivas till terminalen; ange --output för de övriga")
-    konfig = _konfig(config)
+    konfig = las_konfig(config)
     try:
         filer = samla_filer(sokvagar)
     except AnvandningsFel as e:
@@ -237,7 +238,7 @@ def _registerkontext(konfig: Any) -> Any:
         fel(str(e), e.kod)
 
 
-@app.command("regler", cls=_Kommando)
+@app.command("regler", cls=Kommando)
 def regler_(
     regel: Annotated[
         str | None, typer.Argument(metavar="[REGEL]", help="Visa en regels dokumentation.")
@@ -251,7 +252,7 @@ def regler_(
             forsta = (modul.__doc__ or "").strip().splitlines()[0]
             typer.echo(f"{id_:<16}{modul.GRUND:<56}{forsta.split(':', 1)[-1].strip()}")
         return
-    from partner_cli.schema import attributnamn
+    from partner_cli.namn import attributnamn
 
     efter_ascii = {attributnamn(i): i for i in regler.REGLER}
     hittad = efter_ascii.get(attributnamn(regel))
@@ -272,7 +273,7 @@ def _indrag(text: str) -> str:
     return "".join(f"    {rad}\n" for rad in text.splitlines())
 
 
-@app.command("schema", cls=_Kommando)
+@app.command("schema", cls=Kommando)
 def schema_() -> None:
     """Skriv ut förslagsformatets JSON Schema (för redigerare via yaml-language-server)."""
     import json
@@ -282,7 +283,7 @@ def schema_() -> None:
     typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
-@app.command("ny", cls=_Kommando)
+@app.command("ny", cls=Kommando)
 def ny(
     fil: Annotated[Path, typer.Argument(metavar="FIL", help="Det nya förslagets filnamn.")],
 ) -> None:
@@ -299,7 +300,7 @@ def ny(
     typer.echo(f"Skapade {fil}. Fyll i det och granska med: partner check {fil}")
 
 
-@app.command("init", cls=_Kommando)
+@app.command("init", cls=Kommando)
 def init(
     katalog: Annotated[
         Path, typer.Argument(metavar="[KATALOG]", help="Arkivets katalog (standard: ./).")

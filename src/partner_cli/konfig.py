@@ -16,7 +16,7 @@ from typing import Any
 
 from partner_cli import regler
 from partner_cli.laddning import STANDARD_MAX_BYTE
-from partner_cli.schema import attributnamn
+from partner_cli.namn import attributnamn
 
 FILNAMN = "partner.toml"
 MILJO_REGISTER = "PARTNER_REGISTER"

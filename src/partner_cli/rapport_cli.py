@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from partner_cli.cli import KonfigFlagga, _Kommando, _konfig, fel
-from partner_cli.register_cli import RegisterFlagga, _registret
+from partner_cli.cli import Kommando, KonfigFlagga, fel, las_konfig
+from partner_cli.register_cli import RegisterFlagga, registret
 
 RAPPORTFORMAT = ("text", "json", "csv", "markdown", "html")
 
@@ -22,7 +22,7 @@ rapport_app = typer.Typer(
 )
 
 
-@rapport_app.command("report", cls=_Kommando)
+@rapport_app.command("report", cls=Kommando)
 def report(
     ar: Annotated[
         int | None,
@@ -68,8 +68,8 @@ def report(
         fel(f"--år {ar} är inget rimligt år")
     from partner_cli import rapport
 
-    konfig = _konfig(config)
-    with _registret(register, config, skriv=False) as reg:
+    konfig = las_konfig(config)
+    with registret(register, config, skriv=False) as reg:
         arsrapport = rapport.berakna(
             reg.fraga,
             ar,

@@ -20,10 +20,10 @@ import typer
 from partner_cli.cli import (
     AVSLUT_ANVANDNING,
     AVSLUT_FYND,
+    Kommando,
     KonfigFlagga,
-    _Kommando,
-    _konfig,
     fel,
+    las_konfig,
     ny_grupp,
 )
 from partner_cli.konfig import registersokvag
@@ -55,14 +55,14 @@ def _format(varde: str, tillatna: tuple[str, ...] = ("text", "json", "csv")) -> 
 
 
 @contextlib.contextmanager
-def _registret(
+def registret(
     register: Path | None, config: Path | None, *, skriv: bool, skapa: bool = False
 ) -> Iterator[Register]:
     """Öppnar registret (med `skapa` även ett nytt); fel blir ett svenskt meddelande och rätt
     avslutningskod."""
     from partner_cli import register as reg
 
-    sokvag = registersokvag(register, _konfig(config))
+    sokvag = registersokvag(register, las_konfig(config))
     try:
         r = reg.skriv(sokvag, skapa=skapa) if skriv else reg.las(sokvag)
     except reg.RegisterFel as e:
@@ -100,7 +100,7 @@ def _kr(ore: int | None) -> str:
 
 def _grans(config: Path | None) -> Fraction:
     """Regelns gräns i partner.toml: en visad andel motsäger aldrig jämförelsen med den."""
-    grans: Fraction = _konfig(config).regler["medfinansiering"]["min_andel"]
+    grans: Fraction = las_konfig(config).regler["medfinansiering"]["min_andel"]
     return grans
 
 
@@ -114,7 +114,7 @@ def _text(v: Any) -> str:
     return "–" if v is None else str(v)
 
 
-@register_app.command("add", cls=_Kommando)
+@register_app.command("add", cls=Kommando)
 def add(
     filer: Annotated[
         list[str],
@@ -142,7 +142,7 @@ def add(
     from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
     from partner_cli.utdata import rapportor
 
-    konfig = _konfig(config)
+    konfig = las_konfig(config)
     try:
         sokvagar = samla_filer(filer)
     except AnvandningsFel as e:
@@ -159,7 +159,7 @@ def add(
             )
         sanktionerad_av = str(typer.prompt("Sanktionerad av (näringslivsdirektörens funktion)"))
     poster = [(r.forslag, r.fil, r.sha256) for r in resultat.filer]
-    with _registret(register, config, skriv=True, skapa=True) as reg:
+    with registret(register, config, skriv=True, skapa=True) as reg:
         tillagg = reg.lagg_till(
             [(f, fil, sha) for f, fil, sha in poster if f is not None and sha is not None],
             (sanktionerad_av or "").strip(),
@@ -176,7 +176,7 @@ def add(
             typer.echo(f"{t.fil}: varning [avtalsägare] {v}", err=True)
 
 
-@register_app.command("list", cls=_Kommando)
+@register_app.command("list", cls=Kommando)
 def list_(
     ar: Annotated[
         int | None,
@@ -188,7 +188,7 @@ def list_(
 ) -> None:
     """Lista de registrerade avtalen."""
     format_ = _format(format_)
-    with _registret(register, config, skriv=False) as reg:
+    with registret(register, config, skriv=False) as reg:
         rader = reg.lista(ar)
     if format_ != "text":
         _maskinlasbart(rader, format_)
@@ -214,7 +214,7 @@ def list_(
     typer.echo(f"{len(rader)} avtal")
 
 
-@register_app.command("show", cls=_Kommando)
+@register_app.command("show", cls=Kommando)
 def show(
     id_: Annotated[str, typer.Argument(metavar="ID", help="Avtalets id.")],
     format_: Annotated[str, typer.Option("--format", "-f", help="text eller json.")] = "text",
@@ -223,7 +223,7 @@ def show(
 ) -> None:
     """Visa allt om ett avtal: finansiering, mål, planerade och gjorda utvärderingar."""
     format_ = _format(format_, ("text", "json"))
-    with _registret(register, config, skriv=False) as reg:
+    with registret(register, config, skriv=False) as reg:
         a = reg.avtal(id_)
     if format_ == "json":
         typer.echo(json.dumps(a, ensure_ascii=False, indent=2))
@@ -321,7 +321,7 @@ def _uppfyllelse(varde: str | None) -> str:
     return "–" if varde is None else procent(Fraction(varde), Fraction(1))
 
 
-@register_app.command("ägare", cls=_Kommando)
+@register_app.command("ägare", cls=Kommando)
 def agare(
     format_: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HJALP)] = "text",
     register: RegisterFlagga = None,
@@ -329,7 +329,7 @@ def agare(
 ) -> None:
     """En avtalsägare per organisation, med antal avtal och aktiva avtal i dag."""
     format_ = _format(format_)
-    with _registret(register, config, skriv=False) as reg:
+    with registret(register, config, skriv=False) as reg:
         rader = reg.agare()
     if format_ != "text":
         _maskinlasbart(rader, format_)
@@ -354,7 +354,7 @@ def agare(
     )
 
 
-@register_app.command("byt-ägare", cls=_Kommando)
+@register_app.command("byt-ägare", cls=Kommando)
 def byt_agare(
     organisationsnummer: Annotated[
         str, typer.Argument(metavar="ORGNR", help="Organisationens nummer, NNNNNN-NNNN.")
@@ -374,12 +374,12 @@ def byt_agare(
         orgnr = orgnr_(organisationsnummer)
     except VardeFel as e:
         fel(str(e))
-    with _registret(register, config, skriv=True) as reg:
+    with registret(register, config, skriv=True) as reg:
         reg.byt_agare(orgnr, namn, enhet)
     typer.echo(f"{orgnr}: avtalsägaren är nu {namn.strip()}")
 
 
-@register_app.command("utvärdera", cls=_Kommando)
+@register_app.command("utvärdera", cls=Kommando)
 def utvardera(
     id_: Annotated[str, typer.Argument(metavar="ID", help="Avtalets id.")],
     fil: Annotated[Path, typer.Argument(metavar="FIL", help="Utvärderingen (YAML).")],
@@ -390,7 +390,7 @@ def utvardera(
     from partner_cli import laddning
     from partner_cli import register as reg_
 
-    konfig = _konfig(config)
+    konfig = las_konfig(config)
     data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
     if isinstance(data, laddning.LasFel):
         fel(f"{fil}: {data.meddelande}", AVSLUT_FYND)
@@ -399,7 +399,7 @@ def utvardera(
         for f in utv:
             typer.echo(f"{fil}:{f.rad}:{f.kolumn}: fel [format] {f.meddelande}")
         fel(f"{fil}: utvärderingen registrerades inte", AVSLUT_FYND)
-    with _registret(register, config, skriv=True) as reg:
+    with registret(register, config, skriv=True) as reg:
         rader = reg.utvardera(id_, utv, str(fil), hashlib.sha256(data).hexdigest())
     if rader is None:
         typer.echo(f"{fil}: utvärderingen är redan registrerad för {id_}; inget ändrat")
@@ -420,7 +420,7 @@ def utvardera(
     typer.echo(f"{fil}: utvärderingen av {id_} registrerad")
 
 
-@register_app.command("historik", cls=_Kommando)
+@register_app.command("historik", cls=Kommando)
 def historik(
     nyckel: Annotated[
         str | None,
@@ -432,7 +432,7 @@ def historik(
 ) -> None:
     """Händelseloggen: vem som ändrade vad och när, med före och efter."""
     format_ = _format(format_)
-    with _registret(register, config, skriv=False) as reg:
+    with registret(register, config, skriv=False) as reg:
         rader = reg.historik(nyckel)
     if format_ != "text":
         _maskinlasbart(rader, format_)
@@ -473,7 +473,7 @@ def _kort(v: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-@register_app.command("export", cls=_Kommando)
+@register_app.command("export", cls=Kommando)
 def export(
     format_: Annotated[str, typer.Option("--format", "-f", help="json eller csv.")] = "json",
     ut: Annotated[
@@ -489,7 +489,7 @@ def export(
     format_ = _format(format_, ("json", "csv"))
     if format_ == "csv" and ut is None:
         fel("csv skrivs som en fil per tabell: ange --ut KATALOG")
-    with _registret(register, config, skriv=False) as reg:
+    with registret(register, config, skriv=False) as reg:
         data = reg.exportera()
     try:
         if ut is None:
@@ -506,7 +506,7 @@ def export(
         typer.echo(f"Exporterade {len(data['avtal'][1])} avtal till {ut}", err=True)
 
 
-@register_app.command("import", cls=_Kommando)
+@register_app.command("import", cls=Kommando)
 def import_(
     kalla: Annotated[
         Path, typer.Argument(metavar="KÄLLA", help="Det som export skrev: filen eller katalogen.")
@@ -521,7 +521,7 @@ def import_(
         data = reg_.las_export(kalla)
     except reg_.RegisterFel as e:
         fel(str(e), e.kod)
-    with _registret(register, config, skriv=True, skapa=True) as reg:
+    with registret(register, config, skriv=True, skapa=True) as reg:
         antal = reg.importera(data)
     typer.echo(
         f"Importerade {antal['avtal']} avtal, {antal['organisation']} organisationer och "
@@ -529,7 +529,7 @@ def import_(
     )
 
 
-@register_app.command("kontroll", cls=_Kommando)
+@register_app.command("kontroll", cls=Kommando)
 def kontroll(
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
@@ -537,7 +537,7 @@ def kontroll(
     """Kontrollera registret: SQLites integritet, främmande nycklar och registrets regler."""
     from partner_cli import register as reg_
 
-    sokvag = registersokvag(register, _konfig(config))
+    sokvag = registersokvag(register, las_konfig(config))
     try:
         reg = reg_.las(sokvag)
         try:
@@ -556,19 +556,19 @@ def kontroll(
     typer.echo(f"{sokvag}: registret är helt ({len(antal)} avtal)")
 
 
-@register_app.command("backup", cls=_Kommando)
+@register_app.command("backup", cls=Kommando)
 def backup(
     fil: Annotated[Path, typer.Argument(metavar="FIL", help="Säkerhetskopians nya fil.")],
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
     """Säkerhetskopiera registret (SQLites backup-API; konsekvent medan andra skriver)."""
-    with _registret(register, config, skriv=False) as reg:
+    with registret(register, config, skriv=False) as reg:
         reg.sakerhetskopiera(fil)
     typer.echo(f"Säkerhetskopierade {reg.sokvag} till {fil}")
 
 
-@register_app.command("restore", cls=_Kommando)
+@register_app.command("restore", cls=Kommando)
 def restore(
     fil: Annotated[Path, typer.Argument(metavar="FIL", help="En säkerhetskopia från backup.")],
     ersatt: Annotated[
@@ -589,7 +589,7 @@ def restore(
         problem = kalla.kontroll()
         if problem:
             fel(f"säkerhetskopian {fil} är inte hel: {'; '.join(problem)}", AVSLUT_FYND)
-        with _registret(register, config, skriv=True, skapa=True) as reg:
+        with registret(register, config, skriv=True, skapa=True) as reg:
             if not ersatt and not reg.tomt():
                 fel(
                     f"registret {reg.sokvag} har innehåll; ange --ersätt för att ersätta det "

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from partner_cli import modell, varden
 from partner_cli.laddning import Karta, Lista, Nod, Skalar
+from partner_cli.namn import attributnamn
 
 Typ = str  # "text" | "id" | "val" | "belopp" | "belopp±" | "tal" | "heltal" | "bool" | "datum" ...
 
@@ -35,13 +36,6 @@ class Falt:
     @cached_property  # läses för varje fält i varje fil
     def attr(self) -> str:
         return attributnamn(self.nyckel)
-
-
-_ASCII = str.maketrans("åäöÅÄÖ", "aaoAAO")
-
-
-def attributnamn(nyckel: str) -> str:
-    return nyckel.translate(_ASCII)
 
 
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")

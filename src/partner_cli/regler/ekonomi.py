@@ -15,8 +15,8 @@ from fractions import Fraction
 from typing import Any
 
 from partner_cli.modell import Forslag
+from partner_cli.namn import attributnamn
 from partner_cli.regler.bas import Kontext, Problem
-from partner_cli.schema import attributnamn
 from partner_cli.varden import kronor, procent, procentsats
 
 ID = "ekonomi"

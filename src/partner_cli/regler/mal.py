@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from partner_cli.modell import Forslag
+from partner_cli.namn import attributnamn
 from partner_cli.regler.bas import Kontext, Problem
-from partner_cli.schema import attributnamn
 
 ID = "mål"
 GRUND = "Förhållningsregler för framtida partnerskap, punkt 4"
