@@ -27,6 +27,11 @@ PARTNER = str(Path(sys.executable).parent / "partner")
 _CI_MILJO = {"GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_STEP_SUMMARY", "CI_PROJECT_DIR"}
 
 
+def mallrad(borjan: str) -> int:
+    """Raden (från 1) i mallen som börjar med texten: testerna följer mallen när den ändras."""
+    return next(i for i, r in enumerate(MALLTEXT.splitlines(), 1) if r.startswith(borjan))
+
+
 def andrad_mall(*ersattningar: tuple[str, str]) -> str:
     """Mallens text med exakta textersättningar; varje gammal text ska finnas exakt en gång."""
     text = MALLTEXT

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from conftest import ROT, kor
+from forslagsarkiv import rad_med
 
 EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
 UNDERKANT = ROT / "exempel" / "avvisade" / "nl-2014-005-matkluster.yaml"
@@ -108,7 +109,8 @@ def test_github_granskar_och_registrerar(tmp_path: Path) -> None:
     )
 
     ut = kor_github_jobb(arkiv, "granska", env)
-    assert "::warning file=forslag/nl-2014-002-foretagarna.yaml,line=41" in ut
+    rad = rad_med(ROT / "exempel/forslag/nl-2014-002-foretagarna.yaml", "offentlig_finansiering:")
+    assert f"::warning file=forslag/nl-2014-002-foretagarna.yaml,line={rad}" in ut
     assert "::notice file=forslag/nl-2014-003-besoksnaring.yaml" in ut  # beslutat undantag
     sarif = json.loads((arkiv / "partner.sarif").read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))).validate(sarif)
@@ -133,7 +135,8 @@ def test_github_underkant_forslag_stoppar_granskningen(tmp_path: Path) -> None:
     env = miljo(arkiv, GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(arkiv))
     p = kor_skript(arkiv, github_steg(arkiv, "granska")[-1]["run"], env, GITHUB_HOPPAS_OVER)
     assert p.returncode == 1
-    assert "::error file=forslag/nl-2014-005-matkluster.yaml,line=14,col=1" in p.stdout
+    rad = rad_med(UNDERKANT, "finansiering:")
+    assert f"::error file=forslag/nl-2014-005-matkluster.yaml,line={rad},col=1" in p.stdout
 
 
 def gitlab_jobb(arkiv: Path) -> dict[str, Any]:

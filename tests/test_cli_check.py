@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MALLTEXT, PARTNER, andrad_mall, kor, kor_i_terminal
+from conftest import MALLTEXT, PARTNER, andrad_mall, kor, kor_i_terminal, mallrad
 from partner_cli import regler
 
 UNDERKAND = andrad_mall(("    kontant: 400 000 kr", "    kontant: 900 000 kr"))
 VARNING = andrad_mall(("resultat: 120 000 kr", "resultat: -5 000 kr"))
+# Där fynden hamnar: medfinansieringen på `finansiering:`, förlusten på värdet efter `resultat:`.
+FINANSIERING = mallrad("finansiering:")
+RESULTAT = mallrad("  resultat:")
 FYNDRAD = re.compile(
     r"^(?P<fil>.+):(?P<rad>\d+):(?P<kolumn>\d+): "
     r"(?P<niva>fel|varning) \[(?P<regel>[^\]]+)\] (?P<text>.+)$"
@@ -127,7 +130,7 @@ def test_stdin(tmp_path: Path) -> None:
     assert p.stdout.splitlines()[0].startswith("-: godkänd")
     p = kor("check", "-", stdin=UNDERKAND.encode(), cwd=tmp_path)
     assert p.returncode == 1
-    assert p.stdout.startswith("-:25:1: fel [medfinansiering] ")
+    assert p.stdout.startswith(f"-:{FINANSIERING}:1: fel [medfinansiering] ")
 
 
 def test_en_trasig_fil_stoppar_inte_de_andra(arkiv: Path) -> None:
@@ -230,10 +233,12 @@ def test_github_kommandon_relativt_arbetsytan(
     rader = p.stdout.splitlines()
     kommandon = [r for r in rader if r.startswith("::")]
     assert (
-        "::error file=a/underkand.yml,line=25,col=1,title=partner%3A medfinansiering::"
-        "a/underkand.yml:25:1: Garanterad medfinansiering"
+        f"::error file=a/underkand.yml,line={FINANSIERING},col=1,title=partner%3A medfinansiering::"
+        f"a/underkand.yml:{FINANSIERING}:1: Garanterad medfinansiering"
     ) in "\n".join(kommandon)
-    assert any(r.startswith("::warning file=a/b/varning.yaml,line=46,col=13,") for r in kommandon)
+    kolumn = len("  resultat: ") + 1
+    varning = f"::warning file=a/b/varning.yaml,line={RESULTAT},col={kolumn},"
+    assert any(r.startswith(varning) for r in kommandon)
     assert any(r.startswith("::error file=a/b/trasig.yaml,line=") for r in kommandon)
     assert rader[-1].startswith("3 filer granskade")
 
@@ -245,11 +250,13 @@ def test_github_kodar_egenskaper_och_data(tmp_path: Path) -> None:
     (kommando,) = [r for r in p.stdout.splitlines() if r.startswith("::")]
     egenskaper, _, data = kommando[2:].partition("::")
     assert egenskaper == (
-        "error file=50%25%2Ca%3Ab%0Ac.yaml,line=25,col=1,title=partner%3A medfinansiering"
+        f"error file=50%25%2Ca%3Ab%0Ac.yaml,line={FINANSIERING},col=1,"
+        "title=partner%3A medfinansiering"
     )
     # I data kodas bara %, CR och LF; kolon och komma står kvar.
     assert data.startswith(
-        "50%25,a:b%0Ac.yaml:25:1: Garanterad medfinansiering från andra parter är 46,4 %25 ("
+        f"50%25,a:b%0Ac.yaml:{FINANSIERING}:1: Garanterad medfinansiering från andra parter "
+        "är 46,4 %25 ("
     )
 
 
