@@ -1,11 +1,12 @@
 """Text: en rad per fynd i formen `FIL:RAD:KOLUMN: nivå [regel] meddelande`, som grep och
-redigerare förstår, sedan utfallet per fil och en sammanfattning. Färg med Rich i en terminal.
+redigerare förstår, sedan utfallet per fil och en sammanfattning. Färg i en terminal (`terminal`).
 """
 
 from __future__ import annotations
 
 from typing import TextIO
 
+from partner_cli import terminal
 from partner_cli.modell import Filresultat, Kontrollresultat
 from partner_cli.varden import kronor, procent
 
@@ -70,10 +71,7 @@ def render(resultat: Kontrollresultat, ut: TextIO) -> None:
 
 
 def _render_rich(resultat: Kontrollresultat, ut: TextIO) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    konsol = Console(file=ut, highlight=False)
+    konsol, escape = terminal.konsol(ut), terminal.escape
     for r in resultat.filer:
         for f in r.fynd:
             konsol.print(
