@@ -102,3 +102,11 @@ def test_standardformatet_i_github_actions_ger_ocksa_annoteringar(tmp_path: Path
     assert kommandon(uttryckligt.stdout) == []
     utanfor = kor("check", "forslag/underkand.yaml", cwd=tmp_path, env=UTAN_ACTIONS)
     assert kommandon(utanfor.stdout) == []
+
+
+def test_sammanfattning_som_inte_kan_skrivas_blir_en_varning(tmp_path: Path) -> None:
+    skapa(tmp_path)
+    env = {**UTAN_ACTIONS, "GITHUB_STEP_SUMMARY": str(tmp_path)}  # en katalog
+    svar = kor("check", "-f", "github", "forslag/underkand.yaml", cwd=tmp_path, env=env)
+    assert svar.returncode == 1
+    assert "::warning::Kan inte skriva stegsammanfattningen: " in svar.stdout

@@ -11,11 +11,15 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from partner_cli.utdata import FORMAT
+
+if TYPE_CHECKING:
+    from partner_cli.modell import Kontrollresultat
 from partner_cli.typerkompat import (
     ClickException,
     NoArgsIsHelpError,
@@ -161,10 +165,7 @@ def check(
             "--format",
             "-f",
             metavar="FORMAT",
-            help=(
-                "text (standard), json, github (annoteringar i GitHub Actions), gitlab "
-                "(Code Quality), sarif eller junit. Kan upprepas, ett format per --output."
-            ),
+            help=FORMAT.hjalp() + " Kan upprepas, ett format per --output.",
             show_default=False,
         ),
     ] = None,
@@ -184,15 +185,14 @@ def check(
 ) -> None:
     """Granska förslag mot strategin. Avslutar med 0 när alla är godkända, 1 annars."""
     from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
-    from partner_cli.utdata import FORMAT, rapportor
 
     # I GitHub Actions blir standardformatet också annoteringar, utan att arbetsflödet ber om det.
     annotera = format_ is None and os.environ.get("GITHUB_ACTIONS") == "true"
-    format_ = format_ or ["text"]
+    format_ = format_ or [FORMAT.standard]
     output = output or []
     for f in format_:
         if f not in FORMAT:
-            fel(f"okänt format {f!r}; välj bland {', '.join(FORMAT)}")
+            fel(FORMAT.okant(f))
     if len(output) > len(format_):
         fel("fler --output än --format: ange ett format per utfil")
     if len(format_) - len(output) > 1:
@@ -206,12 +206,12 @@ def check(
     for fmt, ut in zip(format_, output, strict=False):
         try:
             with ut.open("w", encoding="utf-8") as fil:
-                rapportor(fmt)(resultat, fil)
+                FORMAT.renderare(fmt)(resultat, fil)
         except OSError as e:
             fel(f"kan inte skriva {ut}: {e.strerror}")
     terminal = format_[len(output) :]
     if terminal:
-        rapportor(terminal[0])(resultat, sys.stdout)
+        FORMAT.renderare(terminal[0])(resultat, sys.stdout)
     else:
         from partner_cli.utdata.text import sammanfattningsrad
 
@@ -220,7 +220,24 @@ def check(
         from partner_cli.utdata.github import annoteringar
 
         annoteringar(resultat, sys.stdout)
+    if annotera or "github" in format_:
+        _stegsammanfattning(resultat)
     raise typer.Exit(AVSLUT_OK if resultat.godkant else AVSLUT_FYND)
+
+
+def _stegsammanfattning(resultat: Kontrollresultat) -> None:
+    """GitHub visar bara några annoteringar per steg; när jobbet har en sammanfattningsfil
+    läggs en tabell med varje fynd till där."""
+    sokvag = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not sokvag:
+        return
+    from partner_cli.utdata.github import koda_data, stegsammanfattning
+
+    try:
+        with open(sokvag, "a", encoding="utf-8") as fil:
+            fil.write(stegsammanfattning(resultat))
+    except OSError as e:
+        typer.echo(f"::warning::{koda_data(f'Kan inte skriva stegsammanfattningen: {e}')}")
 
 
 def _registerkontext(konfig: Any) -> Any:

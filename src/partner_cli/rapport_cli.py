@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from partner_cli.cli import Kommando, KonfigFlagga, fel, las_konfig
+from partner_cli.formatregister import Format, Formatregister
 from partner_cli.register_cli import RegisterFlagga, registret
 
-RAPPORTFORMAT = ("text", "json", "csv", "markdown", "html")
+# Renderarna tar `Arsrapport` och en ström, eller (katalog) en katalog och ger de skrivna filerna.
+RAPPORTFORMAT: Formatregister[Callable[[Any, Any], Any]] = Formatregister(
+    Format("text", "", "partner_cli.rapport.text"),
+    Format("json", "", "partner_cli.rapport.json"),
+    Format("csv", "en fil per avsnitt i --ut KATALOG", "partner_cli.rapport.csv", katalog=True),
+    Format("markdown", "", "partner_cli.rapport.markdown"),
+    Format("html", "", "partner_cli.rapport.html", historik=True),
+)
 
 
 rapport_app = typer.Typer(
@@ -31,8 +40,8 @@ def report(
         ),
     ] = None,
     format_: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help=", ".join(RAPPORTFORMAT) + ".")
-    ] = "text",
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=RAPPORTFORMAT.hjalp())
+    ] = RAPPORTFORMAT.standard,
     ut: Annotated[
         Path | None,
         typer.Option("--ut", metavar="KATALOG", help="Katalogen för csv (en fil per avsnitt)."),
@@ -52,9 +61,10 @@ def report(
     import datetime as dt
 
     if format_ not in RAPPORTFORMAT:
-        fel(f"okänt format {format_!r}; välj bland {', '.join(RAPPORTFORMAT)}")
-    if format_ == "csv" and ut is None:
-        fel("--format csv skriver en fil per avsnitt: ange katalogen med --ut KATALOG")
+        fel(RAPPORTFORMAT.okant(format_))
+    valt = RAPPORTFORMAT[format_]
+    if valt.katalog and ut is None:
+        fel(f"--format {format_} skriver en fil per avsnitt: ange katalogen med --ut KATALOG")
     idag = dt.date.today()
     if per is not None:
         from partner_cli.varden import VardeFel, datum
@@ -76,19 +86,14 @@ def report(
             idag=idag,
             min_andel=konfig.regler["medfinansiering"]["min_andel"],
             max_offentlig_andel=konfig.regler["ekonomi"]["max_offentlig_andel"],
-            med_historik=format_ == "html",
+            med_historik=valt.historik,
         )
-    if format_ == "csv":
-        from partner_cli.rapport import csv
-
-        assert ut is not None
-        try:
-            for fil in csv.render(arsrapport, ut):
-                typer.echo(f"skrev {fil}")
-        except OSError as e:
-            fel(f"kan inte skriva i {ut}: {e.strerror}")
+    render = RAPPORTFORMAT.renderare(format_)
+    if not valt.katalog:
+        render(arsrapport, sys.stdout)
         return
-    import importlib
-
-    modul = importlib.import_module(f"partner_cli.rapport.{format_}")
-    modul.render(arsrapport, sys.stdout)
+    try:
+        for fil in render(arsrapport, ut):
+            typer.echo(f"skrev {fil}")
+    except OSError as e:
+        fel(f"kan inte skriva i {ut}: {e.strerror}")

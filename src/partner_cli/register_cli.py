@@ -140,7 +140,7 @@ def add(
 ) -> None:
     """Granska förslagen och registrera dem, alla eller inget."""
     from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
-    from partner_cli.utdata import rapportor
+    from partner_cli.utdata import FORMAT
 
     konfig = las_konfig(config)
     try:
@@ -149,7 +149,7 @@ def add(
         fel(str(e))
     resultat = kontrollera(sokvagar, konfig, behall_forslag=True)
     if not resultat.godkant:
-        rapportor("text")(resultat, sys.stdout)
+        FORMAT.renderare("text")(resultat, sys.stdout)
         fel("inget registrerades: varje förslag måste vara godkänt", AVSLUT_FYND)
     if not (sanktionerad_av or "").strip():
         if not sys.stdin.isatty():

@@ -1,25 +1,23 @@
-"""Rapportformat: ett modul per format, alla matade med samma färdiga `Kontrollresultat`.
-
-Modulerna importeras först när formatet används: en granskning i text ska inte betala för
-XML-biblioteket som junit behöver.
-"""
+"""Granskningens rapportformat: ett modul per format, alla matade med samma färdiga
+`Kontrollresultat`. Ett nytt format är en rad här och en modul med `render(resultat, ut)`."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, TypeAlias
 
-from partner_cli.modell import Kontrollresultat
+from partner_cli.formatregister import Format, Formatregister
 
-Rapportor = Callable[[Kontrollresultat, TextIO], None]
+if TYPE_CHECKING:
+    from partner_cli.modell import Kontrollresultat
 
-# Formatets namn är också dess moduls namn i partner_cli.utdata.
-FORMAT: tuple[str, ...] = ("text", "json", "github", "gitlab", "sarif", "junit")
+Rapportor: TypeAlias = "Callable[[Kontrollresultat, TextIO], None]"
 
-
-def rapportor(namn: str) -> Rapportor:
-    if namn not in FORMAT:
-        raise KeyError(namn)
-    render: Rapportor = importlib.import_module(f"partner_cli.utdata.{namn}").render
-    return render
+FORMAT: Formatregister[Rapportor] = Formatregister(
+    Format("text", "", "partner_cli.utdata.text"),
+    Format("json", "", "partner_cli.utdata.json"),
+    Format("github", "annoteringar i GitHub Actions", "partner_cli.utdata.github"),
+    Format("gitlab", "Code Quality", "partner_cli.utdata.gitlab"),
+    Format("sarif", "", "partner_cli.utdata.sarif"),
+    Format("junit", "", "partner_cli.utdata.junit"),
+)

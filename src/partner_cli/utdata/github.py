@@ -2,14 +2,13 @@
 
 Egenskaper och meddelanden kodas enligt reglerna för arbetsflödeskommandon, och sökvägar
 görs relativa till arkivets rot (GITHUB_WORKSPACE) så att annoteringarna hamnar rätt.
-GitHub visar bara ett fåtal annoteringar per steg; därför läggs, när GITHUB_STEP_SUMMARY
-finns, också en Markdowntabell med varje fynd till stegets sammanfattning.
+GitHub visar bara ett fåtal annoteringar per steg; därför finns också `stegsammanfattning`,
+en Markdowntabell med varje fynd, som kommandot lägger i GITHUB_STEP_SUMMARY.
 """
 
 from __future__ import annotations
 
 import html
-import os
 from typing import TextIO
 
 from partner_cli.modell import Kontrollresultat
@@ -28,7 +27,7 @@ def koda_egenskap(text: str) -> str:
 
 
 def annoteringar(resultat: Kontrollresultat, ut: TextIO) -> None:
-    """Ett kommando per fynd, och stegsammanfattningen när GitHub ger en fil för den."""
+    """Ett kommando per fynd."""
     for r in resultat.filer:
         fil = relativ(r.fil)
         for f in r.fynd:
@@ -38,13 +37,6 @@ def annoteringar(resultat: Kontrollresultat, ut: TextIO) -> None:
                 f"::{_NIVA[f.niva]} file={koda_egenskap(fil)},line={f.rad},col={f.kolumn},"
                 f"title={titel}::{meddelande}\n"
             )
-    sammanfattning = os.environ.get("GITHUB_STEP_SUMMARY")
-    if sammanfattning:
-        try:
-            with open(sammanfattning, "a", encoding="utf-8") as fil_:
-                fil_.write(stegsammanfattning(resultat))
-        except OSError as e:
-            ut.write(f"::warning::{koda_data(f'Kan inte skriva stegsammanfattningen: {e}')}\n")
 
 
 def _cell(text: str) -> str:

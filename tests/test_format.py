@@ -1,0 +1,88 @@
+"""Varje registrerat format i varje kommandofamilj är helt inkopplat: det står i `--format`s
+hjälp, kommandot tar emot det, och renderaren skriver något som handlar om resultatet.
+
+Ett nytt format i ett `Formatregister` prövas här utan att testet ändras."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROT, kor
+from partner_cli import konfig, kontroll
+from partner_cli.formatregister import Format, Formatregister
+from partner_cli.rapport_cli import RAPPORTFORMAT
+from partner_cli.utdata import FORMAT
+from registerhjalp import miljo
+
+GODKANDA = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
+UNDERKAND = ROT / "exempel" / "avvisade" / "nl-2014-005-matkluster.yaml"
+
+
+def hjalpens_format(*kommando: str) -> str:
+    p = kor(*kommando, "--help")
+    assert p.returncode == 0, p.stderr
+    return " ".join(p.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("kommando", "register"), [(("check", str(UNDERKAND)), FORMAT), (("report",), RAPPORTFORMAT)]
+)
+def test_hjalpen_och_felmeddelandet_namner_varje_format(
+    kommando: tuple[str, ...], register: Formatregister[object]
+) -> None:
+    hjalp = hjalpens_format(*kommando)
+    assert " ".join(register.hjalp().split()) in hjalp
+    for namn in register:
+        assert re.search(rf"\b{namn}\b", hjalp), namn
+    p = kor(*kommando, "--format", "finns-inte")
+    assert p.returncode == 2
+    assert register.okant("finns-inte") in p.stderr
+
+
+@pytest.mark.parametrize("namn", list(FORMAT))
+def test_varje_granskningsformat_renderar_resultatet(namn: str) -> None:
+    # I processen, på ett riktigt resultat: godkända förslag, ett med varning och ett underkänt.
+    resultat = kontroll.kontrollera(
+        [*map(str, GODKANDA), str(UNDERKAND)], konfig.ladda(start=ROT / "exempel")
+    )
+    ut = io.StringIO()
+    FORMAT.renderare(namn)(resultat, ut)
+    assert UNDERKAND.name in ut.getvalue()
+    assert "medfinansiering" in ut.getvalue()
+
+
+def test_varje_granskningsformat_genom_kommandot(tmp_path: Path) -> None:
+    argument = [a for f in FORMAT for a in ("--format", f, "--output", str(tmp_path / f))]
+    p = kor("check", str(UNDERKAND), *argument)
+    assert p.returncode == 1, p.stderr
+    for namn in FORMAT:
+        assert UNDERKAND.name in (tmp_path / namn).read_text(encoding="utf-8"), namn
+
+
+@pytest.fixture(scope="module")
+def registret(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("format") / "partnerskap.db"
+    p = kor("register", "add", *map(str, GODKANDA), "--sanktionerad-av", "N", env=miljo(db))
+    assert p.returncode == 0, p.stdout + p.stderr
+    return db
+
+
+@pytest.mark.parametrize("format_", [RAPPORTFORMAT[n] for n in RAPPORTFORMAT], ids=lambda f: f.namn)
+def test_varje_rapportformat_genom_kommandot(
+    format_: Format, registret: Path, tmp_path: Path
+) -> None:
+    argument = ["report", "--år", "2015", "--per", "2016-06-01", "--format", format_.namn]
+    if format_.katalog:
+        p = kor(*argument, "--ut", str(tmp_path), env=miljo(registret))
+        assert p.returncode == 0, p.stderr
+        utdata = "".join(f.read_text(encoding="utf-8") for f in sorted(tmp_path.iterdir()))
+    else:
+        p = kor(*argument, env=miljo(registret))
+        assert p.returncode == 0, p.stderr
+        utdata = p.stdout
+    # Varje format redovisar avtalen: ett av exemplens id står i utdata.
+    assert "NL-2014-001" in utdata
