@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
@@ -15,6 +18,7 @@ from hypothesis import settings
 
 from partner_cli import konfig, kontroll
 from partner_cli.modell import Filresultat
+from partner_cli.utdata import FORMAT
 
 # Ingen tidsgräns per exempel: på en belastad maskin blir den annars en slumpmässig felkälla.
 settings.register_profile("partner", deadline=None)
@@ -86,6 +90,25 @@ def granska(fil: Path, konf: konfig.Konfig | None = None) -> Filresultat:
     """Kärnan på en riktig fil, med partner.toml sökt från filens katalog om ingen ges."""
     k = konf if konf is not None else konfig.ladda(start=fil.parent)
     return kontroll.kontrollera([str(fil)], k).filer[0]
+
+
+def rendera(
+    format_: str,
+    *sokvagar: str,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    strikt: bool = False,
+) -> str:
+    """Ett granskningsformat i processen: kärnans resultat genom formatets renderare, med
+    sökvägarna som `partner check` ser dem från `cwd` och utan testkörningens egen CI-miljö."""
+    miljo = {k: v for k, v in os.environ.items() if k not in _CI_MILJO} | dict(env or {})
+    ut = io.StringIO()
+    with contextlib.chdir(cwd), mock.patch.dict(os.environ, miljo, clear=True):
+        resultat = kontroll.kontrollera(
+            kontroll.samla_filer(sokvagar), konfig.ladda(), strikt=strikt
+        )
+        FORMAT.renderare(format_)(resultat, ut)
+    return ut.getvalue()
 
 
 def kor(

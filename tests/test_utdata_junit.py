@@ -5,14 +5,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import andrad_mall, kor
+from conftest import andrad_mall, rendera
 from forslagsarkiv import skapa
 
 
-def junit(arkiv: Path, *argument: str) -> ET.Element:
-    svar = kor("check", "--format", "junit", *argument, cwd=arkiv)
-    assert svar.returncode in (0, 1), svar.stderr
-    return ET.fromstring(svar.stdout.encode("utf-8"))
+def junit(arkiv: Path, *sokvagar: str, strikt: bool = False) -> ET.Element:
+    return ET.fromstring(rendera("junit", *sokvagar, cwd=arkiv, strikt=strikt).encode("utf-8"))
 
 
 def fall_per_fil(rot: ET.Element) -> dict[str, ET.Element]:
@@ -67,7 +65,7 @@ def test_strikt_gor_varningar_till_failure(tmp_path: Path) -> None:
     skapa(tmp_path)
     fil = "forslag/undantag.yaml"
     assert fall_per_fil(junit(tmp_path, fil))[fil].find("failure") is None
-    varning = fall_per_fil(junit(tmp_path, "--strikt", fil))[fil].find("failure")
+    varning = fall_per_fil(junit(tmp_path, fil, strikt=True))[fil].find("failure")
     assert varning is not None and varning.attrib["type"] == "varning"
 
 
