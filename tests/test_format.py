@@ -15,11 +15,20 @@ from conftest import ROT, kor
 from partner_cli import konfig, kontroll
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.rapport_cli import RAPPORTFORMAT
+from partner_cli.registerformat import AVTALSFORMAT, EXPORTFORMAT, TABELLFORMAT
 from partner_cli.utdata import FORMAT
 from registerhjalp import miljo
 
 GODKANDA = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
 UNDERKAND = ROT / "exempel" / "avvisade" / "nl-2014-005-matkluster.yaml"
+# Registrets kommandon med sina format, och något som utdata ska innehålla i varje format.
+REGISTERKOMMANDON: list[tuple[tuple[str, ...], Formatregister[object], str]] = [
+    (("register", "list"), TABELLFORMAT, "NL-2014-001"),
+    (("register", "ägare"), TABELLFORMAT, "Närkes Innovationspark"),
+    (("register", "historik"), TABELLFORMAT, "NL-2014-001"),
+    (("register", "show", "NL-2014-001"), AVTALSFORMAT, "NL-2014-001"),
+    (("register", "export"), EXPORTFORMAT, "NL-2014-001"),
+]
 
 
 def hjalpens_format(*kommando: str) -> str:
@@ -29,7 +38,13 @@ def hjalpens_format(*kommando: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("kommando", "register"), [(("check", str(UNDERKAND)), FORMAT), (("report",), RAPPORTFORMAT)]
+    ("kommando", "register"),
+    [
+        (("check", str(UNDERKAND)), FORMAT),
+        (("report",), RAPPORTFORMAT),
+        *((k, r) for k, r, _ in REGISTERKOMMANDON),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
 )
 def test_hjalpen_och_felmeddelandet_namner_varje_format(
     kommando: tuple[str, ...], register: Formatregister[object]
@@ -63,6 +78,16 @@ def test_varje_granskningsformat_genom_kommandot(tmp_path: Path) -> None:
         assert UNDERKAND.name in (tmp_path / namn).read_text(encoding="utf-8"), namn
 
 
+def kor_format(argument: list[str], format_: Format, register: Path, katalog: Path) -> str:
+    """Kommandot i formatet; ett katalogformat skriver i `katalog`, och ger då filernas text."""
+    ut = ["--ut", str(katalog)] if format_.katalog else []
+    p = kor(*argument, "--format", format_.namn, *ut, env=miljo(register))
+    assert p.returncode == 0, p.stderr
+    if not format_.katalog:
+        return p.stdout
+    return "".join(f.read_text(encoding="utf-8") for f in sorted(katalog.iterdir()))
+
+
 @pytest.fixture(scope="module")
 def registret(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("format") / "partnerskap.db"
@@ -75,14 +100,17 @@ def registret(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_varje_rapportformat_genom_kommandot(
     format_: Format, registret: Path, tmp_path: Path
 ) -> None:
-    argument = ["report", "--år", "2015", "--per", "2016-06-01", "--format", format_.namn]
-    if format_.katalog:
-        p = kor(*argument, "--ut", str(tmp_path), env=miljo(registret))
-        assert p.returncode == 0, p.stderr
-        utdata = "".join(f.read_text(encoding="utf-8") for f in sorted(tmp_path.iterdir()))
-    else:
-        p = kor(*argument, env=miljo(registret))
-        assert p.returncode == 0, p.stderr
-        utdata = p.stdout
+    argument = ["report", "--år", "2015", "--per", "2016-06-01"]
     # Varje format redovisar avtalen: ett av exemplens id står i utdata.
-    assert "NL-2014-001" in utdata
+    assert "NL-2014-001" in kor_format(argument, format_, registret, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("kommando", "format_", "vantat"),
+    [(k, r[n], v) for k, r, v in REGISTERKOMMANDON for n in r],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else getattr(v, "namn", ""),
+)
+def test_varje_registerformat_genom_kommandot(
+    kommando: tuple[str, ...], format_: Format, vantat: str, registret: Path, tmp_path: Path
+) -> None:
+    assert vantat in kor_format(list(kommando), format_, registret, tmp_path)

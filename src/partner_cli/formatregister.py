@@ -24,7 +24,8 @@ R = TypeVar("R")
 class Format:
     namn: str
     hjalp: str  # kort, i parentes efter namnet i `--format`s hjälp; tom om namnet räcker
-    modul: str  # renderarens modul; funktionen heter `render`
+    modul: str  # renderarens modul
+    funktion: str = "render"
     katalog: bool = False  # skriver en fil per avsnitt i en katalog (`--ut`), inte till en ström
     historik: bool = False  # behöver avtalens händelser (rapporten)
 
@@ -44,7 +45,8 @@ class Formatregister(Generic[R]):
         return self._format[namn]
 
     def renderare(self, namn: str) -> R:
-        return cast(R, importlib.import_module(self._format[namn].modul).render)
+        f = self._format[namn]
+        return cast(R, getattr(importlib.import_module(f.modul), f.funktion))
 
     def hjalp(self) -> str:
         """`text (standard), json, github (annoteringar) eller junit.`"""

@@ -1,19 +1,20 @@
-"""`partner register ...`: tunna kommandon över registret (logiken finns i register.py).
+"""`partner register ...`: tunna kommandon över registret (logiken finns i register.py,
+formaten i registerformat.py).
 
-Tabeller ritas med Rich i funktionerna, så att `partner --help` startar utan Rich.
+Tabeller ritas (med Rich, genom terminal) först när de visas, så att `partner --help` startar
+utan Rich.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import json
 import sys
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -26,7 +27,9 @@ from partner_cli.cli import (
     las_konfig,
     ny_grupp,
 )
+from partner_cli.formatregister import Formatregister
 from partner_cli.konfig import registersokvag
+from partner_cli.registerformat import AVTALSFORMAT, EXPORTFORMAT, TABELLFORMAT, Avtalsvy, Tabell
 
 if TYPE_CHECKING:
     from partner_cli.register import Register
@@ -45,13 +48,16 @@ RegisterFlagga = Annotated[
         show_default=False,
     ),
 ]
-FORMAT_HJALP = "text, json eller csv."
 
 
-def _format(varde: str, tillatna: tuple[str, ...] = ("text", "json", "csv")) -> str:
-    if varde not in tillatna:
-        fel(f"okänt format {varde!r}; välj bland {', '.join(tillatna)}")
+def _format(varde: str, register: Formatregister[Any]) -> str:
+    if varde not in register:
+        fel(register.okant(varde))
     return varde
+
+
+def _visa(tabell: Tabell, format_: str) -> None:
+    TABELLFORMAT.renderare(format_)(tabell, sys.stdout)
 
 
 @contextlib.contextmanager
@@ -75,21 +81,10 @@ def registret(
         r.stang()
 
 
-def _tabell(titel: str, kolumner: list[str], rader: list[list[str]], stilar: Any = None) -> None:
+def _tabell(ut: TextIO, titel: str, kolumner: list[str], rader: list[list[str]]) -> None:
     from partner_cli import terminal
 
-    markerade = {i for i, s in enumerate(stilar or []) if s}
-    terminal.tabell(sys.stdout, titel, kolumner, rader, markerade=markerade)
-
-
-def _maskinlasbart(rader: list[dict[str, Any]], format_: str) -> None:
-    if format_ == "json":
-        typer.echo(json.dumps(rader, ensure_ascii=False, indent=2))
-        return
-    skrivare = csv.writer(sys.stdout, lineterminator="\n")
-    if rader:
-        skrivare.writerow(rader[0])
-    skrivare.writerows(["" if v is None else v for v in r.values()] for r in rader)
+    terminal.tabell(ut, titel, kolumner, rader)
 
 
 def _kr(ore: int | None) -> str:
@@ -182,19 +177,16 @@ def list_(
         int | None,
         typer.Option("--år", "--ar", metavar="ÅR", help="Bara avtal som löper under året."),
     ] = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HJALP)] = "text",
+    format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
     """Lista de registrerade avtalen."""
-    format_ = _format(format_)
+    format_ = _format(format_, TABELLFORMAT)
     with registret(register, config, skriv=False) as reg:
         rader = reg.lista(ar)
-    if format_ != "text":
-        _maskinlasbart(rader, format_)
-        return
     grans = _grans(config)
-    _tabell(
+    tabell = Tabell(
         f"Avtal {ar}" if ar else "Avtal",
         ["Id", "Titel", "Organisation", "Typ", "Period", "Kommunen", "Medfinansiering", "Ägare"],
         [
@@ -210,24 +202,29 @@ def list_(
             ]
             for r in rader
         ],
+        rader,
+        fot=f"{len(rader)} avtal",
     )
-    typer.echo(f"{len(rader)} avtal")
+    _visa(tabell, format_)
 
 
 @register_app.command("show", cls=Kommando)
 def show(
     id_: Annotated[str, typer.Argument(metavar="ID", help="Avtalets id.")],
-    format_: Annotated[str, typer.Option("--format", "-f", help="text eller json.")] = "text",
+    format_: Annotated[str, typer.Option("--format", "-f", help=AVTALSFORMAT.hjalp())] = "text",
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
     """Visa allt om ett avtal: finansiering, mål, planerade och gjorda utvärderingar."""
-    format_ = _format(format_, ("text", "json"))
+    format_ = _format(format_, AVTALSFORMAT)
     with registret(register, config, skriv=False) as reg:
         a = reg.avtal(id_)
-    if format_ == "json":
-        typer.echo(json.dumps(a, ensure_ascii=False, indent=2))
-        return
+    AVTALSFORMAT.renderare(format_)(Avtalsvy(a, _grans(config)), sys.stdout)
+
+
+def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
+    """`register show` i text: avtalets fält, sedan en tabell per del."""
+    a = vy.data
     rader = [
         ("Titel", a["titel"]),
         ("Typ", a["typ"]),
@@ -243,17 +240,18 @@ def show(
         ),
         (
             "Andel garanterad",
-            f"{_andel(a['garanterad'], a['total'], _grans(config))} av {_kr(a['total'])}",
+            f"{_andel(a['garanterad'], a['total'], vy.grans)} av {_kr(a['total'])}",
         ),
         ("Näringslivet", _kr(a["naringsliv"])),
         ("Fil", f"{a['fil']} (sha256 {a['sha256'][:12]}…)"),
         ("Registrerad", f"{a['registrerad']} av {a['registrerad_av']}"),
         ("Sanktionerad av", a["sanktionerad_av"]),
     ]
-    typer.echo(f"{a['id']}")
+    ut.write(f"{a['id']}\n")
     for namn, varde in rader:
-        typer.echo(f"  {namn + ':':<18}{varde}")
+        ut.write(f"  {namn + ':':<18}{varde}\n")
     _tabell(
+        ut,
         "Finansiärer",
         ["Nr", "Namn", "Kategori", "Kontant", "In kind", "Garanterad"],
         [
@@ -269,6 +267,7 @@ def show(
         ],
     )
     _tabell(
+        ut,
         "Mål",
         ["Nr", "Beskrivning", "Indikator", "Målvärde"],
         [
@@ -277,12 +276,14 @@ def show(
         ],
     )
     _tabell(
+        ut,
         "Planerade utvärderingar",
         ["Nr", "Datum", "Typ"],
         [[str(p["nr"]), _text(p["datum"]), _text(p["typ"])] for p in a["planerade_utvarderingar"]],
     )
     if a["undantag"]:
         _tabell(
+            ut,
             "Beslutade undantag",
             ["Regel", "Beslut", "Beslutsdatum", "Giltigt till", "Motivering"],
             [
@@ -297,6 +298,7 @@ def show(
             ],
         )
     _tabell(
+        ut,
         "Gjorda utvärderingar",
         ["Datum", "Typ", "Utförd av", "Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
         [
@@ -323,18 +325,15 @@ def _uppfyllelse(varde: str | None) -> str:
 
 @register_app.command("ägare", cls=Kommando)
 def agare(
-    format_: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HJALP)] = "text",
+    format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
     """En avtalsägare per organisation, med antal avtal och aktiva avtal i dag."""
-    format_ = _format(format_)
+    format_ = _format(format_, TABELLFORMAT)
     with registret(register, config, skriv=False) as reg:
         rader = reg.agare()
-    if format_ != "text":
-        _maskinlasbart(rader, format_)
-        return
-    _tabell(
+    tabell = Tabell(
         "Organisationer och avtalsägare",
         ["Organisation", "Organisationsnummer", "Avtalsägare", "Enhet", "Antal avtal", "Aktiva"],
         [
@@ -350,8 +349,10 @@ def agare(
             ]
             for r in rader
         ],
-        ["bold red" if r["aktiva_avtal"] > 1 else "" for r in rader],
+        rader,
+        markerade={i for i, r in enumerate(rader) if r["aktiva_avtal"] > 1},
     )
+    _visa(tabell, format_)
 
 
 @register_app.command("byt-ägare", cls=Kommando)
@@ -405,6 +406,7 @@ def utvardera(
         typer.echo(f"{fil}: utvärderingen är redan registrerad för {id_}; inget ändrat")
         return
     _tabell(
+        sys.stdout,
         f"Måluppfyllelse {id_} {utv.datum}",
         ["Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
         [
@@ -426,18 +428,15 @@ def historik(
         str | None,
         typer.Argument(metavar="[ORGNR|ID]", help="En organisation eller ett avtal."),
     ] = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HJALP)] = "text",
+    format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
     """Händelseloggen: vem som ändrade vad och när, med före och efter."""
-    format_ = _format(format_)
+    format_ = _format(format_, TABELLFORMAT)
     with registret(register, config, skriv=False) as reg:
         rader = reg.historik(nyckel)
-    if format_ != "text":
-        _maskinlasbart(rader, format_)
-        return
-    _tabell(
+    tabell = Tabell(
         "Historik",
         ["Nr", "Tid", "Vem", "Vad", "Organisation", "Avtal", "Ändring"],
         [
@@ -452,7 +451,9 @@ def historik(
             ]
             for r in rader
         ],
+        rader,
     )
+    _visa(tabell, format_)
 
 
 def _andring(fore: str | None, efter: str | None) -> str:
@@ -475,7 +476,9 @@ def _kort(v: Any) -> str:
 
 @register_app.command("export", cls=Kommando)
 def export(
-    format_: Annotated[str, typer.Option("--format", "-f", help="json eller csv.")] = "json",
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help=EXPORTFORMAT.hjalp())
+    ] = EXPORTFORMAT.standard,
     ut: Annotated[
         Path | None,
         typer.Option("--ut", metavar="KATALOG", help="Skriv till katalogen (krävs för csv)."),
@@ -486,20 +489,21 @@ def export(
     """Exportera hela registret, förlustfritt och stabilt sorterat (för versionshantering)."""
     from partner_cli import register as reg_
 
-    format_ = _format(format_, ("json", "csv"))
-    if format_ == "csv" and ut is None:
-        fel("csv skrivs som en fil per tabell: ange --ut KATALOG")
+    format_ = _format(format_, EXPORTFORMAT)
+    if EXPORTFORMAT[format_].katalog and ut is None:
+        fel(f"{format_} skrivs som en fil per tabell: ange --ut KATALOG")
     with registret(register, config, skriv=False) as reg:
         data = reg.exportera()
+    render = EXPORTFORMAT.renderare(format_)
     try:
         if ut is None:
-            reg_.skriv_json(data, sys.stdout)
-        elif format_ == "json":
+            render(data, sys.stdout)
+        elif not EXPORTFORMAT[format_].katalog:
             ut.mkdir(parents=True, exist_ok=True)
             with (ut / reg_.EXPORTFIL).open("w", encoding="utf-8") as f:
-                reg_.skriv_json(data, f)
+                render(data, f)
         else:
-            reg_.skriv_csv(data, ut)
+            render(data, ut)
     except OSError as e:
         fel(f"kan inte skriva {e.filename or ut}: {e.strerror}", AVSLUT_FYND)
     if ut is not None:
