@@ -470,11 +470,13 @@ def test_json_andel_skrivs_alltid_som_decimaltal(tmp_path: Path) -> None:
 
 def test_ctrl_c_ger_kod_130_utan_traceback() -> None:
     # `check -` väntar på standard in; avbrottet kommer medan processen blockerar där.
+    # SIGINT återställs i barnet: körs testsviten som bakgrundsjobb ärvs annars SIG_IGN.
     p = subprocess.Popen(
         [PARTNER, "check", "-"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(1.0)
     p.send_signal(signal.SIGINT)
