@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -19,8 +18,8 @@ if TYPE_CHECKING:
     import yaml
 
 
-# En NamedTuple och inte en fryst dataclass: ett förslag har ett hundratal skalärer, och en
-# tupel skapas på en tredjedel av tiden.
+# NamedTuple och inte frysta dataclasser: ett förslag har ett hundratal noder, och en tupel
+# skapas på en tredjedel av tiden (utan att modulen importerar dataclasses).
 class Skalar(NamedTuple):
     text: str
     rad: int
@@ -28,16 +27,14 @@ class Skalar(NamedTuple):
     tom: bool  # `nyckel:` utan värde, `~` eller `null` utan citattecken
 
 
-@dataclass(frozen=True, slots=True)
-class Karta:
+class Karta(NamedTuple):
     # nyckel -> (nyckelns skalär, värdet)
     poster: dict[str, tuple[Skalar, Nod]]
     rad: int
     kolumn: int
 
 
-@dataclass(frozen=True, slots=True)
-class Lista:
+class Lista(NamedTuple):
     element: list[Nod]
     rad: int
     kolumn: int
@@ -46,8 +43,7 @@ class Lista:
 Nod = Skalar | Karta | Lista
 
 
-@dataclass(frozen=True, slots=True)
-class LasFel:
+class LasFel(NamedTuple):
     meddelande: str
     rad: int = 1
     kolumn: int = 1
@@ -58,6 +54,7 @@ STANDARD_MAX_BYTE = 1_000_000
 MAX_DJUP = 50
 _STD_TAGGAR = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _TOMT = frozenset({"", "~", "null", "Null", "NULL"})
+_tupel = tuple.__new__
 _KONFLIKT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 
@@ -185,7 +182,7 @@ def _komponera(text: str) -> Nod | LasFel:
         laddare.dispose()
     if nod is None:
         return LasFel("Filen innehåller bara kommentarer; ett förslag är en YAML-karta")
-    return _Omvandling().nod(nod, 0)
+    return _omvandla(nod, text)
 
 
 _PROBLEM = [
@@ -244,59 +241,70 @@ class _FelIFilen(Exception):
         self.fel = fel
 
 
-class _Omvandling:
+def _omvandla(rot: yaml.Node, text: str) -> Nod | LasFel:
     """Går igenom libyamls nodträd en gång; varje nod får bara besökas en gång (alias).
 
-    Den heta slingan i en granskning: ett förslag har ett hundratal noder.
+    Den heta slingan i en granskning: ett förslag har ett hundratal noder, så allt den läser
+    ligger i lokala namn. Alias kräver ett ankare (`&`) och taggar ett `!` i texten; utan dem
+    hoppas de kontrollerna över.
     """
+    import yaml
 
-    def __init__(self) -> None:
-        import yaml
+    sedda: set[int] | None = set() if "&" in text else None
+    taggar = "!" in text
+    skalarnod, listnod = yaml.ScalarNode, yaml.SequenceNode
 
-        self.sedda: set[int] = set()
-        self.skalarnod: type[yaml.ScalarNode] = yaml.ScalarNode
-        self.listnod: type[yaml.SequenceNode] = yaml.SequenceNode
-
-    def nod(self, nod: yaml.Node, djup: int) -> Nod | LasFel:
-        try:
-            return self._nod(nod, djup)
-        except _FelIFilen as e:
-            return e.fel
-
-    def _nod(self, nod: yaml.Node, djup: int) -> Nod:
+    def omvandla(nod: yaml.Node, djup: int) -> Nod:
         mark = nod.start_mark
-        rad, kolumn = mark.line + 1, mark.column + 1
-        sedda = self.sedda
-        if id(nod) in sedda:
-            raise _FelIFilen(LasFel("Alias (*namn) används inte i förslag; skriv ut värdet", rad))
-        sedda.add(id(nod))
-        if nod.tag not in _STD_TAGGAR:
+        if sedda is not None:
+            if id(nod) in sedda:
+                raise _FelIFilen(
+                    LasFel("Alias (*namn) används inte i förslag; skriv ut värdet", mark.line + 1)
+                )
+            sedda.add(id(nod))
+        if taggar and nod.tag not in _STD_TAGGAR:
             raise _FelIFilen(
-                LasFel(f"YAML-taggen {nod.tag!r} är inte tillåten i förslag", rad, kolumn)
+                LasFel(
+                    f"YAML-taggen {nod.tag!r} är inte tillåten i förslag",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
             )
         if djup > MAX_DJUP:
-            raise _FelIFilen(LasFel("Filen är för djupt nästlad för att vara ett förslag", rad))
-        if isinstance(nod, self.skalarnod):
+            raise _FelIFilen(
+                LasFel("Filen är för djupt nästlad för att vara ett förslag", mark.line + 1)
+            )
+        if type(nod) is skalarnod:
+            varde = nod.value
             # Ren stil är None i PyYAML men '' i libyaml.
-            tom = not nod.style and nod.value in _TOMT
-            return Skalar(nod.value, rad, kolumn, tom)
+            tom = not nod.style and varde in _TOMT
+            # tuple.__new__ direkt: NamedTuples egen __new__ är en Python-funktion.
+            return _tupel(Skalar, (varde, mark.line + 1, mark.column + 1, tom))
         djup += 1
-        if isinstance(nod, self.listnod):
-            return Lista([self._nod(n, djup) for n in nod.value], rad, kolumn)
+        if type(nod) is listnod:
+            return Lista([omvandla(n, djup) for n in nod.value], mark.line + 1, mark.column + 1)
         poster: dict[str, tuple[Skalar, Nod]] = {}
         for knod, vnod in nod.value:
-            nyckel = self._nod(knod, djup)
+            nyckel = omvandla(knod, djup)
             if type(nyckel) is not Skalar:
-                raise _FelIFilen(LasFel("En nyckel måste vara text", rad, kolumn))
-            if nyckel.text in poster:
-                forra = poster[nyckel.text][0]
+                raise _FelIFilen(
+                    LasFel("En nyckel måste vara text", mark.line + 1, mark.column + 1)
+                )
+            text = nyckel.text
+            if text in poster:
+                forra = poster[text][0]
                 raise _FelIFilen(
                     LasFel(
-                        f"Nyckeln {nyckel.text!r} förekommer två gånger "
+                        f"Nyckeln {text!r} förekommer två gånger "
                         f"(rad {forra.rad} och rad {nyckel.rad})",
                         nyckel.rad,
                         nyckel.kolumn,
                     )
                 )
-            poster[nyckel.text] = (nyckel, self._nod(vnod, djup))
-        return Karta(poster, rad, kolumn)
+            poster[text] = (nyckel, omvandla(vnod, djup))
+        return Karta(poster, mark.line + 1, mark.column + 1)
+
+    try:
+        return omvandla(rot, 0)
+    except _FelIFilen as e:
+        return e.fel
