@@ -1,7 +1,9 @@
 """Förslagsformatet: en deklarativ beskrivning som både granskar filer och blir JSON Schema.
 
 `tolka()` går igenom trädet från `laddning` och ger antingen ett `Forslag` eller formatfel
-med rad och kolumn. Alla fel samlas; granskningen stannar inte vid det första.
+med rad och kolumn. Alla fel samlas; granskningen stannar inte vid det första. Deklarationen
+översätts en gång per process till läsare (funktioner per fält); JSON Schema byggs ur samma
+deklaration.
 """
 
 from __future__ import annotations
@@ -230,7 +232,6 @@ def _regel(text: str) -> str:
 
 
 _SKALARER: dict[Typ, Callable[[str], Any]] = {
-    "text": str.strip,
     "belopp": varden.belopp,
     "belopp±": lambda t: varden.belopp(t, negativ=True),
     "tal": varden.tal,
@@ -259,6 +260,8 @@ MAX_FORMATFEL = 100
 
 
 class _Tolkning:
+    """Felen och platserna från en fil; läsarna nedan fyller dem."""
+
     def __init__(self) -> None:
         self.fel: list[Formatfel] = []
         self.utelamnade: list[Formatfel] = []
@@ -273,109 +276,201 @@ class _Tolkning:
         (self.utelamnade if self.fullt else self.fel).append(fel)
 
     def karta(self, nod: Karta, falt: tuple[Falt, ...], sokvag: str) -> dict[str, Any] | None:
-        kanda = {f.nyckel: f for f in falt}
-        for nyckel, (knod, _) in nod.poster.items():
-            if nyckel not in kanda:
-                text = "" if self.fullt else _okand_nyckel(nyckel, kanda)
-                self.fel_vid(knod, _led(sokvag, nyckel), text)
+        """Fältens värden efter attributnamn, eller None när något av dem var fel."""
+        return _kartlasare(falt)(self, nod, sokvag)
+
+
+# Formatet översätts en gång per process till en läsare per fält: en funktion som får en nod
+# och ger fältets värde (eller _FEL efter att ha noterat felet). Att tolka deklarationen för
+# varje fil var den största enskilda kostnaden i en granskning.
+Lasare = Callable[[_Tolkning, Nod, str], Any]
+Kartlasare = Callable[[_Tolkning, Karta, str], "dict[str, Any] | None"]
+_KARTLASARE: dict[int, tuple[tuple[Falt, ...], Kartlasare]] = {}
+
+
+def _kartlasare(falt: tuple[Falt, ...]) -> Kartlasare:
+    # Efter identitet: deklarationerna är konstanter, och tupeln hålls vid liv här.
+    kompilerad = _KARTLASARE.get(id(falt))
+    if kompilerad is None:
+        kompilerad = _KARTLASARE[id(falt)] = (falt, _kompilera_karta(falt))
+    return kompilerad[1]
+
+
+def _kompilera_karta(falt: tuple[Falt, ...]) -> Kartlasare:
+    kanda = {f.nyckel: f for f in falt}
+    steg = [
+        (
+            f.nyckel,
+            f.attr,
+            f".{f.nyckel}",
+            f.standard,
+            f"Nyckeln {f.nyckel!r} saknas eller är tom" if f.kravs else None,
+            _kompilera(f),
+        )
+        for f in falt
+    ]
+
+    def las(t: _Tolkning, nod: Karta, sokvag: str) -> dict[str, Any] | None:
+        poster = nod.poster
+        if not poster.keys() <= kanda.keys():
+            for nyckel, (knod, _) in poster.items():
+                if nyckel not in kanda:
+                    text = "" if t.fullt else _okand_nyckel(nyckel, kanda)
+                    t.fel_vid(knod, _led(sokvag, nyckel), text)
+        platser = t.platser
         ut: dict[str, Any] = {}
         ok = True
-        for f in falt:
-            post = nod.poster.get(f.nyckel)
-            vsokvag = _led(sokvag, f.nyckel)
+        for nyckel, attr, led, standard, saknas, lasare in steg:
+            vsokvag = sokvag + led if sokvag else nyckel
+            post = poster.get(nyckel)
             if post is not None:
+                knod, vnod = post
                 # Även en tom nyckel: en regel som saknar värdet pekar då på nyckeln.
-                self.platser[vsokvag] = (post[0].rad, post[0].kolumn)
-            if post is None or (isinstance(post[1], Skalar) and post[1].tom):
-                if f.kravs:
-                    plats = post[0] if post else nod
-                    self.fel_vid(plats, vsokvag, f"Nyckeln {f.nyckel!r} saknas eller är tom")
-                    ok = False
-                ut[f.attr] = f.standard
-                continue
-            varde = self.varde(post[1], f, vsokvag)
-            if varde is _FEL:
+                platser[vsokvag] = (knod.rad, knod.kolumn)
+                if type(vnod) is not Skalar or not vnod.tom:
+                    varde = lasare(t, vnod, vsokvag)
+                    if varde is _FEL:
+                        ok = False
+                    else:
+                        ut[attr] = varde
+                    continue
+            if saknas is not None:
+                t.fel_vid(nod if post is None else post[0], vsokvag, saknas)
                 ok = False
-            else:
-                ut[f.attr] = varde
+            ut[attr] = standard
         return ut if ok else None
 
-    def varde(self, nod: Nod, f: Falt, sokvag: str) -> Any:
-        if f.typ == "karta":
-            if isinstance(nod, Lista) and f.lista_tillaten:
-                element = [self.varde(e, f, f"{sokvag}[{i}]") for i, e in enumerate(nod.element)]
-                return _FEL if _FEL in element else tuple(element)
-            if not isinstance(nod, Karta):
-                self.fel_vid(nod, sokvag, f"{f.nyckel!r} ska vara en karta, inte {_slag(nod)}")
-                return _FEL
-            return self.objekt(nod, f, sokvag)
-        if f.typ == "lista":
-            if not isinstance(nod, Lista):
-                self.fel_vid(nod, sokvag, f"{f.nyckel!r} ska vara en lista, inte {_slag(nod)}")
-                return _FEL
-            element = []
-            for i, e in enumerate(nod.element):
-                esokvag = f"{sokvag}[{i}]"
-                self.platser[esokvag] = (e.rad, e.kolumn)
-                if not isinstance(e, Karta):
-                    self.fel_vid(e, esokvag, f"Varje post i {f.nyckel!r} ska vara en karta")
-                    element.append(_FEL)
-                else:
-                    element.append(self.objekt(e, f, esokvag))
-            return _FEL if _FEL in element else tuple(element)
-        if not isinstance(nod, Skalar):
-            self.fel_vid(nod, sokvag, f"{f.nyckel!r} ska vara ett enkelt värde, inte {_slag(nod)}")
-            return _FEL
-        self.platser[sokvag] = (nod.rad, nod.kolumn)
-        return self.skalar(nod, f, sokvag)
+    return las
 
-    def objekt(self, nod: Karta, f: Falt, sokvag: str) -> Any:
-        varden_ = self.karta(nod, f.under, sokvag)
+
+def _kompilera(f: Falt) -> Lasare:
+    if f.typ == "karta":
+        return _kompilera_kartfalt(f)
+    if f.typ == "lista":
+        return _kompilera_lista(f)
+    return _kompilera_skalar(f)
+
+
+def _kompilera_objekt(f: Falt) -> Callable[[_Tolkning, Karta, str], Any]:
+    las_karta = _kompilera_karta(f.under)
+    klass = f.klass
+    assert klass is not None, f.nyckel
+    en_av = tuple(tuple(attributnamn(k) for k in g) for g in f.en_av)
+    former = "Ange exakt en av formerna: " + " eller ".join(" och ".join(g) for g in f.en_av)
+
+    def objekt(t: _Tolkning, nod: Karta, sokvag: str) -> Any:
+        varden_ = las_karta(t, nod, sokvag)
         if varden_ is None:
             return _FEL
-        if f.en_av:
-            angivna = [
-                g for g in f.en_av if any(varden_.get(attributnamn(k)) is not None for k in g)
-            ]
-            hela = [g for g in angivna if all(varden_.get(attributnamn(k)) is not None for k in g)]
+        if en_av:
+            angivna = [g for g in en_av if any(varden_.get(k) is not None for k in g)]
+            hela = [g for g in angivna if all(varden_.get(k) is not None for k in g)]
             if len(angivna) != 1 or len(hela) != 1:
-                former = " eller ".join(" och ".join(g) for g in f.en_av)
-                self.fel_vid(nod, sokvag, f"Ange exakt en av formerna: {former}")
+                t.fel_vid(nod, sokvag, former)
                 return _FEL
-        assert f.klass is not None
-        return f.klass(**varden_)
+        return klass(**varden_)
 
-    def skalar(self, nod: Skalar, f: Falt, sokvag: str) -> Any:
-        if f.typ == "id":
-            if not ID_RE.fullmatch(nod.text):
-                self.fel_vid(
-                    nod, sokvag, f"Ogiltigt id {nod.text!r}: bokstäver, siffror, . _ -, högst 64"
-                )
-                return _FEL
-            return nod.text
-        if f.typ == "val":
-            if nod.text not in f.val:
-                forslag = difflib.get_close_matches(nod.text, f.val, n=1)
-                tips = f" (menade du {forslag[0]!r}?)" if forslag else ""
-                self.fel_vid(
-                    nod,
-                    sokvag,
-                    f"{nod.text!r} är inte ett tillåtet värde för {f.nyckel!r}{tips}; "
-                    f"tillåtna: {', '.join(f.val)}",
-                )
-                return _FEL
-            return nod.text
-        try:
-            varde = _SKALARER[f.typ](nod.text)
-        except varden.VardeFel as e:
-            self.fel_vid(nod, sokvag, f"{f.nyckel}: {e}")
+    return objekt
+
+
+def _kompilera_kartfalt(f: Falt) -> Lasare:
+    objekt = _kompilera_objekt(f)
+    inte = f"{f.nyckel!r} ska vara en karta, inte "
+
+    def karta(t: _Tolkning, nod: Nod, sokvag: str) -> Any:
+        if type(nod) is Karta:
+            return objekt(t, nod, sokvag)
+        if type(nod) is Lista and f.lista_tillaten:
+            # Varje element som fältet självt; regeln avgör vad en lista betyder.
+            element = [karta(t, e, f"{sokvag}[{i}]") for i, e in enumerate(nod.element)]
+            return _FEL if _FEL in element else tuple(element)
+        t.fel_vid(nod, sokvag, inte + _slag(nod))
+        return _FEL
+
+    return karta
+
+
+def _kompilera_lista(f: Falt) -> Lasare:
+    objekt = _kompilera_objekt(f)
+    inte = f"{f.nyckel!r} ska vara en lista, inte "
+    post_fel = f"Varje post i {f.nyckel!r} ska vara en karta"
+
+    def lista(t: _Tolkning, nod: Nod, sokvag: str) -> Any:
+        if type(nod) is not Lista:
+            t.fel_vid(nod, sokvag, inte + _slag(nod))
             return _FEL
-        if f.typ == "text" and not varde:
-            if f.kravs:
-                self.fel_vid(nod, sokvag, f"{f.nyckel!r} får inte vara tom")
-                return _FEL
-            return None
-        return varde
+        platser = t.platser
+        element = []
+        ok = True
+        for i, e in enumerate(nod.element):
+            esokvag = f"{sokvag}[{i}]"
+            platser[esokvag] = (e.rad, e.kolumn)
+            if type(e) is not Karta:
+                t.fel_vid(e, esokvag, post_fel)
+                ok = False
+                continue
+            varde = objekt(t, e, esokvag)
+            if varde is _FEL:
+                ok = False
+            element.append(varde)
+        return tuple(element) if ok else _FEL
+
+    return lista
+
+
+def _kompilera_skalar(f: Falt) -> Lasare:
+    omvandla, prefix = _omvandling(f)
+    inte = f"{f.nyckel!r} ska vara ett enkelt värde, inte "
+
+    def skalar(t: _Tolkning, nod: Nod, sokvag: str) -> Any:
+        if type(nod) is not Skalar:
+            t.fel_vid(nod, sokvag, inte + _slag(nod))
+            return _FEL
+        t.platser[sokvag] = (nod.rad, nod.kolumn)
+        try:
+            return omvandla(nod.text)
+        except varden.VardeFel as e:
+            t.fel_vid(nod, sokvag, f"{prefix}{e}")
+            return _FEL
+
+    return skalar
+
+
+def _omvandling(f: Falt) -> tuple[Callable[[str], Any], str]:
+    """Skalärens text till värdet; VardeFel med meddelandet efter prefixet."""
+    if f.typ == "id":
+
+        def id_(text: str) -> str:
+            if not ID_RE.fullmatch(text):
+                raise varden.VardeFel(f"Ogiltigt id {text!r}: bokstäver, siffror, . _ -, högst 64")
+            return text
+
+        return id_, ""
+    if f.typ == "val":
+        tillatna = frozenset(f.val)
+
+        def val(text: str) -> str:
+            if text not in tillatna:
+                forslag = difflib.get_close_matches(text, f.val, n=1)
+                tips = f" (menade du {forslag[0]!r}?)" if forslag else ""
+                raise varden.VardeFel(
+                    f"{text!r} är inte ett tillåtet värde för {f.nyckel!r}{tips}; "
+                    f"tillåtna: {', '.join(f.val)}"
+                )
+            return text
+
+        return val, ""
+    if f.typ == "text":
+        tom = f"{f.nyckel!r} får inte vara tom"
+
+        def text_(text: str) -> str | None:
+            varde = text.strip()
+            if not varde and f.kravs:
+                raise varden.VardeFel(tom)
+            return varde or None
+
+        return text_, ""
+    return _SKALARER[f.typ], f"{f.nyckel}: "
 
 
 _FEL: Any = object()
