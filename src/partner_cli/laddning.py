@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -64,14 +65,34 @@ def las_fil_bytes(sokvag: Path, max_byte: int = STANDARD_MAX_BYTE) -> bytes | La
         # O_NONBLOCK: att öppna en namngiven rör (FIFO) utan skrivare hänger annars för evigt.
         # Därefter blockerande läsning, så att `<(kommando)` och rör med skrivare fungerar.
         fd = os.open(sokvag, os.O_RDONLY | os.O_NONBLOCK)
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb") as f:
-            data = f.read(max_byte + 1)
+        try:
+            os.set_blocking(fd, True)
+            data = _las_hogst(fd, max_byte + 1)
+        finally:
+            os.close(fd)
     except OSError as e:
         return LasFel(f"Kan inte läsa filen: {_oserror(e)}")
     if len(data) > max_byte:
         return LasFel(f"Filen är större än gränsen på {max_byte:,} byte".replace(",", " "))
     return data
+
+
+def _las_hogst(fd: int, n: int) -> bytes:
+    # En vanlig fil läses med sin egen storlek (oftast ett anrop; en buffert på gränsens
+    # storlek kostade mer än läsningen); rör och enheter i bitar tills de tar slut.
+    st = os.fstat(fd)
+    vanlig = stat.S_ISREG(st.st_mode)
+    bit = min(n, st.st_size + 1 if vanlig else 65536)
+    delar = []
+    while n > 0:
+        data = os.read(fd, min(n, bit))
+        if not data:
+            break
+        delar.append(data)
+        n -= len(data)
+        if vanlig and len(data) < bit:
+            break  # en kort läsning ur en vanlig fil är filens slut
+    return b"".join(delar)
 
 
 def _oserror(e: OSError) -> str:
