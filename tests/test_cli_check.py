@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import signal
@@ -441,6 +442,38 @@ def test_manga_filer_granskas_parallellt_i_ordning(tmp_path: Path) -> None:
     ]
     assert [f["utfall"] for f in dok["filer"]] == forvantat
     assert dok["sammanfattning"]["underkänd"] == len(range(0, antal, 7))
+
+
+def test_json_fran_arbetsprocesserna_ar_samma_som_i_en_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Arbetsprocesserna skriver varje fils JSON-rad; en fil vars id redan används skrivs om
+    # av huvudprocessen. Dokumentet ska vara byte för byte det som renderaren själv skriver.
+    from partner_cli import kontroll
+    from partner_cli.konfig import Konfig
+    from partner_cli.utdata import FORMAT
+
+    for i in range(kontroll.MIN_FILER_PARALLELLT + 10):
+        id_ = "NL-dubblett" if i in (5, 150) else f"NL-{i}"
+        text = UNDERKAND if i % 7 == 0 else MALLTEXT
+        (tmp_path / f"f{i:04d}.yaml").write_text(text.replace("NL-2014-007", id_), "utf-8")
+    p = kor("check", "-f", "json", ".", cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    resultat = kontroll.kontrollera(kontroll.samla_filer(["."]), Konfig())
+    assert not resultat.renderat
+    forvantat = io.StringIO()
+    FORMAT.renderare("json")(resultat, forvantat)
+    assert p.stdout == forvantat.getvalue()
+    assert "id 'NL-dubblett' används redan" in p.stdout
+
+
+def test_lankad_fil_granskas_en_gang(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(MALLTEXT, encoding="utf-8")
+    (tmp_path / "b.yaml").symlink_to("a.yaml")
+    (tmp_path / "k").mkdir()
+    (tmp_path / "k" / "c.yaml").symlink_to("../a.yaml")
+    dok = json.loads(kor("check", "-f", "json", ".", "k", cwd=tmp_path).stdout)
+    assert [f["fil"] for f in dok["filer"]] == ["./a.yaml"]
 
 
 def test_samma_fil_tva_ganger_granskas_en_gang(arkiv: Path) -> None:

@@ -202,7 +202,8 @@ def check(
         filer = samla_filer(sokvagar)
     except AnvandningsFel as e:
         fel(str(e))
-    resultat = kontrollera(filer, konfig, _registerkontext(konfig), strikt=strikt)
+    kontext = _registerkontext(konfig)
+    resultat = kontrollera(filer, konfig, kontext, strikt=strikt, per_fil=FORMAT.per_fil(format_))
     for fmt, ut in zip(format_, output, strict=False):
         try:
             with ut.open("w", encoding="utf-8") as fil:

@@ -13,7 +13,7 @@ betala för XML-biblioteket som junit behöver.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar, cast
 
@@ -28,6 +28,7 @@ class Format:
     funktion: str = "render"
     katalog: bool = False  # skriver en fil per avsnitt i en katalog (`--ut`), inte till en ström
     historik: bool = False  # behöver avtalens händelser (rapporten)
+    per_fil: str | None = None  # en fils post, som granskningens arbetsprocesser kan skriva
 
 
 class Formatregister(Generic[R]):
@@ -47,6 +48,15 @@ class Formatregister(Generic[R]):
     def renderare(self, namn: str) -> R:
         f = self._format[namn]
         return cast(R, getattr(importlib.import_module(f.modul), f.funktion))
+
+    def per_fil(self, namn: Iterable[str]) -> dict[str, Callable[..., str]]:
+        """Funktionerna som skriver en fils post, för de av formaten som har en."""
+        ut = {}
+        for n in namn:
+            f = self._format[n]
+            if f.per_fil is not None:
+                ut[n] = getattr(importlib.import_module(f.modul), f.per_fil)
+        return ut
 
     def hjalp(self) -> str:
         """`text (standard), json, github (annoteringar) eller junit.`"""

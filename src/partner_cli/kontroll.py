@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from partner_cli import laddning, regler, schema
@@ -28,39 +28,59 @@ class AnvandningsFel(Exception):
 
 
 def samla_filer(sokvagar: Iterable[str]) -> list[str]:
-    filer: list[str] = []
+    # (sökväg, kanonisk sökväg): `partner check forslag/ forslag/a.yaml` granskar a.yaml en
+    # gång, inte som sin egen dubblett.
+    filer: list[tuple[str, str]] = []
     for s in sokvagar:
         if s == STDIN:
-            filer.append(s)
+            filer.append((s, s))
             continue
         p = Path(s)
         if p.is_dir():
-            hittade = sorted(_yamlfiler(p))
+            hittade = sorted(_yamlfiler(str(p), os.path.realpath(p)))
             if not hittade:
                 raise AnvandningsFel(f"Katalogen {s} innehåller inga .yaml- eller .yml-filer")
             filer.extend(hittade)
         elif p.exists() or p.is_symlink():
-            filer.append(s)
+            filer.append((s, os.path.realpath(s)))
         else:
             raise AnvandningsFel(f"Sökvägen {s} finns inte")
-    # `partner check forslag/ forslag/a.yaml` granskar a.yaml en gång, inte som sin egen dubblett.
     sedda: set[str] = set()
     unika = []
-    for fil in filer:
-        nyckel = fil if fil == STDIN else os.path.realpath(fil)
+    for fil, nyckel in filer:
         if nyckel not in sedda:
             sedda.add(nyckel)
             unika.append(fil)
     return unika
 
 
-def _yamlfiler(katalog: Path) -> Iterator[str]:
-    # followlinks=False: en länk till en förälder ger ingen oändlig vandring.
-    for rot, kataloger, namn in os.walk(katalog, followlinks=False):
-        kataloger[:] = sorted(k for k in kataloger if not k.startswith("."))
-        for n in namn:
-            if n.endswith(YAML_ANDELSER) and not n.startswith("."):
-                yield os.path.join(rot, n)
+def _yamlfiler(katalog: str, kanonisk: str) -> Iterator[tuple[str, str]]:
+    """Förslagsfilerna under katalogen med sina kanoniska sökvägar (som realpath).
+
+    Den kanoniska sökvägen byggs en gång per katalog; bara en länkad fil slås upp för sig
+    (realpath per fil var det mesta av tiden före granskningen). Länkade kataloger följs inte:
+    en länk till en förälder ger ingen oändlig vandring.
+    """
+    kvar = [(katalog, kanonisk)]
+    while kvar:
+        katalog, kanonisk = kvar.pop()
+        try:
+            poster = list(os.scandir(katalog))
+        except OSError:
+            continue
+        for e in poster:
+            if e.name.startswith("."):
+                continue
+            try:
+                ar_katalog = e.is_dir()
+            except OSError:  # en länk i en slinga: en fil som sedan inte går att läsa
+                ar_katalog = False
+            if ar_katalog:
+                if not e.is_symlink():
+                    kvar.append((e.path, os.path.join(kanonisk, e.name)))
+            elif e.name.endswith(YAML_ANDELSER):
+                lankad = e.is_symlink()
+                yield e.path, os.path.realpath(e.path) if lankad else os.path.join(kanonisk, e.name)
 
 
 def kontrollera_bytes(
@@ -140,14 +160,19 @@ def las(fil: str, max_byte: int) -> bytes | laddning.LasFel:
     return laddning.las_fil_bytes(Path(fil), max_byte)
 
 
+# En fils post i ett rapportformat, som arbetsprocessen skriver medan resultatet finns där
+# (huvudprocessen skriver den bara ut).
+PerFil = Callable[[Filresultat], str]
+
 # Sätts före fork så att arbetsprocesserna ärver inställningarna utan att de picklas per fil.
-_JOBB: tuple[Konfig, Kontext | None, bool] | None = None
+_JOBB: tuple[Konfig, Kontext | None, bool, tuple[PerFil, ...]] | None = None
 
 
-def _kontrollera_en(fil: str) -> Filresultat:
+def _kontrollera_en(fil: str) -> tuple[Filresultat, tuple[str, ...]]:
     assert _JOBB is not None
-    konfig, kontext, behall = _JOBB
-    return kontrollera_bytes(fil, las(fil, konfig.max_filstorlek), konfig, kontext, behall)
+    konfig, kontext, behall, per_fil = _JOBB
+    r = kontrollera_bytes(fil, las(fil, konfig.max_filstorlek), konfig, kontext, behall)
+    return r, tuple(rendera(r) for rendera in per_fil)
 
 
 def kontrollera(
@@ -157,42 +182,49 @@ def kontrollera(
     *,
     strikt: bool = False,
     behall_forslag: bool = False,
-    vid_fil: Callable[[Filresultat], None] | None = None,
+    per_fil: Mapping[str, PerFil] | None = None,
 ) -> Kontrollresultat:
+    """Granskar filerna; `per_fil` (format → funktion) ger varje fils post i de formaten."""
     global _JOBB
-    _JOBB = (konfig, kontext, behall_forslag)
+    per_fil = per_fil or {}
+    _JOBB = (konfig, kontext, behall_forslag, tuple(per_fil.values()))
     arbetare = min(os.cpu_count() or 1, 8)
-    resultat: list[Filresultat] = []
     if len(filer) >= MIN_FILER_PARALLELLT and arbetare > 1 and STDIN not in filer:
         # Här och inte överst: en enstaka fil (pre-commit) ska inte betala importen.
+        import gc
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        # Huvudprocessens objekt till en permanent generation: arbetsprocesserna går då inte
+        # igenom dem vid skräpsamling (och kopierar inte sidorna de ligger på).
+        gc.freeze()
         with ProcessPoolExecutor(arbetare, mp_context=multiprocessing.get_context("fork")) as p:
-            for r in p.map(_kontrollera_en, filer, chunksize=64):
-                resultat.append(r)
-                if vid_fil:
-                    vid_fil(r)
+            par = list(p.map(_kontrollera_en, filer, chunksize=64))
     else:
-        for fil in filer:
-            r = _kontrollera_en(fil)
-            resultat.append(r)
-            if vid_fil:
-                vid_fil(r)
-    return Kontrollresultat(tuple(_unika_id(resultat)), strikt=strikt)
+        par = [_kontrollera_en(fil) for fil in filer]
+    resultat = [r for r, _ in par]
+    texter = [t for _, t in par]
+    for i, r in _id_dubbletter(resultat):
+        resultat[i] = r
+        texter[i] = tuple(rendera(r) for rendera in per_fil.values())
+    renderat = {namn: tuple(t[j] for t in texter) for j, namn in enumerate(per_fil)}
+    return Kontrollresultat(tuple(resultat), strikt=strikt, renderat=renderat)
 
 
-def _unika_id(resultat: list[Filresultat]) -> Iterator[Filresultat]:
+def _id_dubbletter(resultat: list[Filresultat]) -> Iterator[tuple[int, Filresultat]]:
+    """Filerna (index, nytt resultat) vars id redan används av en tidigare fil."""
     forsta: dict[str, str] = {}
-    for r in resultat:
+    for i, r in enumerate(resultat):
         if r.id is None:
-            yield r
-        elif r.id in forsta:
+            continue
+        if r.id in forsta:
             text = f"id {r.id!r} används redan i {forsta[r.id]}"
             dubblett = _fynd("format", text, *r.id_plats, "id")
-            yield r._replace(
-                utfall="ogiltig", fynd=(*r.fynd, dubblett), forslag=None, medfinansiering=None
+            yield (
+                i,
+                r._replace(
+                    utfall="ogiltig", fynd=(*r.fynd, dubblett), forslag=None, medfinansiering=None
+                ),
             )
         else:
             forsta[r.id] = r.fil
-            yield r

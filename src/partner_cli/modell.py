@@ -244,6 +244,8 @@ class Filresultat(NamedTuple):
 class Kontrollresultat(NamedTuple):
     filer: tuple[Filresultat, ...]
     strikt: bool = False
+    # format -> varje fils post i det formatet, i filernas ordning, när granskningen skrev dem
+    renderat: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
     def antal(self, utfall: Utfall) -> int:
         return sum(1 for f in self.filer if f.utfall == utfall)

@@ -15,7 +15,7 @@ Rapportor: TypeAlias = "Callable[[Kontrollresultat, TextIO], None]"
 
 FORMAT: Formatregister[Rapportor] = Formatregister(
     Format("text", "", "partner_cli.utdata.text"),
-    Format("json", "", "partner_cli.utdata.json"),
+    Format("json", "", "partner_cli.utdata.json", per_fil="fil_rad"),
     Format("github", "annoteringar i GitHub Actions", "partner_cli.utdata.github"),
     Format("gitlab", "Code Quality", "partner_cli.utdata.gitlab"),
     Format("sarif", "", "partner_cli.utdata.sarif"),
