@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from conftest import kor
+import pytest
+
+from conftest import MALLTEXT, andrad_mall, kor
 
 TUNGA = ("rich", "yaml", "sqlite_utils")
 # Laddas först när de anropas (cli._LATA), inte ens för `partner --help`.
@@ -55,3 +58,82 @@ def test_partner_help() -> None:
     # Argumentet visas med sitt metavar, utan Pythontypen efter.
     assert "SÖKVÄG" in p.stdout
     assert "list[str]" not in p.stdout
+
+
+@pytest.fixture
+def arkiv(tmp_path: Path) -> Path:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "godkand.yaml").write_text(MALLTEXT, encoding="utf-8")
+    text = andrad_mall(("NL-2014-007", "NL-2"), ("garanterad: ja", "garanterad: nej"))
+    (tmp_path / "a" / "underkand.yml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _med_typer(*argument: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Samma anrop genom Typer-kommandot, förbi den snabba vägen i kommando.main."""
+    kod = "import sys\nfrom partner_cli.cli import main\nsys.argv[0] = 'partner'\nmain()\n"
+    return subprocess.run(
+        [sys.executable, "-c", kod, *argument], cwd=cwd, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        ("check", "godkand.yaml"),
+        ("check", "godkand.yaml", "-f", "json", "--strikt"),
+        ("check", "--format=json", ".", "--", "a/underkand.yml"),
+        ("check", "-f", "json", "-f", "text", "-o", "ut.json", "."),
+        ("check", "-f", "xml", "."),
+        ("check", "-o", "a.json", "-o", "b.json", "godkand.yaml"),
+        ("check", "finns_inte.yaml"),
+        ("check", "--config", "saknas.toml", "godkand.yaml"),
+        ("check",),
+        ("check", "--help"),
+        ("check", "-h"),
+        ("check", "--format"),
+        ("check", "--format", "--strikt", "godkand.yaml"),
+        ("check", "--strikt=ja", "godkand.yaml"),
+        ("check", "--okand", "godkand.yaml"),
+        ("check", "-fjson", "godkand.yaml"),
+        ("check", "--format=", "godkand.yaml"),
+    ],
+)
+def test_check_utan_typer_ar_samma_som_med(arkiv: Path, argument: tuple[str, ...]) -> None:
+    # Den snabba vägen och Typer-kommandot byggs ur samma deklaration (granskning.PARAMETRAR);
+    # hjälp, fel och avslutningskod ska vara desamma.
+    snabb = kor(*argument, cwd=arkiv)
+    typer_ = _med_typer(*argument, cwd=arkiv)
+    assert (snabb.stdout, snabb.stderr, snabb.returncode) == (
+        typer_.stdout,
+        typer_.stderr,
+        typer_.returncode,
+    )
+
+
+def test_check_av_en_fil_importerar_inte_typer(arkiv: Path) -> None:
+    kod = (
+        "import sys\n"
+        "from partner_cli.kommando import main\n"
+        "sys.argv = ['partner', 'check', 'godkand.yaml']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LADDADE:' + ','.join(m for m in ('typer', 'dataclasses', 'inspect', "
+        "'difflib', 'rich', 'sqlite3') if m in sys.modules))"
+    )
+    p = subprocess.run([sys.executable, "-c", kod], cwd=arkiv, capture_output=True, text=True)
+    assert p.stdout.splitlines()[-1] == "LADDADE:"
+
+
+def test_tolka_argv_som_typer() -> None:
+    from partner_cli.granskning import PARAMETRAR
+    from partner_cli.kommando import tolka_argv
+
+    assert tolka_argv(PARAMETRAR, ["a", "-f", "json", "--output=u", "--strikt", "b"]) == {
+        "sokvagar": ["a", "b"],
+        "format_": ["json"],
+        "output": [Path("u")],
+        "strikt": True,
+        "config": None,
+    }
+    assert tolka_argv(PARAMETRAR, ["-h"]) is None
+    assert tolka_argv(PARAMETRAR, []) is None

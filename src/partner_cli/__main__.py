@@ -1,3 +1,3 @@
-from partner_cli.cli import main
+from partner_cli.kommando import main
 
 main()

@@ -7,27 +7,32 @@ Tunga bibliotek (rich, yaml, sqlite_utils) importeras i kommandona, inte här, s
 from __future__ import annotations
 
 import functools
-import os
+import inspect
 import re
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from partner_cli.utdata import FORMAT
-
-if TYPE_CHECKING:
-    from partner_cli.modell import Kontrollresultat
+from partner_cli import granskning
+from partner_cli.kommando import (
+    AVSLUT_ANVANDNING,
+    AVSLUT_AVBRUTEN,
+    AVSLUT_FYND,
+    AVSLUT_OK,
+    KONFIG,
+    Parameter,
+    fel,
+)
 from partner_cli.typerkompat import (
     ClickException,
     NoArgsIsHelpError,
     UsageError,
     make_default_short_help,
 )
-
-AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING, AVSLUT_AVBRUTEN = 0, 1, 2, 130
 
 _RUBRIKER = [
     ("Usage:", "Användning:"),
@@ -123,137 +128,46 @@ app = ny_grupp(
 )
 
 
-def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:
-    """Ett tydligt fel på svenska till stderr, och rätt avslutningskod."""
-    typer.echo(f"partner: {meddelande}", err=True)
-    raise typer.Exit(kod)
+def _typer_parameter(p: Parameter) -> inspect.Parameter:
+    """Deklarationen som Typer läser den ur en funktions signatur."""
+    typ: Any = list[p.typ] if p.flera else p.typ  # type: ignore[name-defined]
+    standard: Any = inspect.Parameter.empty
+    if p.typ is bool:
+        standard = False
+    elif not p.kravs:
+        typ, standard = typ | None, None
+    info = (
+        typer.Option(*p.flaggor, metavar=p.metavar, help=p.hjalp, show_default=p.visa_standard)
+        if p.flaggor
+        else typer.Argument(metavar=p.metavar, help=p.hjalp, show_default=p.visa_standard)
+    )
+    return inspect.Parameter(
+        p.namn,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        default=standard,
+        annotation=Annotated[typ, info],
+    )
 
 
-KonfigFlagga = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", metavar="FIL", help="partner.toml att använda (annars söks den uppåt från ./)."
-    ),
-]
+KonfigFlagga = _typer_parameter(KONFIG).annotation
 
 
-@functools.cache
-def las_konfig(fil: Path | None) -> Any:
-    # En gång per körning: registrets och rapportens kommandon behöver både registrets
-    # sökväg och gränserna ur samma fil.
-    from partner_cli.konfig import KonfigFel, ladda
+def _kommando_ur(
+    funktion: Callable[..., None], parametrar: Sequence[Parameter]
+) -> Callable[..., None]:
+    """Ett Typer-kommando vars flaggor är deklarationens."""
 
-    try:
-        return ladda(fil)
-    except KonfigFel as e:
-        fel(str(e))
+    @functools.wraps(funktion)
+    def kommando(**argument: Any) -> None:
+        funktion(**argument)
 
-
-@app.command("check", cls=Kommando)
-def check(
-    sokvagar: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="SÖKVÄG",
-            help="Förslagsfiler eller kataloger (alla *.yaml och *.yml), eller - för stdin.",
-            show_default=False,
-        ),
-    ],
-    format_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help=FORMAT.hjalp() + " Kan upprepas, ett format per --output.",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FIL",
-            help="Skriv rapporten (i samma ordning som --format) till fil.",
-        ),
-    ] = None,
-    strikt: Annotated[
-        bool, typer.Option("--strikt", help="Låt även varningar ge avslutningskod 1.")
-    ] = False,
-    config: KonfigFlagga = None,
-) -> None:
-    """Granska förslag mot strategin. Avslutar med 0 när alla är godkända, 1 annars."""
-    from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
-
-    # I GitHub Actions blir standardformatet också annoteringar, utan att arbetsflödet ber om det.
-    annotera = format_ is None and os.environ.get("GITHUB_ACTIONS") == "true"
-    format_ = format_ or [FORMAT.standard]
-    output = output or []
-    for f in format_:
-        if f not in FORMAT:
-            fel(FORMAT.okant(f))
-    if len(output) > len(format_):
-        fel("fler --output än --format: ange ett format per utfil")
-    if len(format_) - len(output) > 1:
-        fel("bara ett format kan skrivas till terminalen; ange --output för de övriga")
-    konfig = las_konfig(config)
-    try:
-        filer = samla_filer(sokvagar)
-    except AnvandningsFel as e:
-        fel(str(e))
-    kontext = _registerkontext(konfig)
-    resultat = kontrollera(filer, konfig, kontext, strikt=strikt, per_fil=FORMAT.per_fil(format_))
-    for fmt, ut in zip(format_, output, strict=False):
-        try:
-            with ut.open("w", encoding="utf-8") as fil:
-                FORMAT.renderare(fmt)(resultat, fil)
-        except OSError as e:
-            fel(f"kan inte skriva {ut}: {e.strerror}")
-    terminal = format_[len(output) :]
-    if terminal:
-        FORMAT.renderare(terminal[0])(resultat, sys.stdout)
-    else:
-        from partner_cli.utdata.text import sammanfattningsrad
-
-        typer.echo(sammanfattningsrad(resultat), err=True)
-    if annotera:
-        from partner_cli.utdata.github import annoteringar
-
-        annoteringar(resultat, sys.stdout)
-    if annotera or "github" in format_:
-        _stegsammanfattning(resultat)
-    raise typer.Exit(AVSLUT_OK if resultat.godkant else AVSLUT_FYND)
+    del kommando.__wrapped__  # signaturen nedan, inte funktionens
+    kommando.__annotations__ = {}
+    kommando.__signature__ = inspect.Signature([_typer_parameter(p) for p in parametrar])  # type: ignore[attr-defined]
+    return kommando
 
 
-def _stegsammanfattning(resultat: Kontrollresultat) -> None:
-    """GitHub visar bara några annoteringar per steg; när jobbet har en sammanfattningsfil
-    läggs en tabell med varje fynd till där."""
-    sokvag = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not sokvag:
-        return
-    from partner_cli.utdata.github import koda_data, stegsammanfattning
-
-    try:
-        with open(sokvag, "a", encoding="utf-8") as fil:
-            fil.write(stegsammanfattning(resultat))
-    except OSError as e:
-        typer.echo(f"::warning::{koda_data(f'Kan inte skriva stegsammanfattningen: {e}')}")
-
-
-def _registerkontext(konfig: Any) -> Any:
-    """Regeln `avtalsägare` prövar mot registret när det finns; en läsning skapar det aldrig."""
-    from partner_cli.konfig import registersokvag
-
-    sokvag = registersokvag(None, konfig)
-    if not sokvag.exists():
-        return None
-    from partner_cli import register
-
-    try:
-        return register.ogonblicksbild(sokvag)
-    except register.RegisterFel as e:
-        fel(str(e), e.kod)
+app.command("check", cls=Kommando)(_kommando_ur(granskning.check, granskning.PARAMETRAR))
 
 
 @app.command("regler", cls=Kommando)

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Generic, TypeVar, cast
+from typing import Generic, NamedTuple, TypeVar, cast
 
 R = TypeVar("R")
 
 
-@dataclass(frozen=True, slots=True)
-class Format:
+# NamedTuple och inte en dataclass: granskningens start ska inte importera dataclasses.
+class Format(NamedTuple):
     namn: str
     hjalp: str  # kort, i parentes efter namnet i `--format`s hjälp; tom om namnet räcker
     modul: str  # renderarens modul

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from partner_cli import regler
 from partner_cli.laddning import STANDARD_MAX_BYTE
@@ -27,12 +26,26 @@ class KonfigFel(Exception):
     """Ett fel i partner.toml; meddelandet namnger filen och nyckeln."""
 
 
-@dataclass(frozen=True)
-class Konfig:
-    regler: dict[str, dict[str, Any]] = field(default_factory=regler.standardinstallningar)
-    max_filstorlek: int = STANDARD_MAX_BYTE
-    register: Path | None = None  # uttryckligen angiven i filen
-    fil: Path | None = None  # den partner.toml som lästes
+class _Konfig(NamedTuple):
+    regler: dict[str, dict[str, Any]]
+    max_filstorlek: int
+    register: Path | None  # uttryckligen angiven i filen
+    fil: Path | None  # den partner.toml som lästes
+
+
+# En NamedTuple och inte en dataclass: granskningens start ska inte importera dataclasses.
+class Konfig(_Konfig):
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        regler: dict[str, dict[str, Any]] | None = None,
+        max_filstorlek: int = STANDARD_MAX_BYTE,
+        register: Path | None = None,
+        fil: Path | None = None,
+    ) -> Konfig:
+        standard = regler if regler is not None else _standardregler()
+        return super().__new__(cls, standard, max_filstorlek, register, fil)
 
     @property
     def katalog(self) -> Path:
@@ -144,3 +157,8 @@ def _andel(varde: Any, namn: str, fel: Any) -> Fraction:
         raise fel(namn, f"ska vara en andel mellan 0 och 1 (till exempel 0.5), inte {varde!r}")
     # Decimaltexten, inte flyttalets binära värde: 0.1 är exakt en tiondel.
     return Fraction(str(varde))
+
+
+def _standardregler() -> dict[str, dict[str, Any]]:
+    # Utanför Konfig.__new__, vars parameter heter som modulen.
+    return regler.standardinstallningar()

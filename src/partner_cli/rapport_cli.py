@@ -9,8 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from partner_cli.cli import Kommando, KonfigFlagga, fel, las_konfig
+from partner_cli.cli import Kommando, KonfigFlagga
 from partner_cli.formatregister import Format, Formatregister
+from partner_cli.kommando import fel, las_konfig
 from partner_cli.register_cli import RegisterFlagga, registret
 
 # Renderarna tar `Arsrapport` och en ström, eller (katalog) en katalog och ger de skrivna filerna.

@@ -18,16 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from partner_cli.cli import (
-    AVSLUT_ANVANDNING,
-    AVSLUT_FYND,
-    Kommando,
-    KonfigFlagga,
-    fel,
-    las_konfig,
-    ny_grupp,
-)
+from partner_cli.cli import Kommando, KonfigFlagga, ny_grupp
 from partner_cli.formatregister import Formatregister
+from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, las_konfig
 from partner_cli.konfig import registersokvag
 from partner_cli.registerformat import AVTALSFORMAT, EXPORTFORMAT, TABELLFORMAT, Avtalsvy, Tabell
 

@@ -8,11 +8,8 @@ deklaration.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, NamedTuple
 
 from partner_cli import modell, varden
@@ -22,8 +19,7 @@ from partner_cli.namn import attributnamn
 Typ = str  # "text" | "id" | "val" | "belopp" | "belopp±" | "tal" | "heltal" | "bool" | "datum" ...
 
 
-@dataclass(frozen=True)
-class Falt:
+class Falt(NamedTuple):
     nyckel: str
     typ: Typ
     beskrivning: str
@@ -35,7 +31,7 @@ class Falt:
     en_av: tuple[tuple[str, ...], ...] = ()  # exakt en av dessa grupper ska anges
     lista_tillaten: bool = False  # en lista i stället för en karta lämnas till regeln
 
-    @cached_property  # läses för varje fält i varje fil
+    @property
     def attr(self) -> str:
         return attributnamn(self.nyckel)
 
@@ -226,7 +222,7 @@ def _regel(text: str) -> str:
             f"regeln {text!r} kan inte undantas: om strategin gäller avgörs av motparten "
             "och avtalets art, inte av ett beslut"
         )
-    forslag = difflib.get_close_matches(text, KAN_UNDANTAS, n=1)
+    forslag = _narmast(text, KAN_UNDANTAS, n=1)
     tips = f" (menade du {forslag[0]!r}?)" if forslag else ""
     raise varden.VardeFel(f"okänd regel {text!r}{tips}; kända är {', '.join(KAN_UNDANTAS)}")
 
@@ -241,6 +237,13 @@ _SKALARER: dict[Typ, Callable[[str], Any]] = {
     "orgnr": varden.organisationsnummer,
     "regel": _regel,
 }
+
+
+def _narmast(text: str, mojliga: Any, n: int = 1, cutoff: float = 0.6) -> list[str]:
+    # Bara när något är fel: en godkänd granskning slipper importen.
+    import difflib
+
+    return difflib.get_close_matches(text, mojliga, n=n, cutoff=cutoff)
 
 
 class Formatfel(NamedTuple):
@@ -451,7 +454,7 @@ def _omvandling(f: Falt) -> tuple[Callable[[str], Any], str]:
 
         def val(text: str) -> str:
             if text not in tillatna:
-                forslag = difflib.get_close_matches(text, f.val, n=1)
+                forslag = _narmast(text, f.val, n=1)
                 tips = f" (menade du {forslag[0]!r}?)" if forslag else ""
                 raise varden.VardeFel(
                     f"{text!r} är inte ett tillåtet värde för {f.nyckel!r}{tips}; "
@@ -483,7 +486,7 @@ def _led(sokvag: str, nyckel: str) -> str:
 def _okand_nyckel(nyckel: str, kanda: dict[str, Falt]) -> str:
     if nyckel == "<<":
         return "Sammanslagningsnycklar (<<) används inte i förslag; skriv ut värdena"
-    forslag = difflib.get_close_matches(nyckel, list(kanda), n=1, cutoff=0.6)
+    forslag = _narmast(nyckel, list(kanda), n=1, cutoff=0.6)
     tips = f" (menade du {forslag[0]!r}?)" if forslag else ""
     return f"Okänd nyckel {nyckel!r}{tips}"
 

@@ -1,0 +1,136 @@
+"""`partner check`: deklarationen av flaggorna och kommandot, utan Typer.
+
+`cli` bygger Typer-kommandot ur `PARAMETRAR`; `kommando.main` tolkar de vanliga formerna
+själv efter samma deklaration och kör `check` utan att importera Typer (se `kommando`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from partner_cli.kommando import (
+    AVSLUT_FYND,
+    AVSLUT_OK,
+    KONFIG,
+    Parameter,
+    fel,
+    las_konfig,
+    skriv,
+)
+from partner_cli.utdata import FORMAT
+
+if TYPE_CHECKING:
+    from partner_cli.modell import Kontrollresultat
+
+PARAMETRAR = (
+    Parameter(
+        "sokvagar",
+        (),
+        "SÖKVÄG",
+        "Förslagsfiler eller kataloger (alla *.yaml och *.yml), eller - för stdin.",
+        flera=True,
+        kravs=True,
+        visa_standard=False,
+    ),
+    Parameter(
+        "format_",
+        ("--format", "-f"),
+        "FORMAT",
+        FORMAT.hjalp() + " Kan upprepas, ett format per --output.",
+        flera=True,
+        visa_standard=False,
+    ),
+    Parameter(
+        "output",
+        ("--output", "-o"),
+        "FIL",
+        "Skriv rapporten (i samma ordning som --format) till fil.",
+        Path,
+        flera=True,
+    ),
+    Parameter("strikt", ("--strikt",), None, "Låt även varningar ge avslutningskod 1.", bool),
+    KONFIG,
+)
+
+
+def check(
+    sokvagar: list[str],
+    format_: list[str] | None = None,
+    output: list[Path] | None = None,
+    strikt: bool = False,
+    config: Path | None = None,
+) -> None:
+    """Granska förslag mot strategin. Avslutar med 0 när alla är godkända, 1 annars."""
+    from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
+
+    # I GitHub Actions blir standardformatet också annoteringar, utan att arbetsflödet ber om det.
+    annotera = format_ is None and os.environ.get("GITHUB_ACTIONS") == "true"
+    format_ = format_ or [FORMAT.standard]
+    output = output or []
+    for f in format_:
+        if f not in FORMAT:
+            fel(FORMAT.okant(f))
+    if len(output) > len(format_):
+        fel("fler --output än --format: ange ett format per utfil")
+    if len(format_) - len(output) > 1:
+        fel("bara ett format kan skrivas till terminalen; ange --output för de övriga")
+    konfig = las_konfig(config)
+    try:
+        filer = samla_filer(sokvagar)
+    except AnvandningsFel as e:
+        fel(str(e))
+    kontext = _registerkontext(konfig)
+    resultat = kontrollera(filer, konfig, kontext, strikt=strikt, per_fil=FORMAT.per_fil(format_))
+    for fmt, ut in zip(format_, output, strict=False):
+        try:
+            with ut.open("w", encoding="utf-8") as fil:
+                FORMAT.renderare(fmt)(resultat, fil)
+        except OSError as e:
+            fel(f"kan inte skriva {ut}: {e.strerror}")
+    terminal = format_[len(output) :]
+    if terminal:
+        FORMAT.renderare(terminal[0])(resultat, sys.stdout)
+    else:
+        from partner_cli.utdata.text import sammanfattningsrad
+
+        skriv(sammanfattningsrad(resultat), err=True)
+    if annotera:
+        from partner_cli.utdata.github import annoteringar
+
+        annoteringar(resultat, sys.stdout)
+    if annotera or "github" in format_:
+        _stegsammanfattning(resultat)
+    raise SystemExit(AVSLUT_OK if resultat.godkant else AVSLUT_FYND)
+
+
+def _stegsammanfattning(resultat: Kontrollresultat) -> None:
+    """GitHub visar bara några annoteringar per steg; när jobbet har en sammanfattningsfil
+    läggs en tabell med varje fynd till där."""
+    sokvag = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not sokvag:
+        return
+    from partner_cli.utdata.github import koda_data, stegsammanfattning
+
+    try:
+        with open(sokvag, "a", encoding="utf-8") as fil:
+            fil.write(stegsammanfattning(resultat))
+    except OSError as e:
+        skriv(f"::warning::{koda_data(f'Kan inte skriva stegsammanfattningen: {e}')}")
+
+
+def _registerkontext(konfig: Any) -> Any:
+    """Regeln `avtalsägare` prövar mot registret när det finns; en läsning skapar det aldrig."""
+    from partner_cli.konfig import registersokvag
+
+    sokvag = registersokvag(None, konfig)
+    if not sokvag.exists():
+        return None
+    from partner_cli import register
+
+    try:
+        return register.ogonblicksbild(sokvag)
+    except register.RegisterFel as e:
+        fel(str(e), e.kod)

@@ -1,0 +1,156 @@
+"""Det kommandoraden delar utan Typer: avslutningskoder, utskrift, fel, konfigurationen, och
+flaggor som deklareras en gång.
+
+`partner check` på en fil (pre-commit) är mest start: Typer och dess Click kostar mer än
+granskningen. Därför tolkar `main()` de vanliga formerna av `check` själv, efter samma
+deklaration (`Parameter`) som Typer-kommandot byggs av i `cli`; allt annat (hjälpen, fel i
+anropet, ovanliga former) går till Typer, så att hjälp, felmeddelanden och koder är Typers.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple, NoReturn
+
+AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING, AVSLUT_AVBRUTEN = 0, 1, 2, 130
+
+# Som click.echo: styrsekvenser tas bort när strömmen inte är en terminal.
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+
+
+def skriv(text: str = "", *, err: bool = False) -> None:
+    """En rad till stdout eller stderr, som Typers `echo`."""
+    strom = sys.stderr if err else sys.stdout
+    if not strom.isatty():
+        text = _ANSI.sub("", text)
+    strom.write(text + "\n")
+    strom.flush()
+
+
+def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:
+    """Ett tydligt fel på svenska till stderr, och rätt avslutningskod."""
+    skriv(f"partner: {meddelande}", err=True)
+    raise SystemExit(kod)
+
+
+@functools.cache
+def las_konfig(fil: Path | None) -> Any:
+    # En gång per körning: registrets och rapportens kommandon behöver både registrets
+    # sökväg och gränserna ur samma fil.
+    from partner_cli.konfig import KonfigFel, ladda
+
+    try:
+        return ladda(fil)
+    except KonfigFel as e:
+        fel(str(e))
+
+
+class Parameter(NamedTuple):
+    """En flagga (med `flaggor`) eller ett argument till ett kommando."""
+
+    namn: str  # parameterns namn i kommandots funktion
+    flaggor: tuple[str, ...]
+    metavar: str | None
+    hjalp: str
+    typ: type = str  # str, Path eller bool (en flagga utan värde)
+    flera: bool = False  # kan upprepas (flagga) eller ta flera värden (argument)
+    kravs: bool = False
+    visa_standard: bool = True
+
+
+KONFIG = Parameter(
+    "config",
+    ("--config",),
+    "FIL",
+    "partner.toml att använda (annars söks den uppåt från ./).",
+    Path,
+)
+
+
+def tolka_argv(parametrar: Sequence[Parameter], argv: Sequence[str]) -> dict[str, Any] | None:
+    """Argumenten som Typer skulle ge kommandot, eller None utanför de vanliga formerna.
+
+    Godtar flaggor som `--format json`, `--format=json`, `-f json` och `--strikt`, argument
+    före och efter flaggorna och `--`. Okända flaggor, `-h`, hopslagna korta flaggor, värden
+    som börjar med `-` eller är tomma och saknade argument lämnas till Typer, som ger hjälpen
+    eller felet.
+    """
+    flaggor = {f: p for p in parametrar for f in p.flaggor}
+    (argument,) = (p for p in parametrar if not p.flaggor)
+    varden: dict[str, Any] = {p.namn: False if p.typ is bool else None for p in parametrar}
+    positionella: list[str] = []
+    i, bara_argument = 0, False
+    while i < len(argv):
+        a = argv[i]
+        i += 1
+        if bara_argument or a == "-" or not a.startswith("-"):
+            positionella.append(a)
+            continue
+        if a == "--":
+            bara_argument = True
+            continue
+        namn, lika, varde = a.partition("=") if a.startswith("--") else (a, "", "")
+        p = flaggor.get(namn)
+        if p is None:
+            return None
+        if p.typ is bool:
+            if lika:
+                return None
+            varden[p.namn] = True
+            continue
+        if not lika:
+            if i == len(argv):
+                return None
+            varde = argv[i]
+            i += 1
+        if not varde or varde.startswith("-"):
+            return None
+        if p.flera:
+            varden[p.namn] = [*(varden[p.namn] or []), p.typ(varde)]
+        else:
+            varden[p.namn] = p.typ(varde)
+    if argument.kravs and not positionella:
+        return None
+    varden[argument.namn] = positionella
+    return varden
+
+
+def kor(kommando: Callable[..., None], argument: dict[str, Any]) -> NoReturn:
+    """Kör kommandot som Typer gör: Ctrl-C ger 130, ett stängt rör tyst kod 1."""
+    try:
+        kommando(**argument)
+        kod = AVSLUT_OK
+    except KeyboardInterrupt:
+        kod = AVSLUT_AVBRUTEN
+    except EOFError:
+        skriv(err=True)
+        skriv("Avbrutet.", err=True)
+        kod = AVSLUT_FYND
+    except OSError as e:
+        if e.errno != errno.EPIPE:
+            raise
+        # Läsaren (`| head`) har gått: resten av utskriften till ingenstans.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        kod = AVSLUT_FYND
+    if kod == AVSLUT_AVBRUTEN:
+        skriv("Avbrutet.", err=True)
+    sys.exit(kod)
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if argv[:1] == ["check"]:
+        from partner_cli import granskning
+
+        argument = tolka_argv(granskning.PARAMETRAR, argv[1:])
+        if argument is not None:
+            kor(granskning.check, argument)
+    from partner_cli.cli import main as med_typer
+
+    med_typer()
