@@ -409,7 +409,7 @@ def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning
             rep,
             env=env,
             golv="golv: CSafeLoader, en process",
-            budget=1.0,
+            budget=0.7,
         ),
     ]
     partner_rad = rader[-1].namn
@@ -449,8 +449,8 @@ def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning
             env=env,
         ),
         mat("partner check (1 fil)", [partner, "check", en_fil], rep_en, env=env,
-            golv=yamllint_en, budget=1.0),
-        mat("partner --help", [partner, "--help"], rep_en, env=env, golv=yamllint_en, budget=1.0),
+            golv=yamllint_en, budget=0.8),
+        mat("partner --help", [partner, "--help"], rep_en, env=env, golv=yamllint_en, budget=0.8),
         mat(
             "check-jsonschema (1 fil)",
             [cjs, "--schemafile", str(schemafil), en_fil] if cjs else None,
@@ -643,7 +643,7 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
             env=env),
         mat(namn_add, [partner, "register", "add", str(data / "godkanda"), "--sanktionerad-av",
                        "Bench", "--register", str(data / "add.db")],
-            rep, env=env, fore=tom(data / "add.db"), golv=namn_check, budget=2.0),
+            rep, env=env, fore=tom(data / "add.db"), golv=namn_check, budget=1.3),
         mat(golv_report, [sys.executable, "-c", SQL_GOLV, str(db), SQL_RAPPORT, str(RAPPORTAR)],
             rep, env=env),
     ]  # fmt: skip
@@ -657,14 +657,14 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
             saknas=SAKNAS_REPORT,
             env=env,
             golv=golv_report,
-            budget=3.0,
+            budget=1.5,
             budget_sekunder=1.0,
         )
     )
     rader += [
         mat(golv_agare, [sys.executable, "-c", SQL_GOLV, str(db), SQL_AGARE], rep, env=env),
         mat(namn_agare, [partner, "register", "ägare", "--register", str(db)], rep, env=env,
-            golv=golv_agare, budget=3.0, budget_sekunder=1.0),
+            golv=golv_agare, budget=2.0, budget_sekunder=1.0),
     ]  # fmt: skip
     return rader
 
