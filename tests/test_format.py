@@ -108,7 +108,7 @@ def test_varje_rapportformat_genom_kommandot(
 @pytest.mark.parametrize(
     ("kommando", "format_", "vantat"),
     [(k, r[n], v) for k, r, v in REGISTERKOMMANDON for n in r],
-    ids=lambda v: " ".join(v) if isinstance(v, tuple) else getattr(v, "namn", ""),
+    ids=lambda v: v.namn if isinstance(v, Format) else " ".join(v) if isinstance(v, tuple) else "",
 )
 def test_varje_registerformat_genom_kommandot(
     kommando: tuple[str, ...], format_: Format, vantat: str, registret: Path, tmp_path: Path
