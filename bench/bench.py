@@ -462,6 +462,24 @@ def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning
     return rader
 
 
+def del_kurva(data: Path, storlekar: list[int], rep: int, env: dict[str, str]) -> list[Matning]:
+    """`partner check` och golvet på växande uppsättningar: tiden ska växa linjärt."""
+    partner = verktyg("partner")
+    assert partner is not None
+    rader = []
+    for n in storlekar:
+        print(f"Genererar {n} förslag för kurvan …", flush=True)
+        generera(data / f"kurva-{n}", n, seed=6)
+        katalog = str(data / f"kurva-{n}")
+        golv = f"golv: CSafeLoader ({n} filer)"
+        rader += [
+            mat(golv, [sys.executable, "-c", GOLV_SKRIPT, katalog], rep, env=env),
+            mat(f"kurva: partner check ({n} filer, json)",
+                [partner, "check", katalog, "--format", "json"], rep, env=env, golv=golv),
+        ]  # fmt: skip
+    return rader
+
+
 # ---------------------------------------------------------------------------------------------
 # Registret
 
@@ -767,6 +785,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--avtal", type=int, default=100_000, help="avtal i registret (standard 100 000)"
     )
     p.add_argument("--bara", choices=("check", "register"), help="kör bara den ena delen")
+    p.add_argument(
+        "--kurva",
+        type=lambda t: [int(x) for x in t.split(",")],
+        default=[],
+        help="antal filer för kurvan, till exempel 100,1000,10000,50000",
+    )
     p.add_argument("--data", type=Path, default=BENCH / "data", help="arbetskatalog")
     p.add_argument("--ut", type=Path, default=BENCH / "results.json", help="resultatfil (JSON)")
     a = p.parse_args(argv)
@@ -781,6 +805,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     matningar: list[Matning] = []
     if a.bara in (None, "check"):
         matningar += del_check(a.data, a.n, a.rep, env)
+        matningar += del_kurva(a.data, a.kurva, a.rep, env)
     if a.bara in (None, "register"):
         matningar += del_register(a.data, a.n, a.avtal, a.rep, env)
     text = tabell(matningar)
