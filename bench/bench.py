@@ -1,4 +1,4 @@
-"""Prestandamätning för `partner` (issue 6): granskning och register mot sina golv.
+"""Prestandamätning för `partner`: granskning och register mot sina golv.
 
 Genererar N realistiska förslag deterministiskt, mäter hela processer (väggklocka och max
 RSS via wait4) och jämför med golvet (PyYAML:s C-laddare i en process), yamllint och

@@ -1,4 +1,4 @@
-"""Egenskaper hos hela granskningen, med hypothesis (issue 7, del 2).
+"""Egenskaper hos hela granskningen, med hypothesis.
 
 Strategin bygger giltiga förslag som data (belopp i öre) och skriver dem som YAML i flera
 stilar: block, flöde eller allt citerat, med blandad nyckelordning och beloppen stavade på
