@@ -74,6 +74,16 @@ def test_config_flaggan(tmp_path: Path) -> None:
         ('[regler.ekonomi]\n"max_ålder_år" = 2.5\n', "max_ålder_år", "heltal"),
         ("[regler.ekonomi]\nmax_alder_ar = -1\n", "max_ålder_år", "heltal"),
         ('[check]\nmax_filstorlek = "1 MB"\n', "check.max_filstorlek", "heltal"),
+        (
+            '[regler."utvärdering"]\n"kräv_slututvärdering" = "ja"\n',
+            "regler.utvärdering.kräv_slututvärdering",
+            "true eller false",
+        ),
+        (
+            "[regler.utvardering]\nkrav_slututvardering = 1\n",
+            "kräv_slututvärdering",
+            "true eller false",
+        ),
         ('[regler."mål"]\n"nivå" = "hög"\n', "regler.mål.nivå", "fel, varning, av"),
         ('[regler."tillämpning"]\nniva = "varning"\n', "tillämpning.nivå", "fel eller av"),
         ("regler = 3\n", "regler", "tabell"),
@@ -181,6 +191,13 @@ GRANSER = [
         "godkänd",
         "underkänd",
         id="max_dagar_efter_slut",
+    ),
+    pytest.param(
+        ("{datum: 2016-09-30, typ: slututvärdering}", "{datum: 2016-09-30, typ: delutvärdering}"),
+        "[regler.utvardering]\nkrav_slututvardering = false\n",
+        "underkänd",
+        "godkänd",
+        id="kräv_slututvärdering",
     ),
     pytest.param(
         ("", ""), "[check]\nmax_filstorlek = 1000\n", "godkänd", "ogiltig", id="max_filstorlek"

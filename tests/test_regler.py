@@ -340,9 +340,57 @@ def test_mal_inga(skriv: Callable[..., Path]) -> None:
 def test_utvardering_inom_avtalstiden(
     skriv: Callable[..., Path], datum: str, godkand: bool
 ) -> None:
-    fil = andrad_mall(("{datum: 2016-09-30", f"{{datum: {datum}"))
-    fynd = [] if godkand else [F(62, 13, "fel", "utvärdering", "utanför avtalstiden")]
+    fil = andrad_mall(("{datum: 2015-09-01", f"{{datum: {datum}"))
+    fynd = [] if godkand else [F(61, 13, "fel", "utvärdering", "utanför avtalstiden")]
     assert pruva(skriv, fil, *fynd) == ("godkänd" if godkand else "underkänd")
+
+
+@pytest.mark.parametrize(
+    ("datum", "fynd"),
+    [
+        # Slutet 2016-08-31 minus 90 dagar är 2016-06-02; plus 365 dagar 2017-08-31.
+        ("2016-06-01", ["slututvärdering planerad från 2016-06-02 till 2017-08-31"]),
+        ("2016-06-02", []),
+        ("2017-08-31", []),
+        ("2017-09-01", ["slututvärdering planerad", "utanför avtalstiden"]),
+    ],
+)
+def test_slututvardering_mot_slutet(
+    skriv: Callable[..., Path], datum: str, fynd: list[str]
+) -> None:
+    fil = andrad_mall(("{datum: 2016-09-30", f"{{datum: {datum}"))
+    rader = [(60, 1) if "slututvärdering" in t else (62, 13) for t in fynd]
+    forvantat = [F(r, k, "fel", "utvärdering", t) for (r, k), t in zip(rader, fynd, strict=True)]
+    assert pruva(skriv, fil, *forvantat) == ("underkänd" if fynd else "godkänd")
+
+
+def test_slututvardering_kravs_inte_en_delutvardering_forsta_dagen(
+    skriv: Callable[..., Path],
+) -> None:
+    start = MALLTEXT.index("utvärdering:")
+    fil = andrad_mall(
+        (MALLTEXT[start:], "utvärdering:\n  - {datum: 2014-09-01, typ: delutvärdering}\n")
+    )
+    assert pruva(skriv, fil, F(60, 1, "fel", "utvärdering", "Ingen slututvärdering")) == (
+        "underkänd"
+    )
+    assert pruva(skriv, fil, toml='[regler."utvärdering"]\n"kräv_slututvärdering" = false\n') == (
+        "godkänd"
+    )
+    # Och en slututvärdering som inte är en: typen räknas, inte ordet i texten.
+    fil = andrad_mall(("typ: slututvärdering}", "typ: delutvärdering}"))
+    utfall = pruva(skriv, fil, F(60, 1, "fel", "utvärdering", "Ingen slututvärdering"), toml="")
+    assert utfall == "underkänd"
+
+
+def test_slututvardering_dagar_fore_slut_i_partner_toml(skriv: Callable[..., Path]) -> None:
+    fil = andrad_mall(("{datum: 2016-09-30", "{datum: 2016-08-30"))
+    toml = '[regler."utvärdering"]\nslututvardering_dagar_fore_slut = 0\n'
+    assert pruva(skriv, fil) == "godkänd"
+    utfall = pruva(skriv, fil, F(60, 1, "fel", "utvärdering", "från 2016-08-31"), toml=toml)
+    assert utfall == "underkänd"
+    toml = '[regler."utvärdering"]\nslututvardering_dagar_fore_slut = 1\n'
+    assert pruva(skriv, fil, toml=toml) == "godkänd"
 
 
 def test_utvardering_ingen(skriv: Callable[..., Path]) -> None:
@@ -352,8 +400,8 @@ def test_utvardering_ingen(skriv: Callable[..., Path]) -> None:
 
 
 def test_utvardering_utan_datum(skriv: Callable[..., Path]) -> None:
-    fil = andrad_mall(("{datum: 2016-09-30, typ", "{typ"))
-    assert pruva(skriv, fil, F(62, 5, "fel", "utvärdering", "saknar datum")) == "underkänd"
+    fil = andrad_mall(("{datum: 2015-09-01, typ", "{typ"))
+    assert pruva(skriv, fil, F(61, 5, "fel", "utvärdering", "saknar datum")) == "underkänd"
 
 
 # --- avtalsägare ------------------------------------------------------------------------------

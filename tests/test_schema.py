@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from conftest import MALLTEXT, andrad_mall, granska, kor
+from conftest import MALLTEXT, andrad_mall, granska, kor, mallrad
 from partner_cli import schema, varden
 from partner_cli.modell import Avtalsagare
 
@@ -304,10 +304,8 @@ def test_json_schema_godtar_belopp(json_schema: dict[str, Any], belopp: str) -> 
 @pytest.mark.parametrize(
     ("gammal", "ny"),
     [
-        ("    kontant: 400 000 kr", "    kontant:"),
         ("    in_kind: []", "    in_kind:"),
         ("    in_kind: []", "    in_kind: ~"),
-        ("upphandling: nej", "upphandling: null"),
         ("diarienummer: KS 14/1234", "diarienummer:"),
     ],
 )
@@ -317,6 +315,47 @@ def test_tomma_valfria_nycklar_far_standardvardet(
     r = granska(skriv(andrad_mall((gammal, ny))))
     assert r.utfall in ("godkänd", "underkänd"), r.fynd
     assert all(f.regel != "format" for f in r.fynd)
+
+
+@pytest.mark.parametrize(
+    ("gammal", "ny", "sokvag"),
+    [
+        ("    kontant: 400 000 kr", "    kontant:", "finansiering.kommunen.kontant"),
+        ("    kontant: 400 000 kr", "    kontant: ~", "finansiering.kommunen.kontant"),
+        ("      kontant: 300 000 kr", "      kontant: null", "finansiering.motparter[0].kontant"),
+        ("timpris: 450 kr}", "timpris: }", "finansiering.motparter[0].in_kind[0].timpris"),
+        ("upphandling: nej", "upphandling: null", "upphandling"),
+        ("  omsättning: 2 400 000 kr", "  omsättning:", "ekonomi.omsättning"),
+        ("  räkenskapsår: 2013", "  räkenskapsår:", "ekonomi.räkenskapsår"),
+        ("{datum: 2015-09-01,", "{datum: ,", "utvärdering[0].datum"),
+    ],
+)
+def test_tom_nyckel_ar_inte_noll_utan_formatfel(
+    skriv: Callable[..., Path], gammal: str, ny: str, sokvag: str
+) -> None:
+    # Ett ofärdigt förslag (`kontant:` tomt) ska inte gå igenom som om kommunen betalar 0 kr.
+    r = granska(skriv(andrad_mall((gammal, ny))))
+    assert r.utfall == "ogiltig"
+    ((regel, plats, text),) = [(f.regel, f.sokvag, f.meddelande) for f in r.fynd]
+    assert (regel, plats) == ("format", sokvag)
+    assert f"Nyckeln {sokvag.rsplit('.', 1)[-1]!r} står utan värde" in text
+
+
+def test_utelamnat_belopp_ar_noll_genom_skriptet(tmp_path: Path) -> None:
+    # Utan nyckeln är beloppet 0 kr; med nyckeln utan värde är filen ogiltig och namnger den.
+    (tmp_path / "utan.yaml").write_text(
+        andrad_mall(("    kontant: 400 000 kr\n", "")), encoding="utf-8"
+    )
+    (tmp_path / "tom.yaml").write_text(
+        andrad_mall(("    kontant: 400 000 kr", "    kontant:")), encoding="utf-8"
+    )
+    p = kor("check", "utan.yaml", cwd=tmp_path)
+    assert p.returncode == 0, p.stdout
+    assert "(780 000 kr av 780 000 kr)" in p.stdout
+    p = kor("check", "tom.yaml", cwd=tmp_path)
+    assert p.returncode == 1
+    rad = mallrad("    kontant: 400 000 kr")
+    assert f"tom.yaml:{rad}:5: fel [format] Nyckeln 'kontant' står utan värde" in p.stdout
 
 
 @pytest.mark.parametrize(

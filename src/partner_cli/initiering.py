@@ -19,6 +19,8 @@ CI = {
 
 
 def _toml_varde(varde: object) -> str:
+    if isinstance(varde, bool):
+        return "true" if varde else "false"
     if isinstance(varde, Fraction):
         return str(Decimal(varde.numerator) / Decimal(varde.denominator))
     return str(varde)

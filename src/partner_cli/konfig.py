@@ -117,6 +117,10 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
                 installningar[id_][nyckel] = varde
             elif modul.KONF[nyckel] is Fraction:
                 installningar[id_][nyckel] = _andel(varde, namn, fel)
+            elif modul.KONF[nyckel] is bool:
+                if not isinstance(varde, bool):
+                    raise fel(namn, f"ska vara true eller false, inte {varde!r}")
+                installningar[id_][nyckel] = varde
             else:
                 installningar[id_][nyckel] = _heltal(varde, namn, fel)
     return Konfig(

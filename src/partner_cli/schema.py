@@ -308,6 +308,7 @@ def _kompilera_karta(falt: tuple[Falt, ...]) -> Kartlasare:
             f".{f.nyckel}",
             f.standard,
             f"Nyckeln {f.nyckel!r} saknas eller är tom" if f.kravs else None,
+            _tomt_fel(f),
             _kompilera(f),
         )
         for f in falt
@@ -323,7 +324,7 @@ def _kompilera_karta(falt: tuple[Falt, ...]) -> Kartlasare:
         platser = t.platser
         ut: dict[str, Any] = {}
         ok = True
-        for nyckel, attr, led, standard, saknas, lasare in steg:
+        for nyckel, attr, led, standard, saknas, tomt, lasare in steg:
             vsokvag = sokvag + led if sokvag else nyckel
             post = poster.get(nyckel)
             if post is not None:
@@ -337,6 +338,10 @@ def _kompilera_karta(falt: tuple[Falt, ...]) -> Kartlasare:
                     else:
                         ut[attr] = varde
                     continue
+                if tomt is not None and saknas is None:
+                    t.fel_vid(knod, vsokvag, tomt)
+                    ok = False
+                    continue
             if saknas is not None:
                 t.fel_vid(nod if post is None else post[0], vsokvag, saknas)
                 ok = False
@@ -344,6 +349,19 @@ def _kompilera_karta(falt: tuple[Falt, ...]) -> Kartlasare:
         return ut if ok else None
 
     return las
+
+
+# Värden som en tom nyckel inte får bli tyst: `kontant:` är ett ofärdigt förslag, inte 0 kr.
+_TOMT_AR_FEL = frozenset(("belopp", "belopp±", "tal", "heltal", "bool", "datum", "orgnr"))
+
+
+def _tomt_fel(f: Falt) -> str | None:
+    if f.typ not in _TOMT_AR_FEL:
+        return None
+    return (
+        f"Nyckeln {f.nyckel!r} står utan värde; ange ett värde (0 om det är noll) "
+        "eller ta bort nyckeln"
+    )
 
 
 def _kompilera(f: Falt) -> Lasare:

@@ -1,9 +1,13 @@
-"""Utvärdering: minst en utvärdering planeras, inom avtalstiden.
+"""Utvärdering: utvärderingar planeras inom avtalstiden, och partnerskapet slututvärderas.
 
 Varje datum ska ligga från `period.start` till `period.slut` plus `max_dagar_efter_slut`
-dagar, så att en slututvärdering hinner göras efter avtalets sista dag.
+dagar, så att en slututvärdering hinner göras efter avtalets sista dag. Minst en planerad
+utvärdering ska vara en `slututvärdering` tidigast `slututvärdering_dagar_före_slut` dagar
+före `period.slut` (och som alla senast `max_dagar_efter_slut` dagar efter): en enda
+utvärdering första dagen mäter inte om målen nåddes.
 
-Inställningar: `max_dagar_efter_slut` (standard 365).
+Inställningar: `max_dagar_efter_slut` (standard 365), `kräv_slututvärdering` (standard
+true), `slututvärdering_dagar_före_slut` (standard 90).
 """
 
 from __future__ import annotations
@@ -19,8 +23,16 @@ ID = "utvärdering"
 GRUND = "Förhållningsregler för framtida partnerskap, punkt 4"
 CITAT = "Varje partnerskap skall utvärderas utifrån gemensamt överenskomna mål."
 NIVA = "fel"
-KONF: dict[str, type] = {"max_dagar_efter_slut": int}
-STANDARD: dict[str, Any] = {"max_dagar_efter_slut": 365}
+KONF: dict[str, type] = {
+    "max_dagar_efter_slut": int,
+    "kräv_slututvärdering": bool,
+    "slututvärdering_dagar_före_slut": int,
+}
+STANDARD: dict[str, Any] = {
+    "max_dagar_efter_slut": 365,
+    "kräv_slututvärdering": True,
+    "slututvärdering_dagar_före_slut": 90,
+}
 EXEMPEL_GODKANT = """\
 utvärdering:
   - {datum: 2015-09-01, typ: delutvärdering}
@@ -28,7 +40,7 @@ utvärdering:
 """
 EXEMPEL_UNDERKANT = """\
 utvärdering:
-  - {datum: 2018-09-30, typ: slututvärdering}
+  - {datum: 2014-09-01, typ: delutvärdering}
 """
 
 
@@ -38,9 +50,23 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
             "utvärdering",
             "Ingen utvärdering planerad: partnerskapet ska utvärderas mot de överenskomna målen",
         )
+        return
     period = forslag.period
     dagar: int = inst["max_dagar_efter_slut"]
     sista = period.slut + dt.timedelta(days=dagar)
+    if inst["kräv_slututvärdering"]:
+        fore: int = inst["slututvärdering_dagar_före_slut"]
+        tidigast = period.slut - dt.timedelta(days=fore)
+        if not any(
+            u.typ == "slututvärdering" and u.datum is not None and tidigast <= u.datum <= sista
+            for u in forslag.utvardering
+        ):
+            yield Problem(
+                "utvärdering",
+                f"Ingen slututvärdering planerad från {tidigast} till {sista} ({fore} dagar "
+                f"före avtalets slut {period.slut} till {dagar} dagar efter): partnerskapet "
+                "ska utvärderas mot målen när det slutar",
+            )
     for i, u in enumerate(forslag.utvardering):
         if u.datum is None:
             yield Problem(f"utvärdering[{i}].datum", f"Utvärdering {i + 1} saknar datum")
