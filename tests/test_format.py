@@ -16,6 +16,7 @@ from partner_cli import konfig, kontroll
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.rapport_cli import RAPPORTFORMAT
 from partner_cli.registerformat import AVTALSFORMAT, EXPORTFORMAT, TABELLFORMAT
+from partner_cli.underlag_cli import UNDERLAGSFORMAT
 from partner_cli.utdata import FORMAT
 from registerhjalp import miljo
 
@@ -42,6 +43,7 @@ def hjalpens_format(*kommando: str) -> str:
     [
         (("check", str(UNDERKAND)), FORMAT),
         (("report",), RAPPORTFORMAT),
+        (("underlag", str(UNDERKAND)), UNDERLAGSFORMAT),
         *((k, r) for k, r, _ in REGISTERKOMMANDON),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
@@ -114,3 +116,29 @@ def test_varje_registerformat_genom_kommandot(
     kommando: tuple[str, ...], format_: Format, vantat: str, registret: Path, tmp_path: Path
 ) -> None:
     assert vantat in kor_format(list(kommando), format_, registret, tmp_path)
+
+
+def las_utfil(fil: Path, format_: Format) -> str:
+    """Texten i en utfil; ett binärt format läses tillbaka med sitt bibliotek."""
+    if format_.namn == "docx":
+        import docx
+
+        doc = docx.Document(str(fil))
+        return "\n".join(
+            [s.text for s in doc.paragraphs]
+            + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        )
+    assert not format_.binar, f"{format_.namn}: binärt format utan läsare i testet"
+    return fil.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "format_", [UNDERLAGSFORMAT[n] for n in UNDERLAGSFORMAT], ids=lambda f: f.namn
+)
+def test_varje_underlagsformat_genom_kommandot(format_: Format, tmp_path: Path) -> None:
+    fil = tmp_path / f"underlag.{format_.namn}"
+    p = kor("underlag", str(UNDERKAND), "--format", format_.namn, "--ut", str(fil))
+    assert p.returncode == 1, p.stderr
+    text = las_utfil(fil, format_)
+    assert "NL-2014-005" in text
+    assert "1 430 000 kr" in text

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import MALLTEXT, andrad_mall, kor
 
-TUNGA = ("rich", "yaml", "sqlite_utils")
+TUNGA = ("rich", "yaml", "sqlite_utils", "docx")
 # Laddas först när de anropas (cli._LATA), inte ens för `partner --help`.
-LATA = ("partner_cli.register_cli", "partner_cli.rapport_cli")
+LATA = ("partner_cli.register_cli", "partner_cli.rapport_cli", "partner_cli.underlag_cli")
 
 
 def test_cli_importerar_inga_tunga_bibliotek() -> None:
@@ -48,7 +48,7 @@ def test_partner_help() -> None:
     p = kor("--help")
     assert p.returncode == 0
     assert p.stdout.startswith("Användning: partner")
-    for kommando in ("check", "regler", "schema", "ny", "init", "register", "report"):
+    for kommando in ("check", "regler", "schema", "ny", "init", "register", "report", "underlag"):
         assert f"  {kommando} " in p.stdout
     p = kor("check", "--help")
     assert p.returncode == 0

@@ -299,3 +299,27 @@ def test_exakt_halften_ar_femtio_procent_och_ett_ore_mindre_ar_under(ore: int) -
     assert under.total == exakt.total
     assert a is not None and a < Fraction(1, 2)
     assert not varden.procent(a, Fraction(1, 2)).startswith("50")
+
+
+@pytest.mark.parametrize(
+    ("nummer", "form"),
+    [
+        ("556781-2341", "aktiebolag"),
+        ("769623-4561", "ekonomisk förening, bostadsrättsförening eller samfällighet"),
+        ("212000-1355", "stat, region, kommun eller församling"),
+        ("802002-4280", "ideell förening eller stiftelse"),
+        ("811218-9876", varden.ENSKILD_FIRMA),
+        ("640823-3234", varden.ENSKILD_FIRMA),
+    ],
+)
+def test_juridisk_form_ur_numret(nummer: str, form: str) -> None:
+    assert varden.juridisk_form(nummer) == form
+    # Ett personnummer har en månad som tredje och fjärde siffra; en juridisk person 20 eller mer.
+    assert varden.ar_personnummer(nummer) == (form == varden.ENSKILD_FIRMA)
+
+
+def test_andel_text_avkortar_som_de_provade_andelarna() -> None:
+    # 600 000 av 1 430 000 är 41,958 %: samma siffra som medfinansieringen visar, aldrig 42,0.
+    assert varden.andel_text(Fraction(600_000, 1_430_000)) == "41,9 %"
+    assert varden.andel_text(Fraction(1)) == "100,0 %"
+    assert varden.andel_text(Fraction(0)) == "0,0 %"

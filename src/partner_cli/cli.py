@@ -84,6 +84,11 @@ _LATA = {
         "rapport_app",
         "Årsrapporten: partnerskap, avtalsägare, måluppfyllelse, uppföljning och risker.",
     ),
+    "underlag": (
+        "partner_cli.underlag_cli",
+        "underlag_app",
+        "Beslutsunderlaget för ett förslag: granskningen, finansieringen, ekonomin och målen.",
+    ),
 }
 
 

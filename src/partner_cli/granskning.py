@@ -82,7 +82,7 @@ def check(
         filer = samla_filer(sokvagar)
     except AnvandningsFel as e:
         fel(str(e))
-    kontext = _registerkontext(konfig)
+    kontext = registerkontext(konfig)
     resultat = kontrollera(filer, konfig, kontext, strikt=strikt, per_fil=FORMAT.per_fil(format_))
     for fmt, ut in zip(format_, output, strict=False):
         try:
@@ -121,7 +121,7 @@ def _stegsammanfattning(resultat: Kontrollresultat) -> None:
         skriv(f"::warning::{koda_data(f'Kan inte skriva stegsammanfattningen: {e}')}")
 
 
-def _registerkontext(konfig: Any) -> Any:
+def registerkontext(konfig: Any) -> Any:
     """Regeln `avtalsägare` prövar mot registret när det finns; en läsning skapar det aldrig."""
     from partner_cli.konfig import registersokvag
 

@@ -134,6 +134,34 @@ def organisationsnummer(text: str) -> str:
     return f"{m[1]}-{m[2]}"
 
 
+# Organisationsnumrets första siffra (Bolagsverket, SCB): vilken sorts juridisk person det är.
+_JURIDISK_FORM = {
+    "1": "dödsbo",
+    "2": "stat, region, kommun eller församling",
+    "3": "utländskt företag",
+    "5": "aktiebolag",
+    "6": "enkelt bolag",
+    "7": "ekonomisk förening, bostadsrättsförening eller samfällighet",
+    "8": "ideell förening eller stiftelse",
+    "9": "handelsbolag eller kommanditbolag",
+}
+ENSKILD_FIRMA = "enskild firma (numret är ägarens personnummer)"
+
+
+def ar_personnummer(organisationsnummer: str) -> bool:
+    """En enskild firma har ägarens personnummer: tredje och fjärde siffran är en månad (01–12).
+
+    En juridisk persons nummer har där 20 eller mer, så att de aldrig kan förväxlas."""
+    return 1 <= int(organisationsnummer[2:4]) <= 12
+
+
+def juridisk_form(organisationsnummer: str) -> str:
+    """Den juridiska formen som numret visar, eller en enskild firma när det är ett personnummer."""
+    if ar_personnummer(organisationsnummer):
+        return ENSKILD_FIRMA
+    return _JURIDISK_FORM.get(organisationsnummer[0], "okänd (ovanlig första siffra)")
+
+
 def luhn_giltig(siffror: str) -> bool:
     summa = 0
     for i, c in enumerate(siffror):
@@ -194,6 +222,12 @@ def procent(andel: Fraction, grans: Fraction, *, strikt: bool = False) -> str:
     """`46,1 %`, avkortad så att den visade siffran aldrig motsäger jämförelsen med gränsen."""
     visad = _avkortad(andel.numerator * 100, andel.denominator, grans * 100, 1, strikt)
     return f"{visad:f} %".replace(".", ",")
+
+
+def andel_text(andel: Fraction) -> str:
+    """`41,9 %`: en andel som inte prövas mot någon gräns, avkortad som de som gör det, så att
+    samma belopp aldrig visas med två olika andelar i ett dokument."""
+    return f"{_avkorta(andel * 100, 1):f} %".replace(".", ",")
 
 
 def procentsats(andel: Fraction) -> str:

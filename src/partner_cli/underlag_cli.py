@@ -1,0 +1,83 @@
+"""`partner underlag`: beslutsunderlaget för ett förslag, i html, markdown eller docx."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from partner_cli.cli import Kommando, KonfigFlagga
+from partner_cli.formatregister import Format, Formatregister
+from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, skriv
+
+# Renderarna tar `Underlag` och en textström, eller (binar) en byteström.
+UNDERLAGSFORMAT: Formatregister[Callable[[Any, Any], None]] = Formatregister(
+    Format("html", "fristående, för utskrift på A4", "partner_cli.underlag.html"),
+    Format("markdown", "", "partner_cli.underlag.markdown"),
+    Format("docx", "Word; till --ut FIL eller ett rör", "partner_cli.underlag.docx", binar=True),
+)
+
+underlag_app = typer.Typer(
+    rich_markup_mode=None,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@underlag_app.command("underlag", cls=Kommando)
+def underlag(
+    fil: Annotated[str, typer.Argument(metavar="FÖRSLAG", help="Förslagsfilen.")],
+    format_: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=UNDERLAGSFORMAT.hjalp())
+    ] = UNDERLAGSFORMAT.standard,
+    ut: Annotated[
+        Path | None,
+        typer.Option("--ut", "-o", metavar="FIL", help="Skriv underlaget till filen."),
+    ] = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Beslutsunderlaget för ett förslag: granskningen, finansieringen, ekonomin och målen."""
+    from partner_cli.granskning import registerkontext
+    from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
+
+    if format_ not in UNDERLAGSFORMAT:
+        fel(UNDERLAGSFORMAT.okant(format_))
+    valt = UNDERLAGSFORMAT[format_]
+    if valt.binar and ut is None and sys.stdout.isatty():
+        fel(f"--format {format_} är binärt: ange filen med --ut FIL")
+    konfig = las_konfig(config)
+    try:
+        filer = samla_filer([fil])
+    except AnvandningsFel as e:
+        fel(str(e))
+    if len(filer) != 1:
+        fel(f"{fil}: ange en förslagsfil, inte en katalog med {len(filer)} filer")
+    kontext = registerkontext(konfig)
+    (resultat,) = kontrollera(filer, konfig, kontext, behall_forslag=True).filer
+    if resultat.forslag is None:
+        for f in resultat.fynd:
+            skriv(f"{resultat.fil}:{f.rad}:{f.kolumn}: {f.niva} [{f.regel}] {f.text}", err=True)
+        fel(f"{fil} går inte att läsa som ett förslag; inget underlag skrevs", AVSLUT_FYND)
+    from partner_cli import underlag as modul
+
+    dokument = modul.bygg(resultat, konfig.regler)
+    render = UNDERLAGSFORMAT.renderare(format_)
+    try:
+        if ut is None:
+            render(dokument, sys.stdout.buffer if valt.binar else sys.stdout)
+        elif valt.binar:
+            with ut.open("wb") as strom:
+                render(dokument, strom)
+        else:
+            with ut.open("w", encoding="utf-8") as text:
+                render(dokument, text)
+    except OSError as e:
+        fel(f"kan inte skriva {ut}: {e.strerror}")
+    if ut is not None:
+        skriv(f"skrev {ut}", err=True)
+    if resultat.utfall != "godkänd":
+        raise SystemExit(AVSLUT_FYND)
