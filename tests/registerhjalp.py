@@ -13,7 +13,7 @@ ORGNR = "556781-2341"
 
 def orgnr(n: int) -> str:
     """Ett giltigt organisationsnummer (aktiebolag, grupp 5) med Luhn-siffra, för löpnummer n."""
-    nio = f"55{n:07d}"
+    nio = f"552{n:06d}"
     summa = 0
     for i, c in enumerate(nio):
         d = int(c) * (2 if i % 2 == 0 else 1)

@@ -145,7 +145,9 @@ def forslag_(draw: st.DrawFn) -> dict[str, Any]:
         "initiativ": draw(st.sampled_from(INITIATIV)),
         "motpart": {
             "namn": draw(text_),
-            "organisationsnummer": _orgnr(draw(st.from_regex(r"[5789][0-9]{8}", fullmatch=True))),
+            "organisationsnummer": _orgnr(
+                draw(st.from_regex(r"[5789][0-9][2-9][0-9]{6}", fullmatch=True))
+            ),
             "kategori": draw(st.sampled_from(["företag", "företagsorganisation"])),
         },
         "avtalsägare": {"namn": draw(text_), "enhet": draw(text_)},

@@ -124,14 +124,32 @@ _ORGNR = re.compile(r"(\d{6})-?(\d{4})", re.ASCII)
 
 
 def organisationsnummer(text: str) -> str:
-    """Normaliserar till NNNNNN-NNNN och kontrollerar Luhn-siffran."""
+    """Normaliserar till NNNNNN-NNNN och kontrollerar Luhn-siffran.
+
+    Ett organisationsnummer har tredje siffran minst 2; ett personnummer har 0 eller 1 där
+    (månaden). Ett personnummer godtas, eftersom en enskild firmas organisationsnummer är
+    ägarens personnummer; regeln `organisationsnummer` påpekar att det är en personuppgift.
+    """
     m = _ORGNR.fullmatch(text.strip())
     if not m:
         raise VardeFel(f"{text!r} är inget organisationsnummer; skriv NNNNNN-NNNN")
     siffror = m[1] + m[2]
     if not luhn_giltig(siffror):
         raise VardeFel(f"{text!r}: kontrollsiffran stämmer inte (Luhn)")
-    return f"{m[1]}-{m[2]}"
+    nummer = f"{m[1]}-{m[2]}"
+    if siffror[2] in "01" and not ar_personnummer(nummer):
+        raise VardeFel(
+            f"{text!r} är inget organisationsnummer: tredje siffran är alltid minst 2, och som "
+            "personnummer (enskild firma) är de sex första siffrorna inget datum"
+        )
+    return nummer
+
+
+def ar_personnummer(nummer: str) -> bool:
+    """Om ett nummer på formen NNNNNN-NNNN är ett personnummer eller samordningsnummer:
+    tredje och fjärde siffran en månad, femte och sjätte en dag (samordningsnummer: dag + 60)."""
+    manad, dag = int(nummer[2:4]), int(nummer[4:6])
+    return 1 <= manad <= 12 and (1 <= dag <= 31 or 61 <= dag <= 91)
 
 
 # Organisationsnumrets första siffra (Bolagsverket, SCB): vilken sorts juridisk person det är.

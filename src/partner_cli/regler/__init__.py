@@ -28,6 +28,7 @@ from partner_cli.regler import (
     langsiktighet,
     mal,
     medfinansiering,
+    organisationsnummer,
     tillampning,
     utvardering,
 )
@@ -37,6 +38,7 @@ REGLER: dict[str, ModuleType] = {
     m.ID: m
     for m in (
         tillampning,
+        organisationsnummer,
         medfinansiering,
         insyn,
         ekonomi,
