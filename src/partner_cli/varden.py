@@ -145,13 +145,6 @@ def organisationsnummer(text: str) -> str:
     return nummer
 
 
-def ar_personnummer(nummer: str) -> bool:
-    """Om ett nummer på formen NNNNNN-NNNN är ett personnummer eller samordningsnummer:
-    tredje och fjärde siffran en månad, femte och sjätte en dag (samordningsnummer: dag + 60)."""
-    manad, dag = int(nummer[2:4]), int(nummer[4:6])
-    return 1 <= manad <= 12 and (1 <= dag <= 31 or 61 <= dag <= 91)
-
-
 # Organisationsnumrets första siffra (Bolagsverket, SCB): vilken sorts juridisk person det är.
 _JURIDISK_FORM = {
     "1": "dödsbo",
@@ -167,10 +160,12 @@ ENSKILD_FIRMA = "enskild firma (numret är ägarens personnummer)"
 
 
 def ar_personnummer(organisationsnummer: str) -> bool:
-    """En enskild firma har ägarens personnummer: tredje och fjärde siffran är en månad (01–12).
+    """En enskild firma har ägarens personnummer: tredje och fjärde siffran är en månad (01–12),
+    femte och sjätte en dag (01–31, eller 61–91 i ett samordningsnummer).
 
     En juridisk persons nummer har där 20 eller mer, så att de aldrig kan förväxlas."""
-    return 1 <= int(organisationsnummer[2:4]) <= 12
+    manad, dag = int(organisationsnummer[2:4]), int(organisationsnummer[4:6])
+    return 1 <= manad <= 12 and (1 <= dag <= 31 or 61 <= dag <= 91)
 
 
 def juridisk_form(organisationsnummer: str) -> str:
