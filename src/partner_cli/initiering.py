@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from partner_cli import regler
+from partner_cli.konfig import PUBLICERING
 from partner_cli.laddning import STANDARD_MAX_BYTE
 from partner_cli.mallfiler import mall
 
@@ -24,6 +25,12 @@ def _toml_varde(varde: object) -> str:
     if isinstance(varde, Fraction):
         return str(Decimal(varde.numerator) / Decimal(varde.denominator))
     return str(varde)
+
+
+def _toml(varde: object) -> str:
+    if isinstance(varde, bool):
+        return "true" if varde else "false"
+    return f'"{varde}"' if isinstance(varde, str) else str(varde)
 
 
 def _nyckel(nyckel: str) -> str:
@@ -45,6 +52,11 @@ def partner_toml() -> str:
         "[register]",
         "# Var registret ligger, relativt den här filen.",
         '# sökväg = "register/partnerskap.db"',
+        "",
+        "[publicera]",
+        "# Utgivaren av öppna data (partner publicera) och html-rapporten. En enskild firmas",
+        "# nummer (ägarens personnummer) publiceras aldrig; namnet döljs med true nedan.",
+        *(f"{_nyckel(k)} = {_toml(v)}" for k, v in PUBLICERING.items()),
     ]
     for id_, modul in regler.REGLER.items():
         forsta = (modul.__doc__ or "").strip().splitlines()[0]

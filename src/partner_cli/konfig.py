@@ -26,11 +26,23 @@ class KonfigFel(Exception):
     """Ett fel i partner.toml; meddelandet namnger filen och nyckeln."""
 
 
+# Det som publiceras (html-rapporten, partner publicera): utgivaren och skyddet av
+# personuppgifter. En enskild firmas nummer är ägarens personnummer och publiceras aldrig;
+# namnet är ofta ägarens namn och döljs med `dölj_enskild_firmas_namn`.
+PUBLICERING: dict[str, Any] = {
+    "utgivare": "Örebro kommun",
+    "utgivarens_organisationsnummer": "212000-1967",
+    "dölj_enskild_firmas_namn": False,
+    "licens": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
 class _Konfig(NamedTuple):
     regler: dict[str, dict[str, Any]]
     max_filstorlek: int
     register: Path | None  # uttryckligen angiven i filen
     fil: Path | None  # den partner.toml som lästes
+    publicering: dict[str, Any]
 
 
 # En NamedTuple och inte en dataclass: granskningens start ska inte importera dataclasses.
@@ -43,9 +55,11 @@ class Konfig(_Konfig):
         max_filstorlek: int = STANDARD_MAX_BYTE,
         register: Path | None = None,
         fil: Path | None = None,
+        publicering: dict[str, Any] | None = None,
     ) -> Konfig:
         standard = regler if regler is not None else _standardregler()
-        return super().__new__(cls, standard, max_filstorlek, register, fil)
+        publicera = {**PUBLICERING, **(publicering or {})}
+        return super().__new__(cls, standard, max_filstorlek, register, fil, publicera)
 
     @property
     def katalog(self) -> Path:
@@ -93,7 +107,7 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
     def fel(nyckel: str, text: str) -> KonfigFel:
         return KonfigFel(f"{fil}: {nyckel}: {text}")
 
-    avsnitt = _normalisera(data, {"check", "register", "regler"}, "", fel)
+    avsnitt = _normalisera(data, {"check", "register", "regler", "publicera"}, "", fel)
     check = _normalisera(avsnitt.get("check", {}), {"max_filstorlek"}, "check", fel)
     max_filstorlek = _heltal(
         check.get("max_filstorlek", STANDARD_MAX_BYTE), "check.max_filstorlek", fel
@@ -102,6 +116,7 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
     register = register_avsnitt.get("sökväg")
     if register is not None and not isinstance(register, str):
         raise fel("register.sökväg", "ska vara en sökväg i citattecken")
+    publicering = _publicering(avsnitt.get("publicera", {}), fel)
     installningar = regler.standardinstallningar()
     regelavsnitt = _normalisera(avsnitt.get("regler", {}), set(regler.REGLER), "regler", fel)
     for id_, varden_ in regelavsnitt.items():
@@ -128,7 +143,26 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         max_filstorlek=max_filstorlek,
         register=(fil.parent / register) if register else None,
         fil=fil,
+        publicering=publicering,
     )
+
+
+def _publicering(data: Any, fel: Any) -> dict[str, Any]:
+    from partner_cli.varden import VardeFel, organisationsnummer
+
+    ut = _normalisera(data, set(PUBLICERING), "publicera", fel)
+    for nyckel, varde in ut.items():
+        if type(varde) is not type(PUBLICERING[nyckel]):
+            typ = "ja eller nej (true/false)" if isinstance(PUBLICERING[nyckel], bool) else "text"
+            raise fel(f"publicera.{nyckel}", f"ska vara {typ}, inte {varde!r}")
+    if "utgivarens_organisationsnummer" in ut:
+        try:
+            ut["utgivarens_organisationsnummer"] = organisationsnummer(
+                ut["utgivarens_organisationsnummer"]
+            )
+        except VardeFel as e:
+            raise fel("publicera.utgivarens_organisationsnummer", str(e)) from None
+    return ut
 
 
 def _normalisera(data: Any, tillatna: set[str], var: str, fel: Any) -> dict[str, Any]:

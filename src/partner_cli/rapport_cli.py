@@ -20,8 +20,10 @@ RAPPORTFORMAT: Formatregister[Callable[[Any, Any], Any]] = Formatregister(
     Format("json", "", "partner_cli.rapport.json"),
     Format("csv", "en fil per avsnitt i --ut KATALOG", "partner_cli.rapport.csv", katalog=True),
     Format("markdown", "", "partner_cli.rapport.markdown"),
-    Format("html", "", "partner_cli.rapport.html", historik=True),
+    Format("html", "för publicering", "partner_cli.rapport.html", historik=True),
 )
+# Format som publiceras: en enskild firmas personnummer visas aldrig i dem (se publicering).
+PUBLICERADE = frozenset({"html"})
 
 
 rapport_app = typer.Typer(
@@ -55,6 +57,14 @@ def report(
             help="Räkna utvärderingarnas status per detta datum (standard: i dag).",
         ),
     ] = None,
+    publik: Annotated[
+        bool,
+        typer.Option(
+            "--publik",
+            help="Rapporten att publicera: utan risktabellen, och utan personnummer för "
+            "enskilda firmor i varje format.",
+        ),
+    ] = False,
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
@@ -88,6 +98,11 @@ def report(
             min_andel=konfig.regler["medfinansiering"]["min_andel"],
             max_offentlig_andel=konfig.regler["ekonomi"]["max_offentlig_andel"],
             med_historik=valt.historik,
+        )
+    if publik or format_ in PUBLICERADE:
+        arsrapport = arsrapport.publik(
+            dolj_enskild_firmas_namn=konfig.publicering["dölj_enskild_firmas_namn"],
+            med_risker=not publik,
         )
     render = RAPPORTFORMAT.renderare(format_)
     if not valt.katalog:

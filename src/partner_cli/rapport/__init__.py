@@ -105,6 +105,7 @@ class Indikatorer:
 class PlaneradUtvardering:
     avtal_id: str
     organisation: str
+    organisationsnummer: str
     datum: dt.date
     typ: str
     status: Status
@@ -142,7 +143,57 @@ class Arsrapport:
     uppfoljning: tuple[PlaneradUtvardering, ...]
     maluppfyllelse: tuple[Maluppfyllelse, ...]
     risker: tuple[Risk, ...]
-    historik: tuple[Indikatorer, ...]  # alla år i registret, för diagrammen
+    historik: tuple[Indikatorer, ...]  # registrets år till och med rapportens, för diagrammen
+    utan_risker: bool = False  # den publika rapporten (`--publik`) har ingen risktabell
+
+    def publik(self, *, dolj_enskild_firmas_namn: bool, med_risker: bool) -> Arsrapport:
+        """Rapporten att publicera: en enskild firmas personnummer visas aldrig, dess namn inte
+        när partner.toml säger det, och risktabellen (organisationers förluster) kan utelämnas."""
+        from dataclasses import replace
+
+        from partner_cli import publicering
+
+        def namn(organisation: str, nummer: str) -> str:
+            return publicering.namn(organisation, nummer, dolj_enskild_firmas_namn)
+
+        return replace(
+            self,
+            partnerskap=tuple(
+                replace(
+                    a,
+                    organisation=namn(a.organisation, a.organisationsnummer),
+                    organisationsnummer=publicering.visat_nummer(a.organisationsnummer),
+                )
+                for a in self.partnerskap
+            ),
+            organisationer=tuple(
+                replace(
+                    o,
+                    organisation=namn(o.organisation, o.organisationsnummer),
+                    organisationsnummer=publicering.visat_nummer(o.organisationsnummer),
+                )
+                for o in self.organisationer
+            ),
+            uppfoljning=tuple(
+                replace(
+                    u,
+                    organisation=namn(u.organisation, u.organisationsnummer),
+                    organisationsnummer=publicering.visat_nummer(u.organisationsnummer),
+                )
+                for u in self.uppfoljning
+            ),
+            risker=tuple(
+                replace(
+                    k,
+                    organisation=namn(k.organisation, k.organisationsnummer),
+                    organisationsnummer=publicering.visat_nummer(k.organisationsnummer),
+                )
+                for k in self.risker
+            )
+            if med_risker
+            else (),
+            utan_risker=not med_risker,
+        )
 
     def undantagen(self, regel: str) -> frozenset[str]:
         """Avtalen där ett beslut undantar regeln."""
@@ -252,7 +303,7 @@ def uppfoljning(fraga: Fraga, ar: int, brytdag: dt.date) -> tuple[PlaneradUtvard
                 SELECT avtal_id, typ, count(*) AS n FROM utvardering
                 WHERE datum <= :brytdag GROUP BY avtal_id, typ
             )
-            SELECT p.avtal_id, o.namn AS organisation, p.datum, p.typ,
+            SELECT p.avtal_id, o.namn AS organisation, a.organisationsnummer, p.datum, p.typ,
                 p.k <= coalesce(u.n, 0) AS utford
             FROM p JOIN avtal a ON a.id = p.avtal_id
                 JOIN organisation o USING (organisationsnummer)
@@ -265,7 +316,11 @@ def uppfoljning(fraga: Fraga, ar: int, brytdag: dt.date) -> tuple[PlaneradUtvard
     for r in rader:
         datum = _datum(r["datum"])
         status: Status = "utförd" if r["utford"] else "försenad" if datum <= brytdag else "kommande"
-        ut.append(PlaneradUtvardering(r["avtal_id"], r["organisation"], datum, r["typ"], status))
+        ut.append(
+            PlaneradUtvardering(
+                r["avtal_id"], r["organisation"], r["organisationsnummer"], datum, r["typ"], status
+            )
+        )
     return tuple(ut)
 
 
@@ -364,15 +419,13 @@ def risker(fraga: Fraga, ar: int, max_offentlig_andel: Fraction) -> tuple[Risk, 
     return tuple(ut)
 
 
-def historik(fraga: Fraga) -> tuple[Indikatorer, ...]:
-    (rad,) = fraga(
-        "SELECT min(substr(period_start, 1, 4)) AS forsta, max(substr(period_slut, 1, 4)) "
-        "AS sista FROM avtal",
-        (),
-    )
+def historik(fraga: Fraga, till_ar: int) -> tuple[Indikatorer, ...]:
+    """Indikatorerna för registrets första år till och med `till_ar`, aldrig senare: sidan för
+    ett avslutat år ändras inte när avtal för senare år läggs till."""
+    (rad,) = fraga("SELECT min(substr(period_start, 1, 4)) AS forsta FROM avtal", ())
     if rad["forsta"] is None:
         return ()
-    return tuple(indikatorer(fraga, ar) for ar in range(int(rad["forsta"]), int(rad["sista"]) + 1))
+    return tuple(indikatorer(fraga, ar) for ar in range(int(rad["forsta"]), till_ar + 1))
 
 
 def berakna(
@@ -397,5 +450,5 @@ def berakna(
         uppfoljning=uppfoljning(fraga, ar, brytdag),
         maluppfyllelse=maluppfyllelse(fraga, ar, brytdag),
         risker=risker(fraga, ar, max_offentlig_andel),
-        historik=historik(fraga) if med_historik else (),
+        historik=historik(fraga, ar) if med_historik else (),
     )

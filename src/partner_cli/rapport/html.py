@@ -1,8 +1,15 @@
 """Årsrapporten som en fristående HTML-sida att publicera: inga externa resurser, fungerar
-utan nät, diagrammen som inbäddad SVG."""
+utan nät, diagrammen som inbäddad SVG.
+
+Varje diagram har ett textalternativ (`<desc>` och, för indikatorerna, en datatabell) och
+visar bara rapportens år och tidigare. Utskriften bryter aldrig ett datum eller ett id och
+upprepar tabellernas rubrikrad; på en smal skärm blir varje tabellrad ett kort med
+kolumnrubrikerna framför värdena.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from fractions import Fraction
 from html import escape
@@ -18,14 +25,39 @@ color:#1d1d1b;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e4e4e4;vertical-align:top}
-th{background:#f3f3f3}tr.markerad td{background:#fff4d6;font-weight:600}td.fast{white-space:nowrap}
+th{background:#f3f3f3}tr.markerad td{background:#fff4d6;font-weight:600}
+td.fast,.hel{white-space:nowrap}
 .not{color:#555;font-size:.85rem}svg{max-width:100%;height:auto;font-size:11px}
+figure{margin:1rem 0}details{margin:.3rem 0 1rem;font-size:.85rem}
 .godkand{fill:#2e7d32}.under{fill:#c62828}.undantag{fill:#f9a825}
 .grans{stroke:#1d1d1b;stroke-dasharray:4 3}
 .axel{stroke:#999}.serie{fill:none;stroke-width:2}.serie.forsta{stroke-dasharray:7 4;stroke-width:3}
+@media (max-width:40rem){
+body{margin:1rem auto;padding:0 .6rem}
+table.data,table.data tbody,table.data tr,table.data td{display:block;width:auto}
+table.data thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.data tr{border:1px solid #ddd;border-radius:4px;margin:0 0 .6rem;padding:.2rem 0}
+table.data td{border:0;padding:.1rem .5rem;white-space:normal}
+table.data td::before{content:attr(data-rubrik) ": ";font-weight:600}
+table.data td:empty{display:none}
+figure{overflow-x:auto}figure svg{min-width:36rem;max-width:none}
+}
+@page{size:A4 landscape;margin:15mm}
+@media print{
+body{margin:0;max-width:none;font-size:9.5pt}h2{break-after:avoid}
+thead{display:table-header-group}tr,figure{break-inside:avoid}
+details{display:none}svg{max-width:100%}
+}
 """
+# Det som aldrig får brytas i löptext: datum och id med bindestreck (NL-2014-001).
+_HEL = re.compile(r"[^\s<>&;]+-[^\s<>&;]+")
 _FARGER = ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a")
 _BREDD = 640
+
+
+def _cell(text: str) -> str:
+    """Escapad text där datum och id hålls ihop."""
+    return _HEL.sub(lambda m: f'<span class="hel">{m[0]}</span>', escape(text))
 
 
 def _tabell(t: Tabell) -> Iterator[str]:
@@ -33,14 +65,17 @@ def _tabell(t: Tabell) -> Iterator[str]:
     if not t.rader:
         yield f'<p class="tom">{escape(t.tom)}</p></section>'
         return
-    yield "<table><thead><tr>"
-    yield "".join(f"<th>{escape(k.rubrik)}</th>" for k in t.kolumner)
+    yield '<table class="data"><thead><tr>'
+    yield "".join(f'<th scope="col">{escape(k.rubrik)}</th>' for k in t.kolumner)
     yield "</tr></thead><tbody>"
+    rubriker = [escape(k.rubrik) for k in t.kolumner]
     for i, rad in enumerate(t.rader):
         klass = ' class="markerad"' if i in t.markerade else ""
         celler = (
-            f"<td>{escape(visa(c))}</td>" if k.fri else f'<td class="fast">{escape(visa(c))}</td>'
-            for k, c in zip(t.kolumner, rad, strict=True)
+            f'<td data-rubrik="{r}">{_cell(visa(c))}</td>'
+            if k.fri
+            else f'<td class="fast" data-rubrik="{r}">{escape(visa(c))}</td>'
+            for k, r, c in zip(t.kolumner, rubriker, rad, strict=True)
         )
         yield f"<tr{klass}>" + "".join(celler) + "</tr>"
     yield "</tbody></table>"
@@ -59,7 +94,17 @@ def medfinansieringsdiagram(rapport: Arsrapport) -> str:
     hojd = rad * len(rapport.partnerskap) + 30
     delar = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_BREDD} {hojd}" role="img" '
-        f'aria-label="Garanterad medfinansiering per avtal">'
+        f'aria-labelledby="medfinansiering-titel medfinansiering-beskrivning">'
+        '<title id="medfinansiering-titel">Garanterad medfinansiering per avtal</title>'
+        '<desc id="medfinansiering-beskrivning">'
+        + escape(
+            f"Gränsen är {procentsats(rapport.min_andel)}. "
+            + "; ".join(
+                f"{a.id}: {visa(Andel(a.andel, rapport.min_andel))}" for a in rapport.partnerskap
+            )
+            + "."
+        )
+        + "</desc>"
     ]
     undantagna = rapport.undantagen("medfinansiering")
     for i, a in enumerate(rapport.partnerskap):
@@ -103,7 +148,20 @@ def indikatordiagram(historik: tuple[Indikatorer, ...]) -> str:
     steg = bredd / max(1, len(historik) - 1)
     delar = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_BREDD} {hojd + 50}" role="img" '
-        'aria-label="Indikatorerna år för år">'
+        'aria-labelledby="indikatorer-titel indikatorer-beskrivning">'
+        '<title id="indikatorer-titel">Indikatorerna år för år</title>'
+        '<desc id="indikatorer-beskrivning">'
+        + escape(
+            " ".join(
+                f"{ind.ar} ({ind.aktiva} avtal): "
+                + ", ".join(
+                    f"{namn} {visa(Andel(getattr(ind, attribut)))}" for attribut, namn in _SERIER
+                )
+                + "."
+                for ind in historik
+            )
+        )
+        + "</desc>"
     ]
     for p in (0, 25, 50, 75, 100):
         y = topp + hojd * (100 - p) / 100
@@ -143,6 +201,34 @@ def indikatordiagram(historik: tuple[Indikatorer, ...]) -> str:
     return "".join(delar)
 
 
+def indikatortabell(historik: tuple[Indikatorer, ...]) -> str:
+    """Diagrammets data som en tabell: textalternativet som går att läsa och kopiera."""
+    rubriker = ("År", "Aktiva avtal", *(namn for _, namn in _SERIER))
+    rader = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="fast" data-rubrik="{escape(r)}">{escape(v)}</td>'
+            for r, v in zip(
+                rubriker,
+                (
+                    str(ind.ar),
+                    str(ind.aktiva),
+                    *(visa(Andel(getattr(ind, attribut))) for attribut, _ in _SERIER),
+                ),
+                strict=True,
+            )
+        )
+        + "</tr>"
+        for ind in historik
+    )
+    huvud = "".join(f'<th scope="col">{escape(r)}</th>' for r in rubriker)
+    return (
+        "<details><summary>Diagrammets data</summary>"
+        f'<table class="data"><thead><tr>{huvud}</tr></thead><tbody>{rader}</tbody></table>'
+        "</details>"
+    )
+
+
 def render(rapport: Arsrapport, ut: TextIO) -> None:
     titel = f"Årsrapport {rapport.ar}: partnerskap med näringslivet"
     ut.write(
@@ -167,6 +253,7 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
             ut.write(
                 '<figure id="diagram-indikatorer">'
                 f"{indikatordiagram(rapport.historik)}<figcaption>Indikatorerna för varje år i "
-                "registret.</figcaption></figure>"
+                f"registret till och med {rapport.ar}.</figcaption></figure>"
+                + indikatortabell(rapport.historik)
             )
     ut.write("</body></html>\n")

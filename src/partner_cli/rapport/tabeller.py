@@ -151,7 +151,7 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
         s: sum(1 for u in utvarderingar if u.status == s)
         for s in ("utförd", "försenad", "kommande")
     }
-    return [
+    avsnitt = [
         Tabell(
             "partnerskap",
             f"Partnerskap {ar}",
@@ -314,3 +314,4 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
             tom="Inga risker att redovisa.",
         ),
     ]
+    return [t for t in avsnitt if not (r.utan_risker and t.nyckel == "risker")]
