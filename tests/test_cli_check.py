@@ -338,9 +338,9 @@ def test_ny_skapar_ett_godkant_forslag_och_skriver_aldrig_over(tmp_path: Path) -
     assert p.returncode == 2
     assert "finns redan" in p.stderr
     assert (tmp_path / "nytt.yaml").read_text("utf-8") == "mitt arbete\n"
-    p = kor("ny", "saknad/katalog/x.yaml", cwd=tmp_path)
+    p = kor("ny", "x" * 300 + ".yaml", cwd=tmp_path)
     assert p.returncode == 2
-    assert "kan inte skriva" in p.stderr
+    assert "kan inte skriva xxx" in p.stderr
 
 
 # --- installation -----------------------------------------------------------------------------
@@ -391,6 +391,13 @@ def test_hjulet_installeras_i_en_ny_venv(tmp_path: Path) -> None:
     check = subprocess.run([partner, "check", "f.yaml"], capture_output=True, text=True, cwd=arbete)
     assert check.returncode == 0, check.stdout + check.stderr
     assert (arbete / "f.yaml").read_text("utf-8") == MALLTEXT
+    # Utvärderingens mall följer också med hjulet.
+    ny = subprocess.run(
+        [partner, "ny", "--utvardering", "u/u.yaml"], capture_output=True, text=True, cwd=arbete
+    )
+    assert ny.returncode == 0, ny.stderr
+    mall = (rot / "mallar" / "utvardering.yaml").read_text("utf-8")
+    assert (arbete / "u" / "u.yaml").read_text("utf-8") == mall
 
 
 def test_samma_id_i_tva_filer(tmp_path: Path) -> None:

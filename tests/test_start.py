@@ -97,6 +97,8 @@ def _med_typer(*argument: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ("check", "--okand", "godkand.yaml"),
         ("check", "-fjson", "godkand.yaml"),
         ("check", "--format=", "godkand.yaml"),
+        ("check", "--version"),
+        ("check", "--show-completion", "bash", "godkand.yaml"),
     ],
 )
 def test_check_utan_typer_ar_samma_som_med(arkiv: Path, argument: tuple[str, ...]) -> None:

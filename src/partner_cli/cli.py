@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -28,9 +29,13 @@ from partner_cli.kommando import (
     fel,
 )
 from partner_cli.typerkompat import (
+    BadParameter,
     ClickException,
     NoArgsIsHelpError,
     UsageError,
+    completion_init,
+    get_completion_script,
+    install,
     make_default_short_help,
 )
 
@@ -53,20 +58,32 @@ def _svensk_hjalp(text: str) -> str:
     return text
 
 
-class Kommando(TyperCommand):
+class _Svensk:
+    """Hjälpen på svenska, och fel i anropet knutna till kommandot de gäller (Click lämnar
+    `ctx` tomt för en flagga utan värde, och felet hänvisade då till `partner --help`)."""
+
     def get_help(self, ctx: Any) -> str:
-        return _svensk_hjalp(super().get_help(ctx))
+        return _svensk_hjalp(super().get_help(ctx))  # type: ignore[misc]
 
     def get_usage(self, ctx: Any) -> str:
-        return _svensk_hjalp(super().get_usage(ctx))
+        return _svensk_hjalp(super().get_usage(ctx))  # type: ignore[misc]
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            rest: list[str] = super().parse_args(ctx, args)  # type: ignore[misc]
+        except UsageError as e:
+            if e.ctx is None:
+                e.ctx = ctx
+            raise
+        return rest
 
 
-class _Grupp(TyperGroup):
-    def get_help(self, ctx: Any) -> str:
-        return _svensk_hjalp(super().get_help(ctx))
+class Kommando(_Svensk, TyperCommand):
+    pass
 
-    def get_usage(self, ctx: Any) -> str:
-        return _svensk_hjalp(super().get_usage(ctx))
+
+class _Grupp(_Svensk, TyperGroup):
+    pass
 
 
 # Underkommandon som laddas först när de anropas: `partner check` ska inte betala för
@@ -131,6 +148,81 @@ app = ny_grupp(
     "registret över avtalen.",
     _Huvudgrupp,
 )
+
+SKAL = ("bash", "zsh", "fish")
+_KOMPLETTERING = "_PARTNER_COMPLETE"  # miljövariabeln som skalets skript sätter (Click)
+
+
+def _skal(varde: str) -> str:
+    if varde not in SKAL:
+        fel(f"skalet {varde!r} stöds inte; välj {', '.join(SKAL)}")
+    return varde
+
+
+def _visa_version(varde: bool) -> None:
+    if varde:
+        from importlib.metadata import version
+
+        typer.echo(f"partner {version('partner-cli')}")
+        raise typer.Exit()
+
+
+def _visa_komplettering(varde: str | None) -> None:
+    if varde is not None:
+        typer.echo(
+            get_completion_script(
+                prog_name="partner", complete_var=_KOMPLETTERING, shell=_skal(varde)
+            )
+        )
+        raise typer.Exit()
+
+
+def _installera_komplettering(varde: str | None) -> None:
+    if varde is not None:
+        try:
+            _, fil = install(shell=_skal(varde), prog_name="partner", complete_var=_KOMPLETTERING)
+        except OSError as e:
+            fel(f"kan inte installera kompletteringen: {e.strerror} ({e.filename})")
+        typer.echo(f"Kompletteringen för {varde} är installerad i {fil}; den gäller i nya skal.")
+        raise typer.Exit()
+
+
+@app.callback()
+def _huvudflaggor(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_visa_version,
+            is_eager=True,
+            expose_value=False,
+            help="Visa versionen och avsluta.",
+        ),
+    ] = False,
+    visa_komplettering: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="SKAL",
+            callback=_visa_komplettering,
+            is_eager=True,
+            expose_value=False,
+            help="Skriv ut skalkompletteringen för bash, zsh eller fish.",
+        ),
+    ] = None,
+    installera_komplettering: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="SKAL",
+            callback=_installera_komplettering,
+            is_eager=True,
+            expose_value=False,
+            help="Installera skalkompletteringen för bash, zsh eller fish i hemkatalogen.",
+        ),
+    ] = None,
+) -> None:
+    pass
 
 
 def _typer_parameter(p: Parameter) -> inspect.Parameter:
@@ -222,19 +314,40 @@ def schema_() -> None:
 
 @app.command("ny", cls=Kommando)
 def ny(
-    fil: Annotated[Path, typer.Argument(metavar="FIL", help="Det nya förslagets filnamn.")],
+    fil: Annotated[Path, typer.Argument(metavar="FIL", help="Den nya filens namn.")],
+    utvardering: Annotated[
+        bool,
+        typer.Option(
+            "--utvardering",
+            "--utvärdering",
+            help="En genomförd utvärdering (för partner register utvärdera) i stället för "
+            "ett förslag.",
+        ),
+    ] = False,
 ) -> None:
-    """Skapa ett nytt förslag från mallen. Skriver aldrig över en befintlig fil."""
+    """Skapa ett nytt förslag (eller en utvärdering) från mallen. Skriver aldrig över en fil.
+
+    Kataloger som saknas i FIL skapas.
+    """
     from partner_cli.mallfiler import mall
 
     try:
+        fil.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fel(f"kan inte skapa katalogen {fil.parent}: {e.strerror}")
+    try:
         with fil.open("x", encoding="utf-8") as ut:
-            ut.write(mall("forslag.yaml"))
+            ut.write(mall("utvardering.yaml" if utvardering else "forslag.yaml"))
     except FileExistsError:
         fel(f"{fil} finns redan; välj ett annat namn")
     except OSError as e:
         fel(f"kan inte skriva {fil}: {e.strerror}")
-    typer.echo(f"Skapade {fil}. Fyll i det och granska med: partner check {fil}")
+    if utvardering:
+        typer.echo(
+            f"Skapade {fil}. Fyll i det och registrera med: partner register utvärdera ID {fil}"
+        )
+    else:
+        typer.echo(f"Skapade {fil}. Fyll i det och granska med: partner check {fil}")
 
 
 @app.command("init", cls=Kommando)
@@ -259,26 +372,38 @@ def init(
         fel(f"kan inte skriva i {katalog}: {e.strerror}")
 
 
+# Clicks meddelanden, efter att parameterns namn har satts utan citattecken (`_namn`).
 _ANVANDNINGSFEL = [
     (r"No such option: (\S+)", r"okänd flagga: \1"),
     (r"Did you mean (\S+)\?", r"Menade du \1?"),
-    (r"\(Possible options: (.*)\)", r"(möjliga: \1)"),
-    (r"Missing argument '(.+)'\.", r"argument saknas: \1"),
-    (r"Missing option '(.+)'\.", r"flagga saknas: \1"),
-    (
-        r"Invalid value for '(.+?)': (.*) is not one of (.*)\.",
-        r"ogiltigt värde för \1: \2; välj en av \3",
-    ),
-    (r"Invalid value for '(.+?)': (.*)", r"ogiltigt värde för \1: \2"),
+    (r"\(Possible options: (.*)\)", r"(menade du \1?)"),
+    (r"Missing argument (\S+)\.", r"argument saknas: \1"),
+    (r"Missing option (\S+)\.", r"flagga saknas: \1"),
+    (r"Missing parameter (\S+)\.", r"värde saknas: \1"),
+    (r"Invalid value for (\S+): ", r"ogiltigt värde för \1: "),
+    (r"(.*) is not one of (.*)\.", r"\1; välj en av \2"),
+    (r"(.*) is not a valid (?:integer|int)\.", r"\1 är inget heltal"),
+    (r"(.*) is not a valid (?:float|number)\.", r"\1 är inget tal"),
+    (r"(.*) does not match the formats? .*\.", r"\1 är inget datum i formen ÅÅÅÅ-MM-DD"),
+    (r"(.*) is not in the range (.*)\.", r"\1 ligger utanför \2"),
     (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", r"oväntade argument: \1"),
     (r"No such command '(.+)'\.", r"okänt kommando: \1"),
     (r"Option '(.+)' requires an argument\.", r"flaggan \1 kräver ett värde"),
+    (r"Option '(.+)' requires (\d+) arguments\.", r"flaggan \1 kräver \2 värden"),
     (r"Option '(.+)' does not take a value\.", r"flaggan \1 tar inget värde"),
-    (r"is not a valid integer\.?", r"är inget heltal"),
 ]
 
 
-def _svenskt_anvandningsfel(text: str) -> str:
+def _namn(e: UsageError) -> None:
+    """Parametern som användaren skrev den (`--år`, `FIL`), inte Clicks `'--år' / '--ar'`."""
+    if isinstance(e, BadParameter) and e.param is not None and e.param_hint is None:
+        p = e.param
+        e.param_hint = p.opts[0] if p.param_type_name == "option" else p.human_readable_name
+
+
+def _svenskt_anvandningsfel(e: UsageError) -> str:
+    _namn(e)
+    text = e.format_message()
     for monster, ersattning in _ANVANDNINGSFEL:
         text = re.sub(monster, ersattning, text)
     return text
@@ -286,6 +411,8 @@ def _svenskt_anvandningsfel(text: str) -> str:
 
 def main() -> None:
     kommando = typer.main.get_command(app)
+    if _KOMPLETTERING in os.environ:
+        completion_init()  # skalets skript frågar efter förslag: Typers kompletteringsklasser
     try:
         kod = kommando.main(args=sys.argv[1:], prog_name="partner", standalone_mode=False)
     except NoArgsIsHelpError as e:
@@ -293,13 +420,13 @@ def main() -> None:
         kod = AVSLUT_ANVANDNING
     except UsageError as e:
         namn = e.ctx.command_path if e.ctx else "partner"
-        typer.echo(f"{namn}: {_svenskt_anvandningsfel(e.format_message())}", err=True)
+        typer.echo(f"{namn}: {_svenskt_anvandningsfel(e)}", err=True)
         typer.echo(f"Se '{namn} --help'.", err=True)
         kod = AVSLUT_ANVANDNING
     except ClickException as e:
         typer.echo(f"partner: {e.format_message()}", err=True)
         kod = AVSLUT_ANVANDNING
-    except typer.Abort:
+    except (typer.Abort, EOFError):
         typer.echo("Avbrutet.", err=True)
         kod = AVSLUT_FYND
     except KeyboardInterrupt:

@@ -39,6 +39,22 @@ def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:
     raise SystemExit(kod)
 
 
+def fraga(text: str) -> str:
+    """Ett svar från terminalen, frågat igen tills det inte är tomt.
+
+    Ctrl-C avbryter som överallt (kod 130), Ctrl-D som ett avbrutet svar (kod 1); Clicks
+    `prompt` gör båda till samma avbrott med kod 1.
+    """
+    while True:
+        try:
+            svar = input(f"{text}: ").strip()
+        except KeyboardInterrupt:
+            skriv(err=True)  # "Avbrutet." på en egen rad, inte efter frågan
+            raise
+        if svar:
+            return svar
+
+
 @functools.cache
 def las_konfig(fil: Path | None) -> Any:
     # En gång per körning: registrets och rapportens kommandon behöver både registrets

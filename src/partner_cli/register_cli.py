@@ -20,7 +20,7 @@ import typer
 
 from partner_cli.cli import Kommando, KonfigFlagga, ny_grupp
 from partner_cli.formatregister import Formatregister
-from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, las_konfig
+from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, fraga, las_konfig
 from partner_cli.konfig import registersokvag
 from partner_cli.registerformat import AVTALSFORMAT, EXPORTFORMAT, TABELLFORMAT, Avtalsvy, Tabell
 
@@ -145,7 +145,7 @@ def add(
                 "ange vem som sanktionerade avtalen med --sanktionerad-av NAMN "
                 "(näringslivsdirektörens funktion); inget registrerades"
             )
-        sanktionerad_av = str(typer.prompt("Sanktionerad av (näringslivsdirektörens funktion)"))
+        sanktionerad_av = fraga("Sanktionerad av (näringslivsdirektörens funktion)")
     poster = [(r.forslag, r.fil, r.sha256) for r in resultat.filer]
     with registret(register, config, skriv=True, skapa=True) as reg:
         tillagg = reg.lagg_till(
@@ -380,7 +380,7 @@ def utvardera(
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
-    """Registrera en genomförd utvärdering (mall: mallar/utvardering.yaml)."""
+    """Registrera en genomförd utvärdering (en ny från mallen: partner ny --utvardering FIL)."""
     from partner_cli import laddning
     from partner_cli import register as reg_
 

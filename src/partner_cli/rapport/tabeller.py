@@ -106,8 +106,11 @@ def _indikatorrader(r: Arsrapport) -> tuple[tuple[Cell, ...], ...]:
     nu, forra = r.indikatorer, r.foregaende
 
     def andel(namn: str, varde: str, grans: Fraction | None = None) -> tuple[Cell, ...]:
-        a, b = getattr(nu, varde), getattr(forra, varde)
-        return (namn, Andel(a, grans), Andel(b, grans), riktning(a, b))
+        a, b = Andel(getattr(nu, varde), grans), Andel(getattr(forra, varde), grans)
+        # Två andelar som visas lika är oförändrade, fast bråken skiljer sig bortom den visade
+        # decimalen: annars står det "56,3 % → 56,3 % ↓ minskar".
+        lika = a.varde is not None and b.varde is not None and visa(a) == visa(b)
+        return (namn, a, b, riktning(a.varde, a.varde if lika else b.varde))
 
     def antal(namn: str, varde: str) -> tuple[Cell, ...]:
         a, b = getattr(nu, varde), getattr(forra, varde)
