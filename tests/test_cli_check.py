@@ -251,12 +251,13 @@ def test_github_kodar_egenskaper_och_data(tmp_path: Path) -> None:
     (kommando,) = [r for r in p.stdout.splitlines() if r.startswith("::")]
     egenskaper, _, data = kommando[2:].partition("::")
     assert egenskaper == (
-        f"error file=50%25%2Ca%3Ab%0Ac.yaml,line={FINANSIERING},col=1,"
+        f"error file=50%25%2Ca%3Ab\\nc.yaml,line={FINANSIERING},col=1,"
         "title=partner%3A medfinansiering"
     )
-    # I data kodas bara %, CR och LF; kolon och komma står kvar.
+    # I data kodas bara %, CR och LF (en radbrytning ur filnamnet visas som \\n); kolon och
+    # komma står kvar.
     assert data.startswith(
-        f"50%25,a:b%0Ac.yaml:{FINANSIERING}:1: Garanterad medfinansiering från andra parter "
+        f"50%25,a:b\\nc.yaml:{FINANSIERING}:1: Garanterad medfinansiering från andra parter "
         "är 46,4 %25 ("
     )
 

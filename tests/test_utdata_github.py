@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import andrad_mall, kor, rendera
 from forslagsarkiv import rad_med, skapa
-from partner_cli.utdata.github import koda_data, koda_egenskap
+from partner_cli.saker import github_data, github_egenskap
 
 # Annoteringarnas miljö utan GitHubs egna variabler från en eventuell CI-körning av testerna.
 UTAN_ACTIONS = {"GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": "", "GITHUB_WORKSPACE": ""}
@@ -17,10 +17,11 @@ def kommandon(utdata: str) -> list[str]:
 
 
 def test_kodning_enligt_reglerna_for_arbetsflodeskommandon() -> None:
-    assert koda_data("50 % klart\r\nrad 2") == "50 %25 klart%0D%0Arad 2"
-    assert koda_egenskap("a,b: c%") == "a%2Cb%3A c%25"
+    # Radbrytningar ur en fil visas som flyktsekvenser och kan aldrig börja en ny rad.
+    assert github_data("50 % klart\r\n::stop-commands::x") == "50 %25 klart\\r\\n::stop-commands::x"
+    assert github_egenskap("a,b: c%") == "a%2Cb%3A c%25"
     # % först: annars blir en redan kodad följd dubbelkodad.
-    assert koda_egenskap("%3A") == "%253A"
+    assert github_egenskap("%3A") == "%253A"
 
 
 def test_annotering_med_titel_relativ_sokvag_och_plats(tmp_path: Path) -> None:
@@ -48,7 +49,7 @@ def test_filnamn_och_meddelande_med_specialtecken(tmp_path: Path) -> None:
     (tmp_path / "a,b:c.yaml").write_text(text, encoding="utf-8")
     (kommando,) = kommandon(rendera("github", "a,b:c.yaml", cwd=tmp_path))
     assert kommando.startswith("::error file=a%2Cb%3Ac.yaml,line=")
-    assert "Bidraget från Bygg, Mark: 100%25%0AAB är angivet" in kommando
+    assert "Bidraget från Bygg, Mark: 100%25\\nAB är angivet" in kommando
 
 
 def test_sokvagar_relativa_till_github_workspace(tmp_path: Path) -> None:

@@ -79,4 +79,4 @@ def test_specialtecken_och_styrtecken_ger_giltig_xml(tmp_path: Path) -> None:
     (fall,) = fall_per_fil(junit(tmp_path, "a.yaml")).values()
     fel = fall.find("failure")
     assert fel is not None and fel.text is not None
-    assert 'Bidraget från <Bygg & "Co"\ufffd> är angivet som garanterat' in fel.text
+    assert 'Bidraget från <Bygg & "Co"\\x07> är angivet som garanterat' in fel.text

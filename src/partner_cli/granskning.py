@@ -112,13 +112,14 @@ def _stegsammanfattning(resultat: Kontrollresultat) -> None:
     sokvag = os.environ.get("GITHUB_STEP_SUMMARY")
     if not sokvag:
         return
-    from partner_cli.utdata.github import koda_data, stegsammanfattning
+    from partner_cli.saker import github_data
+    from partner_cli.utdata.github import stegsammanfattning
 
     try:
         with open(sokvag, "a", encoding="utf-8") as fil:
             fil.write(stegsammanfattning(resultat))
     except OSError as e:
-        skriv(f"::warning::{koda_data(f'Kan inte skriva stegsammanfattningen: {e}')}")
+        skriv(f"::warning::{github_data(f'Kan inte skriva stegsammanfattningen: {e}')}")
 
 
 def registerkontext(konfig: Any) -> Any:

@@ -34,8 +34,11 @@ def skriv(text: str = "", *, err: bool = False) -> None:
 
 
 def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:
-    """Ett tydligt fel på svenska till stderr, och rätt avslutningskod."""
-    skriv(f"partner: {meddelande}", err=True)
+    """Ett tydligt fel på svenska till stderr, och rätt avslutningskod. Meddelandet kan citera
+    filnamn och text ur filer; styrtecken i dem visas som flyktsekvenser (`saker`)."""
+    from partner_cli.saker import synlig
+
+    skriv(f"partner: {synlig(meddelande)}", err=True)
     raise SystemExit(kod)
 
 

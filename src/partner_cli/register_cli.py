@@ -158,10 +158,12 @@ def add(
         "ersatt": "ersatt (den gamla versionen finns i historiken)",
         "oförändrad": "redan registrerad med samma innehåll; inget ändrat",
     }
+    from partner_cli.saker import filnamn, synlig
+
     for t in tillagg:
-        typer.echo(f"{t.fil}: {t.id} {texter[t.status]}")
+        typer.echo(f"{filnamn(t.fil)}: {t.id} {texter[t.status]}")
         for v in t.varningar:
-            typer.echo(f"{t.fil}: varning [avtalsägare] {v}", err=True)
+            typer.echo(f"{filnamn(t.fil)}: varning [avtalsägare] {synlig(v)}", err=True)
 
 
 @register_app.command("list", cls=Kommando)

@@ -42,7 +42,15 @@ def tabell(
     markerade: Collection[int] = (),
     fri: Sequence[bool] | None = None,
 ) -> None:
-    """En tabell; `fri` säger vilka kolumner som är fritext och får radbrytas i terminalen."""
+    """En tabell; `fri` säger vilka kolumner som är fritext och får radbrytas i terminalen.
+
+    Cellerna kommer ur filer och registret: styrtecken i dem visas som flyktsekvenser."""
+    from partner_cli.saker import radborjan, ren, synlig
+
+    # En sökning över alla celler först: rapporter har hundratusentals, nästan alltid rena.
+    if not ren("\t".join(c for r in rader for c in r)):
+        rader = [[synlig(c) for c in r] for r in rader]
+    rader = [[radborjan(r[0]), *r[1:]] for r in rader]
     if ar_terminal(ut):
         _rich_tabell(ut, rubrik, kolumner, rader, markerade, fri or [True] * len(kolumner))
     else:

@@ -1,4 +1,9 @@
-"""Årsrapporten som CSV: en fil per avsnitt i en katalog, med exakta värden."""
+"""Årsrapporten som CSV: en fil per avsnitt i en katalog, med exakta värden.
+
+Filerna öppnas i kalkylprogram: en textcell som börjar med `=`, `+`, `-`, `@`, tab eller CR
+får `'` framför (`saker.kalkylcell`), så att den aldrig blir en formel. Belopp och andelar är
+tal som partner själv skriver och står oförändrade.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from pathlib import Path
 
 from partner_cli.rapport import Arsrapport
 from partner_cli.rapport.tabeller import raa, tabeller
+from partner_cli.saker import kalkylcell
 
 
 def render(rapport: Arsrapport, katalog: Path) -> list[Path]:
@@ -17,6 +23,8 @@ def render(rapport: Arsrapport, katalog: Path) -> list[Path]:
         with fil.open("w", encoding="utf-8", newline="") as ut:
             skrivare = csv.writer(ut)
             skrivare.writerow([k.nyckel for k in t.kolumner])
-            skrivare.writerows([raa(c) for c in rad] for rad in t.rader)
+            skrivare.writerows(
+                [kalkylcell(c) if isinstance(c, str) else raa(c) for c in rad] for rad in t.rader
+            )
         skrivna.append(fil)
     return skrivna

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from fractions import Fraction
-from html import escape
 from typing import TextIO
 
 from partner_cli.rapport import Arsrapport, Indikatorer
 from partner_cli.rapport.tabeller import Andel, Tabell, tabeller, visa
+from partner_cli.saker import html_text as escape
 from partner_cli.varden import procentsats
 
 _STIL = """

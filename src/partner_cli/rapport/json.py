@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from partner_cli.rapport import Arsrapport
 from partner_cli.rapport.tabeller import Andel, indikatorvarden, raa, tabeller
+from partner_cli.saker import json_dokument
 
 VERSION = 1
 
@@ -38,5 +39,6 @@ def dokument(rapport: Arsrapport) -> dict[str, Any]:
 
 def render(rapport: Arsrapport, ut: TextIO) -> None:
     # Utan indrag: då skriver json-modulens C-kodare, tiotals gånger snabbare vid 100 000 avtal.
-    ut.write(json.dumps(dokument(rapport), ensure_ascii=False, separators=(",", ":")))
+    text = json.dumps(dokument(rapport), ensure_ascii=False, separators=(",", ":"))
+    ut.write(json_dokument(text))
     ut.write("\n")

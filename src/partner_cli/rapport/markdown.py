@@ -6,10 +6,7 @@ from typing import TextIO
 
 from partner_cli.rapport import Arsrapport
 from partner_cli.rapport.tabeller import tabeller, visa
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+from partner_cli.saker import markdown as _cell
 
 
 def render(rapport: Arsrapport, ut: TextIO) -> None:
@@ -17,7 +14,7 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
     for t in tabeller(rapport):
         ut.write(f"\n## {t.rubrik}\n\n")
         if not t.rader:
-            ut.write(f"{t.tom}\n")
+            ut.write(f"{_cell(t.tom)}\n")
             continue
         ut.write("| " + " | ".join(k.rubrik for k in t.kolumner) + " |\n")
         ut.write("|" + "---|" * len(t.kolumner) + "\n")
@@ -27,4 +24,4 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
                 celler = [f"**{c}**" if c else c for c in celler]
             ut.write("| " + " | ".join(celler) + " |\n")
         if t.not_:
-            ut.write(f"\n*{t.not_}*\n")
+            ut.write(f"\n*{_cell(t.not_)}*\n")

@@ -1,29 +1,21 @@
 """GitHub Actions: arbetsflödeskommandon (`::error file=…,line=…::…`) som blir annoteringar.
 
-Egenskaper och meddelanden kodas enligt reglerna för arbetsflödeskommandon, och sökvägar
-görs relativa till arkivets rot (GITHUB_WORKSPACE) så att annoteringarna hamnar rätt.
+Egenskaper och meddelanden kodas enligt reglerna för arbetsflödeskommandon (`saker`), och
+sökvägar görs relativa till arkivets rot (GITHUB_WORKSPACE) så att annoteringarna hamnar rätt.
 GitHub visar bara ett fåtal annoteringar per steg; därför finns också `stegsammanfattning`,
 en Markdowntabell med varje fynd, som kommandot lägger i GITHUB_STEP_SUMMARY.
 """
 
 from __future__ import annotations
 
-import html
 from typing import TextIO
 
 from partner_cli.modell import Kontrollresultat
+from partner_cli.saker import filnamn, github_data, github_egenskap, markdown
 from partner_cli.utdata.plats import relativ
 from partner_cli.utdata.text import sammanfattningsrad
 
 _NIVA = {"fel": "error", "varning": "warning", "undantag": "notice"}
-
-
-def koda_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def koda_egenskap(text: str) -> str:
-    return koda_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def annoteringar(resultat: Kontrollresultat, ut: TextIO) -> None:
@@ -31,18 +23,12 @@ def annoteringar(resultat: Kontrollresultat, ut: TextIO) -> None:
     for r in resultat.filer:
         fil = relativ(r.fil)
         for f in r.fynd:
-            titel = koda_egenskap(f"partner: {f.regel}")
-            meddelande = koda_data(f"{fil}:{f.rad}:{f.kolumn}: {f.text}")
+            titel = github_egenskap(f"partner: {f.regel}")
+            meddelande = github_data(f"{filnamn(fil)}:{f.rad}:{f.kolumn}: {f.text}")
             ut.write(
-                f"::{_NIVA[f.niva]} file={koda_egenskap(fil)},line={f.rad},col={f.kolumn},"
+                f"::{_NIVA[f.niva]} file={github_egenskap(fil)},line={f.rad},col={f.kolumn},"
                 f"title={titel}::{meddelande}\n"
             )
-
-
-def _cell(text: str) -> str:
-    return (
-        html.escape(text, quote=False).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
-    )
 
 
 def stegsammanfattning(resultat: Kontrollresultat) -> str:
@@ -50,7 +36,7 @@ def stegsammanfattning(resultat: Kontrollresultat) -> str:
     rader += ["| Fil | Utfall | Fel | Varningar | Undantag |", "| --- | --- | ---: | ---: | ---: |"]
     for r in resultat.filer:
         rader.append(
-            f"| {_cell(relativ(r.fil))} | {r.utfall.replace('_', ' ')} | {r.antal('fel')} "
+            f"| {markdown(relativ(r.fil))} | {r.utfall.replace('_', ' ')} | {r.antal('fel')} "
             f"| {r.antal('varning')} | {r.antal('undantag')} |"
         )
     rader.append("")
@@ -62,8 +48,8 @@ def stegsammanfattning(resultat: Kontrollresultat) -> str:
         for r in resultat.filer:
             for f in r.fynd:
                 rader.append(
-                    f"| {_cell(relativ(r.fil))} | {f.rad} | {f.kolumn} | {f.niva} "
-                    f"| {_cell(f.regel)} | {_cell(f.text)} |"
+                    f"| {markdown(relativ(r.fil))} | {f.rad} | {f.kolumn} | {f.niva} "
+                    f"| {markdown(f.regel)} | {markdown(f.text)} |"
                 )
     else:
         rader.append("Inga fynd.")

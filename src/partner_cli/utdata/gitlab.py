@@ -8,6 +8,9 @@ Varje fynd har `description`, `check_name` (regelns id), ett stabilt `fingerprin
 - `major`: en regels fel, förslaget är underkänt;
 - `minor`: en varning;
 - `info`: ett fynd som ett beslutat undantag täcker.
+
+Beskrivningen visas för människor och går genom `saker.synlig`. Rapporten skrivs en post i
+taget, så att minnet inte växer med antalet fynd.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 from typing import Any, TextIO
 
 from partner_cli.modell import Fynd, Kontrollresultat
+from partner_cli.saker import json_dokument, synlig
 from partner_cli.utdata.plats import fingeravtryck, relativ
 
 _OLASBAR = ("yaml", "format")
@@ -29,19 +33,20 @@ def allvarlighet(f: Fynd) -> str:
 
 
 def render(resultat: Kontrollresultat, ut: TextIO) -> None:
-    rapport: list[dict[str, Any]] = []
+    forsta = True
+    ut.write("[")
     for r in resultat.filer:
         fil = relativ(r.fil)
         for f, avtryck in zip(r.fynd, fingeravtryck(fil, r.fynd), strict=True):
-            rapport.append(
-                {
-                    "type": "issue",
-                    "description": f"[{f.regel}] {f.text}",
-                    "check_name": f.regel,
-                    "fingerprint": avtryck,
-                    "severity": allvarlighet(f),
-                    "location": {"path": fil, "lines": {"begin": f.rad}},
-                }
-            )
-    json.dump(rapport, ut, ensure_ascii=False, indent=2)
-    ut.write("\n")
+            post: dict[str, Any] = {
+                "type": "issue",
+                "description": f"[{f.regel}] {synlig(f.text)}",
+                "check_name": f.regel,
+                "fingerprint": avtryck,
+                "severity": allvarlighet(f),
+                "location": {"path": fil, "lines": {"begin": f.rad}},
+            }
+            ut.write("\n  " if forsta else ",\n  ")
+            ut.write(json_dokument(json.dumps(post, ensure_ascii=False)))
+            forsta = False
+    ut.write("]\n" if forsta else "\n]\n")

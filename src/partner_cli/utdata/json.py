@@ -13,6 +13,7 @@ from partner_cli.modell import (
     Undantag,
     Undantagsutfall,
 )
+from partner_cli.saker import json_dokument
 from partner_cli.varden import andel_decimal, decimal_kronor
 
 VERSION = 1
@@ -79,7 +80,7 @@ def fil_dict(r: Filresultat) -> dict[str, Any]:
 
 def fil_rad(r: Filresultat) -> str:
     """Filens rad i dokumentet; skrivs i arbetsprocesserna, där resultatet finns."""
-    return json.dumps(fil_dict(r), ensure_ascii=False)
+    return json_dokument(json.dumps(fil_dict(r), ensure_ascii=False))
 
 
 def render(resultat: Kontrollresultat, ut: TextIO) -> None:

@@ -2,8 +2,9 @@
 
 Ett underkänt eller ogiltigt förslag får `<failure>` med varje fel, ett förslag där strategin
 inte gäller `<skipped>`; varningar och undantag står i `<system-out>`. Utfallet står också som
-egenskapen `utfall`. XML byggs med xml.etree, som sköter kodningen av tecken; tecken som XML
-1.0 inte tillåter alls (styrtecken från ett citerat värde) byts mot U+FFFD.
+egenskapen `utfall`. XML byggs med xml.etree, som sköter kodningen av tecken; filnamn och
+meddelanden visas genom `saker` (styrtecken som synliga flyktsekvenser), och tecken som XML
+1.0 inte tillåter alls byts för säkerhets skull mot U+FFFD.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from partner_cli.modell import Filresultat, Fynd, Kontrollresultat
+from partner_cli.saker import filnamn, synlig
 from partner_cli.utdata.plats import relativ
 
 _EJ_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -24,12 +26,19 @@ def _ren(text: str) -> str:
 
 def _rader(r: Filresultat, fynd: list[Fynd]) -> str:
     return "".join(
-        f"{relativ(r.fil)}:{f.rad}:{f.kolumn}: {f.niva} [{f.regel}] {f.text}\n" for f in fynd
+        f"{filnamn(relativ(r.fil))}:{f.rad}:{f.kolumn}: {f.niva} [{f.regel}] {synlig(f.text)}\n"
+        for f in fynd
+    )
+
+
+def _misslyckat(r: Filresultat, strikt: bool) -> bool:
+    return r.utfall in ("underkänd", "ogiltig") or (
+        strikt and r.utfall == "godkänd" and bool(r.antal("varning"))
     )
 
 
 def _testfall(r: Filresultat, strikt: bool) -> ET.Element:
-    fil = relativ(r.fil)
+    fil = filnamn(relativ(r.fil))
     fall = ET.Element("testcase", classname="partner.check", name=_ren(fil), file=_ren(fil))
     egenskaper = ET.SubElement(fall, "properties")
     ET.SubElement(egenskaper, "property", name="utfall", value=r.utfall)
@@ -37,7 +46,7 @@ def _testfall(r: Filresultat, strikt: bool) -> ET.Element:
         ET.SubElement(egenskaper, "property", name="id", value=_ren(r.id))
     fel = [f for f in r.fynd if f.niva == "fel"]
     if r.utfall == "ej_tillämplig":
-        orsak = "; ".join(f.meddelande for f in fel) or "Strategin är inte tillämplig"
+        orsak = "; ".join(synlig(f.meddelande) for f in fel) or "Strategin är inte tillämplig"
         ET.SubElement(fall, "skipped", message=_ren(orsak))
     elif r.utfall in ("underkänd", "ogiltig"):
         fel_ = ET.SubElement(fall, "failure", message=f"{r.utfall}: {len(fel)} fel", type=r.utfall)
@@ -55,17 +64,19 @@ def _testfall(r: Filresultat, strikt: bool) -> ET.Element:
 
 
 def render(resultat: Kontrollresultat, ut: TextIO) -> None:
-    fall = [_testfall(r, resultat.strikt) for r in resultat.filer]
+    """Huvudet med antalen, sedan ett testfall i taget: minnet växer inte med antalet filer."""
     antal = {
         "tests": str(len(resultat.filer)),
-        "failures": str(sum(1 for f in fall if f.find("failure") is not None)),
+        "failures": str(sum(1 for r in resultat.filer if _misslyckat(r, resultat.strikt))),
         "errors": "0",
         "skipped": str(resultat.antal("ej_tillämplig")),
     }
-    rot = ET.Element("testsuites", {"name": "partner", **antal})
-    svit = ET.SubElement(rot, "testsuite", {"name": "partner check", **antal})
-    svit.extend(fall)
-    ET.indent(rot)
+    attribut = " ".join(f'{k}="{v}"' for k, v in antal.items())
     ut.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    ut.write(ET.tostring(rot, encoding="unicode"))
-    ut.write("\n")
+    ut.write(f'<testsuites name="partner" {attribut}>\n')
+    ut.write(f'  <testsuite name="partner check" {attribut}>\n')
+    for r in resultat.filer:
+        fall = _testfall(r, resultat.strikt)
+        ET.indent(fall, level=2)
+        ut.write("    " + ET.tostring(fall, encoding="unicode") + "\n")
+    ut.write("  </testsuite>\n</testsuites>\n")

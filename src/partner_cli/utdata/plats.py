@@ -44,5 +44,5 @@ def fingeravtryck(fil: str, fynd: Sequence[Fynd]) -> list[str]:
         nyckel = "\0".join((fil, f.regel, f.sokvag, f.meddelande))
         n = sedda.get(nyckel, 0)
         sedda[nyckel] = n + 1
-        ut.append(hashlib.sha256(f"{nyckel}\0{n}".encode()).hexdigest())
+        ut.append(hashlib.sha256(f"{nyckel}\0{n}".encode("utf-8", "surrogateescape")).hexdigest())
     return ut

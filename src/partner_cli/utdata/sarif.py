@@ -5,13 +5,16 @@ Varje regel beskrivs med sin dokumentation och strategins stycke (`properties.gr
 också. Varje resultat har regel, nivå, meddelande och en plats med sökväg relativ till
 arkivets rot (`uriBaseId` PROJEKTROT) och rad och kolumn. Ett fynd som ett beslutat undantag
 täcker blir `note` med en `suppressions`-post av slaget `external` som bär beslutet. Varje
-fils utfall och undantag står i `artifacts[].properties`.
+fils utfall och undantag står i `artifacts[].properties`. Meddelanden och motiveringar visas
+för människor och går genom `saker.synlig`; sökvägarna är filens byte, procentkodade.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -19,6 +22,7 @@ from urllib.parse import quote
 from partner_cli import __version__, regler
 from partner_cli.kontroll import FORMATGRUND
 from partner_cli.modell import Filresultat, Fynd, Kontrollresultat
+from partner_cli.saker import json_dokument, synlig
 from partner_cli.utdata.json import beslut_dict, sammanfattning, undantag_dict
 from partner_cli.utdata.plats import fingeravtryck, relativ, rot, under_rot
 
@@ -98,7 +102,7 @@ def _plats(fil: str) -> dict[str, Any]:
     relativ_ = under_rot(fil)
     if relativ_ is None:
         return {"uri": Path(fil).resolve().as_uri()}
-    return {"uri": quote(relativ_), "uriBaseId": ROT_ID}
+    return {"uri": quote(os.fsencode(relativ_)), "uriBaseId": ROT_ID}
 
 
 def _resultat(f: Fynd, index: dict[str, int], fil: dict[str, Any], n: int, avtryck: str) -> Any:
@@ -106,7 +110,7 @@ def _resultat(f: Fynd, index: dict[str, int], fil: dict[str, Any], n: int, avtry
         "ruleId": f.regel,
         "ruleIndex": index[f.regel],
         "level": _NIVA[f.niva],
-        "message": {"text": f.text},
+        "message": {"text": synlig(f.text)},
         "locations": [
             {
                 "physicalLocation": {
@@ -124,7 +128,7 @@ def _resultat(f: Fynd, index: dict[str, int], fil: dict[str, Any], n: int, avtry
             {
                 "kind": "external",
                 "status": "accepted",
-                "justification": f.undantag.motivering,
+                "justification": synlig(f.undantag.motivering),
                 "properties": beslut_dict(f.undantag),
             }
         ]
@@ -142,14 +146,17 @@ def _artefakt(r: Filresultat) -> dict[str, Any]:
     }
 
 
-def rapport(resultat: Kontrollresultat) -> dict[str, Any]:
-    beskrivningar = regelbeskrivningar()
-    index = {b["id"]: i for i, b in enumerate(beskrivningar)}
-    resultat_ = []
+def _resultaten(resultat: Kontrollresultat, index: dict[str, int]) -> Iterator[dict[str, Any]]:
     for n, r in enumerate(resultat.filer):
         fil = _plats(r.fil)
         avtryck = fingeravtryck(relativ(r.fil), r.fynd)
-        resultat_ += [_resultat(f, index, fil, n, a) for f, a in zip(r.fynd, avtryck, strict=True)]
+        for f, a in zip(r.fynd, avtryck, strict=True):
+            yield _resultat(f, index, fil, n, a)
+
+
+def _dokument(resultat: Kontrollresultat, resultat_: Any) -> dict[str, Any]:
+    beskrivningar = regelbeskrivningar()
+    index = {b["id"]: i for i, b in enumerate(beskrivningar)}
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -165,13 +172,35 @@ def rapport(resultat: Kontrollresultat) -> dict[str, Any]:
                 },
                 "originalUriBaseIds": {ROT_ID: {"uri": rot().as_uri() + "/"}},
                 "artifacts": [_artefakt(r) for r in resultat.filer],
-                "results": resultat_,
+                "results": resultat_(index) if callable(resultat_) else resultat_,
                 "properties": {"sammanfattning": sammanfattning(resultat)},
             }
         ],
     }
 
 
+def rapport(resultat: Kontrollresultat) -> dict[str, Any]:
+    return _dokument(resultat, lambda index: list(_resultaten(resultat, index)))
+
+
+# Står i dokumentet där resultaten ska in; de skrivs sedan ett i taget.
+_PLATSHALLARE = "\0resultaten\0"
+
+
 def render(resultat: Kontrollresultat, ut: TextIO) -> None:
-    json.dump(rapport(resultat), ut, ensure_ascii=False, indent=2)
-    ut.write("\n")
+    """Dokumentet med resultaten skrivna ett i taget: minnet växer inte med antalet fynd."""
+    index: dict[str, int] = {}
+
+    def platshallare(i: dict[str, int]) -> str:
+        index.update(i)
+        return _PLATSHALLARE
+
+    text = json.dumps(_dokument(resultat, platshallare), ensure_ascii=False, indent=2)
+    fore, _, efter = text.partition(json.dumps(_PLATSHALLARE))
+    ut.write(json_dokument(fore) + "[")
+    tom = True
+    for r in _resultaten(resultat, index):
+        ut.write("\n        " if tom else ",\n        ")
+        ut.write(json_dokument(json.dumps(r, ensure_ascii=False)))
+        tom = False
+    ut.write(("]" if tom else "\n      ]") + json_dokument(efter) + "\n")

@@ -1,5 +1,6 @@
 """Text: en rad per fynd i formen `FIL:RAD:KOLUMN: nivå [regel] meddelande`, som grep och
 redigerare förstår, sedan utfallet per fil och en sammanfattning. Färg i en terminal (`terminal`).
+Filnamn och meddelanden visas genom `saker`: inga styrtecken ur en fil når terminalen.
 """
 
 from __future__ import annotations
@@ -7,7 +8,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from partner_cli import terminal
-from partner_cli.modell import Filresultat, Kontrollresultat
+from partner_cli.modell import Filresultat, Fynd, Kontrollresultat
+from partner_cli.saker import filnamn, synlig
 from partner_cli.varden import kronor, procent
 
 _FARG = {
@@ -40,7 +42,11 @@ def utfallsrad(r: Filresultat) -> str:
             f"medfinansiering {procent(m.andel, m.grans)} "
             f"({kronor(m.garanterad)} av {kronor(m.total)})"
         )
-    return f"{r.fil}: {' · '.join(delar)}"
+    return f"{filnamn(r.fil)}: {' · '.join(delar)}"
+
+
+def fyndrad(r: Filresultat, f: Fynd) -> str:
+    return f"{filnamn(r.fil)}:{f.rad}:{f.kolumn}: {f.niva} [{f.regel}] {synlig(f.text)}"
 
 
 def sammanfattningsrad(resultat: Kontrollresultat) -> str:
@@ -65,7 +71,7 @@ def render(resultat: Kontrollresultat, ut: TextIO) -> None:
         return
     for r in resultat.filer:
         for f in r.fynd:
-            ut.write(f"{r.fil}:{f.rad}:{f.kolumn}: {f.niva} [{f.regel}] {f.text}\n")
+            ut.write(fyndrad(r, f) + "\n")
         ut.write(utfallsrad(r) + "\n")
     ut.write(sammanfattningsrad(resultat) + "\n")
 
@@ -73,10 +79,11 @@ def render(resultat: Kontrollresultat, ut: TextIO) -> None:
 def _render_rich(resultat: Kontrollresultat, ut: TextIO) -> None:
     konsol, escape = terminal.konsol(ut), terminal.escape
     for r in resultat.filer:
+        fil = escape(filnamn(r.fil))
         for f in r.fynd:
             konsol.print(
-                f"[bold]{escape(r.fil)}:{f.rad}:{f.kolumn}:[/] [{_FARG[f.niva]}]{f.niva}[/] "
-                f"[dim]\\[{escape(f.regel)}][/] {escape(f.text)}"
+                f"[bold]{fil}:{f.rad}:{f.kolumn}:[/] [{_FARG[f.niva]}]{f.niva}[/] "
+                f"[dim]\\[{escape(f.regel)}][/] {escape(synlig(f.text))}"
             )
         konsol.print(f"[{_FARG[r.utfall]}]{escape(utfallsrad(r))}[/]")
     farg = "green" if resultat.godkant else "red"

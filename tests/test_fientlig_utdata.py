@@ -1,0 +1,182 @@
+"""Varje utdataformat med katalogen över fientliga strängar (`fientlig_text`), genom det
+installerade `partner`: formatet förblir giltigt, inga råa styrtecken når det människor läser,
+och ingen rad börjar med något som partner inte själv skrev (inget arbetsflödeskommando,
+ingen förfalskad fyndrad)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import kor
+from fientlig_text import (
+    FIENTLIGA_FILER,
+    STRANGAR,
+    rader_borjar_med,
+    rata_styrtecken,
+    skapa_arkiv,
+)
+
+# Det partner skriver först på en rad i varje format.
+SAMMANFATTNING = re.compile(r"^\d+ (filer granskade|fil granskad): ")
+KOMMANDON = ("::error file=", "::warning file=", "::notice file=")
+
+
+@pytest.fixture(scope="module")
+def arkiv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    katalog = tmp_path_factory.mktemp("fientligt")
+    skapa_arkiv(katalog)
+    return katalog
+
+
+def _check(arkiv: Path, *flaggor: str, env: dict[str, str] | None = None) -> str:
+    p = kor("check", "forslag", str(FIENTLIGA_FILER), *flaggor, cwd=arkiv, env=env)
+    assert p.returncode == 1, p.stderr  # korpusen har ogiltiga filer
+    fel = [r for r in p.stderr.splitlines() if not SAMMANFATTNING.match(r)]
+    assert rader_borjar_med("\n".join(fel), ("partner: ",)) == []
+    assert rata_styrtecken(p.stderr) == []
+    return p.stdout
+
+
+def _fran_partner(rad: str, *prefix: str) -> bool:
+    return rad.startswith(("forslag/", str(FIENTLIGA_FILER), *prefix)) or bool(
+        SAMMANFATTNING.match(rad)
+    )
+
+
+def test_textformatet(arkiv: Path) -> None:
+    ut = _check(arkiv)
+    assert rata_styrtecken(ut) == []
+    assert [r for r in ut.splitlines() if not _fran_partner(r)] == []
+    # Varje fientlig sträng syns, som flyktsekvenser: inget försvinner i tysthet.
+    assert "\\x1b[2J" in ut and "\\u202e" in ut and "::stop-commands::tok" in ut
+
+
+def test_github_och_stegsammanfattningen(arkiv: Path, tmp_path: Path) -> None:
+    sammanfattning = tmp_path / "sammanfattning.md"
+    ut = _check(arkiv, "--format", "github", env={"GITHUB_STEP_SUMMARY": str(sammanfattning)})
+    assert rata_styrtecken(ut) == []
+    assert [r for r in ut.splitlines() if not (r.startswith(KOMMANDON) or _fran_partner(r))] == []
+    # Inom ett kommando: egenskaperna kan inte avslutas i förtid, meddelandet inte brytas.
+    for rad in ut.splitlines():
+        if rad.startswith(KOMMANDON):
+            egenskaper, _, meddelande = rad.partition(" ")[2].partition("::")
+            assert "\n" not in meddelande and "\r" not in meddelande
+            assert all(del_.count("=") >= 1 for del_ in egenskaper.split(",")), rad
+    md = sammanfattning.read_text(encoding="utf-8")
+    assert rata_styrtecken(md) == []
+    rader = [r for r in md.splitlines() if r]
+    assert rader_borjar_med(md, ("|", "## partner check", "Inga fynd")) == [
+        r for r in rader if SAMMANFATTNING.match(r)
+    ]
+    # Inga länkar, bilder eller HTML ur filerna; varje tabellrad har sina kolumner.
+    assert "](http" not in md.replace("\\](http", "")
+    assert "<script" not in md and "<b>" not in md
+    for rad in rader:
+        if rad.startswith("|"):
+            celler = re.split(r"(?<!\\)\|", rad)
+            assert len(celler) in (7, 8), rad  # 5 eller 6 kolumner och kanterna
+
+
+@pytest.mark.parametrize("format_", ["json", "gitlab", "sarif"])
+def test_json_formaten(arkiv: Path, tmp_path: Path, format_: str) -> None:
+    ut = _check(arkiv, "--format", format_)
+    fil = tmp_path / f"rapport.{format_}"
+    _check(arkiv, "--format", format_, "--output", str(fil))
+    for text in (ut, fil.read_text(encoding="utf-8")):
+        json.loads(text)
+        assert rata_styrtecken(text) == []
+        # Varje rad är JSON-struktur; en sträng kan inte börja en ny rad.
+        assert rader_borjar_med(text, ("{", "}", "[", "]", " ")) == []
+    dokument = json.dumps(json.loads(ut), ensure_ascii=False)
+    if format_ == "json":
+        # JSON bär texten exakt (som partner läser den: utan blanktecken i kanterna), och
+        # filnamnets byte som inte är UTF-8 som text.
+        for s in STRANGAR:
+            assert json.dumps(s.strip(), ensure_ascii=False)[1:-1] in dokument
+        assert "\\\\xff\\\\xfe-inte-utf8.yaml" in ut
+
+
+def test_junit(arkiv: Path, tmp_path: Path) -> None:
+    fil = tmp_path / "junit.xml"
+    ut = _check(arkiv, "--format", "junit", "--output", str(fil), "--format", "junit")
+    for text in (ut, fil.read_text(encoding="utf-8")):
+        ET.fromstring(text)
+        assert rata_styrtecken(text) == []
+        assert rader_borjar_med(text, ("<", " ")) == [
+            r for r in text.splitlines() if _fran_partner(r)
+        ]
+
+
+@pytest.fixture(scope="module")
+def register(arkiv: Path) -> Path:
+    db = arkiv / "register.db"
+    p = kor(
+        "register",
+        "add",
+        *sorted(str(f.relative_to(arkiv)) for f in (arkiv / "forslag").glob("f[0-9]*.yaml")),
+        "--sanktionerad-av",
+        "\x1b[2J::notice::x",
+        "--register",
+        str(db),
+        cwd=arkiv,
+    )
+    assert p.returncode == 0, p.stderr
+    assert rata_styrtecken(p.stdout + p.stderr) == []
+    assert [r for r in p.stdout.splitlines() if not _fran_partner(r)] == []
+    assert rader_borjar_med(p.stderr, ("forslag/", "partner: ")) == []
+    return db
+
+
+@pytest.mark.parametrize("format_", ["text", "markdown", "html", "json"])
+def test_rapportens_format(arkiv: Path, register: Path, format_: str) -> None:
+    p = kor("report", "--år", "2014", "--format", format_, "--register", str(register), cwd=arkiv)
+    assert p.returncode == 0, p.stderr
+    ut = p.stdout
+    assert rata_styrtecken(ut) == []
+    assert "::" not in "".join(r[:2] for r in ut.splitlines())
+    assert not [r for r in ut.splitlines() if r.startswith("##[")]
+    if format_ == "json":
+        json.loads(ut)
+    elif format_ == "html":
+        assert "<script>" not in ut and "<b>fet" not in ut and "\\x1b[2J" in ut
+    elif format_ == "markdown":
+        assert "](http" not in ut.replace("\\](http", "") and "<script>" not in ut
+        for rad in ut.splitlines():
+            if rad.startswith("|"):
+                antal = len(re.split(r"(?<!\\)\|", rad))
+                forsta = next(r for r in ut.splitlines() if r.startswith("|"))
+                assert antal >= 3 and "\\|" not in forsta, rad
+
+
+def test_rapportens_csv_oppnas_utan_formler(arkiv: Path, register: Path, tmp_path: Path) -> None:
+    ut = tmp_path / "csv"
+    p = kor(
+        "report",
+        "--år",
+        "2014",
+        "--format",
+        "csv",
+        "--ut",
+        str(ut),
+        "--register",
+        str(register),
+        cwd=arkiv,
+    )
+    assert p.returncode == 0, p.stderr
+    celler = []
+    for fil in ut.glob("*.csv"):
+        with fil.open(encoding="utf-8", newline="") as f:
+            celler += [c for rad in csv.reader(f) for c in rad]
+    assert '\'=HYPERLINK("http://e")' in celler and "'+cmd|' /C calc'!A0" in celler
+    farliga = [c for c in celler if c[:1] in ("=", "+", "@", "\t", "\r")]
+    assert farliga == []
+    # Ett minus får bara inleda ett tal som partner själv skriver.
+    assert [c for c in celler if c.startswith("-") and not re.fullmatch(r"-\d+(\.\d+)?", c)] == []
+    assert os.listdir(ut)
