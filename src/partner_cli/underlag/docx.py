@@ -1,21 +1,22 @@
 """Beslutsunderlaget som Word-dokument (python-docx), A4, med svenska rubriker.
 
 Text ur förslaget läggs bara in som textkörningar: den kan inte bli fält, länkar eller
-formatering. Tecken som XML inte tillåter tas bort (python-docx vägrar annars).
+formatering. Styrtecken visas som flyktsekvenser (`saker.synlig`), och de två tecken som XML
+inte tillåter och `synlig` låter stå (U+FFFE, U+FFFF) tas bort: python-docx vägrar annars.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, BinaryIO
 
+from partner_cli.saker import synlig
 from partner_cli.underlag import Lista, Stycke, Tabell, Underlag, Uppstallning
 
-_EJ_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EJ_XML = {0xFFFE: None, 0xFFFF: None}
 
 
 def _ren(text: str) -> str:
-    return _EJ_XML.sub("", text)
+    return synlig(text).translate(_EJ_XML)
 
 
 def _tabell(doc: Any, t: Tabell) -> None:

@@ -1,14 +1,15 @@
 """Beslutsunderlaget som en fristående HTML-sida: inga externa resurser, utskrivbar på A4.
 
-All text ur förslaget skrivs escapad; sidan har inga skript och inga länkar utåt.
+All text ur förslaget skrivs escapad och med styrtecken synliga (`saker.html_text`); sidan
+har inga skript och inga länkar utåt.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html import escape
 from typing import TextIO
 
+from partner_cli.saker import html_text as escape
 from partner_cli.underlag import Block, Lista, Stycke, Tabell, Underlag, Uppstallning
 
 STIL = """

@@ -1,28 +1,17 @@
 """Beslutsunderlaget i Markdown, för ett ärende, en wiki eller ett e-postmeddelande.
 
-Text ur förslaget kan inte bli Markdown eller HTML: tecknen som betyder något escapas,
-radbrytningar blir mellanslag och en cell kan inte avsluta sin tabell.
+Text ur förslaget kan inte bli Markdown eller HTML (`saker.markdown`): tecknen som betyder
+något escapas, styrtecken och radbrytningar visas som `\\n`, och en cell kan inte avsluta
+sin tabell. Varje text ur filen står efter en fast text på sin rad (`- **Namn:** …`), så att
+den aldrig kan börja en rubrik eller en lista.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
+from partner_cli.saker import markdown as text
 from partner_cli.underlag import Lista, Stycke, Tabell, Underlag, Uppstallning
-
-# Tecken som är Markdown eller HTML var de än står (CommonMark: varje ASCII-skiljetecken får
-# escapas med \).
-_INLINE = re.compile(r"([\\`*_\[\]<>|~&!#])")
-# Det som bara betyder något först på en rad: en lista, ett citat, en rubrik eller ett streck.
-_BORJAN = re.compile(r"^([+\-=>:])|^(\d+)([.)])")
-
-
-def text(varde: str) -> str:
-    """Ofarlig Markdown som visar texten som den är, på en rad."""
-    enrad = " ".join(varde.split())
-    escapad = _INLINE.sub(r"\\\1", enrad)
-    return _BORJAN.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escapad)
 
 
 def _tabell(t: Tabell) -> str:
