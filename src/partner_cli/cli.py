@@ -26,6 +26,9 @@ from partner_cli.kommando import (
     AVSLUT_OK,
     KONFIG,
     Parameter,
+    Stromfel,
+    ar_stromfel,
+    avsluta,
     fel,
 )
 from partner_cli.typerkompat import (
@@ -83,7 +86,14 @@ class Kommando(_Svensk, TyperCommand):
 
 
 class _Grupp(_Svensk, TyperGroup):
-    pass
+    def invoke(self, ctx: Any) -> Any:
+        # Click gör ett stängt rör till kod 1; felet bärs förbi till `kommando.avsluta`.
+        try:
+            return super().invoke(ctx)
+        except (OSError, UnicodeEncodeError) as e:
+            if ar_stromfel(e):
+                raise Stromfel(e) from e
+            raise
 
 
 # Underkommandon som laddas först när de anropas: `partner check` ska inte betala för
@@ -410,6 +420,10 @@ def _svenskt_anvandningsfel(e: UsageError) -> str:
 
 
 def main() -> None:
+    avsluta(_main)
+
+
+def _main() -> int:
     kommando = typer.main.get_command(app)
     if _KOMPLETTERING in os.environ:
         completion_init()  # skalets skript frågar efter förslag: Typers kompletteringsklasser
@@ -435,4 +449,4 @@ def main() -> None:
         # Ctrl-C (Typer gör avbrottet till kod 130); en skrivning i registret är redan
         # tillbakarullad av SQLite.
         typer.echo("Avbrutet.", err=True)
-    sys.exit(kod if isinstance(kod, int) else AVSLUT_OK)
+    return kod if isinstance(kod, int) else AVSLUT_OK

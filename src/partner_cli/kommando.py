@@ -9,6 +9,7 @@ anropet, ovanliga former) går till Typer, så att hjälp, felmeddelanden och ko
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -19,6 +20,11 @@ from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
 AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING, AVSLUT_AVBRUTEN = 0, 1, 2, 130
+# Utdatan gick inte att skriva: full disk eller I/O-fel (3), standard ut kan inte koda tecknen
+# (4, till exempel PYTHONIOENCODING=ascii), läsaren stängde röret (141, som en process som
+# avslutas av SIGPIPE, till exempel `partner check … | head -1`).
+AVSLUT_SKRIVFEL, AVSLUT_KODNING, AVSLUT_STANGD = 3, 4, 141
+_SKRIVFEL = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})
 
 # Som click.echo: styrsekvenser tas bort när strömmen inte är en terminal.
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
@@ -140,26 +146,76 @@ def tolka_argv(parametrar: Sequence[Parameter], argv: Sequence[str]) -> dict[str
     return varden
 
 
-def kor(kommando: Callable[..., None], argument: dict[str, Any]) -> NoReturn:
-    """Kör kommandot som Typer gör: Ctrl-C ger 130, ett stängt rör tyst kod 1."""
-    try:
-        kommando(**argument)
-        kod = AVSLUT_OK
-    except KeyboardInterrupt:
-        kod = AVSLUT_AVBRUTEN
-    except EOFError:
-        skriv(err=True)
-        skriv("Avbrutet.", err=True)
-        kod = AVSLUT_FYND
-    except OSError as e:
-        if e.errno != errno.EPIPE:
-            raise
-        # Läsaren (`| head`) har gått: resten av utskriften till ingenstans.
+class Stromfel(Exception):
+    """Ett fel när utdatan skrevs, buret förbi Click (som gör ett stängt rör till kod 1)."""
+
+    def __init__(self, orsak: OSError | UnicodeEncodeError) -> None:
+        super().__init__(str(orsak))
+        self.orsak = orsak
+
+
+def ar_stromfel(e: BaseException) -> bool:
+    if isinstance(e, UnicodeEncodeError):
+        return True
+    return isinstance(e, OSError) and (e.errno == errno.EPIPE or e.errno in _SKRIVFEL)
+
+
+def _stromkod(e: OSError | UnicodeEncodeError) -> int:
+    """Avslutningskoden för ett fel i utdatan, med en rad på stderr (ingen för ett stängt rör).
+
+    Standard ut pekas om till /dev/null, så att det som ligger kvar i bufferten inte ger ett
+    nytt fel när processen avslutas."""
+    with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        kod = AVSLUT_FYND
-    if kod == AVSLUT_AVBRUTEN:
-        skriv("Avbrutet.", err=True)
+    if isinstance(e, UnicodeEncodeError):
+        tecken = e.object[e.start : e.end]
+        skriv(
+            f"partner: utdatan kan inte skrivas med teckenkodningen {sys.stdout.encoding} "
+            f"({tecken!r}); använd UTF-8, till exempel PYTHONIOENCODING=utf-8",
+            err=True,
+        )
+        return AVSLUT_KODNING
+    if e.errno == errno.EPIPE:
+        return AVSLUT_STANGD
+    skriv(f"partner: utdatan kan inte skrivas: {e.strerror or e}", err=True)
+    return AVSLUT_SKRIVFEL
+
+
+def avsluta(kommando: Callable[[], Any]) -> NoReturn:
+    """Kör kommandot och avslutar med dess kod; ett fel i utdatan (stängt rör, full disk,
+    en teckenkodning som inte är UTF-8) blir en rad på stderr och sin egen kod, aldrig en
+    traceback. Samma för Typer-vägen och den snabba vägen."""
+    try:
+        try:
+            kod = kommando()
+        except SystemExit as e:
+            kod = e.code
+        sys.stdout.flush()
+    except Stromfel as e:
+        kod = _stromkod(e.orsak)
+    except (OSError, UnicodeEncodeError) as e:
+        if not ar_stromfel(e):
+            raise
+        kod = _stromkod(e)
     sys.exit(kod)
+
+
+def kor(kommando: Callable[..., None], argument: dict[str, Any]) -> NoReturn:
+    """Kör kommandot som Typer gör: Ctrl-C ger 130."""
+
+    def kor_kommandot() -> int:
+        try:
+            kommando(**argument)
+        except KeyboardInterrupt:
+            skriv("Avbrutet.", err=True)
+            return AVSLUT_AVBRUTEN
+        except EOFError:
+            skriv(err=True)
+            skriv("Avbrutet.", err=True)
+            return AVSLUT_FYND
+        return AVSLUT_OK
+
+    avsluta(kor_kommandot)
 
 
 def main() -> None:
