@@ -88,12 +88,14 @@ def innehall(register: Path) -> dict[str, list[tuple[Any, ...]]]:
 def bygg(register_: Path, *filer: Path) -> None:
     """Registrerar förslag i processen: snabb uppställning för tester av andra kommandon."""
     from partner_cli import konfig, kontroll, register
+    from partner_cli.register.skrivning import lagg_till
 
     resultat = kontroll.kontrollera([str(f) for f in filer], konfig.Konfig(), behall_forslag=True)
     assert resultat.godkant, resultat
     reg = register.skriv(register_)
     try:
-        reg.lagg_till(
+        lagg_till(
+            reg,
             [(r.forslag, r.fil, r.sha256) for r in resultat.filer if r.forslag and r.sha256],
             "Karin Ek",
             vem="Testa Testsson",
@@ -104,11 +106,13 @@ def bygg(register_: Path, *filer: Path) -> None:
 
 def utvardera(register_: Path, id_: str, text: str) -> None:
     from partner_cli import register
+    from partner_cli.register.skrivning import utvardera as registrera
+    from partner_cli.utvarderingsfil import Utvardering, las_utvardering
 
-    utv = register.las_utvardering(text.encode())
-    assert isinstance(utv, register.Utvardering), utv
+    utv = las_utvardering(text.encode())
+    assert isinstance(utv, Utvardering), utv
     reg = register.skriv(register_)
     try:
-        reg.utvardera(id_, utv, "u.yaml", "0" * 64, vem="Testa Testsson")
+        registrera(reg, id_, utv, "u.yaml", "0" * 64, vem="Testa Testsson")
     finally:
         reg.stang()

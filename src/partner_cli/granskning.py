@@ -129,9 +129,9 @@ def registerkontext(konfig: Any) -> Any:
     sokvag = registersokvag(None, konfig)
     if not sokvag.exists():
         return None
-    from partner_cli import register
+    from partner_cli.register import RegisterFel, lasning
 
     try:
-        return register.ogonblicksbild(sokvag)
-    except register.RegisterFel as e:
+        return lasning.ogonblicksbild(sokvag)
+    except RegisterFel as e:
         fel(str(e), e.kod)

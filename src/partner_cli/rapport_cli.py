@@ -88,17 +88,24 @@ def report(
     if not 1900 <= ar <= 2200:
         fel(f"--år {ar} är inget rimligt år")
     from partner_cli import rapport
+    from partner_cli.register import rapportlasning
 
     konfig = las_konfig(config)
+    max_offentlig_andel = konfig.regler["ekonomi"]["max_offentlig_andel"]
     with registret(register, config, skriv=False) as reg:
-        arsrapport = rapport.berakna(
-            reg.fraga,
+        underlag = rapportlasning.underlag(
+            reg,
             ar,
-            idag=idag,
-            min_andel=konfig.regler["medfinansiering"]["min_andel"],
-            max_offentlig_andel=konfig.regler["ekonomi"]["max_offentlig_andel"],
+            rapport.brytdag(ar, idag),
+            max_offentlig_andel=max_offentlig_andel,
+            dagar_efter_aret=rapport.DAGAR_EFTER_ARET,
             med_historik=valt.historik,
         )
+    arsrapport = rapport.berakna(
+        underlag,
+        min_andel=konfig.regler["medfinansiering"]["min_andel"],
+        max_offentlig_andel=max_offentlig_andel,
+    )
     if publik or format_ in PUBLICERADE:
         arsrapport = arsrapport.publik(
             dolj_enskild_firmas_namn=konfig.publicering["dölj_enskild_firmas_namn"],

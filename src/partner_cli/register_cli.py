@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import sys
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,7 +21,19 @@ from partner_cli.cli import Kommando, KonfigFlagga, ny_grupp
 from partner_cli.formatregister import Formatregister
 from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, fraga, las_konfig
 from partner_cli.konfig import registersokvag
-from partner_cli.registerformat import AVTALSFORMAT, EXPORTFORMAT, TABELLFORMAT, Avtalsvy, Tabell
+from partner_cli.registerformat import (
+    AVTALSFORMAT,
+    EXPORTFORMAT,
+    TABELLFORMAT,
+    Avtalsvy,
+    Tabell,
+    andel,
+    andring,
+    kr,
+    rita,
+    text_,
+    uppfyllelse,
+)
 
 if TYPE_CHECKING:
     from partner_cli.register import Register
@@ -74,32 +85,10 @@ def registret(
         r.stang()
 
 
-def _tabell(ut: TextIO, titel: str, kolumner: list[str], rader: list[list[str]]) -> None:
-    from partner_cli import terminal
-
-    terminal.tabell(ut, titel, kolumner, rader)
-
-
-def _kr(ore: int | None) -> str:
-    from partner_cli.varden import kronor
-
-    return "–" if ore is None else kronor(ore)
-
-
 def _grans(config: Path | None) -> Fraction:
     """Regelns gräns i partner.toml: en visad andel motsäger aldrig jämförelsen med den."""
     grans: Fraction = las_konfig(config).regler["medfinansiering"]["min_andel"]
     return grans
-
-
-def _andel(garanterad: int, total: int, grans: Fraction) -> str:
-    from partner_cli.varden import procent
-
-    return procent(Fraction(garanterad, total), grans)
-
-
-def _text(v: Any) -> str:
-    return "–" if v is None else str(v)
 
 
 @register_app.command("add", cls=Kommando)
@@ -147,8 +136,12 @@ def add(
             )
         sanktionerad_av = fraga("Sanktionerad av (näringslivsdirektörens funktion)")
     poster = [(r.forslag, r.fil, r.sha256) for r in resultat.filer]
+    from partner_cli.register.skrivning import lagg_till
+    from partner_cli.regler import avtalsagare
+
     with registret(register, config, skriv=True, skapa=True) as reg:
-        tillagg = reg.lagg_till(
+        tillagg = lagg_till(
+            reg,
             [(f, fil, sha) for f, fil, sha in poster if f is not None and sha is not None],
             (sanktionerad_av or "").strip(),
             ersatt=ersatt,
@@ -163,7 +156,7 @@ def add(
     for t in tillagg:
         typer.echo(f"{filnamn(t.fil)}: {t.id} {texter[t.status]}")
         for v in t.varningar:
-            typer.echo(f"{filnamn(t.fil)}: varning [avtalsägare] {synlig(v)}", err=True)
+            typer.echo(f"{filnamn(t.fil)}: varning [{avtalsagare.ID}] {synlig(v)}", err=True)
 
 
 @register_app.command("list", cls=Kommando)
@@ -178,26 +171,28 @@ def list_(
 ) -> None:
     """Lista de registrerade avtalen."""
     format_ = _format(format_, TABELLFORMAT)
+    from partner_cli.register.lasning import lista
+
     with registret(register, config, skriv=False) as reg:
-        rader = reg.lista(ar)
+        rader = lista(reg, ar)
     grans = _grans(config)
     tabell = Tabell(
         f"Avtal {ar}" if ar else "Avtal",
         ["Id", "Titel", "Organisation", "Typ", "Period", "Kommunen", "Medfinansiering", "Ägare"],
         [
             [
-                r["id"],
-                r["titel"],
-                r["organisation"],
-                r["typ"],
-                f"{r['period_start']}–{r['period_slut']}",
-                _kr(r["kommunen_kontant"] + r["kommunen_in_kind"]),
-                _andel(r["garanterad"], r["total"], grans),
-                r["avtalsagare_namn"],
+                r.id,
+                r.titel,
+                r.organisation,
+                r.typ,
+                f"{r.period_start}–{r.period_slut}",
+                kr(r.kommunen_kontant + r.kommunen_in_kind),
+                andel(r.garanterad, r.total, grans),
+                r.avtalsagare_namn,
             ]
             for r in rader
         ],
-        rader,
+        [r._asdict() for r in rader],
         fot=f"{len(rader)} avtal",
     )
     _visa(tabell, format_)
@@ -212,110 +207,11 @@ def show(
 ) -> None:
     """Visa allt om ett avtal: finansiering, mål, planerade och gjorda utvärderingar."""
     format_ = _format(format_, AVTALSFORMAT)
+    from partner_cli.register.lasning import avtal
+
     with registret(register, config, skriv=False) as reg:
-        a = reg.avtal(id_)
+        a = avtal(reg, id_)
     AVTALSFORMAT.renderare(format_)(Avtalsvy(a, _grans(config)), sys.stdout)
-
-
-def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
-    """`register show` i text: avtalets fält, sedan en tabell per del."""
-    a = vy.data
-    rader = [
-        ("Titel", a["titel"]),
-        ("Typ", a["typ"]),
-        ("Organisation", f"{a['namn']} ({a['organisationsnummer']}, {a['kategori']})"),
-        ("Avtalsägare", f"{a['avtalsagare_namn']} ({_text(a['avtalsagare_enhet'])})"),
-        ("Period", f"{a['period_start']}–{a['period_slut']}"),
-        ("Initiativ", a["initiativ"]),
-        ("Diarienummer", _text(a["diarienummer"])),
-        ("Kommunen", f"{_kr(a['kommunen_kontant'])} kontant, {_kr(a['kommunen_in_kind'])} in kind"),
-        (
-            "Medfinansiering",
-            f"{_kr(a['medfinansiering'])}, varav garanterad {_kr(a['garanterad'])}",
-        ),
-        (
-            "Andel garanterad",
-            f"{_andel(a['garanterad'], a['total'], vy.grans)} av {_kr(a['total'])}",
-        ),
-        ("Näringslivet", _kr(a["naringsliv"])),
-        ("Fil", f"{a['fil']} (sha256 {a['sha256'][:12]}…)"),
-        ("Registrerad", f"{a['registrerad']} av {a['registrerad_av']}"),
-        ("Sanktionerad av", a["sanktionerad_av"]),
-    ]
-    ut.write(f"{a['id']}\n")
-    for namn, varde in rader:
-        ut.write(f"  {namn + ':':<18}{varde}\n")
-    _tabell(
-        ut,
-        "Finansiärer",
-        ["Nr", "Namn", "Kategori", "Kontant", "In kind", "Garanterad"],
-        [
-            [
-                str(f["nr"]),
-                f["namn"],
-                f["kategori"],
-                _kr(f["kontant"]),
-                _kr(f["in_kind"]),
-                "ja" if f["garanterad"] else "nej",
-            ]
-            for f in a["finansiarer"]
-        ],
-    )
-    _tabell(
-        ut,
-        "Mål",
-        ["Nr", "Beskrivning", "Indikator", "Målvärde"],
-        [
-            [str(m["nr"]), _text(m["beskrivning"]), _text(m["indikator"]), _text(m["malvarde"])]
-            for m in a["mal"]
-        ],
-    )
-    _tabell(
-        ut,
-        "Planerade utvärderingar",
-        ["Nr", "Datum", "Typ"],
-        [[str(p["nr"]), _text(p["datum"]), _text(p["typ"])] for p in a["planerade_utvarderingar"]],
-    )
-    if a["undantag"]:
-        _tabell(
-            ut,
-            "Beslutade undantag",
-            ["Regel", "Beslut", "Beslutsdatum", "Giltigt till", "Motivering"],
-            [
-                [
-                    u["regel"],
-                    u["beslut"],
-                    _text(u["beslutsdatum"]),
-                    _text(u["giltigt_till"]),
-                    u["motivering"],
-                ]
-                for u in a["undantag"]
-            ],
-        )
-    _tabell(
-        ut,
-        "Gjorda utvärderingar",
-        ["Datum", "Typ", "Utförd av", "Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
-        [
-            [
-                u["datum"],
-                u["typ"],
-                u["utford_av"],
-                str(m["mal_nr"]),
-                m["utfall"],
-                _uppfyllelse(m["maluppfyllelse"]),
-                _text(m["kommentar"]),
-            ]
-            for u in a["utvarderingar"]
-            for m in u["mal"]
-        ],
-    )
-
-
-def _uppfyllelse(varde: str | None) -> str:
-    from partner_cli.varden import procent
-
-    return "–" if varde is None else procent(Fraction(varde), Fraction(1))
 
 
 @register_app.command("ägare", cls=Kommando)
@@ -326,26 +222,28 @@ def agare(
 ) -> None:
     """En avtalsägare per organisation, med antal avtal och aktiva avtal i dag."""
     format_ = _format(format_, TABELLFORMAT)
+    from partner_cli.register.lasning import agare as agarrader
+
     with registret(register, config, skriv=False) as reg:
-        rader = reg.agare()
+        rader = agarrader(reg)
     tabell = Tabell(
         "Organisationer och avtalsägare",
         ["Organisation", "Organisationsnummer", "Avtalsägare", "Enhet", "Antal avtal", "Aktiva"],
         [
             [
-                r["organisation"],
-                r["organisationsnummer"],
-                r["avtalsagare_namn"],
-                _text(r["avtalsagare_enhet"]),
-                str(r["antal_avtal"]),
-                f"{r['aktiva_avtal']} – helst ett samarbetsavtal per organisation"
-                if r["aktiva_avtal"] > 1
-                else str(r["aktiva_avtal"]),
+                r.organisation,
+                r.organisationsnummer,
+                r.avtalsagare_namn,
+                text_(r.avtalsagare_enhet),
+                str(r.antal_avtal),
+                f"{r.aktiva_avtal} – helst ett samarbetsavtal per organisation"
+                if r.aktiva_avtal > 1
+                else str(r.aktiva_avtal),
             ]
             for r in rader
         ],
-        rader,
-        markerade={i for i, r in enumerate(rader) if r["aktiva_avtal"] > 1},
+        [r._asdict() for r in rader],
+        markerade={i for i, r in enumerate(rader) if r.aktiva_avtal > 1},
     )
     _visa(tabell, format_)
 
@@ -370,8 +268,10 @@ def byt_agare(
         orgnr = orgnr_(organisationsnummer)
     except VardeFel as e:
         fel(str(e))
+    from partner_cli.register.skrivning import byt_agare as byt
+
     with registret(register, config, skriv=True) as reg:
-        reg.byt_agare(orgnr, namn, enhet)
+        byt(reg, orgnr, namn, enhet)
     typer.echo(f"{orgnr}: avtalsägaren är nu {namn.strip()}")
 
 
@@ -384,23 +284,24 @@ def utvardera(
 ) -> None:
     """Registrera en genomförd utvärdering (en ny från mallen: partner ny --utvardering FIL)."""
     from partner_cli import laddning
-    from partner_cli import register as reg_
+    from partner_cli.register.skrivning import utvardera as registrera
+    from partner_cli.utvarderingsfil import las_utvardering
 
     konfig = las_konfig(config)
     data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
     if isinstance(data, laddning.LasFel):
         fel(f"{fil}: {data.meddelande}", AVSLUT_FYND)
-    utv = reg_.las_utvardering(data)
+    utv = las_utvardering(data)
     if isinstance(utv, list):
         for f in utv:
             typer.echo(f"{fil}:{f.rad}:{f.kolumn}: fel [format] {f.meddelande}")
         fel(f"{fil}: utvärderingen registrerades inte", AVSLUT_FYND)
     with registret(register, config, skriv=True) as reg:
-        rader = reg.utvardera(id_, utv, str(fil), hashlib.sha256(data).hexdigest())
+        rader = registrera(reg, id_, utv, str(fil), hashlib.sha256(data).hexdigest())
     if rader is None:
         typer.echo(f"{fil}: utvärderingen är redan registrerad för {id_}; inget ändrat")
         return
-    _tabell(
+    rita(
         sys.stdout,
         f"Måluppfyllelse {id_} {utv.datum}",
         ["Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
@@ -408,8 +309,8 @@ def utvardera(
             [
                 str(r["mal_nr"]),
                 r["utfall"],
-                _uppfyllelse(r["maluppfyllelse"]),
-                _text(r["kommentar"]),
+                uppfyllelse(r["maluppfyllelse"]),
+                text_(r["kommentar"]),
             ]
             for r in rader
         ],
@@ -429,44 +330,28 @@ def historik(
 ) -> None:
     """Händelseloggen: vem som ändrade vad och när, med före och efter."""
     format_ = _format(format_, TABELLFORMAT)
+    from partner_cli.register.lasning import historik as handelser
+
     with registret(register, config, skriv=False) as reg:
-        rader = reg.historik(nyckel)
+        rader = handelser(reg, nyckel)
     tabell = Tabell(
         "Historik",
         ["Nr", "Tid", "Vem", "Vad", "Organisation", "Avtal", "Ändring"],
         [
             [
-                str(r["id"]),
-                r["tid"],
-                r["vem"],
-                r["vad"],
-                _text(r["organisationsnummer"]),
-                _text(r["avtal_id"]),
-                _andring(r["fore"], r["efter"]),
+                str(r.id),
+                r.tid,
+                r.vem,
+                r.vad,
+                text_(r.organisationsnummer),
+                text_(r.avtal_id),
+                andring(r.fore, r.efter),
             ]
             for r in rader
         ],
-        rader,
+        [r._asdict() for r in rader],
     )
     _visa(tabell, format_)
-
-
-def _andring(fore: str | None, efter: str | None) -> str:
-    """De fält som ändrades, kort; hela före och efter finns i --format json."""
-    if fore is None:
-        return "ny"
-    f, e = json.loads(fore), json.loads(efter or "null") or {}
-    andrade = [
-        f"{k}: {_kort(f.get(k))} → {_kort(e.get(k))}"
-        for k in sorted(set(f) | set(e))
-        if f.get(k) != e.get(k) and k not in ("registrerad", "registrerad_av")
-    ]
-    return "; ".join(andrade) or "oförändrad"
-
-
-def _kort(v: Any) -> str:
-    text = json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else _text(v)
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 @register_app.command("export", cls=Kommando)
@@ -482,27 +367,27 @@ def export(
     config: KonfigFlagga = None,
 ) -> None:
     """Exportera hela registret, förlustfritt och stabilt sorterat (för versionshantering)."""
-    from partner_cli import register as reg_
+    from partner_cli.register import utbyte
 
     format_ = _format(format_, EXPORTFORMAT)
     if EXPORTFORMAT[format_].katalog and ut is None:
         fel(f"{format_} skrivs som en fil per tabell: ange --ut KATALOG")
     with registret(register, config, skriv=False) as reg:
-        data = reg.exportera()
+        data = utbyte.exportera(reg)
     render = EXPORTFORMAT.renderare(format_)
     try:
         if ut is None:
             render(data, sys.stdout)
         elif not EXPORTFORMAT[format_].katalog:
             ut.mkdir(parents=True, exist_ok=True)
-            with (ut / reg_.EXPORTFIL).open("w", encoding="utf-8") as f:
+            with (ut / utbyte.EXPORTFIL).open("w", encoding="utf-8") as f:
                 render(data, f)
         else:
             render(data, ut)
     except OSError as e:
         fel(f"kan inte skriva {e.filename or ut}: {e.strerror}", AVSLUT_FYND)
     if ut is not None:
-        typer.echo(f"Exporterade {len(data['avtal'][1])} avtal till {ut}", err=True)
+        typer.echo(f"Exporterade {len(data.tabeller['avtal'][1])} avtal till {ut}", err=True)
 
 
 @register_app.command("import", cls=Kommando)
@@ -514,14 +399,14 @@ def import_(
     config: KonfigFlagga = None,
 ) -> None:
     """Läs in en export i ett tomt register, i en transaktion."""
-    from partner_cli import register as reg_
+    from partner_cli.register import RegisterFel, utbyte
 
     try:
-        data = reg_.las_export(kalla)
-    except reg_.RegisterFel as e:
+        data = utbyte.las_export(kalla)
+    except RegisterFel as e:
         fel(str(e), e.kod)
     with registret(register, config, skriv=True, skapa=True) as reg:
-        antal = reg.importera(data)
+        antal = utbyte.importera(reg, data)
     typer.echo(
         f"Importerade {antal['avtal']} avtal, {antal['organisation']} organisationer och "
         f"{antal['handelse']} händelser till {reg.sokvag}"
@@ -535,13 +420,15 @@ def kontroll(
 ) -> None:
     """Kontrollera registret: SQLites integritet, främmande nycklar och registrets regler."""
     from partner_cli import register as reg_
+    from partner_cli.register import integritet
 
     sokvag = registersokvag(register, las_konfig(config))
+    antal = 0
     try:
         reg = reg_.las(sokvag)
         try:
-            problem = reg.kontroll()
-            antal = {} if problem else {r["id"]: r for r in reg.lista()}
+            problem = integritet.kontroll(reg)
+            antal = 0 if problem else integritet.antal_avtal(reg)
         finally:
             reg.stang()
     except reg_.RegisterFel as e:
@@ -552,7 +439,7 @@ def kontroll(
         for p in problem:
             typer.echo(f"{sokvag}: {p}")
         fel(f"registret {sokvag} är inte helt ({len(problem)} problem)", AVSLUT_FYND)
-    typer.echo(f"{sokvag}: registret är helt ({len(antal)} avtal)")
+    typer.echo(f"{sokvag}: registret är helt ({antal} avtal)")
 
 
 @register_app.command("backup", cls=Kommando)
@@ -562,8 +449,10 @@ def backup(
     config: KonfigFlagga = None,
 ) -> None:
     """Säkerhetskopiera registret (SQLites backup-API; konsekvent medan andra skriver)."""
+    from partner_cli.register.integritet import sakerhetskopiera
+
     with registret(register, config, skriv=False) as reg:
-        reg.sakerhetskopiera(fil)
+        sakerhetskopiera(reg, fil)
     typer.echo(f"Säkerhetskopierade {reg.sokvag} till {fil}")
 
 
@@ -579,22 +468,23 @@ def restore(
 ) -> None:
     """Återställ registret från en säkerhetskopia, i ett steg."""
     from partner_cli import register as reg_
+    from partner_cli.register import integritet
 
     try:
         kalla = reg_.las(fil)
     except reg_.RegisterFel as e:
         fel(str(e), e.kod)
     try:
-        problem = kalla.kontroll()
+        problem = integritet.kontroll(kalla)
         if problem:
             fel(f"säkerhetskopian {fil} är inte hel: {'; '.join(problem)}", AVSLUT_FYND)
         with registret(register, config, skriv=True, skapa=True) as reg:
-            if not ersatt and not reg.tomt():
+            if not ersatt and not integritet.tomt(reg):
                 fel(
                     f"registret {reg.sokvag} har innehåll; ange --ersätt för att ersätta det "
                     "med säkerhetskopian (ta gärna en backup först)"
                 )
-            reg.aterstall_fran(kalla)
+            integritet.aterstall_fran(reg, kalla)
     except reg_.RegisterFel as e:
         fel(str(e), e.kod)
     finally:

@@ -7,12 +7,16 @@ skriver den till en ström och vet inget om registret.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from partner_cli.formatregister import Format, Formatregister
+
+if TYPE_CHECKING:
+    from partner_cli.register.lasning import Avtal
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +35,22 @@ class Tabell:
 class Avtalsvy:
     """Ett avtal i `register show`; gränsen gör att visade andelar aldrig motsäger regeln."""
 
-    data: dict[str, Any]
+    avtal: Avtal
     grans: Fraction
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = _som_json(self.avtal)
+        return data
+
+
+def _som_json(v: Any) -> Any:
+    """Registrets typade rader som JSON: en rad blir ett objekt med kolumnernas namn."""
+    if hasattr(v, "_asdict"):
+        return {k: _som_json(x) for k, x in v._asdict().items()}
+    if isinstance(v, tuple):
+        return [_som_json(x) for x in v]
+    return v
 
 
 def text(tabell: Tabell, ut: TextIO) -> None:
@@ -44,8 +62,6 @@ def text(tabell: Tabell, ut: TextIO) -> None:
 
 
 def json_(vy: Tabell | Avtalsvy, ut: TextIO) -> None:
-    import json
-
     ut.write(json.dumps(vy.data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -58,6 +74,147 @@ def csv_(tabell: Tabell, ut: TextIO) -> None:
     skrivare.writerows(["" if v is None else v for v in r.values()] for r in tabell.data)
 
 
+# --- Cellerna: registrets värden som människor läser dem ------------------------------------
+
+
+def kr(ore: int | None) -> str:
+    from partner_cli.varden import kronor
+
+    return "–" if ore is None else kronor(ore)
+
+
+def andel(garanterad: int, total: int, grans: Fraction) -> str:
+    from partner_cli.varden import procent
+
+    return procent(Fraction(garanterad, total), grans)
+
+
+def text_(v: Any) -> str:
+    return "–" if v is None else str(v)
+
+
+def uppfyllelse(varde: str | None) -> str:
+    from partner_cli.varden import procent
+
+    return "–" if varde is None else procent(Fraction(varde), Fraction(1))
+
+
+def rita(ut: TextIO, titel: str, kolumner: list[str], rader: list[list[str]]) -> None:
+    from partner_cli import terminal
+
+    terminal.tabell(ut, titel, kolumner, rader)
+
+
+def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
+    """`register show` i text: avtalets fält, sedan en tabell per del."""
+    a = vy.avtal
+    rader = [
+        ("Titel", a.titel),
+        ("Typ", a.typ),
+        ("Organisation", f"{a.namn} ({a.organisationsnummer}, {a.kategori})"),
+        ("Avtalsägare", f"{a.avtalsagare_namn} ({text_(a.avtalsagare_enhet)})"),
+        ("Period", f"{a.period_start}–{a.period_slut}"),
+        ("Initiativ", a.initiativ),
+        ("Diarienummer", text_(a.diarienummer)),
+        ("Kommunen", f"{kr(a.kommunen_kontant)} kontant, {kr(a.kommunen_in_kind)} in kind"),
+        (
+            "Medfinansiering",
+            f"{kr(a.medfinansiering)}, varav garanterad {kr(a.garanterad)}",
+        ),
+        (
+            "Andel garanterad",
+            f"{andel(a.garanterad, a.total, vy.grans)} av {kr(a.total)}",
+        ),
+        ("Näringslivet", kr(a.naringsliv)),
+        ("Fil", f"{a.fil} (sha256 {a.sha256[:12]}…)"),
+        ("Registrerad", f"{a.registrerad} av {a.registrerad_av}"),
+        ("Sanktionerad av", a.sanktionerad_av),
+    ]
+    ut.write(f"{a.id}\n")
+    for namn, varde in rader:
+        ut.write(f"  {namn + ':':<18}{varde}\n")
+    rita(
+        ut,
+        "Finansiärer",
+        ["Nr", "Namn", "Kategori", "Kontant", "In kind", "Garanterad"],
+        [
+            [
+                str(f.nr),
+                f.namn,
+                f.kategori,
+                kr(f.kontant),
+                kr(f.in_kind),
+                "ja" if f.garanterad else "nej",
+            ]
+            for f in a.finansiarer
+        ],
+    )
+    rita(
+        ut,
+        "Mål",
+        ["Nr", "Beskrivning", "Indikator", "Målvärde"],
+        [[str(m.nr), text_(m.beskrivning), text_(m.indikator), text_(m.malvarde)] for m in a.mal],
+    )
+    rita(
+        ut,
+        "Planerade utvärderingar",
+        ["Nr", "Datum", "Typ"],
+        [[str(p.nr), text_(p.datum), text_(p.typ)] for p in a.planerade_utvarderingar],
+    )
+    if a.undantag:
+        rita(
+            ut,
+            "Beslutade undantag",
+            ["Regel", "Beslut", "Beslutsdatum", "Giltigt till", "Motivering"],
+            [
+                [
+                    u.regel,
+                    u.beslut,
+                    text_(u.beslutsdatum),
+                    text_(u.giltigt_till),
+                    u.motivering,
+                ]
+                for u in a.undantag
+            ],
+        )
+    rita(
+        ut,
+        "Gjorda utvärderingar",
+        ["Datum", "Typ", "Utförd av", "Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
+        [
+            [
+                u.datum,
+                u.typ,
+                u.utford_av,
+                str(m.mal_nr),
+                m.utfall,
+                uppfyllelse(m.maluppfyllelse),
+                text_(m.kommentar),
+            ]
+            for u in a.utvarderingar
+            for m in u.mal
+        ],
+    )
+
+
+def andring(fore: str | None, efter: str | None) -> str:
+    """De fält som ändrades, kort; hela före och efter finns i --format json."""
+    if fore is None:
+        return "ny"
+    f, e = json.loads(fore), json.loads(efter or "null") or {}
+    andrade = [
+        f"{k}: {_kort(f.get(k))} → {_kort(e.get(k))}"
+        for k in sorted(set(f) | set(e))
+        if f.get(k) != e.get(k) and k not in ("registrerad", "registrerad_av")
+    ]
+    return "; ".join(andrade) or "oförändrad"
+
+
+def _kort(v: Any) -> str:
+    text = json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else text_(v)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 _MODUL = __name__
 TABELLFORMAT: Formatregister[Callable[[Tabell, TextIO], None]] = Formatregister(
     Format("text", "", _MODUL, funktion="text"),
@@ -65,16 +222,16 @@ TABELLFORMAT: Formatregister[Callable[[Tabell, TextIO], None]] = Formatregister(
     Format("csv", "", _MODUL, funktion="csv_"),
 )
 AVTALSFORMAT: Formatregister[Callable[[Avtalsvy, TextIO], None]] = Formatregister(
-    Format("text", "", "partner_cli.register_cli", funktion="visa_avtal"),
+    Format("text", "", _MODUL, funktion="visa_avtal"),
     Format("json", "", _MODUL, funktion="json_"),
 )
 # Exporten: hela registret, som en JSON-fil eller en CSV-fil per tabell i en katalog.
 EXPORTFORMAT: Formatregister[Callable[[Any, Any], None]] = Formatregister(
-    Format("json", "", "partner_cli.register", funktion="skriv_json"),
+    Format("json", "", "partner_cli.register.utbyte", funktion="skriv_json"),
     Format(
         "csv",
         "en fil per tabell i --ut KATALOG",
-        "partner_cli.register",
+        "partner_cli.register.utbyte",
         funktion="skriv_csv",
         katalog=True,
     ),

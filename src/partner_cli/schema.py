@@ -262,7 +262,7 @@ def _slag(nod: Nod) -> str:
 MAX_FORMATFEL = 100
 
 
-class _Tolkning:
+class Tolkning:
     """Felen och platserna från en fil; läsarna nedan fyller dem."""
 
     def __init__(self) -> None:
@@ -286,8 +286,8 @@ class _Tolkning:
 # Formatet översätts en gång per process till en läsare per fält: en funktion som får en nod
 # och ger fältets värde (eller _FEL efter att ha noterat felet). Att tolka deklarationen för
 # varje fil var den största enskilda kostnaden i en granskning.
-Lasare = Callable[[_Tolkning, Nod, str], Any]
-Kartlasare = Callable[[_Tolkning, Karta, str], "dict[str, Any] | None"]
+Lasare = Callable[[Tolkning, Nod, str], Any]
+Kartlasare = Callable[[Tolkning, Karta, str], "dict[str, Any] | None"]
 _KARTLASARE: dict[int, tuple[tuple[Falt, ...], Kartlasare]] = {}
 
 
@@ -314,7 +314,7 @@ def _kompilera_karta(falt: tuple[Falt, ...]) -> Kartlasare:
         for f in falt
     ]
 
-    def las(t: _Tolkning, nod: Karta, sokvag: str) -> dict[str, Any] | None:
+    def las(t: Tolkning, nod: Karta, sokvag: str) -> dict[str, Any] | None:
         poster = nod.poster
         if not poster.keys() <= kanda.keys():
             for nyckel, (knod, _) in poster.items():
@@ -372,14 +372,14 @@ def _kompilera(f: Falt) -> Lasare:
     return _kompilera_skalar(f)
 
 
-def _kompilera_objekt(f: Falt) -> Callable[[_Tolkning, Karta, str], Any]:
+def _kompilera_objekt(f: Falt) -> Callable[[Tolkning, Karta, str], Any]:
     las_karta = _kompilera_karta(f.under)
     klass = f.klass
     assert klass is not None, f.nyckel
     en_av = tuple(tuple(attributnamn(k) for k in g) for g in f.en_av)
     former = "Ange exakt en av formerna: " + " eller ".join(" och ".join(g) for g in f.en_av)
 
-    def objekt(t: _Tolkning, nod: Karta, sokvag: str) -> Any:
+    def objekt(t: Tolkning, nod: Karta, sokvag: str) -> Any:
         varden_ = las_karta(t, nod, sokvag)
         if varden_ is None:
             return _FEL
@@ -398,7 +398,7 @@ def _kompilera_kartfalt(f: Falt) -> Lasare:
     objekt = _kompilera_objekt(f)
     inte = f"{f.nyckel!r} ska vara en karta, inte "
 
-    def karta(t: _Tolkning, nod: Nod, sokvag: str) -> Any:
+    def karta(t: Tolkning, nod: Nod, sokvag: str) -> Any:
         if type(nod) is Karta:
             return objekt(t, nod, sokvag)
         if type(nod) is Lista and f.lista_tillaten:
@@ -416,7 +416,7 @@ def _kompilera_lista(f: Falt) -> Lasare:
     inte = f"{f.nyckel!r} ska vara en lista, inte "
     post_fel = f"Varje post i {f.nyckel!r} ska vara en karta"
 
-    def lista(t: _Tolkning, nod: Nod, sokvag: str) -> Any:
+    def lista(t: Tolkning, nod: Nod, sokvag: str) -> Any:
         if type(nod) is not Lista:
             t.fel_vid(nod, sokvag, inte + _slag(nod))
             return _FEL
@@ -443,7 +443,7 @@ def _kompilera_skalar(f: Falt) -> Lasare:
     omvandla, prefix = _omvandling(f)
     inte = f"{f.nyckel!r} ska vara ett enkelt värde, inte "
 
-    def skalar(t: _Tolkning, nod: Nod, sokvag: str) -> Any:
+    def skalar(t: Tolkning, nod: Nod, sokvag: str) -> Any:
         if type(nod) is not Skalar:
             t.fel_vid(nod, sokvag, inte + _slag(nod))
             return _FEL
@@ -510,7 +510,7 @@ def _okand_nyckel(nyckel: str, kanda: dict[str, Falt]) -> str:
 
 
 def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
-    t = _Tolkning()
+    t = Tolkning()
     if not isinstance(rot, Karta):
         return [Formatfel(f"Ett förslag ska vara en karta, inte {_slag(rot)}", rot.rad, 1, "")]
     t.platser[""] = (rot.rad, rot.kolumn)

@@ -252,3 +252,21 @@ def procentsats(andel: Fraction) -> str:
     procent = andel * 100
     decimaler = next((n for n in range(41) if (procent * 10**n).denominator == 1), 4)
     return f"{_avkorta(procent, decimaler).normalize():f} %".replace(".", ",")
+
+
+def inledande_tal(text: str | None) -> Decimal | None:
+    """Talet som en text börjar med (`12 000 besökare` → 12000), med beloppens
+    tusentalsavgränsare och decimaltecken; None när texten inte börjar med ett tal."""
+    m = _TAL.match((text or "").lstrip())
+    if m is None:
+        return None
+    return Decimal(f"{re.sub(f'[{_MELLANRUM}]', '', m['heltal'])}.{m['decimaler'] or '0'}")
+
+
+def maluppfyllelse(utfall: str, malvarde: str | None) -> str | None:
+    """Utfall / målvärde som exakt decimaltal avkortat till fyra decimaler (`0.6000`), när
+    båda börjar med ett tal och målvärdet inte är noll; annars None."""
+    u, m = inledande_tal(utfall), inledande_tal(malvarde)
+    if u is None or m is None or m == 0:
+        return None
+    return str(_avkorta(Fraction(u) / Fraction(m), 4))

@@ -295,7 +295,7 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
                     m.utfall,
                     Andel(m.maluppfyllelse),
                 )
-                for m in r.maluppfyllelse
+                for m in r.malutfall
             ),
             not_="Enligt den senaste registrerade utvärderingen av varje avtal.",
             tom="Inga utvärderingar med utfall per mål är registrerade för årets avtal.",

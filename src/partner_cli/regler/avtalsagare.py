@@ -8,6 +8,7 @@ en varning ("helst ett samarbetsavtal per organisation").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -62,7 +63,8 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
             "avtalsägare.namn",
             f"{forslag.motpart.namn} ({orgnr}) har redan avtalsägaren {nuvarande[0]} i "
             "registret, och en organisation har en avtalsägare. Byt ägare med "
-            f"`partner register byt-ägare {orgnr} --namn NAMN` om det är avsikten",
+            f"`partner register byt-ägare {orgnr} --namn {_citera(agare.namn)}` om det är "
+            "avsikten",
         )
     andra = kontext.overlappande(orgnr, forslag.period.start, forslag.period.slut, forslag.id)
     if andra:
@@ -72,3 +74,7 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
             "helst ett samarbetsavtal per organisation",
             "varning",
         )
+
+
+def _citera(text: str) -> str:
+    return f'"{text}"' if re.search(r"\s", text) else text

@@ -1,0 +1,17 @@
+"""Registret: avtal, en avtalsägare per organisation, utvärderingar och en händelselogg i SQLite.
+
+Det enda paketet som talar med databasen (sqlite3 och sqlite-utils). Det skriver aldrig ut
+något; fel blir `RegisterFel` med ett svenskt meddelande. Schemat beskrivs i register/README.md.
+
+- `migreringar`: schemat som migreringar, den enda källan till schemaversionen och kolumnerna.
+- `anslutning`: öppna för läsning (`las`) eller skrivning (`skriv`), transaktioner och fel.
+- `skrivning`: registrera förslag, byta avtalsägare, registrera genomförda utvärderingar.
+- `lasning`: registerkommandonas läsningar och granskningens ögonblicksbild, typade rader.
+- `rapportlasning`: årsrapportens läsningar, typade rader i ett `Underlag`.
+- `utbyte`: export och import, med uppgradering av exporter från äldre schemaversioner.
+- `integritet`: kontrollen, invarianterna och säkerhetskopiorna.
+"""
+
+from partner_cli.register.anslutning import Register, RegisterFel, las, skriv
+
+__all__ = ["Register", "RegisterFel", "las", "skriv"]

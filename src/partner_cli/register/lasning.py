@@ -1,0 +1,315 @@
+"""Registrets läsningar för registerkommandona och granskningen: en namngiven fråga per behov,
+med typade rader (NamedTuple) i frågans kolumnordning. Bara sqlite3, inte sqlite-utils.
+
+Kolumnnamnen är registrets; `rad._asdict()` ger dem som de står i registret (json och csv).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import NamedTuple
+
+from partner_cli.modell import Period
+from partner_cli.register.anslutning import Register, RegisterFel
+
+
+def aktiva(start: str, slut: str, alias: str = "a") -> str:
+    """`Period.overlappar` i SQL: avtalet `alias` löper någon dag mellan start och slut
+    (parametrarnas namn eller `?`)."""
+    return f"{alias}.period_start <= {slut} AND {alias}.period_slut >= {start}"
+
+
+class Avtalsrad(NamedTuple):
+    """En rad i `register list`."""
+
+    id: str
+    titel: str
+    typ: str
+    organisation: str
+    organisationsnummer: str
+    period_start: str
+    period_slut: str
+    initiativ: str
+    kommunen_kontant: int
+    kommunen_in_kind: int
+    garanterad: int
+    naringsliv: int
+    total: int
+    avtalsagare_namn: str
+    sanktionerad_av: str
+
+
+def lista(reg: Register, ar: int | None = None) -> list[Avtalsrad]:
+    villkor, parametrar = "", []
+    if ar is not None:
+        villkor = "WHERE " + aktiva("?", "?")
+        parametrar = [f"{ar}-12-31", f"{ar}-01-01"]
+    return [
+        Avtalsrad._make(r)
+        for r in reg.rader(
+            f"""SELECT a.id, a.titel, a.typ, o.namn, a.organisationsnummer, a.period_start,
+                    a.period_slut, a.initiativ, a.kommunen_kontant, a.kommunen_in_kind,
+                    a.garanterad, a.naringsliv, a.total, o.avtalsagare_namn, a.sanktionerad_av
+                FROM avtal a JOIN organisation o USING (organisationsnummer)
+                {villkor} ORDER BY a.period_start, a.id""",
+            parametrar,
+        )
+    ]
+
+
+class Finansiar(NamedTuple):
+    avtal_id: str
+    nr: int
+    namn: str
+    kategori: str
+    kontant: int
+    in_kind: int
+    garanterad: int
+    underlag: str | None
+
+
+class Mal(NamedTuple):
+    avtal_id: str
+    nr: int
+    beskrivning: str | None
+    indikator: str | None
+    malvarde: str | None
+    overenskommet: int | None
+
+
+class PlaneradUtvardering(NamedTuple):
+    avtal_id: str
+    nr: int
+    datum: str | None
+    typ: str | None
+
+
+class Undantag(NamedTuple):
+    avtal_id: str
+    nr: int
+    regel: str
+    beslut: str
+    beslutsdatum: str | None
+    motivering: str
+    giltigt_till: str | None
+
+
+class Utfall(NamedTuple):
+    """Utfallet för ett mål i en genomförd utvärdering."""
+
+    utvardering_id: int
+    avtal_id: str
+    mal_nr: int
+    utfall: str
+    kommentar: str | None
+    maluppfyllelse: str | None
+
+
+class GenomfordUtvardering(NamedTuple):
+    id: int
+    avtal_id: str
+    datum: str
+    typ: str
+    utford_av: str
+    fil: str
+    sha256: str
+    registrerad: str
+    registrerad_av: str
+    mal: tuple[Utfall, ...]
+
+
+class Avtal(NamedTuple):
+    """Allt om ett avtal (`register show`): raden, organisationen och avtalets delar."""
+
+    id: str
+    organisationsnummer: str
+    titel: str
+    typ: str
+    initiativ: str
+    diarienummer: str | None
+    period_start: str
+    period_slut: str
+    upphandling: int
+    kommunen_kontant: int
+    kommunen_in_kind: int
+    medfinansiering: int
+    garanterad: int
+    naringsliv: int
+    total: int
+    andel: float
+    insyn_ratt_till_insyn: int | None
+    insyn_redovisning: str | None
+    ekonomi_rakenskapsar: int | None
+    ekonomi_omsattning: int | None
+    ekonomi_resultat: int | None
+    ekonomi_eget_kapital: int | None
+    ekonomi_offentlig_finansiering: int | None
+    ekonomi_kalla: str | None
+    langsiktighet_efter_avtalstiden: str | None
+    fil: str
+    sha256: str
+    registrerad: str
+    registrerad_av: str
+    sanktionerad_av: str
+    namn: str
+    kategori: str
+    avtalsagare_namn: str
+    avtalsagare_enhet: str | None
+    finansiarer: tuple[Finansiar, ...]
+    mal: tuple[Mal, ...]
+    planerade_utvarderingar: tuple[PlaneradUtvardering, ...]
+    undantag: tuple[Undantag, ...]
+    utvarderingar: tuple[GenomfordUtvardering, ...]
+
+
+_AVTALETS_KOLUMNER = ", ".join(
+    f"o.{k}" if k in ("namn", "kategori", "avtalsagare_namn", "avtalsagare_enhet") else f"a.{k}"
+    for k in Avtal._fields[: Avtal._fields.index("finansiarer")]
+)
+
+
+def avtal(reg: Register, id_: str) -> Avtal:
+    with reg.ogonblick() as conn:
+        rad = conn.execute(
+            f"""SELECT {_AVTALETS_KOLUMNER} FROM avtal a JOIN organisation o
+                USING (organisationsnummer) WHERE a.id = ?""",
+            [id_],
+        ).fetchone()
+        if rad is None:
+            raise RegisterFel(f"avtalet {id_!r} finns inte i registret {reg.sokvag}")
+
+        def delar(tabell: str, ordning: str = "nr") -> list[tuple[object, ...]]:
+            return conn.execute(
+                f"SELECT * FROM {tabell} WHERE avtal_id = ? ORDER BY {ordning}", [id_]
+            ).fetchall()
+
+        utvarderingar = tuple(
+            GenomfordUtvardering._make(
+                (
+                    *u,
+                    tuple(
+                        Utfall._make(m)
+                        for m in conn.execute(
+                            "SELECT * FROM utvardering_mal WHERE utvardering_id = ? "
+                            "ORDER BY mal_nr",
+                            [u[0]],
+                        )
+                    ),
+                )
+            )
+            for u in delar("utvardering", "datum, id")
+        )
+        return Avtal._make(
+            (
+                *rad,
+                tuple(Finansiar._make(r) for r in delar("finansiar")),
+                tuple(Mal._make(r) for r in delar("mal")),
+                tuple(PlaneradUtvardering._make(r) for r in delar("planerad_utvardering")),
+                tuple(Undantag._make(r) for r in delar("undantag")),
+                utvarderingar,
+            )
+        )
+
+
+class Agarrad(NamedTuple):
+    """En rad i `register ägare`."""
+
+    organisation: str
+    organisationsnummer: str
+    avtalsagare_namn: str
+    avtalsagare_enhet: str | None
+    antal_avtal: int
+    aktiva_avtal: int
+
+
+def agare(reg: Register, idag: dt.date | None = None) -> list[Agarrad]:
+    dag = (idag or dt.date.today()).isoformat()
+    return [
+        Agarrad._make(r)
+        for r in reg.rader(
+            f"""SELECT o.namn, o.organisationsnummer, o.avtalsagare_namn, o.avtalsagare_enhet,
+                    count(a.id), count(a.id) FILTER (WHERE {aktiva("?", "?")})
+                FROM organisation o LEFT JOIN avtal a USING (organisationsnummer)
+                GROUP BY o.organisationsnummer ORDER BY o.namn, o.organisationsnummer""",
+            [dag, dag],
+        )
+    ]
+
+
+class Handelse(NamedTuple):
+    """En rad i händelseloggen (`register historik`); före och efter är JSON-text."""
+
+    id: int
+    tid: str
+    vem: str
+    vad: str
+    organisationsnummer: str | None
+    avtal_id: str | None
+    fore: str | None
+    efter: str | None
+
+
+def historik(reg: Register, nyckel: str | None = None) -> list[Handelse]:
+    if nyckel is None:
+        return [Handelse._make(r) for r in reg.rader("SELECT * FROM handelse ORDER BY id")]
+    rader = [
+        Handelse._make(r)
+        for r in reg.rader(
+            "SELECT * FROM handelse WHERE organisationsnummer = ? OR avtal_id = ? ORDER BY id",
+            [nyckel, nyckel],
+        )
+    ]
+    if not rader:
+        raise RegisterFel(
+            f"{nyckel!r} är varken ett avtals id eller ett organisationsnummer i registret"
+        )
+    return rader
+
+
+class Ogonblicksbild(NamedTuple):
+    """Registrets ägare och avtalsperioder, läst en gång: en `Kontext` för regeln
+    `avtalsägare` som kan picklas till granskningens arbetsprocesser."""
+
+    agare_per_org: dict[str, tuple[str, str | None]]
+    avtal_per_org: dict[str, tuple[tuple[str, Period], ...]]
+
+    def agare(self, organisationsnummer: str) -> tuple[str, str | None] | None:
+        return self.agare_per_org.get(organisationsnummer)
+
+    def overlappande(
+        self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
+    ) -> list[str]:
+        return sorted(
+            id_
+            for id_, period in self.avtal_per_org.get(organisationsnummer, ())
+            if id_ != utom_id and period.overlappar(start, slut)
+        )
+
+
+def ogonblicksbild(sokvag: Path) -> Ogonblicksbild | None:
+    """Ägare och avtalsperioder för granskningens korskontroll; None när registret saknas."""
+    if not sokvag.is_file():
+        return None
+    from partner_cli.register.anslutning import las
+
+    reg = las(sokvag)
+    try:
+        with reg.ogonblick() as conn:
+            agare_ = {
+                r[0]: (r[1], r[2])
+                for r in conn.execute(
+                    "SELECT organisationsnummer, avtalsagare_namn, avtalsagare_enhet "
+                    "FROM organisation"
+                )
+            }
+            perioder: dict[str, list[tuple[str, Period]]] = {}
+            for id_, orgnr, start, slut in conn.execute(
+                "SELECT id, organisationsnummer, period_start, period_slut FROM avtal"
+            ):
+                perioder.setdefault(orgnr, []).append(
+                    (id_, Period(dt.date.fromisoformat(start), dt.date.fromisoformat(slut)))
+                )
+    finally:
+        reg.stang()
+    return Ogonblicksbild(agare_, {k: tuple(v) for k, v in perioder.items()})

@@ -1,0 +1,235 @@
+"""Registrets schema: migreringarna är den enda källan till schemaversionen och till varje
+tabells kolumner.
+
+En migrering är ett namn och SQL-satser; den läggs till sist i `MIGRERINGAR` och ändras aldrig
+efter att den släppts. Schemaversionen är antalet migreringar (`PRAGMA user_version`), och
+tabellerna och deras kolumner i en version läses ur en databas i minnet som migrerats dit, så
+att exporten, importen och uppgraderingen av äldre exporter alltid följer samma satser.
+Varje ändring av schemat lägger till en migrering och en exportfil i tests/exporter/.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+MIGRERINGSMANGD = "partner-register"
+
+_SCHEMA_1 = """
+CREATE TABLE organisation (
+    organisationsnummer TEXT PRIMARY KEY
+        CHECK (organisationsnummer GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]'),
+    namn TEXT NOT NULL CHECK (trim(namn) <> ''),
+    kategori TEXT NOT NULL,
+    -- Exakt en avtalsägare: ägaren är en del av organisationens enda rad och får inte saknas.
+    avtalsagare_namn TEXT NOT NULL CHECK (trim(avtalsagare_namn) <> ''),
+    avtalsagare_enhet TEXT CHECK (avtalsagare_enhet <> '')
+) STRICT;
+
+CREATE TABLE avtal (
+    id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+    organisationsnummer TEXT NOT NULL REFERENCES organisation (organisationsnummer),
+    titel TEXT NOT NULL CHECK (trim(titel) <> ''),
+    typ TEXT NOT NULL CHECK (typ IN ('projekt', 'verksamhetsstöd', 'samarbetsavtal')),
+    initiativ TEXT NOT NULL CHECK (initiativ IN ('näringslivet', 'kommunen', 'gemensamt')),
+    diarienummer TEXT CHECK (diarienummer <> ''),
+    period_start TEXT NOT NULL CHECK (date(period_start) IS period_start),
+    period_slut TEXT NOT NULL CHECK (date(period_slut) IS period_slut),
+    upphandling INTEGER NOT NULL CHECK (upphandling IN (0, 1)),
+    kommunen_kontant INTEGER NOT NULL CHECK (kommunen_kontant >= 0),
+    kommunen_in_kind INTEGER NOT NULL CHECK (kommunen_in_kind >= 0),
+    medfinansiering INTEGER NOT NULL CHECK (medfinansiering >= 0),
+    garanterad INTEGER NOT NULL CHECK (garanterad BETWEEN 0 AND medfinansiering),
+    naringsliv INTEGER NOT NULL CHECK (naringsliv BETWEEN 0 AND medfinansiering),
+    total INTEGER NOT NULL CHECK (
+        total > 0 AND total = kommunen_kontant + kommunen_in_kind + medfinansiering),
+    -- Härledd, för sortering i SQL; exakt andel är garanterad / total.
+    andel REAL GENERATED ALWAYS AS (CAST(garanterad AS REAL) / total) STORED,
+    insyn_ratt_till_insyn INTEGER CHECK (insyn_ratt_till_insyn IN (0, 1)),
+    insyn_redovisning TEXT CHECK (insyn_redovisning <> ''),
+    ekonomi_rakenskapsar INTEGER,
+    ekonomi_omsattning INTEGER,
+    ekonomi_resultat INTEGER,
+    ekonomi_eget_kapital INTEGER,
+    ekonomi_offentlig_finansiering INTEGER,
+    ekonomi_kalla TEXT CHECK (ekonomi_kalla <> ''),
+    langsiktighet_efter_avtalstiden TEXT CHECK (langsiktighet_efter_avtalstiden <> ''),
+    fil TEXT NOT NULL,
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    registrerad TEXT NOT NULL,
+    registrerad_av TEXT NOT NULL CHECK (trim(registrerad_av) <> ''),
+    sanktionerad_av TEXT NOT NULL CHECK (trim(sanktionerad_av) <> ''),
+    CHECK (period_slut > period_start)
+) STRICT;
+CREATE INDEX avtal_organisation ON avtal (organisationsnummer, period_start);
+
+CREATE TABLE finansiar (
+    avtal_id TEXT NOT NULL REFERENCES avtal (id),
+    nr INTEGER NOT NULL CHECK (nr >= 1),
+    namn TEXT NOT NULL,
+    kategori TEXT NOT NULL CHECK (kategori IN ('näringsliv', 'offentlig', 'övrig')),
+    kontant INTEGER NOT NULL CHECK (kontant >= 0),
+    in_kind INTEGER NOT NULL CHECK (in_kind >= 0),
+    garanterad INTEGER NOT NULL CHECK (garanterad IN (0, 1)),
+    underlag TEXT CHECK (underlag <> ''),
+    PRIMARY KEY (avtal_id, nr)
+) STRICT;
+
+CREATE TABLE mal (
+    avtal_id TEXT NOT NULL REFERENCES avtal (id),
+    nr INTEGER NOT NULL CHECK (nr >= 1),
+    beskrivning TEXT CHECK (beskrivning <> ''),
+    indikator TEXT CHECK (indikator <> ''),
+    malvarde TEXT CHECK (malvarde <> ''),
+    overenskommet INTEGER CHECK (overenskommet IN (0, 1)),
+    PRIMARY KEY (avtal_id, nr)
+) STRICT;
+
+CREATE TABLE planerad_utvardering (
+    avtal_id TEXT NOT NULL REFERENCES avtal (id),
+    nr INTEGER NOT NULL CHECK (nr >= 1),
+    datum TEXT CHECK (date(datum) IS datum),
+    typ TEXT CHECK (typ IN ('delutvärdering', 'slututvärdering')),
+    PRIMARY KEY (avtal_id, nr)
+) STRICT;
+
+CREATE TABLE undantag (
+    avtal_id TEXT NOT NULL REFERENCES avtal (id),
+    nr INTEGER NOT NULL CHECK (nr >= 1),
+    regel TEXT NOT NULL,
+    beslut TEXT NOT NULL CHECK (trim(beslut) <> ''),
+    beslutsdatum TEXT CHECK (date(beslutsdatum) IS beslutsdatum),
+    motivering TEXT NOT NULL CHECK (trim(motivering) <> ''),
+    giltigt_till TEXT CHECK (date(giltigt_till) IS giltigt_till),
+    PRIMARY KEY (avtal_id, nr)
+) STRICT;
+
+CREATE TABLE utvardering (
+    id INTEGER PRIMARY KEY,
+    avtal_id TEXT NOT NULL REFERENCES avtal (id),
+    datum TEXT NOT NULL CHECK (date(datum) IS datum),
+    typ TEXT NOT NULL CHECK (typ IN ('delutvärdering', 'slututvärdering')),
+    utford_av TEXT NOT NULL CHECK (trim(utford_av) <> ''),
+    fil TEXT NOT NULL,
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    registrerad TEXT NOT NULL,
+    registrerad_av TEXT NOT NULL,
+    UNIQUE (avtal_id, sha256),
+    UNIQUE (id, avtal_id)
+) STRICT;
+
+CREATE TABLE utvardering_mal (
+    utvardering_id INTEGER NOT NULL,
+    avtal_id TEXT NOT NULL,
+    mal_nr INTEGER NOT NULL,
+    utfall TEXT NOT NULL CHECK (trim(utfall) <> ''),
+    kommentar TEXT CHECK (kommentar <> ''),
+    -- Utfall / målvärde som exakt decimaltal (avkortat till fyra decimaler), när båda är tal.
+    maluppfyllelse TEXT CHECK (maluppfyllelse <> ''),
+    PRIMARY KEY (utvardering_id, mal_nr),
+    FOREIGN KEY (utvardering_id, avtal_id) REFERENCES utvardering (id, avtal_id),
+    -- Uppskjuten: ett avtal som ersätts (--ersätt) får sina mål omskrivna i samma transaktion.
+    FOREIGN KEY (avtal_id, mal_nr) REFERENCES mal (avtal_id, nr) DEFERRABLE INITIALLY DEFERRED
+) STRICT;
+
+CREATE TABLE handelse (
+    id INTEGER PRIMARY KEY,
+    tid TEXT NOT NULL,
+    vem TEXT NOT NULL,
+    vad TEXT NOT NULL,
+    organisationsnummer TEXT,
+    avtal_id TEXT,
+    fore TEXT CHECK (fore IS NULL OR json_valid(fore)),
+    efter TEXT CHECK (efter IS NULL OR json_valid(efter))
+) STRICT;
+CREATE INDEX handelse_organisation ON handelse (organisationsnummer);
+CREATE INDEX handelse_avtal ON handelse (avtal_id);
+
+CREATE TRIGGER handelse_ingen_andring BEFORE UPDATE ON handelse
+BEGIN SELECT RAISE(ABORT, 'händelseloggen går bara att lägga till i, inte ändra'); END;
+CREATE TRIGGER handelse_ingen_borttagning BEFORE DELETE ON handelse
+BEGIN SELECT RAISE(ABORT, 'händelseloggen går bara att lägga till i, inte radera'); END;
+
+"""
+
+
+class Migrering(NamedTuple):
+    namn: str
+    sql: str
+
+
+MIGRERINGAR: tuple[Migrering, ...] = (Migrering("0001_grund", _SCHEMA_1),)
+SCHEMAVERSION = len(MIGRERINGAR)
+KANDA_MIGRERINGAR = frozenset(m.namn for m in MIGRERINGAR)
+TRIGGRAR = ("handelse_ingen_andring", "handelse_ingen_borttagning")
+
+
+def satser(sql: str) -> Iterator[str]:
+    """SQL-satserna en och en (executescript skulle avsluta en pågående transaktion)."""
+    buffert = ""
+    for rad in sql.splitlines(keepends=True):
+        if rad.lstrip().startswith("--"):
+            continue
+        buffert += rad
+        if sqlite3.complete_statement(buffert):
+            yield buffert.strip()
+            buffert = ""
+
+
+def migreringar() -> Migrations:
+    """Migreringarna som sqlite-utils `Migrations`; var och en sätter sin schemaversion."""
+    from sqlite_utils.migrations import Migrations
+
+    m = Migrations(MIGRERINGSMANGD)
+    for version, migrering in enumerate(MIGRERINGAR, 1):
+
+        def kor(db: Database, sql: str = migrering.sql, version: int = version) -> None:
+            for sats in satser(sql):
+                db.execute(sats)
+            db.execute(f"PRAGMA user_version = {version}")
+
+        m(name=migrering.namn)(kor)
+    return m
+
+
+def migrera(db: Database, till: int = SCHEMAVERSION) -> None:
+    """För databasen till schemaversionen `till` genom migreringarna som saknas."""
+    migreringar().apply(db, stop_before=[m.namn for m in MIGRERINGAR[till:]])
+
+
+class Kolumn(NamedTuple):
+    namn: str
+    typ: str  # INTEGER eller TEXT (tabellerna är STRICT)
+
+
+@functools.cache
+def tabeller(version: int = SCHEMAVERSION) -> dict[str, tuple[Kolumn, ...]]:
+    """Tabellerna i en schemaversion, i den ordning de skapades (föräldrar före barn, så att
+    de kan fyllas i den ordningen), med sina lagrade kolumner (härledda utelämnade). Ur
+    migreringarnas satser i en databas i minnet, med sqlite3 direkt: läsande kommandon som
+    `export` behöver inte sqlite-utils."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for migrering in MIGRERINGAR[:version]:
+            for sats in satser(migrering.sql):
+                conn.execute(sats)
+        namn = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
+            )
+        ]
+        return {
+            t: tuple(
+                Kolumn(r[1], r[2]) for r in conn.execute(f"PRAGMA table_xinfo({t})") if r[6] == 0
+            )
+            for t in namn
+        }
+    finally:
+        conn.close()

@@ -1,0 +1,355 @@
+"""Årsrapportens läsningar: en namngiven fråga per avsnitt, med typade rader.
+
+Varje summa räknas i SQL på heltal i öre; andelar blir exakta bråk i raderna, aldrig flyttal.
+Rapporten (`partner_cli.rapport`) får raderna i ett `Underlag` och räknar inte i SQL själv.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import NamedTuple
+
+from partner_cli.register.anslutning import Register
+from partner_cli.register.lasning import aktiva
+
+_AKTIVA = aktiva(":start", ":slut")
+
+
+def _aret(ar: int) -> dict[str, str]:
+    return {"start": f"{ar}-01-01", "slut": f"{ar}-12-31"}
+
+
+def _datum(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+class Partnerskap(NamedTuple):
+    """Ett avtal som är aktivt under året."""
+
+    id: str
+    organisation: str
+    organisationsnummer: str
+    typ: str
+    period_start: dt.date
+    period_slut: dt.date
+    initiativ: str
+    kommunen: int
+    garanterad: int
+    naringsliv: int
+    total: int
+    ny: bool  # började under året
+
+    @property
+    def andel(self) -> Fraction:
+        return Fraction(self.garanterad, self.total)
+
+    @property
+    def naringslivsandel(self) -> Fraction:
+        return Fraction(self.naringsliv, self.total)
+
+
+def partnerskap(reg: Register, ar: int) -> tuple[Partnerskap, ...]:
+    fromiso = dt.date.fromisoformat
+    return tuple(
+        Partnerskap._make((*r[:4], fromiso(r[4]), fromiso(r[5]), *r[6:], r[4] >= f"{ar}-01-01"))
+        for r in reg.rader(
+            f"""SELECT a.id, o.namn, a.organisationsnummer, a.typ, a.period_start,
+                    a.period_slut, a.initiativ, a.kommunen_kontant + a.kommunen_in_kind,
+                    a.garanterad, a.naringsliv, a.total
+                FROM avtal a JOIN organisation o USING (organisationsnummer)
+                WHERE {_AKTIVA} ORDER BY a.period_start, a.id""",
+            _aret(ar),
+        )
+    )
+
+
+class GallandeUndantag(NamedTuple):
+    """Ett beslutat undantag som gäller ett av årets avtal till dess slut."""
+
+    avtal_id: str
+    regel: str
+    beslut: str
+    beslutsdatum: dt.date | None
+    motivering: str
+    giltigt_till: dt.date | None
+
+
+def undantag(reg: Register, ar: int) -> tuple[GallandeUndantag, ...]:
+    """Beslutade undantag som gäller för årets avtal (giltiga till avtalets slut)."""
+    return tuple(
+        GallandeUndantag(id_, regel, beslut, _datum(beslutat), motivering, _datum(giltigt))
+        for id_, regel, beslut, beslutat, motivering, giltigt in reg.rader(
+            f"""SELECT u.avtal_id, u.regel, u.beslut, u.beslutsdatum, u.motivering,
+                    u.giltigt_till
+                FROM undantag u JOIN avtal a ON a.id = u.avtal_id
+                WHERE {_AKTIVA} AND (u.giltigt_till IS NULL OR u.giltigt_till >= a.period_slut)
+                ORDER BY u.avtal_id, u.nr""",
+            _aret(ar),
+        )
+    )
+
+
+class Organisation(NamedTuple):
+    organisation: str
+    organisationsnummer: str
+    avtalsagare_namn: str
+    avtalsagare_enhet: str | None
+    avtal: tuple[str, ...]  # avtal aktiva under året
+
+    @property
+    def flera(self) -> bool:
+        return len(self.avtal) > 1
+
+
+def organisationer(reg: Register, ar: int) -> tuple[Organisation, ...]:
+    return tuple(
+        Organisation._make((*r[:4], tuple(sorted(r[4].split("\x1f")))))
+        for r in reg.rader(
+            f"""SELECT o.namn, o.organisationsnummer, o.avtalsagare_namn, o.avtalsagare_enhet,
+                    group_concat(a.id, char(31))
+                FROM avtal a JOIN organisation o USING (organisationsnummer)
+                WHERE {_AKTIVA}
+                GROUP BY o.organisationsnummer ORDER BY o.namn, o.organisationsnummer""",
+            _aret(ar),
+        )
+    )
+
+
+class Indikatorer(NamedTuple):
+    """Strategins indikatorer för ett år."""
+
+    ar: int
+    aktiva: int
+    nya: int
+    garanterad: int
+    naringsliv: int
+    total: int
+    initiativ_naringslivet: int
+    initiativ_gemensamt: int
+    initiativ_kommunen: int
+
+    @property
+    def medfinansieringsandel(self) -> Fraction | None:
+        """Andelen garanterad medfinansiering, viktad med budget."""
+        return Fraction(self.garanterad, self.total) if self.total else None
+
+    @property
+    def naringslivsandel(self) -> Fraction | None:
+        """Näringslivets andel av den totala finansieringen (jämbördighet)."""
+        return Fraction(self.naringsliv, self.total) if self.total else None
+
+    @property
+    def andel_naringslivets_initiativ(self) -> Fraction | None:
+        return Fraction(self.initiativ_naringslivet, self.aktiva) if self.aktiva else None
+
+    @property
+    def andel_gemensamt_initiativ(self) -> Fraction | None:
+        return Fraction(self.initiativ_gemensamt, self.aktiva) if self.aktiva else None
+
+
+def indikatorer(reg: Register, ar: int) -> Indikatorer:
+    (rad,) = reg.rader(
+        f"""SELECT count(*), count(*) FILTER (WHERE a.period_start >= :start),
+                coalesce(sum(a.garanterad), 0), coalesce(sum(a.naringsliv), 0),
+                coalesce(sum(a.total), 0),
+                count(*) FILTER (WHERE a.initiativ = 'näringslivet'),
+                count(*) FILTER (WHERE a.initiativ = 'gemensamt'),
+                count(*) FILTER (WHERE a.initiativ = 'kommunen')
+            FROM avtal a WHERE {_AKTIVA}""",
+        _aret(ar),
+    )
+    return Indikatorer._make((ar, *rad))
+
+
+def indikatorer_per_ar(reg: Register, till_ar: int) -> tuple[Indikatorer, ...]:
+    """Indikatorerna för registrets första år till och med `till_ar`, aldrig senare: sidan för
+    ett avslutat år ändras inte när avtal för senare år läggs till."""
+    ((forsta,),) = reg.rader("SELECT min(substr(period_start, 1, 4)) FROM avtal")
+    if forsta is None:
+        return ()
+    return tuple(indikatorer(reg, ar) for ar in range(int(forsta), till_ar + 1))
+
+
+class Planerad(NamedTuple):
+    """En planerad utvärdering under året, och om den räknas som utförd per brytdagen."""
+
+    avtal_id: str
+    organisation: str
+    organisationsnummer: str
+    datum: dt.date
+    typ: str
+    utford: bool
+
+
+def planerade(reg: Register, ar: int, brytdag: dt.date) -> tuple[Planerad, ...]:
+    """Planerade utvärderingar under året. Den k:te planerade utvärderingen av en typ för ett
+    avtal räknas som utförd när minst k utvärderingar av den typen är registrerade per brytdagen."""
+    return tuple(
+        Planerad(id_, org, orgnr, dt.date.fromisoformat(datum), typ, bool(utford))
+        for id_, org, orgnr, datum, typ, utford in reg.rader(
+            """WITH p AS (
+                    SELECT avtal_id, nr, datum, typ, row_number() OVER (
+                        PARTITION BY avtal_id, typ ORDER BY datum, nr) AS k
+                    FROM planerad_utvardering
+                    WHERE avtal_id IN (SELECT avtal_id FROM planerad_utvardering
+                        WHERE datum BETWEEN :start AND :slut)
+                ), u AS (
+                    SELECT avtal_id, typ, count(*) AS n FROM utvardering
+                    WHERE datum <= :brytdag GROUP BY avtal_id, typ
+                )
+                SELECT p.avtal_id, o.namn, a.organisationsnummer, p.datum, p.typ,
+                    p.k <= coalesce(u.n, 0)
+                FROM p JOIN avtal a ON a.id = p.avtal_id
+                    JOIN organisation o USING (organisationsnummer)
+                    LEFT JOIN u ON u.avtal_id = p.avtal_id AND u.typ = p.typ
+                WHERE p.datum BETWEEN :start AND :slut
+                ORDER BY p.datum, p.avtal_id, p.nr""",
+            {**_aret(ar), "brytdag": brytdag.isoformat()},
+        )
+    )
+
+
+class Malutfall(NamedTuple):
+    """Utfallet för ett mål enligt avtalets senaste utvärdering."""
+
+    avtal_id: str
+    utvardering_datum: dt.date
+    mal_nr: int
+    beskrivning: str | None
+    malvarde: str | None
+    utfall: str
+    maluppfyllelse: Fraction | None  # utfall / målvärde när båda är tal
+
+
+def malutfall(reg: Register, ar: int, brytdag: dt.date) -> tuple[Malutfall, ...]:
+    """Målutfallen enligt den senaste utvärderingen per brytdagen, för årets aktiva avtal."""
+    return tuple(
+        Malutfall._make(
+            (r[0], dt.date.fromisoformat(r[1]), *r[2:6], Fraction(r[6]) if r[6] else None)
+        )
+        for r in reg.rader(
+            f"""WITH senaste AS (
+                    SELECT u.id, u.avtal_id, u.datum, row_number() OVER (
+                        PARTITION BY u.avtal_id ORDER BY u.datum DESC, u.id DESC) AS k
+                    FROM utvardering u JOIN avtal a ON a.id = u.avtal_id
+                    WHERE u.datum <= :brytdag AND {_AKTIVA}
+                )
+                SELECT s.avtal_id, s.datum, um.mal_nr, m.beskrivning, m.malvarde, um.utfall,
+                    um.maluppfyllelse
+                FROM senaste s JOIN utvardering_mal um ON um.utvardering_id = s.id
+                    JOIN mal m ON m.avtal_id = s.avtal_id AND m.nr = um.mal_nr
+                WHERE s.k = 1 ORDER BY s.avtal_id, um.mal_nr""",
+            {**_aret(ar), "brytdag": brytdag.isoformat()},
+        )
+    )
+
+
+class Ekonomi(NamedTuple):
+    """Ekonomin i en organisations senaste avtal under året, när den visar en risk."""
+
+    organisation: str
+    organisationsnummer: str
+    avtal_id: str
+    omsattning: int | None
+    resultat: int | None
+    eget_kapital: int | None
+    offentlig: int | None
+    ar: int | None
+
+
+def ekonomiska_risker(reg: Register, ar: int, max_offentlig_andel: Fraction) -> tuple[Ekonomi, ...]:
+    return tuple(
+        Ekonomi._make(r)
+        for r in reg.rader(
+            f"""WITH senaste AS (
+                    -- Organisationens senaste avtal under året. SQLite tar kolumnerna utan
+                    -- aggregat från raden med max(); start har fast längd, så det är
+                    -- (start, id) som jämförs.
+                    SELECT a.*, max(a.period_start || a.id) FROM avtal a
+                    WHERE {_AKTIVA} GROUP BY a.organisationsnummer
+                )
+                SELECT o.namn, s.organisationsnummer, s.id, s.ekonomi_omsattning,
+                    s.ekonomi_resultat, s.ekonomi_eget_kapital, s.ekonomi_offentlig_finansiering,
+                    s.ekonomi_rakenskapsar
+                FROM senaste s JOIN organisation o USING (organisationsnummer)
+                -- Bara organisationer med en risk; gränsen jämförs exakt i heltal.
+                WHERE (s.ekonomi_eget_kapital < 0 OR s.ekonomi_resultat < 0
+                    OR s.ekonomi_offentlig_finansiering * :gn > :gt * s.ekonomi_omsattning)
+                ORDER BY o.namn, s.organisationsnummer""",
+            {
+                **_aret(ar),
+                "gt": max_offentlig_andel.numerator,
+                "gn": max_offentlig_andel.denominator,
+            },
+        )
+    )
+
+
+class Slutande(NamedTuple):
+    """Ett avtal som slutar strax efter året utan registrerad slututvärdering."""
+
+    organisation: str
+    organisationsnummer: str
+    avtal_id: str
+    period_slut: str
+
+
+def slutar_utan_slututvardering(reg: Register, ar: int, dagar: int) -> tuple[Slutande, ...]:
+    """Avtal som slutar inom `dagar` efter årets slut utan registrerad slututvärdering."""
+    grans = dt.date(ar, 12, 31) + dt.timedelta(days=dagar)
+    return tuple(
+        Slutande._make(r)
+        for r in reg.rader(
+            """SELECT o.namn, a.organisationsnummer, a.id, a.period_slut
+                FROM avtal a JOIN organisation o USING (organisationsnummer)
+                WHERE a.period_slut > :slut AND a.period_slut <= :grans
+                    AND NOT EXISTS (SELECT 1 FROM utvardering u
+                        WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering')
+                ORDER BY a.period_slut, a.id""",
+            {"slut": f"{ar}-12-31", "grans": grans.isoformat()},
+        )
+    )
+
+
+class Underlag(NamedTuple):
+    """Allt årsrapporten räknar på, läst ur samma ögonblick av registret."""
+
+    ar: int
+    brytdag: dt.date
+    partnerskap: tuple[Partnerskap, ...]
+    organisationer: tuple[Organisation, ...]
+    undantag: tuple[GallandeUndantag, ...]
+    indikatorer: Indikatorer
+    foregaende: Indikatorer
+    planerade: tuple[Planerad, ...]
+    malutfall: tuple[Malutfall, ...]
+    ekonomi: tuple[Ekonomi, ...]
+    slutande: tuple[Slutande, ...]
+    historik: tuple[Indikatorer, ...]  # registrets år till och med rapportens, för diagrammen
+
+
+def underlag(
+    reg: Register,
+    ar: int,
+    brytdag: dt.date,
+    *,
+    max_offentlig_andel: Fraction,
+    dagar_efter_aret: int,
+    med_historik: bool = False,
+) -> Underlag:
+    with reg.ogonblick():
+        return Underlag(
+            ar=ar,
+            brytdag=brytdag,
+            partnerskap=partnerskap(reg, ar),
+            organisationer=organisationer(reg, ar),
+            undantag=undantag(reg, ar),
+            indikatorer=indikatorer(reg, ar),
+            foregaende=indikatorer(reg, ar - 1),
+            planerade=planerade(reg, ar, brytdag),
+            malutfall=malutfall(reg, ar, brytdag),
+            ekonomi=ekonomiska_risker(reg, ar, max_offentlig_andel),
+            slutande=slutar_utan_slututvardering(reg, ar, dagar_efter_aret),
+            historik=indikatorer_per_ar(reg, ar) if med_historik else (),
+        )

@@ -1,0 +1,412 @@
+"""Registrets skrivningar: registrera förslag, byta avtalsägare och registrera genomförda
+utvärderingar. Varje skrivning är en transaktion (`Register.transaktion`, sqlite-utils
+`db.atomic()`), med händelseloggens rad i samma transaktion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from partner_cli import modell
+from partner_cli.register.anslutning import Register, RegisterFel, anvandare, nu
+from partner_cli.register.lasning import aktiva
+from partner_cli.regler import avtalsagare
+from partner_cli.varden import maluppfyllelse
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from partner_cli.utvarderingsfil import Utvardering
+
+# Tabellerna som tillsammans med raden i `avtal` är ett avtal (skrivs om vid --ersätt).
+AVTALETS_DELAR = ("finansiar", "mal", "planerad_utvardering", "undantag")
+
+
+def lagg_till(
+    reg: Register,
+    poster: Sequence[tuple[modell.Forslag, str, str]],
+    sanktionerad_av: str,
+    *,
+    ersatt: bool = False,
+    vem: str | None = None,
+) -> list[Tillagg]:
+    """Registrerar granskade förslag (förslag, fil, sha256) i en transaktion: alla eller
+    inga. En annan avtalsägare, eller ett ändrat avtal utan `ersatt`, är `RegisterFel`."""
+    vem = vem or anvandare()
+    tid = nu()
+    resultat: list[Tillagg] = []
+    omgang = _Omgang()
+    with reg.transaktion() as db:
+        for forslag, fil, sha in poster:
+            resultat.append(
+                _lagg_till_en(db, forslag, fil, sha, sanktionerad_av, ersatt, vem, tid, omgang)
+            )
+        for tabell, rader in omgang.rader.items():
+            db.table(tabell).insert_all(rader)
+    return resultat
+
+
+def _lagg_till_en(
+    db: Database,
+    forslag: modell.Forslag,
+    fil: str,
+    sha: str,
+    sanktionerad_av: str,
+    ersatt: bool,
+    vem: str,
+    tid: str,
+    omgang: _Omgang,
+) -> Tillagg:
+    kontext = _Skrivkontext(db, omgang)
+    problem = list(avtalsagare.check(forslag, {}, kontext))
+    for p in problem:
+        if p.niva != "varning":
+            raise RegisterFel(f"{fil}: fel [{avtalsagare.ID}] {p.meddelande}; inget registrerades")
+    agare = forslag.avtalsagare
+    # Regeln har prövat att det finns exakt en ägare med ett namn.
+    assert isinstance(agare, modell.Avtalsagare) and agare.namn
+    orgnr = forslag.motpart.organisationsnummer
+    if kontext.agare(orgnr) is None:
+        ny_org = {
+            "organisationsnummer": orgnr,
+            "namn": forslag.motpart.namn,
+            "kategori": forslag.motpart.kategori,
+            "avtalsagare_namn": agare.namn,
+            "avtalsagare_enhet": agare.enhet,
+        }
+        omgang.rader["organisation"].append(ny_org)
+        omgang.agare[orgnr] = (agare.namn, agare.enhet)
+        omgang.rader["handelse"].append(
+            _handelse(tid, vem, "ny organisation", orgnr, None, None, ny_org)
+        )
+    gammal = (
+        omgang.sha.get(forslag.id)
+        or db.execute("SELECT sha256 FROM avtal WHERE id = ?", [forslag.id]).fetchone()
+    )
+    if gammal is not None and gammal[0] == sha:
+        return Tillagg(forslag.id, fil, "oförändrad", [])
+    if gammal is not None and not ersatt:
+        raise RegisterFel(
+            f"{fil}: avtalet {forslag.id} finns redan i registret med annat innehåll; ange "
+            "--ersätt för att ersätta det (den gamla versionen sparas i historiken). Inget "
+            "registrerades"
+        )
+    varningar = [p.meddelande for p in problem if p.niva == "varning"]
+    rad = _avtalsrad(forslag, fil, sha, sanktionerad_av, vem, tid)
+    barn = _barnrader(forslag)
+    if gammal is None:
+        omgang.rader["avtal"].append(rad)
+        omgang.sha[forslag.id] = (sha,)
+        omgang.perioder.setdefault(orgnr, []).append((forslag.id, forslag.period))
+        fore = None
+        status = "registrerad"
+    else:
+        utvarderat = db.execute(
+            "SELECT max(mal_nr) FROM utvardering_mal WHERE avtal_id = ?", [forslag.id]
+        ).fetchone()[0]
+        if utvarderat is not None and utvarderat > len(forslag.mal):
+            raise RegisterFel(
+                f"{fil}: avtalet {forslag.id} har utvärderade utfall för mål {utvarderat}, "
+                f"men den nya versionen har {len(forslag.mal)} mål; ta inte bort utvärderade "
+                "mål. Inget registrerades"
+            )
+        fore = _avtal_json(db, forslag.id)
+        for tabell in AVTALETS_DELAR:
+            db.execute(f"DELETE FROM {tabell} WHERE avtal_id = ?", [forslag.id])
+        db.table("avtal").update(forslag.id, rad)
+        status = "ersatt"
+    for tabell, rader in barn.items():
+        omgang.rader[tabell].extend(rader)
+    efter = _avtal_dict(rad, barn)
+    omgang.rader["handelse"].append(_handelse(tid, vem, status, orgnr, forslag.id, fore, efter))
+    return Tillagg(forslag.id, fil, status, varningar)
+
+
+def byt_agare(
+    reg: Register, orgnr: str, namn: str, enhet: str | None, vem: str | None = None
+) -> None:
+    if not namn.strip():
+        raise RegisterFel("avtalsägarens namn får inte vara tomt", 2)
+    with reg.transaktion() as db:
+        fore = _rad(db, "organisation", "organisationsnummer", orgnr)
+        if fore is None:
+            raise RegisterFel(f"organisationen {orgnr} finns inte i registret {reg.sokvag}")
+        andring = {"avtalsagare_namn": namn.strip(), "avtalsagare_enhet": enhet or None}
+        db.table("organisation").update(orgnr, andring)
+        efter = {**fore, **andring}
+        handelse = _handelse(nu(), vem or anvandare(), "byt ägare", orgnr, None, fore, efter)
+        db.table("handelse").insert(handelse)
+
+
+def utvardera(
+    reg: Register,
+    id_: str,
+    utv: Utvardering,
+    fil: str,
+    sha: str,
+    vem: str | None = None,
+) -> list[dict[str, Any]] | None:
+    """Registrerar en genomförd utvärdering; None när samma fil redan är registrerad."""
+    vem = vem or anvandare()
+    tid = nu()
+    with reg.transaktion() as db:
+        avtal = db.execute("SELECT organisationsnummer FROM avtal WHERE id = ?", [id_]).fetchone()
+        if avtal is None:
+            raise RegisterFel(f"avtalet {id_!r} finns inte i registret {reg.sokvag}")
+        if db.execute(
+            "SELECT 1 FROM utvardering WHERE avtal_id = ? AND sha256 = ?", [id_, sha]
+        ).fetchone():
+            return None
+        mal = {
+            r[0]: r[1]
+            for r in db.execute("SELECT nr, malvarde FROM mal WHERE avtal_id = ? ", [id_])
+        }
+        saknade = sorted(set(mal) - {m.mal for m in utv.mal})
+        okanda = sorted({m.mal for m in utv.mal} - set(mal))
+        if okanda:
+            raise RegisterFel(
+                f"{fil}: avtalet {id_} har inget mål nummer {', '.join(map(str, okanda))} "
+                f"(det har mål 1–{len(mal)}; se `partner register show {id_}`)"
+            )
+        if saknade:
+            raise RegisterFel(
+                f"{fil}: utfall saknas för mål {', '.join(map(str, saknade))} i avtalet {id_}"
+            )
+        uid = (
+            db.table("utvardering")
+            .insert(
+                {
+                    "avtal_id": id_,
+                    "datum": utv.datum.isoformat(),
+                    "typ": utv.typ,
+                    "utford_av": utv.utford_av,
+                    "fil": fil,
+                    "sha256": sha,
+                    "registrerad": tid,
+                    "registrerad_av": vem,
+                }
+            )
+            .last_pk
+        )
+        rader = [
+            {
+                "utvardering_id": uid,
+                "avtal_id": id_,
+                "mal_nr": m.mal,
+                "utfall": m.utfall,
+                "kommentar": m.kommentar,
+                "maluppfyllelse": maluppfyllelse(m.utfall, mal[m.mal]),
+            }
+            for m in sorted(utv.mal, key=lambda m: m.mal)
+        ]
+        db.table("utvardering_mal").insert_all(rader)
+        efter = {**(_rad(db, "utvardering", "id", uid) or {}), "mal": rader}
+        db.table("handelse").insert(_handelse(tid, vem, "utvärdering", avtal[0], id_, None, efter))
+    return rader
+
+
+@dataclass
+class _Omgang:
+    """En `add`-omgång: raderna skrivs i ett svep per tabell i slutet av transaktionen (en
+    rad i taget kostade mer än granskningen av samma filer), och det som redan lagts till i
+    omgången räknas i ägar-, dubblett- och överlappsprövningarna."""
+
+    # I den ordning tabellerna fylls: främmande nycklar pekar bakåt.
+    rader: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {
+            t: [] for t in ("organisation", "avtal", *AVTALETS_DELAR, "handelse")
+        }
+    )
+    agare: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # namn, enhet
+    sha: dict[str, tuple[str]] = field(default_factory=dict)  # som en rad ur avtal
+    perioder: dict[str, list[tuple[str, modell.Period]]] = field(default_factory=dict)
+
+
+class _Skrivkontext:
+    """Regeln `avtalsägare`s `Kontext` i en `add`-omgång: registret som det är under
+    skrivlåset, och det som redan lagts till i omgången."""
+
+    def __init__(self, db: Database, omgang: _Omgang) -> None:
+        self.db = db
+        self.omgang = omgang
+
+    def agare(self, organisationsnummer: str) -> tuple[str, str | None] | None:
+        rad = (
+            self.omgang.agare.get(organisationsnummer)
+            or self.db.execute(
+                "SELECT avtalsagare_namn, avtalsagare_enhet FROM organisation "
+                "WHERE organisationsnummer = ?",
+                [organisationsnummer],
+            ).fetchone()
+        )
+        return None if rad is None else (rad[0], rad[1])
+
+    def overlappande(
+        self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
+    ) -> list[str]:
+        i_registret = self.db.execute(
+            "SELECT id FROM avtal a WHERE organisationsnummer = ? AND id <> ? AND "
+            + aktiva("?", "?"),
+            [organisationsnummer, utom_id, slut.isoformat(), start.isoformat()],
+        )
+        i_omgangen = (
+            id_
+            for id_, period in self.omgang.perioder.get(organisationsnummer, [])
+            if id_ != utom_id and period.overlappar(start, slut)
+        )
+        return sorted([*(r[0] for r in i_registret), *i_omgangen])
+
+
+@dataclass(frozen=True)
+class Tillagg:
+    id: str
+    fil: str
+    status: str  # registrerad | ersatt | oförändrad
+    varningar: list[str] = field(default_factory=list)
+
+
+def _rad(db: Database, tabell: str, kolumn: str, varde: Any) -> dict[str, Any] | None:
+    cur = db.execute(f"SELECT * FROM {tabell} WHERE {kolumn} = ?", [varde])
+    r = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], r, strict=True)) if r else None
+
+
+def _json(varde: Any) -> str:
+    return json.dumps(varde, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _handelse(
+    tid: str,
+    vem: str,
+    vad: str,
+    orgnr: str | None,
+    avtal_id: str | None,
+    fore: Any,
+    efter: Any,
+) -> dict[str, Any]:
+    return {
+        "tid": tid,
+        "vem": vem,
+        "vad": vad,
+        "organisationsnummer": orgnr,
+        "avtal_id": avtal_id,
+        "fore": None if fore is None else _json(fore),
+        "efter": None if efter is None else _json(efter),
+    }
+
+
+def _avtal_dict(avtal: dict[str, Any], delar: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Hela avtalet, för händelseloggens före och efter: raden och dess delar utan avtal_id."""
+    ut = {k: v for k, v in avtal.items() if k != "andel"}
+    for tabell in AVTALETS_DELAR:
+        ut[tabell] = [{k: v for k, v in r.items() if k != "avtal_id"} for r in delar[tabell]]
+    return ut
+
+
+def _avtal_json(db: Database, id_: str) -> dict[str, Any]:
+    """Hela avtalet som det står i registret."""
+    delar = {}
+    for tabell in AVTALETS_DELAR:
+        cur = db.execute(f"SELECT * FROM {tabell} WHERE avtal_id = ? ORDER BY nr", [id_])
+        namn = [d[0] for d in cur.description]
+        delar[tabell] = [dict(zip(namn, r, strict=True)) for r in cur]
+    return _avtal_dict(_rad(db, "avtal", "id", id_) or {}, delar)
+
+
+def _bool(v: bool | None) -> int | None:
+    return None if v is None else int(v)
+
+
+def _avtalsrad(
+    f: modell.Forslag, fil: str, sha: str, sanktionerad_av: str, vem: str, tid: str
+) -> dict[str, Any]:
+    fin = f.finansiering
+    insyn = f.insyn or modell.Insyn()
+    eko = f.ekonomi or modell.Ekonomi()
+    return {
+        "id": f.id,
+        "organisationsnummer": f.motpart.organisationsnummer,
+        "titel": f.titel,
+        "typ": f.typ,
+        "initiativ": f.initiativ,
+        "diarienummer": f.diarienummer,
+        "period_start": f.period.start.isoformat(),
+        "period_slut": f.period.slut.isoformat(),
+        "upphandling": int(f.upphandling),
+        "kommunen_kontant": fin.kommunen.kontant,
+        "kommunen_in_kind": fin.kommunen.summa - fin.kommunen.kontant,
+        "medfinansiering": sum(m.summa for m in fin.motparter),
+        "garanterad": fin.garanterad,
+        "naringsliv": fin.naringsliv,
+        "total": fin.total,
+        "insyn_ratt_till_insyn": _bool(insyn.ratt_till_insyn),
+        "insyn_redovisning": insyn.redovisning,
+        "ekonomi_rakenskapsar": eko.rakenskapsar,
+        "ekonomi_omsattning": eko.omsattning,
+        "ekonomi_resultat": eko.resultat,
+        "ekonomi_eget_kapital": eko.eget_kapital,
+        "ekonomi_offentlig_finansiering": eko.offentlig_finansiering,
+        "ekonomi_kalla": eko.kalla,
+        "langsiktighet_efter_avtalstiden": (
+            f.langsiktighet or modell.Langsiktighet()
+        ).efter_avtalstiden,
+        "fil": fil,
+        "sha256": sha,
+        "registrerad": tid,
+        "registrerad_av": vem,
+        "sanktionerad_av": sanktionerad_av,
+    }
+
+
+def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "finansiar": [
+            {
+                "avtal_id": f.id,
+                "nr": nr,
+                "namn": m.namn,
+                "kategori": m.kategori,
+                "kontant": m.kontant,
+                "in_kind": m.summa - m.kontant,
+                "garanterad": int(m.garanterad),
+                "underlag": m.underlag,
+            }
+            for nr, m in enumerate(f.finansiering.motparter, 1)
+        ],
+        "mal": [
+            {
+                "avtal_id": f.id,
+                "nr": nr,
+                "beskrivning": m.beskrivning,
+                "indikator": m.indikator,
+                "malvarde": m.malvarde,
+                "overenskommet": _bool(m.overenskommet),
+            }
+            for nr, m in enumerate(f.mal, 1)
+        ],
+        "planerad_utvardering": [
+            {
+                "avtal_id": f.id,
+                "nr": nr,
+                "datum": u.datum.isoformat() if u.datum else None,
+                "typ": u.typ,
+            }
+            for nr, u in enumerate(f.utvardering, 1)
+        ],
+        "undantag": [
+            {
+                "avtal_id": f.id,
+                "nr": nr,
+                "regel": u.regel,
+                "beslut": u.beslut,
+                "beslutsdatum": u.beslutsdatum.isoformat() if u.beslutsdatum else None,
+                "motivering": u.motivering,
+                "giltigt_till": u.giltigt_till.isoformat() if u.giltigt_till else None,
+            }
+            for nr, u in enumerate(f.undantag, 1)
+        ],
+    }
