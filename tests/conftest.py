@@ -138,19 +138,27 @@ def kor(
 
 
 def kor_i_terminal(
-    *argument: str, cwd: Path | None = None, env: Mapping[str, str] | None = None
+    *argument: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    bredd: int = 200,
 ) -> subprocess.CompletedProcess[str]:
-    """Som `kor`, men med standard ut i en pseudoterminal: så som en människa ser utdata."""
+    """Som `kor`, men med standard ut i en pseudoterminal `bredd` tecken bred: så som en
+    människa ser utdata."""
+    import fcntl
     import pty
+    import struct
+    import termios
 
     huvud, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, bredd, 0, 0))
     miljo = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "NO_COLOR"))}
     p = subprocess.run(
         [PARTNER, *argument],
         stdout=terminal,
         stderr=subprocess.PIPE,
         cwd=cwd,
-        env={**miljo, **(env or {}), "COLUMNS": "200", "TERM": "xterm"},
+        env={**miljo, **(env or {}), "COLUMNS": str(bredd), "TERM": "xterm"},
         timeout=60,
     )
     os.close(terminal)

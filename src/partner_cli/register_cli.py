@@ -185,7 +185,7 @@ def list_(
                 r.titel,
                 r.organisation,
                 r.typ,
-                f"{r.period_start}–{r.period_slut}",
+                f"{r.period_start} – {r.period_slut}",
                 kr(r.kommunen_kontant + r.kommunen_in_kind),
                 andel(r.garanterad, r.total, grans),
                 r.avtalsagare_namn,
@@ -194,6 +194,7 @@ def list_(
         ],
         [r._asdict() for r in rader],
         fot=f"{len(rader)} avtal",
+        fri=[False, True, True, False, True, False, False, True],
     )
     _visa(tabell, format_)
 
@@ -244,6 +245,7 @@ def agare(
         ],
         [r._asdict() for r in rader],
         markerade={i for i, r in enumerate(rader) if r.aktiva_avtal > 1},
+        fri=[True, False, True, True, False, True],
     )
     _visa(tabell, format_)
 
@@ -350,6 +352,7 @@ def historik(
             for r in rader
         ],
         [r._asdict() for r in rader],
+        fri=[False, False, True, True, False, False, True],
     )
     _visa(tabell, format_)
 

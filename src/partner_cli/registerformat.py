@@ -29,6 +29,7 @@ class Tabell:
     data: Sequence[dict[str, Any]]
     markerade: Collection[int] = ()
     fot: str | None = None
+    fri: Sequence[bool] | None = None  # fritext, som får radbrytas i en terminal; standard: alla
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,14 @@ def _som_json(v: Any) -> Any:
 def text(tabell: Tabell, ut: TextIO) -> None:
     from partner_cli import terminal
 
-    terminal.tabell(ut, tabell.titel, tabell.kolumner, tabell.celler, markerade=tabell.markerade)
+    terminal.tabell(
+        ut,
+        tabell.titel,
+        tabell.kolumner,
+        tabell.celler,
+        markerade=tabell.markerade,
+        fri=tabell.fri,
+    )
     if tabell.fot:
         ut.write(tabell.fot + "\n")
 

@@ -76,6 +76,64 @@ def enkel_tabell(
     return "\n".join(utdata) + "\n"
 
 
+# Fritext bryts mellan ord, och ett ord längre än så här delas hellre än att tabellen
+# ger upp; id, datum och belopp står i kolumner som inte är fritext och delas aldrig.
+LANGSTA_ORD = 20
+MELLANRUM = 2  # mellan kolumnerna
+INDRAG = 2  # fälten under varje post när tabellen inte ryms
+
+
+def kolumnbredder(
+    kolumner: Sequence[str], rader: Sequence[Sequence[str]], fri: Sequence[bool], bredd: int
+) -> list[int] | None:
+    """Varje kolumns bredd i en tabell som ryms på `bredd` tecken, eller None om ingen gör det.
+
+    Varje kolumn får sin naturliga bredd (rubriken och den längsta cellen) när allt ryms.
+    Annars får en kolumn som inte är fritext minst sin längsta cell och rubrikens längsta ord
+    (rubriken bryts mellan ord), fritext minst sitt längsta ord (högst `LANGSTA_ORD` när inte
+    ens det ryms; de kolumner det går för får hela sina ord, och sedan kolumner som inte är
+    fritext sina hela rubriker), och det som blir över delas efter hur mycket varje kolumn
+    saknar.
+    """
+    naturlig: list[int] = []
+    steg: list[list[int]] = [[], [], []]  # minst, hela ord i fritexten, hela rubriker
+    for j, k in enumerate(kolumner):
+        celler = [r[j] for r in rader]
+        rubrikord = max(len(o) for o in [*k.split(), ""])
+        langst = max([0, *map(len, celler)])
+        hel = max(len(k), langst)
+        naturlig.append(hel)
+        if fri[j]:
+            ord_ = max([rubrikord, 1, *(len(o) for c in celler for o in c.split())])
+            steg[0].append(min(hel, max(rubrikord, min(ord_, LANGSTA_ORD), 1)))
+            steg[1].append(min(hel, ord_))
+            steg[2].append(steg[1][-1])
+        else:
+            steg[0].append(max(rubrikord, langst, 1))
+            steg[1].append(steg[0][-1])
+            steg[2].append(hel)
+    plats = bredd - MELLANRUM * (len(kolumner) - 1)
+    if sum(naturlig) <= plats:
+        return naturlig
+    if sum(steg[0]) > plats:
+        return None
+    # Hela ord, sedan hela rubriker, kolumn för kolumn med den minsta ökningen först.
+    bredder = list(steg[0])
+    for mal in steg[1:]:
+        for j in sorted(range(len(bredder)), key=lambda j: mal[j] - bredder[j]):
+            if sum(bredder) - bredder[j] + mal[j] <= plats:
+                bredder[j] = max(bredder[j], mal[j])
+    over = plats - sum(bredder)
+    saknas = [n - b for n, b in zip(naturlig, bredder, strict=True)]
+    bredder = [b + over * s // sum(saknas) for b, s in zip(bredder, saknas, strict=True)]
+    # Det som avrundningen lämnade går till dem som saknar mest.
+    for j in sorted(range(len(bredder)), key=lambda j: bredder[j] - naturlig[j]):
+        if sum(bredder) == plats:
+            break
+        bredder[j] += 1
+    return bredder
+
+
 def _rich_tabell(
     ut: TextIO,
     rubrik: str,
@@ -87,21 +145,53 @@ def _rich_tabell(
     from rich import box
     from rich.table import Table
 
+    k = konsol(ut)
+    bredder = kolumnbredder(kolumner, rader, fri, k.width)
+    if bredder is None:
+        _poster(k, rubrik, kolumner, rader, markerade)
+        return
     t = Table(
         title=rubrik,
         title_justify="left",
         box=box.SIMPLE_HEAD,
-        padding=(0, 1, 0, 0),
+        show_edge=False,
+        padding=(0, MELLANRUM - 1, 0, 0),
         pad_edge=False,
     )
-    for j, k in enumerate(kolumner):
-        # Id, belopp och andelar får exakt sin bredd; fritext bryts bara mellan ord.
-        ord_ = [d for r in rader for d in (r[j].split() if fri[j] else [r[j]])]
-        bredd = max(len(d) for d in [*ord_, *k.split()])
-        if fri[j]:
-            t.add_column(k, overflow="fold", min_width=bredd)
-        else:
-            t.add_column(k, width=bredd, no_wrap=True)
+    for namn, b in zip(kolumner, bredder, strict=True):
+        t.add_column(namn, width=b, overflow="fold")
     for i, r in enumerate(rader):
         t.add_row(*map(escape, r), style="bold yellow" if i in markerade else None)
-    konsol(ut).print(t)
+    k.print(t)
+
+
+def _poster(
+    k: Console,
+    rubrik: str,
+    kolumner: Sequence[str],
+    rader: Sequence[Sequence[str]],
+    markerade: Collection[int],
+) -> None:
+    """En post per rad när tabellen inte ryms: ett fält per kolumn med kolumnens namn, och
+    den första cellen i fetstil (markerade rader i gult)."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    etikett = max(len(n) for n in kolumner)
+    varde = max(1, k.width - INDRAG - etikett - MELLANRUM)
+    k.print(f"[bold]{escape(rubrik)}[/]")
+    for i, r in enumerate(rader):
+        falt = Table.grid(padding=(0, MELLANRUM, 0, 0))
+        falt.add_column(width=etikett, no_wrap=True, style="dim")
+        falt.add_column(max_width=varde, overflow="fold")
+        for j, (namn, cell) in enumerate(zip(kolumner, r, strict=True)):
+            stil = "bold yellow" if i in markerade else "bold" if j == 0 else None
+            falt.add_row(escape(namn), escape(cell), style=stil)
+        k.print()
+        k.print(Padding(falt, (0, 0, 0, INDRAG), expand=False))
+
+
+def rad(k: Console, markering: str) -> None:
+    """En rad som aldrig bryts av Rich (`FIL:RAD:KOLUMN: …` ska gå att klicka på i en
+    redigerare); terminalen radbryter den själv för ögat."""
+    k.print(markering, soft_wrap=True)

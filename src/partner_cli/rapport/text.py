@@ -63,6 +63,6 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
             if terminal.ar_terminal(ut):
                 konsol = terminal.konsol(ut)
                 for text, farg in staplar(rapport):
-                    konsol.print(f"[{farg}]{terminal.escape(text)}[/]")
+                    terminal.rad(konsol, f"[{farg}]{terminal.escape(text)}[/]")
             else:
                 ut.write("\n".join(text for text, _ in staplar(rapport)) + "\n")

@@ -81,10 +81,11 @@ def _render_rich(resultat: Kontrollresultat, ut: TextIO) -> None:
     for r in resultat.filer:
         fil = escape(filnamn(r.fil))
         for f in r.fynd:
-            konsol.print(
+            terminal.rad(
+                konsol,
                 f"[bold]{fil}:{f.rad}:{f.kolumn}:[/] [{_FARG[f.niva]}]{f.niva}[/] "
-                f"[dim]\\[{escape(f.regel)}][/] {escape(synlig(f.text))}"
+                f"[dim]\\[{escape(f.regel)}][/] {escape(synlig(f.text))}",
             )
-        konsol.print(f"[{_FARG[r.utfall]}]{escape(utfallsrad(r))}[/]")
+        terminal.rad(konsol, f"[{_FARG[r.utfall]}]{escape(utfallsrad(r))}[/]")
     farg = "green" if resultat.godkant else "red"
-    konsol.print(f"[bold {farg}]{escape(sammanfattningsrad(resultat))}[/]")
+    terminal.rad(konsol, f"[bold {farg}]{escape(sammanfattningsrad(resultat))}[/]")
