@@ -14,6 +14,7 @@ import pytest
 from conftest import ROT, kor
 from partner_cli import konfig, kontroll
 from partner_cli.formatregister import Format, Formatregister
+from partner_cli.publicera_cli import PUBLICERINGSFORMAT
 from partner_cli.rapport_cli import RAPPORTFORMAT
 from partner_cli.registerformat import AVTALSFORMAT, EXPORTFORMAT, TABELLFORMAT
 from partner_cli.underlag_cli import UNDERLAGSFORMAT
@@ -44,6 +45,7 @@ def hjalpens_format(*kommando: str) -> str:
         (("check", str(UNDERKAND)), FORMAT),
         (("report",), RAPPORTFORMAT),
         (("underlag", str(UNDERKAND)), UNDERLAGSFORMAT),
+        (("publicera", "--år", "2015", "--ut", "data"), PUBLICERINGSFORMAT),
         *((k, r) for k, r, _ in REGISTERKOMMANDON),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
@@ -142,3 +144,25 @@ def test_varje_underlagsformat_genom_kommandot(format_: Format, tmp_path: Path) 
     text = las_utfil(fil, format_)
     assert "NL-2014-005" in text
     assert "1 430 000 kr" in text
+
+
+@pytest.mark.parametrize(
+    "format_", [PUBLICERINGSFORMAT[n] for n in PUBLICERINGSFORMAT], ids=lambda f: f.namn
+)
+def test_varje_publiceringsformat_genom_kommandot(
+    format_: Format, registret: Path, tmp_path: Path
+) -> None:
+    toml = tmp_path / "partner.toml"
+    toml.write_text(
+        '[publicera]\nbidragsprefix = "360G-x"\nkontakt_epost = "a@example.se"\n'
+        'adress = "https://example.se/"\n',
+        encoding="utf-8",
+    )
+    ut = tmp_path / "data"
+    argument = ["publicera", "--år", "2015", "--ut", str(ut), "--config", str(toml)]
+    p = kor(*argument, "--format", format_.namn, env=miljo(registret))
+    assert p.returncode == 0, p.stderr
+    (fil,) = ut.iterdir()
+    # Datafilerna redovisar avtalen; katalogposten pekar ut dem.
+    vantat = "partnerskap-2015.csv" if format_.namn == "dcat" else "NL-2014-001"
+    assert vantat in fil.read_text(encoding="utf-8")

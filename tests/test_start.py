@@ -12,7 +12,12 @@ from conftest import MALLTEXT, andrad_mall, kor
 
 TUNGA = ("rich", "yaml", "sqlite_utils", "docx")
 # Laddas först när de anropas (cli._LATA), inte ens för `partner --help`.
-LATA = ("partner_cli.register_cli", "partner_cli.rapport_cli", "partner_cli.underlag_cli")
+LATA = (
+    "partner_cli.register_cli",
+    "partner_cli.rapport_cli",
+    "partner_cli.underlag_cli",
+    "partner_cli.publicera_cli",
+)
 
 
 def test_cli_importerar_inga_tunga_bibliotek() -> None:

@@ -116,6 +116,11 @@ _LATA = {
         "underlag_app",
         "Beslutsunderlaget för ett förslag: granskningen, finansieringen, ekonomin och målen.",
     ),
+    "publicera": (
+        "partner_cli.publicera_cli",
+        "publicera_app",
+        "Årets avtal som öppna data: CSV, JSON, 360Giving och en DCAT-AP-SE-post.",
+    ),
 }
 
 

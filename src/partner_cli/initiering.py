@@ -56,6 +56,8 @@ def partner_toml() -> str:
         "[publicera]",
         "# Utgivaren av öppna data (partner publicera) och html-rapporten. En enskild firmas",
         "# nummer (ägarens personnummer) publiceras aldrig; namnet döljs med true nedan.",
+        "# bidragsprefix (360G-…, från 360Giving), kontakt_epost och adress (där filerna",
+        "# publiceras) krävs av partner publicera.",
         *(f"{_nyckel(k)} = {_toml(v)}" for k, v in PUBLICERING.items()),
     ]
     for id_, modul in regler.REGLER.items():

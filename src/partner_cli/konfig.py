@@ -34,6 +34,11 @@ PUBLICERING: dict[str, Any] = {
     "utgivarens_organisationsnummer": "212000-1967",
     "dölj_enskild_firmas_namn": False,
     "licens": "https://creativecommons.org/publicdomain/zero/1.0/",
+    # Krävs av partner publicera: prefixet som 360Giving tilldelar utgivaren (360G-…), en
+    # kontaktadress och adressen där filerna publiceras (DCAT-AP-SE).
+    "bidragsprefix": "",
+    "kontakt_epost": "",
+    "adress": "",
 }
 
 

@@ -313,3 +313,41 @@ def ogonblicksbild(sokvag: Path) -> Ogonblicksbild | None:
     finally:
         reg.stang()
     return Ogonblicksbild(agare_, {k: tuple(v) for k, v in perioder.items()})
+
+
+class Publicerat(NamedTuple):
+    """Ett avtal aktivt under året, med det som `partner publicera` lägger ut."""
+
+    id: str
+    titel: str
+    typ: str
+    diarienummer: str | None
+    organisation: str
+    organisationsnummer: str
+    kategori: str
+    period_start: dt.date
+    period_slut: dt.date
+    initiativ: str
+    kommunen_kontant: int  # öre
+    kommunen_in_kind: int
+    medfinansiering: int
+    garanterad: int
+    naringsliv: int
+    total: int
+    registrerad: dt.date  # dagen då avtalet registrerades, efter sanktioneringen
+
+
+def publiceras(reg: Register, ar: int) -> tuple[Publicerat, ...]:
+    fromiso = dt.date.fromisoformat
+    return tuple(
+        Publicerat._make((*r[:7], fromiso(r[7]), fromiso(r[8]), *r[9:16], fromiso(r[16][:10])))
+        for r in reg.rader(
+            f"""SELECT a.id, a.titel, a.typ, a.diarienummer, o.namn, a.organisationsnummer,
+                    o.kategori, a.period_start, a.period_slut, a.initiativ, a.kommunen_kontant,
+                    a.kommunen_in_kind, a.medfinansiering, a.garanterad, a.naringsliv, a.total,
+                    a.registrerad
+                FROM avtal a JOIN organisation o USING (organisationsnummer)
+                WHERE {aktiva("?", "?")} ORDER BY a.period_start, a.id""",
+            [f"{ar}-12-31", f"{ar}-01-01"],
+        )
+    )

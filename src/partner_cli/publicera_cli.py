@@ -1,0 +1,89 @@
+"""`partner publicera`: årets avtal som öppna data i en katalog, efter en självkontroll."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from partner_cli.cli import Kommando, KonfigFlagga
+from partner_cli.formatregister import Format, Formatregister
+from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, skriv
+from partner_cli.register_cli import RegisterFlagga, registret
+
+_MODUL = "partner_cli.oppna_data"
+# Varje fil som publiceras; renderarna tar `Publicering` och en textström.
+PUBLICERINGSFORMAT: Formatregister[Callable[[Any, Any], None]] = Formatregister(
+    Format("csv", "kolumnerna i README", _MODUL, funktion="csv_"),
+    Format("json", "samma kolumner", _MODUL, funktion="json_"),
+    Format("360giving", "360Giving Data Standard", _MODUL, funktion="giving360"),
+    Format("dcat", "katalogpost enligt DCAT-AP-SE, JSON-LD", _MODUL, funktion="dcat"),
+)
+
+publicera_app = typer.Typer(
+    rich_markup_mode=None,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@publicera_app.command("publicera", cls=Kommando)
+def publicera(
+    ar: Annotated[int, typer.Option("--år", "--ar", metavar="ÅR", help="Året att publicera.")],
+    ut: Annotated[
+        Path, typer.Option("--ut", metavar="KATALOG", help="Katalogen att skriva filerna i.")
+    ],
+    format_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=PUBLICERINGSFORMAT.hjalp() + " Kan upprepas; standard är alla.",
+            show_default=False,
+        ),
+    ] = None,
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Årets avtal som öppna data: CSV, JSON, 360Giving och en DCAT-AP-SE-post."""
+    import datetime as dt
+
+    from partner_cli import oppna_data
+
+    valda = format_ or list(PUBLICERINGSFORMAT)
+    for f in valda:
+        if f not in PUBLICERINGSFORMAT:
+            fel(PUBLICERINGSFORMAT.okant(f))
+    if not 1900 <= ar <= 2200:
+        fel(f"--år {ar} är inget rimligt år")
+    konfig = las_konfig(config)
+    utgivare = oppna_data.Utgivare.ur(konfig.publicering)
+    with registret(register, config, skriv=False) as reg:
+        from partner_cli.register.lasning import publiceras
+
+        avtal = publiceras(reg, ar)
+    data = oppna_data.Publicering(ar, avtal, utgivare, dt.date.today())
+    problem = data.kontrollera()
+    if problem:
+        for p in problem:
+            skriv(f"partner: {p}", err=True)
+        fel(f"självkontrollen hittade {len(problem)} fel; inget skrevs i {ut}", AVSLUT_FYND)
+    namn = oppna_data.filnamn(ar)
+    texter = {}
+    import io
+
+    for f in valda:
+        strom = io.StringIO()
+        PUBLICERINGSFORMAT.renderare(f)(data, strom)
+        texter[namn[f]] = strom.getvalue()
+    try:
+        ut.mkdir(parents=True, exist_ok=True)
+        for fil, text in texter.items():
+            (ut / fil).write_text(text, encoding="utf-8")
+            skriv(f"skrev {ut / fil}")
+    except OSError as e:
+        fel(f"kan inte skriva i {ut}: {e.strerror}")

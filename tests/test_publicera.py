@@ -1,0 +1,229 @@
+"""`partner publicera`: årets avtal som öppna data, prövade mot 360Giving-schemat i
+tests/schemas, med självkontrollen som stoppar allt när en post är trasig."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROT, kor
+from partner_cli.oppna_data import KOLUMNER
+from registerhjalp import miljo, skriv_forslag
+
+EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
+SCHEMAN = ROT / "tests" / "schemas"
+PERSONNUMMER = "811218-9876"
+FIRMA = "Svenssons Konsult"
+INSTALLNINGAR = """\
+[publicera]
+bidragsprefix = "360G-orebrokommun"
+kontakt_epost = "naringsliv@example.se"
+adress = "https://example.se/oppna-data/partnerskap/"
+"""
+
+
+def konfig(katalog: Path, extra: str = "") -> Path:
+    fil = katalog / "partner.toml"
+    fil.write_text(INSTALLNINGAR + extra, encoding="utf-8")
+    return fil
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    katalog = tmp_path_factory.mktemp("publicera")
+    db = katalog / "partnerskap.db"
+    firma = skriv_forslag(
+        katalog,
+        "firma.yaml",
+        id_="NL-2015-020",
+        org=PERSONNUMMER,
+        start="2015-03-01",
+        slut="2016-02-28",
+        titel="Konsultstöd",
+    )
+    firma.write_text(
+        firma.read_text(encoding="utf-8")
+        .replace("  namn: Örebro Logistikpartner AB\n", f"  namn: {FIRMA}\n", 1)
+        .replace("räkenskapsår: 2013", "räkenskapsår: 2014"),
+        encoding="utf-8",
+    )
+    p = kor(
+        "register", "add", *map(str, [*EXEMPEL, firma]), "--sanktionerad-av", "N", env=miljo(db)
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    return db
+
+
+def publicera(db: Path, ut: Path, toml: Path, *extra: str) -> Any:
+    return kor(
+        "publicera", "--år", "2015", "--ut", str(ut), "--config", str(toml), *extra, env=miljo(db)
+    )
+
+
+@pytest.fixture(scope="module")
+def filer(register: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    katalog = tmp_path_factory.mktemp("ut")
+    p = publicera(register, katalog / "data", konfig(katalog))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.count("skrev ") == 4
+    return katalog / "data"
+
+
+def test_filerna_och_kolumnerna(filer: Path) -> None:
+    assert sorted(f.name for f in filer.iterdir()) == [
+        "partnerskap-2015-360giving.json",
+        "partnerskap-2015-dcat.jsonld",
+        "partnerskap-2015.csv",
+        "partnerskap-2015.json",
+    ]
+    with (filer / "partnerskap-2015.csv").open(encoding="utf-8", newline="") as f:
+        rader = list(csv.DictReader(f))
+    assert list(rader[0]) == list(KOLUMNER)
+    forsta = next(r for r in rader if r["id"] == "NL-2014-001")
+    assert forsta["organisations_id"] == "SE-ON-5567812341"
+    assert forsta["kommunen_kontant"] == "400000.00"  # kronor som exakt decimaltext
+    dokument = json.loads((filer / "partnerskap-2015.json").read_text(encoding="utf-8"))
+    assert dokument["kolumner"] == KOLUMNER
+    assert [r["id"] for r in dokument["avtal"]] == [r["id"] for r in rader]
+
+
+def test_readme_dokumenterar_varje_kolumn() -> None:
+    readme = (ROT / "README.md").read_text(encoding="utf-8")
+    for kolumn in KOLUMNER:
+        assert f"| `{kolumn}` |" in readme, kolumn
+
+
+def test_360giving_paketet_foljer_schemat(filer: Path) -> None:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    bidrag = json.loads((SCHEMAN / "360-giving-schema.json").read_text(encoding="utf-8"))
+    paket = json.loads((SCHEMAN / "360-giving-package-schema.json").read_text(encoding="utf-8"))
+    adress = paket["properties"]["grants"]["items"]["$ref"]
+    register = Registry().with_resource(adress, Resource.from_contents(bidrag))
+    text = (filer / "partnerskap-2015-360giving.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    # Schemats datum är "date-time eller ÅÅÅÅ-MM-DD" (oneOf): date-time prövas som RFC 3339,
+    # som i 360Giving:s verktyg, så att ett datum inte gäller som båda.
+    format_ = jsonschema.FormatChecker()
+
+    @format_.checks("date-time")
+    def _tidpunkt(varde: object) -> bool:
+        return not isinstance(varde, str) or bool(
+            re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", varde)
+        )
+
+    validator = jsonschema.Draft4Validator(paket, registry=register, format_checker=format_)
+    assert list(validator.iter_errors(data)) == []
+    ids = {b["id"] for b in data["grants"]}
+    assert "360G-orebrokommun-NL-2014-001" in ids and len(ids) == len(data["grants"])
+    b = next(b for b in data["grants"] if b["id"].endswith("NL-2014-001"))
+    assert b["currency"] == "SEK"
+    assert b["fundingOrganization"] == [{"id": "SE-ON-2120001967", "name": "Örebro kommun"}]
+    assert b["plannedDates"] == [{"startDate": "2014-03-01", "endDate": "2016-02-29"}]
+    assert b["grantProgramme"][0]["code"] == "KS-2014-04-22-93"
+    assert '"amountAwarded": 400000.00,' in text  # exakt, inte genom ett flyttal
+
+
+def test_dcat_posten(filer: Path) -> None:
+    post = json.loads((filer / "partnerskap-2015-dcat.jsonld").read_text(encoding="utf-8"))
+    assert post["@type"] == "dcat:Dataset"
+    for egenskap in ("dct:title", "dct:description", "dct:publisher", "dcat:contactPoint"):
+        assert post[egenskap], egenskap
+    assert post["dcat:contactPoint"]["vcard:hasEmail"] == {"@id": "mailto:naringsliv@example.se"}
+    nedladdning = {d["dcat:downloadURL"]["@id"] for d in post["dcat:distribution"]}
+    assert "https://example.se/oppna-data/partnerskap/partnerskap-2015.csv" in nedladdning
+    for d in post["dcat:distribution"]:
+        assert d["dcat:accessURL"]["@id"].startswith("https://")
+        assert d["dct:license"]["@id"].startswith("https://creativecommons.org/")
+
+
+def test_enskild_firma_utan_nummer_och_med_installningen_utan_namn(
+    register: Path, filer: Path, tmp_path: Path
+) -> None:
+    for fil in filer.iterdir():
+        text = fil.read_text(encoding="utf-8")
+        assert PERSONNUMMER not in text and PERSONNUMMER.replace("-", "") not in text, fil.name
+    data = json.loads((filer / "partnerskap-2015-360giving.json").read_text(encoding="utf-8"))
+    (firman,) = (b for b in data["grants"] if b["id"].endswith("NL-2015-020"))
+    assert firman["recipientOrganization"] == [
+        {"id": "360G-orebrokommun-IND-NL-2015-020", "name": FIRMA}
+    ]
+    dolt = tmp_path / "dolt"
+    p = publicera(register, dolt, konfig(tmp_path, '"dölj_enskild_firmas_namn" = true\n'))
+    assert p.returncode == 0, p.stderr
+    for fil in dolt.iterdir():
+        assert FIRMA not in fil.read_text(encoding="utf-8"), fil.name
+
+
+def test_sjalvkontrollen_stoppar_en_trasig_post_innan_nagot_skrivs(
+    register: Path, tmp_path: Path
+) -> None:
+    trasig = tmp_path / "trasig.db"
+    trasig.write_bytes(register.read_bytes())
+    with sqlite3.connect(trasig) as db:  # förbi registrets egna kontroller: fel kontrollsiffra
+        db.execute(
+            "UPDATE organisation SET organisationsnummer = '556781-2342' "
+            "WHERE organisationsnummer = '556781-2341'"
+        )
+        db.execute(
+            "UPDATE avtal SET organisationsnummer = '556781-2342' "
+            "WHERE organisationsnummer = '556781-2341'"
+        )
+    ut = tmp_path / "data"
+    p = publicera(trasig, ut, konfig(tmp_path))
+    assert p.returncode == 1
+    assert re.search(r"NL-2014-001.*SE-ON-5567812342.*inget giltigt SE-ON-id", p.stderr)
+    assert "inget skrevs" in p.stderr
+    assert not ut.exists()
+
+
+@pytest.mark.parametrize(
+    ("andring", "text"),
+    [
+        ('bidragsprefix = "GB-orebro"\n', "publicera.bidragsprefix"),
+        ('kontakt_epost = ""\n', "publicera.kontakt_epost"),
+        ('adress = "ftp://x"\n', "publicera.adress"),
+    ],
+)
+def test_sjalvkontrollen_provar_installningarna(
+    register: Path, tmp_path: Path, andring: str, text: str
+) -> None:
+    toml = tmp_path / "partner.toml"
+    nyckel = andring.split(" =")[0]
+    toml.write_text(
+        "".join(r for r in INSTALLNINGAR.splitlines(True) if not r.startswith(nyckel)) + andring,
+        encoding="utf-8",
+    )
+    p = publicera(register, tmp_path / "data", toml)
+    assert p.returncode == 1
+    assert text in p.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_ett_ar_utan_avtal_och_anvandningsfel(register: Path, tmp_path: Path) -> None:
+    toml = konfig(tmp_path)
+    p = kor(
+        "publicera",
+        "--år",
+        "1999",
+        "--ut",
+        str(tmp_path / "d"),
+        "--config",
+        str(toml),
+        env=miljo(register),
+    )
+    assert p.returncode == 1 and "inga avtal var aktiva under 1999" in p.stderr
+    p = publicera(register, tmp_path / "d", toml, "--format", "xml")
+    assert p.returncode == 2 and "okänt format 'xml'" in p.stderr
+    (tmp_path / "bad.toml").write_text(
+        '[publicera]\n"dölj_enskild_firmas_namn" = "ja"\n', encoding="utf-8"
+    )
+    p = publicera(register, tmp_path / "d", tmp_path / "bad.toml")
+    assert p.returncode == 2 and "publicera.dölj_enskild_firmas_namn" in p.stderr
