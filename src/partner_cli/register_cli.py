@@ -8,6 +8,7 @@ utan Rich.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import sys
 from collections.abc import Iterator
@@ -34,6 +35,8 @@ from partner_cli.registerformat import (
     text_,
     uppfyllelse,
 )
+from partner_cli.schema import TYPER
+from partner_cli.typerkompat import TyperChoice
 
 if TYPE_CHECKING:
     from partner_cli.register import Register
@@ -165,16 +168,55 @@ def list_(
         int | None,
         typer.Option("--år", "--ar", metavar="ÅR", help="Bara avtal som löper under året."),
     ] = None,
+    aktiva_per: Annotated[
+        datetime.datetime | None,
+        typer.Option(
+            "--aktiva-per",
+            metavar="ÅÅÅÅ-MM-DD",
+            formats=["%Y-%m-%d"],
+            help="Bara avtal som löper den dagen.",
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation",
+            metavar="ORGNR|NAMN",
+            help="Bara en organisations avtal: dess nummer, eller en del av namnet.",
+        ),
+    ] = None,
+    agare: Annotated[
+        str | None,
+        typer.Option(
+            "--ägare", "--agare", metavar="NAMN", help="Bara avtal där avtalsägarens namn har NAMN."
+        ),
+    ] = None,
+    typ: Annotated[
+        str | None,
+        typer.Option(
+            "--typ",
+            metavar="TYP",
+            click_type=TyperChoice(TYPER),
+            help=f"Bara avtal av typen: {', '.join(TYPER)}.",
+        ),
+    ] = None,
     format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
-    """Lista de registrerade avtalen."""
+    """Lista de registrerade avtalen, alla eller de som uppfyller varje angivet villkor."""
     format_ = _format(format_, TABELLFORMAT)
-    from partner_cli.register.lasning import lista
+    from partner_cli.register.lasning import Urval, lista
+    from partner_cli.varden import VardeFel
+    from partner_cli.varden import organisationsnummer as orgnr_
 
+    orgnr = None
+    if organisation is not None:
+        with contextlib.suppress(VardeFel):  # inget nummer: en del av namnet
+            orgnr, organisation = orgnr_(organisation), None
+    urval = Urval(ar, aktiva_per.date() if aktiva_per else None, orgnr, organisation, agare, typ)
     with registret(register, config, skriv=False) as reg:
-        rader = lista(reg, ar)
+        rader = lista(reg, urval)
     grans = _grans(config)
     tabell = Tabell(
         f"Avtal {ar}" if ar else "Avtal",

@@ -40,11 +40,40 @@ class Avtalsrad(NamedTuple):
     sanktionerad_av: str
 
 
-def lista(reg: Register, ar: int | None = None) -> list[Avtalsrad]:
-    villkor, parametrar = "", []
-    if ar is not None:
-        villkor = "WHERE " + aktiva("?", "?")
-        parametrar = [f"{ar}-12-31", f"{ar}-01-01"]
+class Urval(NamedTuple):
+    """Vilka avtal `register list` visar: de som uppfyller alla angivna villkor."""
+
+    ar: int | None = None  # löper någon dag under året
+    aktiva_per: dt.date | None = None  # löper den dagen
+    organisationsnummer: str | None = None
+    organisation: str | None = None  # en del av organisationens namn, utan hänsyn till skiftläge
+    agare: str | None = None  # en del av avtalsägarens namn, utan hänsyn till skiftläge
+    typ: str | None = None
+
+
+def lista(reg: Register, urval: Urval | None = None) -> list[Avtalsrad]:
+    urval = urval or Urval()
+    villkor: list[str] = []
+    parametrar: list[str] = []
+    if urval.ar is not None:
+        villkor.append(aktiva("?", "?"))
+        parametrar += [f"{urval.ar}-12-31", f"{urval.ar}-01-01"]
+    if urval.aktiva_per is not None:
+        villkor.append(aktiva("?", "?"))
+        parametrar += [urval.aktiva_per.isoformat()] * 2
+    for kolumn, varde in (
+        ("a.organisationsnummer", urval.organisationsnummer),
+        ("a.typ", urval.typ),
+    ):
+        if varde is not None:
+            villkor.append(f"{kolumn} = ?")
+            parametrar.append(varde)
+    for kolumn, del_ in (("o.namn", urval.organisation), ("o.avtalsagare_namn", urval.agare)):
+        if del_ is not None:
+            # SQLites lower() känner bara ASCII: Örebro och örebro ska vara samma.
+            villkor.append(f"instr(casefold({kolumn}), ?) > 0")
+            parametrar.append(del_.casefold())
+    reg.conn.create_function("casefold", 1, str.casefold, deterministic=True)
     return [
         Avtalsrad._make(r)
         for r in reg.rader(
@@ -52,7 +81,8 @@ def lista(reg: Register, ar: int | None = None) -> list[Avtalsrad]:
                     a.period_slut, a.initiativ, a.kommunen_kontant, a.kommunen_in_kind,
                     a.garanterad, a.naringsliv, a.total, o.avtalsagare_namn, a.sanktionerad_av
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
-                {villkor} ORDER BY a.period_start, a.id""",
+                {"WHERE " + " AND ".join(villkor) if villkor else ""}
+                ORDER BY a.period_start, a.id""",
             parametrar,
         )
     ]
