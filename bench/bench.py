@@ -529,7 +529,7 @@ def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int)
     org_bas, avtal_bas = forebild("organisation"), forebild("avtal")
     fin_bas, mal_bas = forebild("finansiar"), forebild("mal")
     plan_bas, hand_bas = forebild("planerad_utvardering"), forebild("handelse")
-    utv_bas, utvm_bas = forebild("utvardering"), forebild("utvardering_mal")
+    utv_bas, utvm_bas = forebild("genomford_utvardering"), forebild("genomford_utvardering_mal")
     for k in range(antal_org):
         o = organisation(k)
         lagg("organisation", org_bas, organisationsnummer=o.orgnr, namn=o.namn,
@@ -568,12 +568,14 @@ def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int)
              typ="slututvärdering")  # fmt: skip
         if i % 3 == 0:
             utv_id += 1
-            lagg("utvardering", utv_bas, id=utv_id, avtal_id=id_, datum=_datum(ar + 1, manad, 1),
-                 typ="delutvärdering", sha256=f"{utv_id:064x}", utford_av="Bench",
+            lagg("genomford_utvardering", utv_bas, id=utv_id, avtal_id=id_,
+                 datum=_datum(ar + 1, manad, 1), typ="delutvärdering", sha256=f"{utv_id:064x}",
+                 utford_av="Bench",
                  fil=f"utvarderingar/{utv_id}.yaml", registrerad=avtal_bas.get("registrerad"),
                  registrerad_av=avtal_bas.get("registrerad_av"))  # fmt: skip
-            lagg("utvardering_mal", utvm_bas, utvardering_id=utv_id, avtal_id=id_, mal_nr=1,
-                 utfall=MAL[(i + 1) % len(MAL)][2], maluppfyllelse="1")  # fmt: skip
+            lagg("genomford_utvardering_mal", utvm_bas, genomford_utvardering_id=utv_id,
+                 avtal_id=id_, mal_nr=1, utfall=MAL[(i + 1) % len(MAL)][2],
+                 maluppfyllelse="1")  # fmt: skip
         lagg("handelse", hand_bas, id=i + 1, organisationsnummer=o.orgnr, avtal_id=id_,
              fore=None, efter=json.dumps({"id": id_}))  # fmt: skip
     with fil.open("w", encoding="utf-8") as ut:

@@ -14,6 +14,7 @@ import pytest
 from conftest import kor
 from partner_cli import register
 from partner_cli.register import lasning
+from partner_cli.register.migreringar import SCHEMAVERSION
 from partner_cli.register.skrivning import byt_agare
 from partner_cli.utvarderingsfil import las_utvardering
 from partner_cli.varden import maluppfyllelse
@@ -453,14 +454,14 @@ def test_utvardera_raknar_maluppfyllelse(tmp_path: Path, reg: Path) -> None:
     p = kor("register", "utvärdera", "NL-1", str(u), env=miljo(reg))
     assert p.returncode == 0, p.stderr
     assert "60,0 %" in p.stdout
-    assert sql(reg, "SELECT mal_nr, utfall, maluppfyllelse FROM utvardering_mal") == [
+    assert sql(reg, "SELECT mal_nr, utfall, maluppfyllelse FROM genomford_utvardering_mal") == [
         (1, "12", "0.6000")
     ]
     visat = kor("register", "show", "NL-1", env=miljo(reg)).stdout
     assert "Tolv nya etableringar" in visat and "60,0 %" in visat
     p = kor("register", "utvärdera", "NL-1", str(u), env=miljo(reg))
     assert p.returncode == 0 and "redan registrerad" in p.stdout
-    assert sql(reg, "SELECT count(*) FROM utvardering") == [(1,)]
+    assert sql(reg, "SELECT count(*) FROM genomford_utvardering") == [(1,)]
     assert [h[0] for h in sql(reg, "SELECT vad FROM handelse")][-1] == "utvärdering"
 
 
@@ -516,7 +517,7 @@ def test_ersatt_far_inte_ta_bort_utvarderade_mal(tmp_path: Path, reg: Path) -> N
     p = lagg_till(reg, ett_mal, extra=("--ersätt",))
     assert p.returncode == 1 and "ta inte bort utvärderade mål" in p.stderr
     assert innehall(reg) == fore
-    assert sql(reg, "SELECT maluppfyllelse FROM utvardering_mal ORDER BY mal_nr") == [
+    assert sql(reg, "SELECT maluppfyllelse FROM genomford_utvardering_mal ORDER BY mal_nr") == [
         ("0.6000",),
         ("0.7500",),
     ]
@@ -618,7 +619,7 @@ def test_json_export_till_stdout_och_som_fil(tmp_path: Path, reg: Path) -> None:
     p = kor("register", "export", env=miljo(reg))
     assert p.returncode == 0
     data = json.loads(p.stdout)
-    assert data["format"] == "partner-register" and data["schemaversion"] == 1
+    assert data["format"] == "partner-register" and data["schemaversion"] == SCHEMAVERSION
     assert len(data["tabeller"]["avtal"]["rader"]) == 2
     assert "andel" not in data["tabeller"]["avtal"]["kolumner"]  # härledd, exporteras inte
     fil = tmp_path / "export.json"
@@ -641,7 +642,13 @@ def test_import_vagrar_ett_register_som_inte_ar_tomt(tmp_path: Path, reg: Path) 
 @pytest.mark.parametrize(
     ("andring", "meddelande"),
     [
-        (lambda t: t.replace('"schemaversion": 1', '"schemaversion": 2'), "schemaversion 2"),
+        (
+            lambda t: t.replace(
+                f'"schemaversion": {SCHEMAVERSION}', f'"schemaversion": {SCHEMAVERSION + 1}'
+            ),
+            f"schemaversion {SCHEMAVERSION + 1}, nyare",
+        ),
+        (lambda t: t.replace(f'"schemaversion": {SCHEMAVERSION}', '"schemaversion": 0'), "1–"),
         (lambda t: t.replace('"format": "partner-register"', '"format": "x"'), "ingen export"),
         (lambda t: t[: len(t) // 2], "inte giltig JSON"),
         (lambda t: t.replace('"Anna Lind"', "17", 1), "avtalsagare_namn = 17 ska vara text"),

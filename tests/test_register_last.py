@@ -125,8 +125,8 @@ def stor_export(tmp_path: Path, antal: int) -> Path:
         "mal": kopior("mal", avtal_id=lambda i: f"NL-{i}"),
         "planerad_utvardering": kopior("planerad_utvardering", avtal_id=lambda i: f"NL-{i}"),
         "undantag": mall["undantag"],
-        "utvardering": mall["utvardering"],
-        "utvardering_mal": mall["utvardering_mal"],
+        "genomford_utvardering": mall["genomford_utvardering"],
+        "genomford_utvardering_mal": mall["genomford_utvardering_mal"],
         "handelse": (
             mall["handelse"][0],
             [
@@ -398,8 +398,8 @@ def test_sigkill_mitt_i_utvardera_lamnar_fore_eller_efter(tmp_path: Path, fro: i
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     assert _sund(kopia) == []
-    utvarderingar = sql(kopia, "SELECT count(*) FROM utvardering")[0][0]
-    mal = sql(kopia, "SELECT count(*) FROM utvardering_mal")[0][0]
+    utvarderingar = sql(kopia, "SELECT count(*) FROM genomford_utvardering")[0][0]
+    mal = sql(kopia, "SELECT count(*) FROM genomford_utvardering_mal")[0][0]
     handelser = sql(kopia, "SELECT count(*) FROM handelse WHERE vad LIKE '%utvärder%'")[0][0]
     # Allt eller inget: utvärderingen, dess utfall per mål och händelsen hör ihop.
     assert (utvarderingar, mal, handelser) in ((0, 0, 0), (1, 1, 1))

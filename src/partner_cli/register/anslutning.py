@@ -209,12 +209,26 @@ def las(sokvag: Path) -> Register:
         raise RegisterFel(f"{sokvag} är en katalog, inte ett register", 2)
     reg = Register(sokvag, _anslut(sokvag, skriv=False))
     try:
-        if _version(reg) < SCHEMAVERSION:
+        version = _version(reg)
+        if version == 0:
             raise RegisterFel(f"{sokvag} är inget partnerregister (tomt eller ofullständigt)", 2)
     except BaseException:
         reg.stang()
         raise
-    return reg
+    if version == SCHEMAVERSION:
+        return reg
+    # Ett register från en äldre version av partner förs först till aktuell schemaversion,
+    # genom samma migreringar som en skrivning kör; läsningen ser sedan det nya schemat.
+    reg.stang()
+    try:
+        skriv(sokvag, skapa=False).stang()
+    except RegisterFel as e:
+        raise RegisterFel(
+            f"registret {sokvag} har schemaversion {version} och behöver föras till version "
+            f"{SCHEMAVERSION} innan det kan läsas: {e}",
+            e.kod,
+        ) from None
+    return las(sokvag)
 
 
 def skriv(sokvag: Path, *, skapa: bool = True) -> Register:

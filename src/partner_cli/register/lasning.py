@@ -128,7 +128,7 @@ class Undantag(NamedTuple):
 class Utfall(NamedTuple):
     """Utfallet för ett mål i en genomförd utvärdering."""
 
-    utvardering_id: int
+    genomford_utvardering_id: int
     avtal_id: str
     mal_nr: int
     utfall: str
@@ -221,14 +221,14 @@ def avtal(reg: Register, id_: str) -> Avtal:
                     tuple(
                         Utfall._make(m)
                         for m in conn.execute(
-                            "SELECT * FROM utvardering_mal WHERE utvardering_id = ? "
-                            "ORDER BY mal_nr",
+                            "SELECT * FROM genomford_utvardering_mal "
+                            "WHERE genomford_utvardering_id = ? ORDER BY mal_nr",
                             [u[0]],
                         )
                     ),
                 )
             )
-            for u in delar("utvardering", "datum, id")
+            for u in delar("genomford_utvardering", "datum, id")
         )
         return Avtal._make(
             (

@@ -164,7 +164,19 @@ class Migrering(NamedTuple):
     sql: str
 
 
-MIGRERINGAR: tuple[Migrering, ...] = (Migrering("0001_grund", _SCHEMA_1),)
+# Tabellerna för gjorda utvärderingar heter efter innehållet: `utvärdering` i förslaget (och
+# `planerad_utvardering`) är de planerade. RENAME skriver om de främmande nycklarna som pekar
+# på tabellerna; triggrarna och indexen gäller andra tabeller och står kvar.
+_SCHEMA_2 = """
+ALTER TABLE utvardering RENAME TO genomford_utvardering;
+ALTER TABLE utvardering_mal RENAME TO genomford_utvardering_mal;
+ALTER TABLE genomford_utvardering_mal RENAME COLUMN utvardering_id TO genomford_utvardering_id;
+"""
+
+MIGRERINGAR: tuple[Migrering, ...] = (
+    Migrering("0001_grund", _SCHEMA_1),
+    Migrering("0002_genomford_utvardering", _SCHEMA_2),
+)
 SCHEMAVERSION = len(MIGRERINGAR)
 KANDA_MIGRERINGAR = frozenset(m.namn for m in MIGRERINGAR)
 TRIGGRAR = ("handelse_ingen_andring", "handelse_ingen_borttagning")

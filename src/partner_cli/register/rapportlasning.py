@@ -195,7 +195,7 @@ def planerade(reg: Register, ar: int, brytdag: dt.date) -> tuple[Planerad, ...]:
                     WHERE avtal_id IN (SELECT avtal_id FROM planerad_utvardering
                         WHERE datum BETWEEN :start AND :slut)
                 ), u AS (
-                    SELECT avtal_id, typ, count(*) AS n FROM utvardering
+                    SELECT avtal_id, typ, count(*) AS n FROM genomford_utvardering
                     WHERE datum <= :brytdag GROUP BY avtal_id, typ
                 )
                 SELECT p.avtal_id, o.namn, a.organisationsnummer, p.datum, p.typ,
@@ -232,12 +232,13 @@ def malutfall(reg: Register, ar: int, brytdag: dt.date) -> tuple[Malutfall, ...]
             f"""WITH senaste AS (
                     SELECT u.id, u.avtal_id, u.datum, row_number() OVER (
                         PARTITION BY u.avtal_id ORDER BY u.datum DESC, u.id DESC) AS k
-                    FROM utvardering u JOIN avtal a ON a.id = u.avtal_id
+                    FROM genomford_utvardering u JOIN avtal a ON a.id = u.avtal_id
                     WHERE u.datum <= :brytdag AND {_AKTIVA}
                 )
                 SELECT s.avtal_id, s.datum, um.mal_nr, m.beskrivning, m.malvarde, um.utfall,
                     um.maluppfyllelse
-                FROM senaste s JOIN utvardering_mal um ON um.utvardering_id = s.id
+                FROM senaste s JOIN genomford_utvardering_mal um
+                    ON um.genomford_utvardering_id = s.id
                     JOIN mal m ON m.avtal_id = s.avtal_id AND m.nr = um.mal_nr
                 WHERE s.k = 1 ORDER BY s.avtal_id, um.mal_nr""",
             {**_aret(ar), "brytdag": brytdag.isoformat()},
@@ -304,7 +305,7 @@ def slutar_utan_slututvardering(reg: Register, ar: int, dagar: int) -> tuple[Slu
             """SELECT o.namn, a.organisationsnummer, a.id, a.period_slut
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
                 WHERE a.period_slut > :slut AND a.period_slut <= :grans
-                    AND NOT EXISTS (SELECT 1 FROM utvardering u
+                    AND NOT EXISTS (SELECT 1 FROM genomford_utvardering u
                         WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering')
                 ORDER BY a.period_slut, a.id""",
             {"slut": f"{ar}-12-31", "grans": grans.isoformat()},

@@ -106,7 +106,7 @@ def _lagg_till_en(
         status = "registrerad"
     else:
         utvarderat = db.execute(
-            "SELECT max(mal_nr) FROM utvardering_mal WHERE avtal_id = ?", [forslag.id]
+            "SELECT max(mal_nr) FROM genomford_utvardering_mal WHERE avtal_id = ?", [forslag.id]
         ).fetchone()[0]
         if utvarderat is not None and utvarderat > len(forslag.mal):
             raise RegisterFel(
@@ -158,7 +158,7 @@ def utvardera(
         if avtal is None:
             raise RegisterFel(f"avtalet {id_!r} finns inte i registret {reg.sokvag}")
         if db.execute(
-            "SELECT 1 FROM utvardering WHERE avtal_id = ? AND sha256 = ?", [id_, sha]
+            "SELECT 1 FROM genomford_utvardering WHERE avtal_id = ? AND sha256 = ?", [id_, sha]
         ).fetchone():
             return None
         mal = {
@@ -177,7 +177,7 @@ def utvardera(
                 f"{fil}: utfall saknas för mål {', '.join(map(str, saknade))} i avtalet {id_}"
             )
         uid = (
-            db.table("utvardering")
+            db.table("genomford_utvardering")
             .insert(
                 {
                     "avtal_id": id_,
@@ -194,7 +194,7 @@ def utvardera(
         )
         rader = [
             {
-                "utvardering_id": uid,
+                "genomford_utvardering_id": uid,
                 "avtal_id": id_,
                 "mal_nr": m.mal,
                 "utfall": m.utfall,
@@ -203,8 +203,8 @@ def utvardera(
             }
             for m in sorted(utv.mal, key=lambda m: m.mal)
         ]
-        db.table("utvardering_mal").insert_all(rader)
-        efter = {**(_rad(db, "utvardering", "id", uid) or {}), "mal": rader}
+        db.table("genomford_utvardering_mal").insert_all(rader)
+        efter = {**(_rad(db, "genomford_utvardering", "id", uid) or {}), "mal": rader}
         db.table("handelse").insert(_handelse(tid, vem, "utvärdering", avtal[0], id_, None, efter))
     return rader
 
