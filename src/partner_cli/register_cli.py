@@ -481,8 +481,10 @@ def kontroll(
             fel(str(e), e.kod)
         problem = [str(e)]
     if problem:
+        from partner_cli.saker import filnamn, synlig
+
         for p in problem:
-            typer.echo(f"{sokvag}: {p}")
+            typer.echo(f"{filnamn(str(sokvag))}: {synlig(p)}")
         fel(f"registret {sokvag} är inte helt ({len(problem)} problem)", AVSLUT_FYND)
     typer.echo(f"{sokvag}: registret är helt ({antal} avtal)")
 

@@ -7,11 +7,11 @@ import sqlite3
 from pathlib import Path
 
 from partner_cli.register.anslutning import Register, RegisterFel, fel_text, sqlfel
-from partner_cli.register.migreringar import TRIGGRAR, tabeller
+from partner_cli.register.migreringar import SCHEMAVERSION, schemat, tabeller, vantat_schema
 
 
 def invarianter(conn: sqlite3.Connection) -> list[str]:
-    """Det som schemat inte ensamt kan hålla: summor över flera tabeller, loggens skydd."""
+    """Det som schemat inte ensamt kan hålla: summor över flera tabeller."""
     problem: list[str] = []
     # Schemat håller en ägare per organisation; det här fångar ett schema som ändrats förbi det.
     for orgnr, antal in conn.execute(
@@ -33,15 +33,36 @@ def invarianter(conn: sqlite3.Connection) -> list[str]:
                                            (WHERE f.kategori = 'näringsliv'), 0)"""
     ):
         problem.append(f"avtalet {id_}: summorna stämmer inte med finansiärerna")
-    triggrar = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    for t in TRIGGRAR:
-        if t not in triggrar:
-            problem.append(f"triggern {t} som skyddar händelseloggen saknas")
+    return problem
+
+
+_SLAG = {"table": "tabellen", "index": "indexet", "trigger": "triggern", "view": "vyn"}
+
+
+def schemaavvikelser(conn: sqlite3.Connection) -> list[str]:
+    """Allt i schemat (tabeller, kolumner, index, triggrar, vyer) som inte är exakt det som
+    migreringarna skapar i en tom databas: det som finns utöver, saknas eller skiljer sig.
+    En extra trigger kan annars förfalska varje senare skrivning."""
+    vantat = vantat_schema()
+    faktiskt = schemat(conn)
+    problem: list[str] = []
+    for nyckel in sorted(faktiskt.keys() | vantat.keys()):
+        slag = _SLAG.get(nyckel[0], nyckel[0])
+        namn = f"{slag} {nyckel[1]}"
+        if nyckel not in vantat:
+            problem.append(
+                f"schemat: {namn} (på {faktiskt[nyckel].tabell}) hör inte till registrets "
+                f"schema (version {SCHEMAVERSION})"
+            )
+        elif nyckel not in faktiskt:
+            problem.append(f"schemat: {namn} saknas")
+        elif faktiskt[nyckel] != vantat[nyckel]:
+            problem.append(f"schemat: {namn} skiljer sig från det migreringarna skapar")
     return problem
 
 
 def kontroll(reg: Register) -> list[str]:
-    """Problem i registret: SQLites egna kontroller och registrets invarianter."""
+    """Problem i registret: SQLites egna kontroller, schemat och registrets invarianter."""
     with sqlfel(reg.sokvag):
         problem = [
             f"integritet: {r[0]}"
@@ -53,7 +74,11 @@ def kontroll(reg: Register) -> list[str]:
             for r in reg.conn.execute("PRAGMA foreign_key_check")
         ]
         if not problem:
-            problem += invarianter(reg.conn)
+            problem += schemaavvikelser(reg.conn)
+            # Invarianterna frågar tabellerna: bara när de är som i schemat.
+            vantat = vantat_schema()
+            if all(v == schemat(reg.conn).get(k) for k, v in vantat.items() if k[0] == "table"):
+                problem += invarianter(reg.conn)
     return problem
 
 

@@ -179,7 +179,6 @@ MIGRERINGAR: tuple[Migrering, ...] = (
 )
 SCHEMAVERSION = len(MIGRERINGAR)
 KANDA_MIGRERINGAR = frozenset(m.namn for m in MIGRERINGAR)
-TRIGGRAR = ("handelse_ingen_andring", "handelse_ingen_borttagning")
 
 
 def satser(sql: str) -> Iterator[str]:
@@ -220,17 +219,22 @@ class Kolumn(NamedTuple):
     typ: str  # INTEGER eller TEXT (tabellerna är STRICT)
 
 
+def _migrerad(version: int) -> sqlite3.Connection:
+    """En databas i minnet, migrerad till `version` med sqlite3 direkt: läsande kommandon som
+    `export` och `kontroll` behöver inte sqlite-utils."""
+    conn = sqlite3.connect(":memory:")
+    for migrering in MIGRERINGAR[:version]:
+        for sats in satser(migrering.sql):
+            conn.execute(sats)
+    return conn
+
+
 @functools.cache
 def tabeller(version: int = SCHEMAVERSION) -> dict[str, tuple[Kolumn, ...]]:
     """Tabellerna i en schemaversion, i den ordning de skapades (föräldrar före barn, så att
-    de kan fyllas i den ordningen), med sina lagrade kolumner (härledda utelämnade). Ur
-    migreringarnas satser i en databas i minnet, med sqlite3 direkt: läsande kommandon som
-    `export` behöver inte sqlite-utils."""
-    conn = sqlite3.connect(":memory:")
+    de kan fyllas i den ordningen), med sina lagrade kolumner (härledda utelämnade)."""
+    conn = _migrerad(version)
     try:
-        for migrering in MIGRERINGAR[:version]:
-            for sats in satser(migrering.sql):
-                conn.execute(sats)
         namn = [
             r[0]
             for r in conn.execute(
@@ -243,5 +247,40 @@ def tabeller(version: int = SCHEMAVERSION) -> dict[str, tuple[Kolumn, ...]]:
             )
             for t in namn
         }
+    finally:
+        conn.close()
+
+
+class Schemadel(NamedTuple):
+    """En rad i `sqlite_master`: en tabell, ett index, en trigger eller en vy."""
+
+    typ: str
+    namn: str
+    tabell: str
+    sql: str | None  # normaliserad: blanktecken i följd som ett mellanslag
+
+
+def schemat(conn: sqlite3.Connection) -> dict[tuple[str, str], Schemadel]:
+    """Hela schemat i en databas, utom sqlite-utils bokföring av migreringarna (tabellen
+    `_sqlite_migrations` och dess index, som sqlite-utils skapar) och SQLites statistik
+    (`sqlite_stat*`). En trigger eller en vy på bokföringstabellen räknas med."""
+    ut: dict[tuple[str, str], Schemadel] = {}
+    for typ, namn, tabell, sql in conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master"
+    ):
+        bokforing = tabell == "_sqlite_migrations" and typ in ("table", "index")
+        if bokforing or (typ == "table" and namn.startswith("sqlite_stat")):
+            continue
+        normal = None if sql is None else " ".join(sql.split())
+        ut[(typ, namn)] = Schemadel(typ, namn, tabell, normal)
+    return ut
+
+
+@functools.cache
+def vantat_schema(version: int = SCHEMAVERSION) -> dict[tuple[str, str], Schemadel]:
+    """Schemat som migreringarna skapar i en tom databas."""
+    conn = _migrerad(version)
+    try:
+        return schemat(conn)
     finally:
         conn.close()
