@@ -155,7 +155,10 @@ def test_textformatets_rader(arkiv: Path) -> None:
     assert any(t["fil"] == "a/b/trasig.yaml" and t["regel"] == "yaml" for t in traffar)
     assert any(t["niva"] == "varning" and t["regel"] == "ekonomi" for t in traffar)
     utfall = [r for r in rader if not FYNDRAD.match(r)]
-    assert "./godkand.yaml: godkänd · medfinansiering 66,1 % (780 000 kr av 1 180 000 kr)" in utfall
+    assert (
+        "./godkand.yaml: godkänd · medfinansiering 66,1 % (780 000 kr av 1 180 000 kr) · "
+        "näringslivet 66,1 %, andra offentliga 0,0 %, kommunen 33,8 %"
+    ) in utfall
     assert any(r.startswith("./a/underkand.yml: underkänd · 1 fel, 0 varningar") for r in utfall)
     assert rader[-1] == (
         "4 filer granskade: 2 godkänd, 1 underkänd, 0 ej tillämplig, 1 ogiltig · 2 fel, 1 varning"

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import MALLTEXT, andrad_mall, granska, kor
 from partner_cli import konfig
+from partner_cli.modell import Kommun
 
 
 def toml(katalog: Path, text: str) -> Path:
@@ -87,6 +88,22 @@ def test_config_flaggan(tmp_path: Path) -> None:
         ('[regler."mål"]\n"nivå" = "hög"\n', "regler.mål.nivå", "fel, varning, av"),
         ('[regler."tillämpning"]\nniva = "varning"\n', "tillämpning.nivå", "fel eller av"),
         ("regler = 3\n", "regler", "tabell"),
+        ('[kommun]\nnamn = "K"\n', "kommun.organisationsnummer", "saknas"),
+        ('[kommun]\norganisationsnummer = "212000-1355"\n', "kommun.namn", "saknas"),
+        ('[kommun]\nnamn = "K"\norganisationsnummer = 2120001355\n', "kommun.org", "citattecken"),
+        ('[kommun]\nnamn = "K"\norganisationsnummer = "212000-1356"\n', "kommun.org", "Luhn"),
+        ('[kommun]\nnamn = "K"\norganisationsnummer = "556781-2341"\n', "kommun.org", "med 2"),
+        (
+            '[kommun]\nnamn = "K"\norganisationsnummer = "212000-1355"\nbolag = "556781-2341"\n',
+            "kommun.bolag",
+            "lista",
+        ),
+        (
+            '[kommun]\nnamn = "K"\norganisationsnummer = "212000-1355"\nbolag = ["1"]\n',
+            "kommun.bolag[0]",
+            "inget organisationsnummer",
+        ),
+        ('[kommun]\nnamn = "K"\nkod = 1\n', "kommun.kod", "okänd nyckel"),
         ('[register]\n"sökväg" = 3\n', "register.sökväg", "sökväg"),
         ("[regler\n", "partner.toml", "inte giltig TOML"),
         ('[regler.mal]\nniva = "av"\n"nivå" = "fel"\n', "regler.mål.nivå", "två gånger"),
@@ -264,3 +281,14 @@ def test_register_sokvag_relativ_till_filen(tmp_path: Path) -> None:
     under = tmp_path / "x"
     under.mkdir()
     assert konfig.ladda(start=under).register == tmp_path / "data" / "avtal.db"
+
+
+def test_kommun_ur_partner_toml(tmp_path: Path) -> None:
+    toml(
+        tmp_path,
+        '[kommun]\nnamn = " Örebro kommun "\norganisationsnummer = "2120001355"\n'
+        'bolag = ["556781-2341", "5569123457"]\n',
+    )
+    k = konfig.ladda(start=tmp_path).kommun
+    assert k == Kommun("Örebro kommun", "212000-1355", ("556781-2341", "556912-3457"))
+    assert konfig.Konfig().kommun is None

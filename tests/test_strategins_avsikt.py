@@ -3,6 +3,7 @@ synlig för den som skriver förslag (organisationsnummer, slututvärdering, tom
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import andrad_mall, kor, mallrad
@@ -37,3 +38,48 @@ def test_regler_visar_de_nya_reglerna_med_exempel(tmp_path: Path) -> None:
     assert "gruppsiffra" in p.stdout and "802467-8917" in p.stdout
     p = kor("regler", "utvärdering", cwd=tmp_path)
     assert "slututvärdering_dagar_före_slut" in p.stdout
+
+
+KOMMUN = '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1355"\n'
+UNDERLAG = "      underlag: Avsiktsförklaring undertecknad 2014-05-12\n"
+KOMMUNEN_SJALV = (
+    "    - namn: Örebro kommun, Tekniska förvaltningen\n      organisationsnummer: 212000-1355\n"
+    "      kategori: offentlig\n      kontant: 1 mnkr\n      garanterad: ja\n"
+    "      underlag: Nämndens beslut\n"
+)
+
+
+def test_kommunen_sjalv_som_medfinansiar_genom_skriptet(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text(andrad_mall((UNDERLAG, UNDERLAG + KOMMUNEN_SJALV)), "utf-8")
+    p = kor("check", "f.yaml", cwd=tmp_path)
+    assert p.returncode == 0, p.stdout
+    assert "saknar [kommun]" in p.stdout
+    assert "näringslivet 35,7 %, andra offentliga 45,8 %, kommunen 18,3 %" in p.stdout
+    (tmp_path / "partner.toml").write_text(KOMMUN, "utf-8")
+    p = kor("check", "f.yaml", cwd=tmp_path)
+    assert p.returncode == 1, p.stdout
+    assert "räknas som kommunens, inte som medfinansiering från annan part" in p.stdout
+    assert "näringslivet 35,7 %, andra offentliga 0,0 %, kommunen 64,2 %" in p.stdout
+    p = kor("check", "f.yaml", "--format", "json", cwd=tmp_path)
+    fil = json.loads(p.stdout)["filer"][0]
+    assert fil["medfinansiering"]["garanterad"] == "780000.00"
+    assert fil["fördelning"]["kommunen"] == {"belopp": "1400000.00", "andel": "0.6422"}
+    assert fil["fördelning"]["andra_offentliga"] == {"belopp": "0.00", "andel": "0.0000"}
+    assert fil["fördelning"]["näringslivets_andel_av_medfinansieringen"] == "1.0000"
+
+
+def test_jambordighet_genom_skriptet_och_i_partner_init(tmp_path: Path) -> None:
+    region = KOMMUNEN_SJALV.replace("Örebro kommun, Tekniska förvaltningen", "Region Örebro län")
+    region = region.replace("212000-1355", "232100-0164")
+    (tmp_path / "f.yaml").write_text(andrad_mall((UNDERLAG, UNDERLAG + region)), "utf-8")
+    (tmp_path / "partner.toml").write_text(KOMMUN, "utf-8")
+    p = kor("check", "f.yaml", cwd=tmp_path)
+    assert p.returncode == 0, p.stdout
+    assert "varning [jämbördighet] Näringslivet garanterar 43,8 % av medfinansieringen" in p.stdout
+    (tmp_path / "partner.toml").write_text(KOMMUN + '[regler."jämbördighet"]\nniva = "fel"\n')
+    assert kor("check", "f.yaml", cwd=tmp_path).returncode == 1
+    ny = tmp_path / "ny"
+    assert kor("init", str(ny), cwd=tmp_path).returncode == 0
+    text = (ny / "partner.toml").read_text(encoding="utf-8")
+    assert '# [kommun]\n# namn = "Örebro kommun"' in text
+    assert '[regler."jämbördighet"]\n"nivå" = "varning"\n"min_näringslivsandel" = 0.5' in text

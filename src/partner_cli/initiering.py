@@ -19,17 +19,11 @@ CI = {
 }
 
 
-def _toml_varde(varde: object) -> str:
+def _toml(varde: object) -> str:
     if isinstance(varde, bool):
         return "true" if varde else "false"
     if isinstance(varde, Fraction):
         return str(Decimal(varde.numerator) / Decimal(varde.denominator))
-    return str(varde)
-
-
-def _toml(varde: object) -> str:
-    if isinstance(varde, bool):
-        return "true" if varde else "false"
     return f'"{varde}"' if isinstance(varde, str) else str(varde)
 
 
@@ -59,12 +53,21 @@ def partner_toml() -> str:
         "# bidragsprefix (360G-…, från 360Giving), kontakt_epost och adress (där filerna",
         "# publiceras) krävs av partner publicera.",
         *(f"{_nyckel(k)} = {_toml(v)}" for k, v in PUBLICERING.items()),
+        "",
+        "# Kommunen själv: dess och dess bolags bidrag är inte medfinansiering från annan part.",
+        "# Fyll i och ta bort kommentartecknen; tills dess påpekar `partner check` det vid",
+        "# offentliga medfinansiärer. bolag: organisationsnumren för kommunens bolag och för",
+        "# organisationer som kommunen bestämmer över.",
+        "# [kommun]",
+        '# namn = "Örebro kommun"',
+        '# organisationsnummer = "NNNNNN-NNNN"',
+        "# bolag = []",
     ]
     for id_, modul in regler.REGLER.items():
         forsta = (modul.__doc__ or "").strip().splitlines()[0]
         rader += ["", f"# {forsta}", f"# Strategin: {modul.GRUND}.", f"[regler.{_nyckel(id_)}]"]
         rader.append(f'"nivå" = "{modul.NIVA}"')
-        rader += [f"{_nyckel(k)} = {_toml_varde(v)}" for k, v in modul.STANDARD.items()]
+        rader += [f"{_nyckel(k)} = {_toml(v)}" for k, v in modul.STANDARD.items()]
     return "\n".join(rader) + "\n"
 
 

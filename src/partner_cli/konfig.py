@@ -15,7 +15,9 @@ from typing import Any, NamedTuple
 
 from partner_cli import regler
 from partner_cli.laddning import STANDARD_MAX_BYTE
+from partner_cli.modell import Kommun
 from partner_cli.namn import attributnamn
+from partner_cli.varden import VardeFel, organisationsnummer
 
 FILNAMN = "partner.toml"
 MILJO_REGISTER = "PARTNER_REGISTER"
@@ -48,6 +50,7 @@ class _Konfig(NamedTuple):
     register: Path | None  # uttryckligen angiven i filen
     fil: Path | None  # den partner.toml som lästes
     publicering: dict[str, Any]
+    kommun: Kommun | None  # [kommun]: None tills den är ifylld
 
 
 # En NamedTuple och inte en dataclass: granskningens start ska inte importera dataclasses.
@@ -61,10 +64,11 @@ class Konfig(_Konfig):
         register: Path | None = None,
         fil: Path | None = None,
         publicering: dict[str, Any] | None = None,
+        kommun: Kommun | None = None,
     ) -> Konfig:
         standard = regler if regler is not None else _standardregler()
         publicera = {**PUBLICERING, **(publicering or {})}
-        return super().__new__(cls, standard, max_filstorlek, register, fil, publicera)
+        return super().__new__(cls, standard, max_filstorlek, register, fil, publicera, kommun)
 
     @property
     def katalog(self) -> Path:
@@ -112,7 +116,7 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
     def fel(nyckel: str, text: str) -> KonfigFel:
         return KonfigFel(f"{fil}: {nyckel}: {text}")
 
-    avsnitt = _normalisera(data, {"check", "register", "regler", "publicera"}, "", fel)
+    avsnitt = _normalisera(data, {"check", "register", "regler", "publicera", "kommun"}, "", fel)
     check = _normalisera(avsnitt.get("check", {}), {"max_filstorlek"}, "check", fel)
     max_filstorlek = _heltal(
         check.get("max_filstorlek", STANDARD_MAX_BYTE), "check.max_filstorlek", fel
@@ -149,12 +153,11 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         register=(fil.parent / register) if register else None,
         fil=fil,
         publicering=publicering,
+        kommun=_kommun(avsnitt["kommun"], fel) if "kommun" in avsnitt else None,
     )
 
 
 def _publicering(data: Any, fel: Any) -> dict[str, Any]:
-    from partner_cli.varden import VardeFel, organisationsnummer
-
     ut = _normalisera(data, set(PUBLICERING), "publicera", fel)
     for nyckel, varde in ut.items():
         if type(varde) is not type(PUBLICERING[nyckel]):
@@ -168,6 +171,34 @@ def _publicering(data: Any, fel: Any) -> dict[str, Any]:
         except VardeFel as e:
             raise fel("publicera.utgivarens_organisationsnummer", str(e)) from None
     return ut
+
+
+def _kommun(data: Any, fel: Any) -> Kommun:
+    """[kommun]: namn, organisationsnummer (gruppsiffran 2) och bolagens nummer."""
+    kommun = _normalisera(data, {"namn", "organisationsnummer", "bolag"}, "kommun", fel)
+    for nyckel in ("namn", "organisationsnummer"):
+        if not isinstance(kommun.get(nyckel), str) or not kommun[nyckel].strip():
+            raise fel(f"kommun.{nyckel}", "saknas; ange den i citattecken")
+    nummer = _orgnr(kommun["organisationsnummer"], "kommun.organisationsnummer", fel)
+    if not nummer.startswith("2"):
+        raise fel("kommun.organisationsnummer", f"{nummer} börjar inte med 2, som kommuner gör")
+    bolag = kommun.get("bolag", [])
+    if not isinstance(bolag, list):
+        raise fel("kommun.bolag", "ska vara en lista med organisationsnummer")
+    return Kommun(
+        kommun["namn"].strip(),
+        nummer,
+        tuple(_orgnr(b, f"kommun.bolag[{i}]", fel) for i, b in enumerate(bolag)),
+    )
+
+
+def _orgnr(varde: Any, namn: str, fel: Any) -> str:
+    if not isinstance(varde, str):
+        raise fel(namn, f"ska vara ett organisationsnummer i citattecken, inte {varde!r}")
+    try:
+        return organisationsnummer(varde)
+    except VardeFel as e:
+        raise fel(namn, str(e)) from None
 
 
 def _normalisera(data: Any, tillatna: set[str], var: str, fel: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from partner_cli import laddning, regler, schema
 from partner_cli.konfig import Konfig
 from partner_cli.modell import Filresultat, Fynd, Kontrollresultat, Medfinansiering, Utfall
 from partner_cli.regler.bas import Kontext
+from partner_cli.regler.jambordighet import ID as JAMBORDIGHET
 
 FORMATGRUND = "Förslagsformatet (README, partner schema)"
 STDIN = "-"
@@ -100,6 +101,8 @@ def kontrollera_bytes(
     if isinstance(forslag, list):
         fynd = [_fynd("format", f.meddelande, f.rad, f.kolumn, f.sokvag) for f in forslag]
         return _ogiltig(fil, sorted(fynd, key=_ordning), sha)
+    if konfig.kommun is not None:
+        forslag = forslag._replace(kommun=konfig.kommun)
     fynd, tillamplig = regler.granska(forslag, konfig.regler, kontext)
     utfall: Utfall
     if not tillamplig:
@@ -108,7 +111,8 @@ def kontrollera_bytes(
         utfall = "underkänd"
     else:
         utfall = "godkänd"
-    fin = forslag.finansiering
+    fordelning = forslag.fordelning
+    jamn = konfig.regler[JAMBORDIGHET]
     return Filresultat(
         fil=fil,
         utfall=utfall,
@@ -117,9 +121,13 @@ def kontrollera_bytes(
         id_plats=forslag.plats("id"),
         medfinansiering=(
             Medfinansiering(
-                fin.garanterad, fin.total, konfig.regler["medfinansiering"]["min_andel"]
+                fordelning.medfinansiering,
+                fordelning.total,
+                konfig.regler["medfinansiering"]["min_andel"],
+                fordelning,
+                jamn["min_näringslivsandel"] if jamn["nivå"] != "av" else None,
             )
-            if fin.total
+            if fordelning.total
             else None
         ),
         # Utan platserna: registret behöver dem inte, och de är det mesta som skickas mellan

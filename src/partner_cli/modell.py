@@ -16,6 +16,8 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
+from partner_cli.varden import andel_text
+
 # `undantag`: ett fynd som ett beslutat undantag täcker; det gör inte förslaget underkänt.
 Niva = Literal["fel", "varning", "undantag"]
 Utfall = Literal["godkänd", "underkänd", "ej_tillämplig", "ogiltig"]
@@ -77,10 +79,78 @@ class Medfinansiar(NamedTuple):
     kontant: int = 0
     in_kind: tuple[InKind, ...] = ()
     underlag: str | None = None
+    organisationsnummer: str | None = None
 
     @property
     def summa(self) -> int:
         return _summa(self.kontant, self.in_kind)
+
+    @property
+    def offentlig(self) -> bool:
+        """Offentlig enligt kategorin eller enligt numret (gruppsiffran 2: stat, regioner,
+        kommuner), vad kategorin än säger."""
+        nummer = self.organisationsnummer
+        return self.kategori == "offentlig" or (nummer is not None and nummer.startswith("2"))
+
+
+class Kommun(NamedTuple):
+    """Kommunen själv enligt partner.toml, så att den inte räknas som "annan part"."""
+
+    namn: str
+    organisationsnummer: str
+    # Kommunens bolag och de organisationer kommunen bestämmer över.
+    bolag: tuple[str, ...] = ()
+
+    def ar_egen(self, m: Medfinansiar) -> bool:
+        nummer = m.organisationsnummer
+        return nummer is not None and (nummer == self.organisationsnummer or nummer in self.bolag)
+
+
+class Fordelning(NamedTuple):
+    """Budgeten fördelad på vem som bär den (öre): de garanterade bidragen från näringslivet,
+    andra offentliga aktörer och övriga, kommunens egna (med dess bolag), och det som inte är
+    garanterat. Delarna summerar till budgeten."""
+
+    naringslivet: int
+    offentliga: int
+    ovriga: int
+    kommunen: int
+    ej_garanterat: int
+
+    @property
+    def total(self) -> int:
+        return (
+            self.naringslivet + self.offentliga + self.ovriga + self.kommunen + self.ej_garanterat
+        )
+
+    @property
+    def medfinansiering(self) -> int:
+        """Den garanterade medfinansieringen från annan part."""
+        return self.naringslivet + self.offentliga + self.ovriga
+
+    def andel(self, del_: int) -> Fraction | None:
+        return Fraction(del_, self.total) if self.total else None
+
+    @property
+    def delar(self) -> tuple[tuple[str, int], ...]:
+        """(namn, belopp): näringslivet, andra offentliga och kommunen alltid, övriga och det
+        som inte är garanterat när de finns."""
+        delar = (
+            ("näringslivet", self.naringslivet),
+            ("andra offentliga", self.offentliga),
+            ("övriga", self.ovriga),
+            ("kommunen", self.kommunen),
+            ("ej garanterat", self.ej_garanterat),
+        )
+        return tuple((n, b) for n, b in delar if b or n not in ("övriga", "ej garanterat"))
+
+    @property
+    def text(self) -> str:
+        """`näringslivet 40,0 %, andra offentliga 10,0 %, kommunen 50,0 %`, avkortade andelar
+        som alla visade andelar, så att ingen ser ut att nå en gräns den inte når."""
+        if not self.total:
+            return "budgeten är 0 kr"
+        return ", ".join(f"{n} {andel_text(Fraction(b, self.total))}" for n, b in self.delar)
 
 
 class Finansiering(NamedTuple):
@@ -101,6 +171,20 @@ class Finansiering(NamedTuple):
 
     def andel(self, del_: int) -> Fraction | None:
         return Fraction(del_, self.total) if self.total else None
+
+    def fordelning(self, kommun: Kommun | None) -> Fordelning:
+        """Budgeten efter vem som bär den; en medfinansiär som är kommunen eller ett av dess
+        bolag räknas som kommunen, en med gruppsiffran 2 som offentlig."""
+        delar = {"näringsliv": 0, "offentlig": 0, "övrig": 0}
+        kommunen, ej = self.kommunen.summa, 0
+        for m in self.motparter:
+            if kommun is not None and kommun.ar_egen(m):
+                kommunen += m.summa
+            elif not m.garanterad:
+                ej += m.summa
+            else:
+                delar["offentlig" if m.offentlig else m.kategori] += m.summa
+        return Fordelning(delar["näringsliv"], delar["offentlig"], delar["övrig"], kommunen, ej)
 
 
 class Insyn(NamedTuple):
@@ -180,6 +264,12 @@ class Forslag(NamedTuple):
     undantag: tuple[Undantag, ...] = ()
     # sökväg ("finansiering.motparter[0].kontant") -> (rad, kolumn), 1-baserat
     platser: Mapping[str, tuple[int, int]] = MappingProxyType({})
+    # Ur partner.toml, inte ur filen: kärnan sätter den före reglerna.
+    kommun: Kommun | None = None
+
+    @property
+    def fordelning(self) -> Fordelning:
+        return self.finansiering.fordelning(self.kommun)
 
     def plats(self, sokvag: str) -> tuple[int, int]:
         """Platsen för sökvägen, eller för närmaste förälder som finns i filen."""
@@ -219,6 +309,8 @@ class Medfinansiering(NamedTuple):
     garanterad: int
     total: int
     grans: Fraction  # regelns min_andel, så att visade andelar följer utfallet
+    fordelning: Fordelning | None = None
+    jamn_grans: Fraction | None = None  # jämbördighetens gräns, när regeln är på
 
     @property
     def andel(self) -> Fraction:

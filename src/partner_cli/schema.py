@@ -130,6 +130,11 @@ FALT: tuple[Falt, ...] = (
                 klass=modell.Medfinansiar,
                 under=(
                     Falt("namn", "text", "Partens namn.", True),
+                    Falt(
+                        "organisationsnummer",
+                        "orgnr",
+                        "Partens organisationsnummer, så att kommunen och dess bolag känns igen.",
+                    ),
                     Falt("kategori", "val", "Slag av part.", True, val=FINANSIARSKATEGORIER),
                     Falt("kontant", "belopp", "Pengar.", standard=0),
                     _IN_KIND,

@@ -5,6 +5,12 @@ värderade insatser in kind) delad med hela budgeten: kommunens bidrag och alla 
 garanterade eller inte. Exakt gränsen räcker. Ett garanterat bidrag ska ha `underlag`.
 Meddelandet visar vad de ej garanterade bidragen skulle ändra och hur mycket som saknas.
 
+"Annan part" är inte kommunen själv: en medfinansiär vars organisationsnummer är kommunens
+eller ett av dess bolags (`[kommun]` i partner.toml) räknas som kommunens bidrag, med en
+varning som säger det. Utan `[kommun]`, eller när en offentlig medfinansiär saknar
+organisationsnummer, går det inte att skilja kommunen från till exempel regionen: det är en
+varning.
+
 Inställningar: `min_andel` (standard 0.50).
 """
 
@@ -53,6 +59,7 @@ finansiering:
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:
     fin = forslag.finansiering
+    kommun = forslag.kommun
     for i, m in enumerate(fin.motparter):
         if m.garanterad and not m.underlag:
             yield Problem(
@@ -60,7 +67,36 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
                 f"Bidraget från {m.namn} är angivet som garanterat men saknar underlag "
                 "(avsiktsförklaring, beslut eller avtal)",
             )
-    total, garanterad = fin.total, fin.garanterad
+        if kommun is not None and kommun.ar_egen(m):
+            vem = (
+                "kommunen själv"
+                if m.organisationsnummer == kommun.organisationsnummer
+                else (f"ett av {kommun.namn}s bolag")
+            )
+            yield Problem(
+                f"finansiering.motparter[{i}].organisationsnummer",
+                f"{m.namn} är {vem} enligt partner.toml ([kommun]): bidraget ({kronor(m.summa)}) "
+                "räknas som kommunens, inte som medfinansiering från annan part",
+                "varning",
+            )
+        elif m.offentlig and kommun is None:
+            yield Problem(
+                f"finansiering.motparter[{i}]",
+                f"{m.namn} är offentlig, men partner.toml saknar [kommun]: det går inte att "
+                "avgöra om bidraget kommer från kommunen själv eller ett av dess bolag, som inte "
+                "är annan part; fyll i [kommun] (namn, organisationsnummer, bolag)",
+                "varning",
+            )
+        elif m.offentlig and m.organisationsnummer is None:
+            yield Problem(
+                f"finansiering.motparter[{i}]",
+                f"{m.namn} är offentlig men saknar organisationsnummer: det går inte att "
+                f"avgöra att bidraget inte kommer från {kommun.namn if kommun else 'kommunen'} "
+                "eller ett av dess bolag, som inte är annan part",
+                "varning",
+            )
+    fordelning = forslag.fordelning
+    total, garanterad = fordelning.total, fordelning.medfinansiering
     if total == 0:
         yield Problem("finansiering", "Budgeten är 0 kr; ange kommunens och motparternas bidrag")
         return
@@ -72,7 +108,7 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
         f"Garanterad medfinansiering från andra parter är {procent(andel, grans)} "
         f"({kronor(garanterad)} av {kronor(total)}); minst {procentsats(grans)} krävs"
     )
-    ej_garanterad = sum(m.summa for m in fin.motparter if not m.garanterad)
+    ej_garanterad = fordelning.ej_garanterat
     if ej_garanterad:
         med = Fraction(garanterad + ej_garanterad, total)
         foljd = "och regeln uppfylls" if med >= grans else "vilket inte räcker"

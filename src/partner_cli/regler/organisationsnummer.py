@@ -9,6 +9,9 @@ stiftelse) som `företag`, eller grupp 7 (ekonomisk förening) som `civilsamhäl
 grupperna 3, 0 och 4 namnges. Ett personnummer (en enskild firmas nummer) godtas som
 `företag` men är en personuppgift, som inte ska publiceras: varningen säger det.
 
+En medfinansiär med organisationsnummer i grupp 2 räknas som offentlig vad kategorin än
+säger; en annan kategori är en motsägelse och en varning.
+
 Inställningar: inga utöver nivån (standard varning).
 """
 
@@ -104,3 +107,11 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
             f"Kategorin {motpart.kategori} stämmer inte med organisationsnumret, som hör till "
             f"{vad}; kategorin avgör om strategin gäller, så kontrollera den",
         )
+    for i, m in enumerate(forslag.finansiering.motparter):
+        nummer = m.organisationsnummer
+        if nummer is not None and nummer.startswith("2") and m.kategori != "offentlig":
+            yield Problem(
+                f"finansiering.motparter[{i}].kategori",
+                f"{m.namn} har ett organisationsnummer i grupp 2 ({GRUPPER['2']}) men "
+                f"kategorin {m.kategori}: bidraget räknas som offentligt",
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from typing import Any, TextIO
 
 from partner_cli.modell import (
@@ -10,6 +11,7 @@ from partner_cli.modell import (
     Filresultat,
     Fynd,
     Kontrollresultat,
+    Medfinansiering,
     Undantag,
     Undantagsutfall,
 )
@@ -73,8 +75,39 @@ def fil_dict(r: Filresultat) -> dict[str, Any]:
             "garanterad": decimal_kronor(m.garanterad),
             "total": decimal_kronor(m.total),
         }
+        if m.fordelning is not None:
+            d["fördelning"] = fordelning_dict(m)
     d["fynd"] = [fynd_dict(f) for f in r.fynd]
     d["undantag"] = [undantag_dict(u) for u in r.undantag]
+    return d
+
+
+_DELAR = (
+    ("näringslivet", "naringslivet"),
+    ("andra_offentliga", "offentliga"),
+    ("övriga", "ovriga"),
+    ("kommunen", "kommunen"),
+    ("ej_garanterat", "ej_garanterat"),
+)
+
+
+def fordelning_dict(m: Medfinansiering) -> dict[str, Any]:
+    """Budgetens fördelning: belopp och andel av budgeten per del, och näringslivets andel av
+    medfinansieringen avkortad mot jämbördighetens gräns (null när den inte går att räkna)."""
+    f = m.fordelning
+    assert f is not None and f.total
+    d: dict[str, Any] = {}
+    for nyckel, attr in _DELAR:
+        belopp: int = getattr(f, attr)
+        # Ingen gräns att hålla sig på rätt sida om: avkortad till fyra decimaler.
+        andel = andel_decimal(Fraction(belopp, f.total), Fraction(0), 4)
+        d[nyckel] = {"belopp": decimal_kronor(belopp), "andel": format(andel, "f")}
+    grans = m.jamn_grans if m.jamn_grans is not None else Fraction(0)
+    d["näringslivets_andel_av_medfinansieringen"] = (
+        format(andel_decimal(Fraction(f.naringslivet, f.medfinansiering), grans, 4), "f")
+        if f.medfinansiering
+        else None
+    )
     return d
 
 

@@ -42,6 +42,8 @@ def utfallsrad(r: Filresultat) -> str:
             f"medfinansiering {procent(m.andel, m.grans)} "
             f"({kronor(m.garanterad)} av {kronor(m.total)})"
         )
+        if m.fordelning is not None:
+            delar.append(m.fordelning.text)
     return f"{filnamn(r.fil)}: {' · '.join(delar)}"
 
 
