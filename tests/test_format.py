@@ -13,6 +13,7 @@ import pytest
 
 from conftest import ROT, kor
 from partner_cli import konfig, kontroll
+from partner_cli.bevaka_cli import BEVAKNINGSFORMAT
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.publicera_cli import PUBLICERINGSFORMAT
 from partner_cli.rapport_cli import RAPPORTFORMAT
@@ -46,6 +47,7 @@ def hjalpens_format(*kommando: str) -> str:
         (("report",), RAPPORTFORMAT),
         (("underlag", str(UNDERKAND)), UNDERLAGSFORMAT),
         (("publicera", "--år", "2015", "--ut", "data"), PUBLICERINGSFORMAT),
+        (("bevaka",), BEVAKNINGSFORMAT),
         *((k, r) for k, r, _ in REGISTERKOMMANDON),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
@@ -166,3 +168,16 @@ def test_varje_publiceringsformat_genom_kommandot(
     # Datafilerna redovisar avtalen; katalogposten pekar ut dem.
     vantat = "partnerskap-2015.csv" if format_.namn == "dcat" else "NL-2014-001"
     assert vantat in fil.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "format_", [BEVAKNINGSFORMAT[n] for n in BEVAKNINGSFORMAT], ids=lambda f: f.namn
+)
+def test_varje_bevakningsformat_genom_kommandot(
+    format_: Format, registret: Path, tmp_path: Path
+) -> None:
+    # Per 2015-06-15: NL-2014-003:s delutvärdering 2015-06-30 är kommande, NL-2014-001:s
+    # 2015-03-01 försenad (kod 1).
+    p = kor("bevaka", "--per", "2015-06-15", "--format", format_.namn, env=miljo(registret))
+    assert p.returncode == 1, p.stderr
+    assert "NL-2014-003" in p.stdout

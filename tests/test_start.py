@@ -17,6 +17,7 @@ LATA = (
     "partner_cli.rapport_cli",
     "partner_cli.underlag_cli",
     "partner_cli.publicera_cli",
+    "partner_cli.bevaka_cli",
 )
 
 
@@ -53,7 +54,18 @@ def test_partner_help() -> None:
     p = kor("--help")
     assert p.returncode == 0
     assert p.stdout.startswith("Användning: partner")
-    for kommando in ("check", "regler", "schema", "ny", "init", "register", "report", "underlag"):
+    for kommando in (
+        "check",
+        "regler",
+        "schema",
+        "ny",
+        "init",
+        "register",
+        "report",
+        "underlag",
+        "publicera",
+        "bevaka",
+    ):
         assert f"  {kommando} " in p.stdout
     p = kor("check", "--help")
     assert p.returncode == 0

@@ -121,6 +121,11 @@ _LATA = {
         "publicera_app",
         "Årets avtal som öppna data: CSV, JSON, 360Giving och en DCAT-AP-SE-post.",
     ),
+    "bevaka": (
+        "partner_cli.bevaka_cli",
+        "bevaka_app",
+        "Bevakning: utvärderingar, avtalsslut, undantag och årsredovisningar per avtalsägare.",
+    ),
 }
 
 

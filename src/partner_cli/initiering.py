@@ -9,13 +9,20 @@ from fractions import Fraction
 from pathlib import Path
 
 from partner_cli import regler
-from partner_cli.konfig import PUBLICERING
+from partner_cli.konfig import BEVAKNING, PUBLICERING
 from partner_cli.laddning import STANDARD_MAX_BYTE
 from partner_cli.mallfiler import mall
 
+# (mall, fil i arkivet) per CI: granskningen och registret, och den veckovisa bevakningen.
 CI = {
-    "github": ("ci/github-partner.yml", ".github/workflows/partner.yml"),
-    "gitlab": ("ci/gitlab-ci.yml", ".gitlab-ci.yml"),
+    "github": (
+        ("ci/github-partner.yml", ".github/workflows/partner.yml"),
+        ("ci/github-bevaka.yml", ".github/workflows/partner-bevaka.yml"),
+    ),
+    "gitlab": (
+        ("ci/gitlab-ci.yml", ".gitlab-ci.yml"),
+        ("ci/gitlab-bevaka.yml", ".gitlab/partner-bevaka.yml"),
+    ),
 }
 
 
@@ -62,6 +69,10 @@ def partner_toml() -> str:
         '# namn = "Örebro kommun"',
         '# organisationsnummer = "NNNNNN-NNNN"',
         "# bolag = []",
+        "",
+        "[bevaka]",
+        "# Hur många dagar framåt partner bevaka visar utvärderingar, avtalsslut och undantag.",
+        *(f"{_nyckel(k)} = {_toml(v)}" for k, v in BEVAKNING.items()),
     ]
     for id_, modul in regler.REGLER.items():
         forsta = (modul.__doc__ or "").strip().splitlines()[0]
@@ -78,8 +89,8 @@ def filer(ci: str | None) -> Iterator[tuple[str, str]]:
     yield "register/README.md", mall("register/README.md")
     yield "register/.gitignore", mall("register/gitignore")
     if ci is not None:
-        kalla, mal = CI[ci]
-        yield mal, mall(kalla)
+        for kalla, mal in CI[ci]:
+            yield mal, mall(kalla)
 
 
 def init(katalog: Path, ci: str | None) -> Iterator[tuple[str, bool]]:

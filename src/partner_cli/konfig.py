@@ -44,6 +44,11 @@ PUBLICERING: dict[str, Any] = {
 }
 
 
+# partner bevaka: hur många dagar framåt en utvärdering, ett avtalsslut eller ett undantag
+# bevakas (strategins punkt 4: planerade utvärderingar; Det kommunala ansvaret: avtalsägaren).
+BEVAKNING: dict[str, Any] = {"dagar": 60}
+
+
 class _Konfig(NamedTuple):
     regler: dict[str, dict[str, Any]]
     max_filstorlek: int
@@ -51,6 +56,7 @@ class _Konfig(NamedTuple):
     fil: Path | None  # den partner.toml som lästes
     publicering: dict[str, Any]
     kommun: Kommun | None  # [kommun]: None tills den är ifylld
+    bevakning: dict[str, Any]
 
 
 # En NamedTuple och inte en dataclass: granskningens start ska inte importera dataclasses.
@@ -65,10 +71,14 @@ class Konfig(_Konfig):
         fil: Path | None = None,
         publicering: dict[str, Any] | None = None,
         kommun: Kommun | None = None,
+        bevakning: dict[str, Any] | None = None,
     ) -> Konfig:
         standard = regler if regler is not None else _standardregler()
         publicera = {**PUBLICERING, **(publicering or {})}
-        return super().__new__(cls, standard, max_filstorlek, register, fil, publicera, kommun)
+        bevaka = {**BEVAKNING, **(bevakning or {})}
+        return super().__new__(
+            cls, standard, max_filstorlek, register, fil, publicera, kommun, bevaka
+        )
 
     @property
     def katalog(self) -> Path:
@@ -116,7 +126,9 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
     def fel(nyckel: str, text: str) -> KonfigFel:
         return KonfigFel(f"{fil}: {nyckel}: {text}")
 
-    avsnitt = _normalisera(data, {"check", "register", "regler", "publicera", "kommun"}, "", fel)
+    avsnitt = _normalisera(
+        data, {"check", "register", "regler", "publicera", "kommun", "bevaka"}, "", fel
+    )
     check = _normalisera(avsnitt.get("check", {}), {"max_filstorlek"}, "check", fel)
     max_filstorlek = _heltal(
         check.get("max_filstorlek", STANDARD_MAX_BYTE), "check.max_filstorlek", fel
@@ -126,6 +138,10 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
     if register is not None and not isinstance(register, str):
         raise fel("register.sökväg", "ska vara en sökväg i citattecken")
     publicering = _publicering(avsnitt.get("publicera", {}), fel)
+    bevakning = {
+        k: _heltal(v, f"bevaka.{k}", fel)
+        for k, v in _normalisera(avsnitt.get("bevaka", {}), set(BEVAKNING), "bevaka", fel).items()
+    }
     installningar = regler.standardinstallningar()
     regelavsnitt = _normalisera(avsnitt.get("regler", {}), set(regler.REGLER), "regler", fel)
     for id_, varden_ in regelavsnitt.items():
@@ -154,6 +170,7 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         fil=fil,
         publicering=publicering,
         kommun=_kommun(avsnitt["kommun"], fel) if "kommun" in avsnitt else None,
+        bevakning=bevakning,
     )
 
 

@@ -381,3 +381,69 @@ def publiceras(reg: Register, ar: int) -> tuple[Publicerat, ...]:
             [f"{ar}-12-31", f"{ar}-01-01"],
         )
     )
+
+
+class Bevakat(NamedTuple):
+    """Ett avtal som slutar senast bevakningens sista dag, med det `partner bevaka` behöver."""
+
+    id: str
+    titel: str
+    organisation: str
+    organisationsnummer: str
+    avtalsagare_namn: str
+    avtalsagare_enhet: str | None
+    period_slut: dt.date
+    rakenskapsar: int | None  # motpartens senaste årsredovisning i avtalet
+    slututvardering_planerad: bool
+    slututvardering_gjord: bool
+
+
+def bevakade_avtal(reg: Register, idag: dt.date, till: dt.date) -> tuple[Bevakat, ...]:
+    """Avtal som slutar från i dag till `till`, och avtal som har slutat eller slutar senast
+    `till` utan både planerad och gjord slututvärdering."""
+    return tuple(
+        Bevakat._make((*r[:6], dt.date.fromisoformat(r[6]), r[7], bool(r[8]), bool(r[9])))
+        for r in reg.rader(
+            """SELECT * FROM (
+                SELECT a.id, a.titel, o.namn, a.organisationsnummer, o.avtalsagare_namn,
+                    o.avtalsagare_enhet, a.period_slut, a.ekonomi_rakenskapsar,
+                    EXISTS (SELECT 1 FROM planerad_utvardering p
+                        WHERE p.avtal_id = a.id AND p.typ = 'slututvärdering') AS planerad,
+                    EXISTS (SELECT 1 FROM genomford_utvardering u
+                        WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering') AS gjord
+                FROM avtal a JOIN organisation o USING (organisationsnummer)
+                WHERE a.period_slut <= :till)
+            WHERE period_slut >= :idag OR NOT (planerad OR gjord)
+            ORDER BY period_slut, id""",
+            {"idag": idag.isoformat(), "till": till.isoformat()},
+        )
+    )
+
+
+class UtgaendeUndantag(NamedTuple):
+    """Ett beslutat undantag som går ut senast `till`, för ett avtal som ännu löper."""
+
+    avtal_id: str
+    nr: int
+    organisation: str
+    avtalsagare_namn: str
+    avtalsagare_enhet: str | None
+    regel: str
+    beslut: str
+    giltigt_till: dt.date
+    period_slut: dt.date
+
+
+def utgaende_undantag(reg: Register, idag: dt.date, till: dt.date) -> tuple[UtgaendeUndantag, ...]:
+    return tuple(
+        UtgaendeUndantag._make((*r[:7], dt.date.fromisoformat(r[7]), dt.date.fromisoformat(r[8])))
+        for r in reg.rader(
+            """SELECT u.avtal_id, u.nr, o.namn, o.avtalsagare_namn, o.avtalsagare_enhet,
+                    u.regel, u.beslut, u.giltigt_till, a.period_slut
+                FROM undantag u JOIN avtal a ON a.id = u.avtal_id
+                    JOIN organisation o USING (organisationsnummer)
+                WHERE u.giltigt_till <= :till AND a.period_slut >= :idag
+                ORDER BY u.giltigt_till, u.avtal_id, u.nr""",
+            {"idag": idag.isoformat(), "till": till.isoformat()},
+        )
+    )

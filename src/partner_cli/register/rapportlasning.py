@@ -172,7 +172,7 @@ def indikatorer_per_ar(reg: Register, till_ar: int) -> tuple[Indikatorer, ...]:
 
 
 class Planerad(NamedTuple):
-    """En planerad utvärdering under året, och om den räknas som utförd per brytdagen."""
+    """En planerad utvärdering, och om den räknas som utförd per brytdagen."""
 
     avtal_id: str
     organisation: str
@@ -180,14 +180,23 @@ class Planerad(NamedTuple):
     datum: dt.date
     typ: str
     utford: bool
+    nr: int  # utvärderingens nummer i avtalets plan
 
 
 def planerade(reg: Register, ar: int, brytdag: dt.date) -> tuple[Planerad, ...]:
-    """Planerade utvärderingar under året. Den k:te planerade utvärderingen av en typ för ett
-    avtal räknas som utförd när minst k utvärderingar av den typen är registrerade per brytdagen."""
+    """Planerade utvärderingar under året (se `planerade_mellan`)."""
+    return planerade_mellan(reg, dt.date(ar, 1, 1), dt.date(ar, 12, 31), brytdag)
+
+
+def planerade_mellan(
+    reg: Register, start: dt.date, slut: dt.date, brytdag: dt.date
+) -> tuple[Planerad, ...]:
+    """Planerade utvärderingar från start till slut. Den k:te planerade utvärderingen av en typ
+    för ett avtal räknas som utförd när minst k utvärderingar av den typen är registrerade per
+    brytdagen."""
     return tuple(
-        Planerad(id_, org, orgnr, dt.date.fromisoformat(datum), typ, bool(utford))
-        for id_, org, orgnr, datum, typ, utford in reg.rader(
+        Planerad(id_, org, orgnr, dt.date.fromisoformat(datum), typ, bool(utford), nr)
+        for id_, org, orgnr, datum, typ, utford, nr in reg.rader(
             """WITH p AS (
                     SELECT avtal_id, nr, datum, typ, row_number() OVER (
                         PARTITION BY avtal_id, typ ORDER BY datum, nr) AS k
@@ -199,13 +208,13 @@ def planerade(reg: Register, ar: int, brytdag: dt.date) -> tuple[Planerad, ...]:
                     WHERE datum <= :brytdag GROUP BY avtal_id, typ
                 )
                 SELECT p.avtal_id, o.namn, a.organisationsnummer, p.datum, p.typ,
-                    p.k <= coalesce(u.n, 0)
+                    p.k <= coalesce(u.n, 0), p.nr
                 FROM p JOIN avtal a ON a.id = p.avtal_id
                     JOIN organisation o USING (organisationsnummer)
                     LEFT JOIN u ON u.avtal_id = p.avtal_id AND u.typ = p.typ
                 WHERE p.datum BETWEEN :start AND :slut
                 ORDER BY p.datum, p.avtal_id, p.nr""",
-            {**_aret(ar), "brytdag": brytdag.isoformat()},
+            {"start": start.isoformat(), "slut": slut.isoformat(), "brytdag": brytdag.isoformat()},
         )
     )
 

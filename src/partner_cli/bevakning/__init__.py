@@ -1,0 +1,155 @@
+"""Bevakningen: vad avtalsägarna behöver göra, från registret. Skriver aldrig ut något.
+
+Fyra slag, vart och ett med sitt datum:
+
+- `utvärdering`: en planerad utvärdering som inte är gjord (den k:te planerade av en typ är
+  gjord när minst k av typen är registrerade, som i årsrapporten) och som infaller inom
+  `dagar` dagar, eller redan har passerat (försenad).
+- `slut`: ett avtal som slutar inom `dagar` dagar, eller har slutat, utan slututvärdering:
+  varken planerad eller registrerad (en planerad bevakas som `utvärdering`).
+- `undantag`: ett beslutat undantag som går ut inom `dagar` dagar, eller har gått ut, medan
+  avtalet löper: beslutet behöver förnyas eller avtalet följa regeln.
+- `ekonomi`: ett avtal som slutar inom `dagar` dagar, där motpartens årsredovisning är för
+  gammal för en förnyelse (regeln ekonomi: högst `max_ålder_år` år före startåret).
+
+Allt grupperas per avtalsägare. En bevakning är försenad när datumet har passerat; ekonomi är
+aldrig försenad (den säger vad en förnyelse kräver).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from partner_cli.register import Register
+
+Slag = Literal["utvärdering", "slut", "undantag", "ekonomi"]
+SLAG: tuple[Slag, ...] = ("utvärdering", "slut", "undantag", "ekonomi")
+
+
+class Bevakning(NamedTuple):
+    datum: dt.date
+    slag: Slag
+    avtal_id: str
+    organisation: str
+    avtalsagare: str
+    enhet: str | None
+    text: str
+    forsenad: bool
+    nyckel: str  # stabil inom registret: samma bevakning får samma nyckel nästa vecka
+
+
+class Bevakningar(NamedTuple):
+    idag: dt.date
+    dagar: int
+    poster: tuple[Bevakning, ...]
+    doman: str  # gör nycklarna globalt unika (kalenderns UID): utgivarens organisationsnummer
+
+    def uid(self, b: Bevakning) -> str:
+        return f"{b.nyckel}@{self.doman}"
+
+    @property
+    def forsenade(self) -> int:
+        return sum(1 for b in self.poster if b.forsenad)
+
+    def per_agare(self) -> Iterator[tuple[tuple[str, str | None], list[Bevakning]]]:
+        """(avtalsägare, enhet) och deras bevakningar, ägarna i bokstavsordning."""
+        grupper: dict[tuple[str, str | None], list[Bevakning]] = {}
+        for b in self.poster:
+            grupper.setdefault((b.avtalsagare, b.enhet), []).append(b)
+        for agare in sorted(grupper, key=lambda a: (a[0], a[1] or "")):
+            yield agare, grupper[agare]
+
+
+def _nyckel(*delar: object) -> str:
+    # Avtalens id är [A-Za-z0-9._-]; UID:n får bara de tecknen och bindestreck.
+    return "-".join(str(d) for d in delar).replace("ä", "a").replace("å", "a").replace("ö", "o")
+
+
+def bevaka(
+    reg: Register, idag: dt.date, dagar: int, max_alder_ar: int, utgivare: str
+) -> Bevakningar:
+    """Bevakningarna per `idag` med `dagar` dagars framförhållning."""
+    from partner_cli.register import lasning, rapportlasning
+
+    till = idag + dt.timedelta(days=dagar)
+    poster: list[Bevakning] = []
+    with reg.ogonblick():
+        agare = {a.organisationsnummer: a for a in lasning.agare(reg, idag)}
+        planerade = rapportlasning.planerade_mellan(reg, dt.date(1, 1, 1), till, idag)
+        avtal = lasning.bevakade_avtal(reg, idag, till)
+        undantag = lasning.utgaende_undantag(reg, idag, till)
+    for p in planerade:
+        if p.utford:
+            continue
+        a = agare[p.organisationsnummer]
+        forsenad = p.datum < idag
+        poster.append(
+            Bevakning(
+                p.datum,
+                "utvärdering",
+                p.avtal_id,
+                p.organisation,
+                a.avtalsagare_namn,
+                a.avtalsagare_enhet,
+                f"{p.typ.capitalize()} {'skulle ha gjorts' if forsenad else 'planerad'} {p.datum}",
+                forsenad,
+                _nyckel("utvardering", p.avtal_id, p.nr),
+            )
+        )
+    for b in avtal:
+        if not (b.slututvardering_planerad or b.slututvardering_gjord):
+            forsenad = b.period_slut < idag
+            poster.append(
+                Bevakning(
+                    b.period_slut,
+                    "slut",
+                    b.id,
+                    b.organisation,
+                    b.avtalsagare_namn,
+                    b.avtalsagare_enhet,
+                    f"Avtalet {'slutade' if forsenad else 'slutar'} {b.period_slut} utan "
+                    "slututvärdering: ingen är planerad eller registrerad",
+                    forsenad,
+                    _nyckel("slut", b.id),
+                )
+            )
+        fornyelse = b.period_slut + dt.timedelta(days=1)
+        minst = fornyelse.year - max_alder_ar
+        if b.period_slut >= idag and b.rakenskapsar is not None and b.rakenskapsar < minst:
+            poster.append(
+                Bevakning(
+                    b.period_slut,
+                    "ekonomi",
+                    b.id,
+                    b.organisation,
+                    b.avtalsagare_namn,
+                    b.avtalsagare_enhet,
+                    f"Årsredovisningen {b.rakenskapsar} är för gammal för en förnyelse från "
+                    f"{fornyelse}: begär årsredovisningen för {minst} eller senare",
+                    False,
+                    _nyckel("ekonomi", b.id),
+                )
+            )
+    for u in undantag:
+        forsenad = u.giltigt_till < idag
+        poster.append(
+            Bevakning(
+                u.giltigt_till,
+                "undantag",
+                u.avtal_id,
+                u.organisation,
+                u.avtalsagare_namn,
+                u.avtalsagare_enhet,
+                f"Undantaget från {u.regel} ({u.beslut}) "
+                f"{'gick ut' if forsenad else 'går ut'} {u.giltigt_till}; avtalet löper till "
+                f"{u.period_slut}",
+                forsenad,
+                _nyckel("undantag", u.avtal_id, u.nr),
+            )
+        )
+    poster.sort(key=lambda b: (b.datum, b.avtal_id, SLAG.index(b.slag), b.nyckel))
+    doman = "partner.se-on-" + utgivare.replace("-", "")
+    return Bevakningar(idag, dagar, tuple(poster), doman)
