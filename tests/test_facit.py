@@ -1,0 +1,145 @@
+"""Facit: registrets innehåll efter `register add`, och årsrapporten och ägartabellen i varje
+format, är byte för byte desamma som i tests/facit/.
+
+Registret byggs av exempel/forslag och 40 förslag ur bench-generatorn (samma som mätningen
+använder), en utvärdering, en ersättning och en oförändrad fil. Tidsstämplarna byts mot `TID`.
+Ett facit skrivs om med `PARTNER_SKRIV_FACIT=1 pytest tests/test_facit.py` när innehållet ska
+ändras (en ny kolumn, en ny rad i rapporten); annars är en skillnad ett fel.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROT, kor
+from registerhjalp import miljo
+
+FACIT = ROT / "tests" / "facit"
+BENCH = ROT / "bench" / "bench.py"
+TID = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?Z?")
+PER = "2016-06-01"
+
+
+def _bench_generera(katalog: Path, n: int) -> list[Path]:
+    spec = importlib.util.spec_from_file_location("bench", BENCH)
+    assert spec and spec.loader
+    modul = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = modul  # dataclasses slår upp modulen där
+    spec.loader.exec_module(modul)
+    filer: list[Path] = modul.generera(katalog, n, seed=7, alla_godkanda=True)
+    return filer
+
+
+def _ok(*argument: str, db: Path) -> str:
+    # Från registrets katalog, med relativa sökvägar: registret sparar filernas sökvägar.
+    svar = kor(*argument, cwd=db.parent, env=miljo(db))
+    assert svar.returncode == 0, svar.stdout + svar.stderr
+    return svar.stdout
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    katalog = tmp_path_factory.mktemp("facit")
+    db = katalog / "partnerskap.db"
+    # Bara avtal som slutat före 2026: ägartabellen räknar aktiva avtal per i dag, och facit
+    # ska gälla varje dag framöver.
+    genererade = [
+        f
+        for f in _bench_generera(katalog / "alla", 80)
+        if int(re.findall(r"slut: (\d{4})", f.read_text(encoding="utf-8"))[0]) < 2026
+    ][:40]
+    for f in genererade:
+        (katalog / "forslag").mkdir(exist_ok=True)
+        f.rename(katalog / "forslag" / f.name)
+    genererade = [katalog / "forslag" / f.name for f in genererade]
+    (katalog / "exempel").mkdir()
+    for f in sorted((ROT / "exempel" / "forslag").glob("*.yaml")):
+        (katalog / "exempel" / f.name).write_bytes(f.read_bytes())
+    _ok("register", "add", "exempel", "forslag", "--sanktionerad-av", "Näringslivsdirektören",
+        db=db)  # fmt: skip
+    utvardering = katalog / "utv.yaml"
+    utvardering.write_text(
+        "datum: 2015-03-10\ntyp: delutvärdering\nutförd_av: Revisor Rask\nmål:\n"
+        "  - {mål: 1, utfall: 12, kommentar: Tolv etableringar}\n"
+        "  - {mål: 2, utfall: 150}\n",
+        encoding="utf-8",
+    )
+    _ok("register", "utvärdera", "NL-2014-001", utvardering.name, db=db)
+    andrad = genererade[3]
+    andrad.write_text(
+        andrad.read_text(encoding="utf-8").replace("titel: ", "titel: Ny version av ", 1),
+        encoding="utf-8",
+    )
+    _ok("register", "add", f"forslag/{andrad.name}", f"forslag/{genererade[5].name}", "--ersätt",
+        "--sanktionerad-av", "Näringslivsdirektören", db=db)  # fmt: skip
+    return db
+
+
+def _jamfor(namn: str, text: str) -> None:
+    fil = FACIT / namn
+    if os.environ.get("PARTNER_SKRIV_FACIT") == "1":
+        fil.parent.mkdir(parents=True, exist_ok=True)
+        fil.write_text(text, encoding="utf-8")
+    assert fil.is_file(), f"facit {fil} saknas"
+    assert text == fil.read_text(encoding="utf-8"), f"skiljer sig från {fil}"
+
+
+def _dump(db: Path) -> str:
+    """Varje tabell i registret (inte SQLites och migreringarnas egna), rad för rad i rowid-
+    ordning, det vill säga i den ordning raderna skrevs."""
+    conn = sqlite3.connect(db)
+    try:
+        tabeller = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                "'sqlite%' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name"
+            )
+        ]
+        rader = []
+        for t in tabeller:
+            cur = conn.execute(f"SELECT * FROM {t} ORDER BY rowid")
+            rader.append(f"## {t} {json.dumps([d[0] for d in cur.description])}")
+            rader += [json.dumps(r, ensure_ascii=False) for r in cur]
+    finally:
+        conn.close()
+    return TID.sub("TID", "\n".join(rader) + "\n")
+
+
+def test_registrets_innehall(register: Path) -> None:
+    _jamfor("register.txt", _dump(register))
+
+
+@pytest.mark.parametrize(
+    ("format_", "ar"),
+    [("text", 2015), ("text", 2019), ("json", 2015), ("json", 2019), ("markdown", 2019),
+     ("html", 2015), ("html", 2019)],
+)  # fmt: skip
+def test_arsrapporten(register: Path, format_: str, ar: int) -> None:
+    text = _ok("report", "--år", str(ar), "--per", PER, "--format", format_, db=register)
+    _jamfor(f"rapport-{ar}.{format_}", text)
+
+
+def test_arsrapporten_csv(register: Path, tmp_path: Path) -> None:
+    _ok("report", "--år", "2019", "--per", PER, "--format", "csv", "--ut", str(tmp_path),
+        db=register)  # fmt: skip
+    filer = sorted(tmp_path.iterdir())
+    assert filer
+    _jamfor(
+        "rapport-2019.csv",
+        "".join(f"## {f.name}\n{f.read_text(encoding='utf-8')}" for f in filer),
+    )
+
+
+@pytest.mark.parametrize("format_", ["text", "json", "csv"])
+def test_agartabellen(register: Path, format_: str) -> None:
+    # Aktiva avtal räknas per i dag; alla registrets avtal har slutat.
+    _jamfor(f"agare.{format_}", _ok("register", "ägare", "--format", format_, db=register))
