@@ -209,3 +209,39 @@ def test_skarmbild_av_html(tmp_path: Path) -> None:
         check=True,
     )
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_kommunens_ovriga_avtal_ur_registret(tmp_path: Path) -> None:
+    from registerhjalp import miljo, skriv_forslag
+
+    db = tmp_path / "partnerskap.db"
+    innovationspark = ROT / "exempel" / "forslag" / "nl-2015-004-innovationspark.yaml"
+    andra = skriv_forslag(
+        tmp_path,
+        "nl-2015-009.yaml",
+        id_="NL-2015-009",
+        org="556912-3457",
+        agare="Maria Holm",
+        start="2015-05-01",
+        slut="2016-04-30",
+        titel="Innovationsparkens exportsteg",
+    )
+    p = kor(
+        "register", "add", str(innovationspark), str(andra), "--sanktionerad-av", "N", env=miljo(db)
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    md = kor("underlag", str(innovationspark), "-f", "markdown", env=miljo(db)).stdout
+    avsnitt = md[md.index("## Kommunens engagemang") : md.index("## Mål och")]
+    assert "Organisationens avtalsägare enligt registret: Maria Holm." in avsnitt
+    assert (
+        "| NL-2015-009 | Innovationsparkens exportsteg | projekt | 2015-05-01 – 2016-04-30 |"
+        in (avsnitt)
+    )
+    assert "NL-2015-004 |" not in avsnitt  # förslaget självt är inte ett annat avtal
+    assert "(1 andra avtal och det här förslaget)" in avsnitt
+    # Utan register: avsnittet säger att det inte finns.
+    utan = kor(
+        "underlag", str(innovationspark), "-f", "markdown", env=miljo(tmp_path / "inget.db")
+    ).stdout
+    assert "Inget register finns" in utan
+    assert not (tmp_path / "inget.db").exists()

@@ -12,6 +12,7 @@ import typer
 from partner_cli.cli import Kommando, KonfigFlagga
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, skriv
+from partner_cli.register_cli import RegisterFlagga
 
 # Renderarna tar `Underlag` och en textström, eller (binar) en byteström.
 UNDERLAGSFORMAT: Formatregister[Callable[[Any, Any], None]] = Formatregister(
@@ -38,6 +39,7 @@ def underlag(
         Path | None,
         typer.Option("--ut", "-o", metavar="FIL", help="Skriv underlaget till filen."),
     ] = None,
+    register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
     """Beslutsunderlaget för ett förslag: granskningen, finansieringen, ekonomin och målen."""
@@ -64,7 +66,8 @@ def underlag(
         fel(f"{fil} går inte att läsa som ett förslag; inget underlag skrevs", AVSLUT_FYND)
     from partner_cli import underlag as modul
 
-    dokument = modul.bygg(resultat, konfig.regler)
+    engagemang = _engagemang(register, config, resultat.forslag.motpart.organisationsnummer)
+    dokument = modul.bygg(resultat, konfig.regler, engagemang)
     render = UNDERLAGSFORMAT.renderare(format_)
     try:
         if ut is None:
@@ -81,3 +84,33 @@ def underlag(
         skriv(f"skrev {ut}", err=True)
     if resultat.utfall != "godkänd":
         raise SystemExit(AVSLUT_FYND)
+
+
+def _engagemang(register: Path | None, config: Path | None, organisationsnummer: str) -> Any:
+    """Kommunens avtal med organisationen enligt registret, när det finns; en läsning skapar
+    det aldrig."""
+    import datetime as dt
+
+    from partner_cli import underlag
+    from partner_cli.konfig import registersokvag
+    from partner_cli.register.lasning import Urval, lista
+    from partner_cli.register_cli import registret
+
+    if not registersokvag(register, las_konfig(config)).exists():
+        return None
+    with registret(register, config, skriv=False) as reg:
+        rader = lista(reg, Urval(organisationsnummer=organisationsnummer))
+    return underlag.Engagemang(
+        tuple(
+            underlag.Avtal(
+                r.id,
+                r.titel,
+                r.typ,
+                dt.date.fromisoformat(r.period_start),
+                dt.date.fromisoformat(r.period_slut),
+                r.kommunen_kontant + r.kommunen_in_kind,
+            )
+            for r in rader
+        ),
+        (rader[0].avtalsagare_namn, None) if rader else None,
+    )

@@ -243,14 +243,7 @@ def _motpart(f: Forslag) -> Avsnitt:
     )
 
 
-_FINANSIARER = (
-    ("näringsliv", "Näringslivet"),
-    ("offentlig", "Andra offentliga"),
-    ("övrig", "Övriga"),
-)
-
-
-def _finansiering(f: Forslag) -> Avsnitt:
+def _finansiering(r: Filresultat, f: Forslag) -> Avsnitt:
     fin = f.finansiering
     k = fin.kommunen
     parter = [
@@ -266,7 +259,7 @@ def _finansiering(f: Forslag) -> Avsnitt:
     ]
     parter += [
         (
-            m.namn,
+            m.namn if m.organisationsnummer is None else f"{m.namn} ({m.organisationsnummer})",
             m.kategori,
             kronor(m.kontant),
             kronor(m.summa - m.kontant),
@@ -279,13 +272,15 @@ def _finansiering(f: Forslag) -> Avsnitt:
     parter.append(
         ("Totalt", "", "", "", kronor(fin.total), kronor(fin.garanterad) + " garanterat", "")
     )
-    fordelning: list[tuple[str, ...]] = []
-    for kategori, namn in _FINANSIARER:
-        belopp = sum(m.summa for m in fin.motparter if m.kategori == kategori)
-        if belopp or kategori != "övrig":
-            fordelning.append((namn, kronor(belopp), _andel(fin.andel(belopp))))
-    fordelning.append(("Kommunen", kronor(k.summa), _andel(fin.andel(k.summa))))
-    fordelning.append(("Totalt", kronor(fin.total), _andel(Fraction(1)) if fin.total else "–"))
+    # Granskningens fördelning: kommunens egna bolag räknas som kommunen, en medfinansiär med
+    # gruppsiffran 2 som offentlig, det som inte är garanterat för sig.
+    delning = r.medfinansiering.fordelning if r.medfinansiering else None
+    delning = delning or f.fordelning
+    fordelning: list[tuple[str, ...]] = [
+        (namn.capitalize(), kronor(belopp), _andel(delning.andel(belopp)))
+        for namn, belopp in delning.delar
+    ]
+    fordelning.append(("Totalt", kronor(delning.total), "100,0 %" if delning.total else "–"))
     return Avsnitt(
         "Finansiering",
         (
@@ -409,11 +404,9 @@ def _ekonomi(f: Forslag, installningar: Mapping[str, Mapping[str, Any]]) -> Avsn
         )
     ]
     if e.omsattning and e.offentlig_finansiering is not None:
-        fin = f.finansiering
         grans = installningar["ekonomi"]["max_offentlig_andel"]
-        offentligt = fin.kommunen.summa + sum(
-            m.summa for m in fin.motparter if m.kategori == "offentlig"
-        )
+        delning = f.fordelning
+        offentligt = delning.kommunen + delning.offentliga
         tillskott = per_ar(offentligt, f)
         fore = Fraction(e.offentlig_finansiering, e.omsattning)
         efter = Fraction(e.offentlig_finansiering + tillskott, e.omsattning + tillskott)
@@ -546,7 +539,7 @@ def bygg(
     avsnitt = (
         _sammanfattning(resultat, f),
         _motpart(f),
-        _finansiering(f),
+        _finansiering(resultat, f),
         *_provning(resultat, f, installningar),
         _undantag(resultat),
         _ekonomi(f, installningar),
