@@ -395,10 +395,104 @@ def test_ekonomi_varningar_underkanner_inte(skriv: Callable[..., Path]) -> None:
 def test_ekonomi_offentlig_andel_exakt_gransen_ger_ingen_varning(
     skriv: Callable[..., Path],
 ) -> None:
-    fil = andrad_mall(("offentlig_finansiering: 240 000 kr", "offentlig_finansiering: 1,2 mnkr"))
+    # Utan kommunens kontanta stöd: beroendet före avtalet är också det efter.
+    utan_stod = (KOMMUNEN, "    kontant: 0 kr")
+    fil = andrad_mall(utan_stod, (OFFENTLIG, "offentlig_finansiering: 1,2 mnkr"))
     assert pruva(skriv, fil) == "godkänd"
-    fil = andrad_mall(("offentlig_finansiering: 240 000 kr", "offentlig_finansiering: 1 200 001"))
+    fil = andrad_mall(utan_stod, (OFFENTLIG, "offentlig_finansiering: 1 200 001"))
     pruva(skriv, fil, F(48, 27, "varning", "ekonomi", "50,00004 % av motpartens omsättning"))
+
+
+PLAN = (
+    "    kontant: 400 000 kr\n    in_kind: []\n    utbetalningar:\n"
+    "      - {år: 2014, belopp: 100 000 kr}\n      - {år: 2015, belopp: 200 000 kr}\n"
+    "      - {år: 2016, belopp: 100 000 kr}\n"
+)
+OFFENTLIG = "offentlig_finansiering: 240 000 kr"
+OFFENTLIG_RAD = mallrad("  offentlig_finansiering:") + 4  # efter planens fyra rader
+
+
+@pytest.mark.parametrize(
+    ("offentlig", "varning"),
+    [
+        # (P + 200 000) / (2 400 000 + 200 000) = 50 % när P = 1 100 000 kr.
+        ("1 100 000 kr", None),
+        ("1 100 000,01 kr", "45,8 % av motpartens omsättning är offentliga medel, och med "
+         "avtalets stöd från kommunen (200 000 kr det största året) 50,0000003 %"),
+        ("1 099 999,99 kr", None),
+    ],
+)  # fmt: skip
+def test_ekonomi_beroende_efter_avtalet_ur_utbetalningsplanen(
+    skriv: Callable[..., Path], offentlig: str, varning: str | None
+) -> None:
+    fil = andrad_mall(
+        ("    kontant: 400 000 kr\n    in_kind: []\n", PLAN),
+        (OFFENTLIG, f"offentlig_finansiering: {offentlig}"),
+    )
+    fynd = [] if varning is None else [F(OFFENTLIG_RAD, 27, "varning", "ekonomi", varning)]
+    assert pruva(skriv, fil, *fynd) == "godkänd"
+
+
+def test_ekonomi_beroende_efter_avtalet_utan_plan_fordelat_over_dagarna(
+    skriv: Callable[..., Path],
+) -> None:
+    # 400 000 kr över 731 dagar; 2015 har 365 av dem: 199 726,40 kr (avkortat till öre).
+    # Exakt hälften före avtalet är ingen varning; med stödet blir det 53,8 %.
+    fil = andrad_mall((OFFENTLIG, "offentlig_finansiering: 1 200 000 kr"))
+    texten = "50,0 % av motpartens omsättning är offentliga medel, och med avtalets stöd från "
+    texten += "kommunen (199 726,40 kr det största året) 53,8 % (över 50 %)"
+    pruva(skriv, fil, F(48, 27, "varning", "ekonomi", texten))
+    # Under gränsen före avtalet, över den med stödet.
+    fil = andrad_mall(
+        (OFFENTLIG, "offentlig_finansiering: 1 000 000 kr"),
+        (KOMMUNEN, "    kontant: 1 mnkr"),
+    )
+    r = granska(skriv(fil))
+    (f,) = [f for f in r.fynd if f.regel == "ekonomi"]
+    assert "41,6 % av motpartens omsättning" in f.meddelande
+    assert "(499 316 kr det största året) 51,7 %" in f.meddelande
+
+
+@pytest.mark.parametrize(
+    ("offentlig", "text"),
+    [
+        ("500 000 kr", "ingen omsättning men 500 000 kr i offentliga medel"),
+        ("0", "ingen omsättning"),
+    ],
+)
+def test_ekonomi_omsattning_noll_ar_alltid_en_varning(
+    skriv: Callable[..., Path], offentlig: str, text: str
+) -> None:
+    fil = andrad_mall(
+        ("omsättning: 2 400 000 kr", "omsättning: 0"),
+        (OFFENTLIG, f"offentlig_finansiering: {offentlig}"),
+    )
+    assert pruva(skriv, fil, F(45, 15, "varning", "ekonomi", text)) == "godkänd"
+
+
+@pytest.mark.parametrize(
+    ("plan", "fel"),
+    [
+        ("      - {år: 2013, belopp: 400 000 kr}\n", "år 2013 ligger utanför avtalstiden"),
+        ("      - {år: 2017, belopp: 400 000 kr}\n", "år 2017 ligger utanför"),
+        (
+            "      - {år: 2015, belopp: 200 000 kr}\n      - {år: 2015, belopp: 200 000 kr}\n",
+            "år 2015 står två gånger",
+        ),
+        ("      - {år: 2015, belopp: '399 999,99 kr'}\n", "summerar till 399 999,99 kr, men"),
+        ("      - {år: 2015, belopp: '400 000,01 kr'}\n", "summerar till 400 000,01 kr, men"),
+        ("      - {år: 2015}\n", "Nyckeln 'belopp' saknas"),
+    ],
+)
+def test_utbetalningsplanen_ska_stamma(skriv: Callable[..., Path], plan: str, fel: str) -> None:
+    text = andrad_mall(
+        ("    kontant: 400 000 kr\n    in_kind: []\n",
+         "    kontant: 400 000 kr\n    in_kind: []\n    utbetalningar:\n" + plan)
+    )  # fmt: skip
+    r = granska(skriv(text))
+    assert r.utfall == "ogiltig"
+    assert [f.regel for f in r.fynd] == ["format"]
+    assert fel in r.fynd[0].meddelande
 
 
 def test_ekonomi_saknas(skriv: Callable[..., Path]) -> None:

@@ -83,3 +83,20 @@ def test_jambordighet_genom_skriptet_och_i_partner_init(tmp_path: Path) -> None:
     text = (ny / "partner.toml").read_text(encoding="utf-8")
     assert '# [kommun]\n# namn = "Örebro kommun"' in text
     assert '[regler."jämbördighet"]\n"nivå" = "varning"\n"min_näringslivsandel" = 0.5' in text
+
+
+def test_omsattning_noll_med_offentliga_medel_ar_aldrig_tyst(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text(
+        andrad_mall(
+            ("omsättning: 2 400 000 kr", "omsättning: 0"),
+            ("offentlig_finansiering: 240 000 kr", "offentlig_finansiering: 500 000 kr"),
+        ),
+        "utf-8",
+    )
+    p = kor("check", "f.yaml", cwd=tmp_path)
+    assert p.returncode == 0, p.stdout
+    rad = mallrad("  omsättning:")
+    assert (
+        f"f.yaml:{rad}:15: varning [ekonomi] Motparten har ingen omsättning men 500 000 kr i "
+        "offentliga medel: organisationen är helt beroende"
+    ) in p.stdout

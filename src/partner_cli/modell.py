@@ -42,6 +42,17 @@ class Period(NamedTuple):
     def overlappar(self, start: dt.date, slut: dt.date) -> bool:
         return self.start <= slut and start <= self.slut
 
+    def per_ar(self, belopp: int) -> dict[int, Fraction]:
+        """Beloppet (öre) fördelat jämnt över periodens dagar, per kalenderår: exakta bråk
+        som summerar till beloppet, aldrig hela beloppet varje år."""
+        dagar = (self.slut - self.start).days + 1
+        ut = {}
+        for ar in range(self.start.year, self.slut.year + 1):
+            forsta = max(self.start, dt.date(ar, 1, 1))
+            sista = min(self.slut, dt.date(ar, 12, 31))
+            ut[ar] = Fraction(belopp * ((sista - forsta).days + 1), dagar)
+        return ut
+
 
 class InKind(NamedTuple):
     beskrivning: str | None = None
@@ -63,9 +74,18 @@ def _summa(kontant: int, in_kind: tuple[InKind, ...]) -> int:
     return kontant + sum(i.varde for i in in_kind)
 
 
+class Utbetalning(NamedTuple):
+    """En post i kommunens utbetalningsplan: det kontanta bidraget ett år."""
+
+    ar: int
+    belopp: int
+
+
 class Bidrag(NamedTuple):
     kontant: int = 0
     in_kind: tuple[InKind, ...] = ()
+    # Kommunens kontanta bidrag per år; tom: bidraget fördelas jämnt över periodens dagar.
+    utbetalningar: tuple[Utbetalning, ...] = ()
 
     @property
     def summa(self) -> int:
@@ -270,6 +290,19 @@ class Forslag(NamedTuple):
     @property
     def fordelning(self) -> Fordelning:
         return self.finansiering.fordelning(self.kommun)
+
+    def kommunens_kontant_per_ar(self) -> dict[int, Fraction]:
+        """Kommunens kontanta bidrag per kalenderår (öre): ur utbetalningsplanen när den finns,
+        annars jämnt fördelat över periodens dagar."""
+        kommunen = self.finansiering.kommunen
+        if kommunen.utbetalningar:
+            plan = {
+                ar: Fraction(0) for ar in range(self.period.start.year, self.period.slut.year + 1)
+            }
+            for u in kommunen.utbetalningar:
+                plan[u.ar] = plan.get(u.ar, Fraction(0)) + u.belopp
+            return plan
+        return self.period.per_ar(kommunen.kontant)
 
     def plats(self, sokvag: str) -> tuple[int, int]:
         """Platsen för sökvägen, eller för närmaste förälder som finns i filen."""

@@ -120,7 +120,21 @@ FALT: tuple[Falt, ...] = (
                 "Kommunens bidrag.",
                 True,
                 klass=modell.Bidrag,
-                under=(Falt("kontant", "belopp", "Pengar.", standard=0), _IN_KIND),
+                under=(
+                    Falt("kontant", "belopp", "Pengar.", standard=0),
+                    _IN_KIND,
+                    Falt(
+                        "utbetalningar",
+                        "lista",
+                        "Kommunens kontanta bidrag per år (summan är kontant).",
+                        klass=modell.Utbetalning,
+                        standard=(),
+                        under=(
+                            Falt("år", "heltal", "Kalenderåret, inom avtalstiden.", True),
+                            Falt("belopp", "belopp", "Det året utbetalda beloppet.", True),
+                        ),
+                    ),
+                ),
             ),
             Falt(
                 "motparter",
@@ -525,6 +539,8 @@ def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
         rad, kolumn = t.platser["period.slut"]
         fel = "period.slut ska vara efter period.start"
         t.fel.append(Formatfel(fel, rad, kolumn, "period.slut"))
+    if isinstance(period, modell.Period) and varden_ is not None:
+        t.fel.extend(_utbetalningsfel(varden_["finansiering"], period, t.platser))
     if t.utelamnade:
         forsta = t.utelamnade[0]
         t.fel.append(
@@ -535,6 +551,34 @@ def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
     if t.fel or varden_ is None:
         return t.fel
     return modell.Forslag(**varden_, platser=t.platser)
+
+
+def _utbetalningsfel(
+    fin: modell.Finansiering, period: modell.Period, platser: dict[str, tuple[int, int]]
+) -> list[Formatfel]:
+    """Utbetalningsplanen ska täcka kommunens kontanta bidrag, år för år inom avtalstiden."""
+    kommunen = fin.kommunen
+    if not kommunen.utbetalningar:
+        return []
+    fel = []
+    sokvag = "finansiering.kommunen.utbetalningar"
+    sedda: set[int] = set()
+    for i, u in enumerate(kommunen.utbetalningar):
+        plats = f"{sokvag}[{i}].år"
+        if not period.start.year <= u.ar <= period.slut.year:
+            text = f"år {u.ar} ligger utanför avtalstiden ({period.start}–{period.slut})"
+            fel.append(Formatfel(text, *platser[plats], plats))
+        elif u.ar in sedda:
+            fel.append(Formatfel(f"år {u.ar} står två gånger i planen", *platser[plats], plats))
+        sedda.add(u.ar)
+    summa = sum(u.belopp for u in kommunen.utbetalningar)
+    if summa != kommunen.kontant:
+        text = (
+            f"utbetalningarna summerar till {varden.kronor(summa)}, men kommunens kontant är "
+            f"{varden.kronor(kommunen.kontant)}"
+        )
+        fel.append(Formatfel(text, *platser[sokvag], sokvag))
+    return fel
 
 
 # JSON Schema (draft 2020-12) för redigerare via yaml-language-server.

@@ -3,7 +3,12 @@
 Avsnittet `ekonomi` ska finnas med alla sex fält. `räkenskapsår` får inte ligga efter
 avtalets startår och inte mer än `max_ålder_år` år före det. Varningar (inte fel) ges för
 förlust, negativt eget kapital och beroende av offentliga medel: offentlig finansiering
-delad med omsättningen över `max_offentlig_andel` (strategins "Utmaningar").
+delad med omsättningen över `max_offentlig_andel` (strategins "Utmaningar"), före avtalet
+eller med avtalets årliga stöd från kommunen lagt till både de offentliga medlen och
+omsättningen. Det årliga stödet är det största årets kontanta bidrag: ur
+`finansiering.kommunen.utbetalningar` när planen finns, annars kontanten fördelad jämnt över
+periodens dagar. Omsättningen 0 är alltid en varning: med offentliga medel är organisationen
+helt beroende av dem.
 
 Inställningar: `max_ålder_år` (standard 2), `max_offentlig_andel` (standard 0.50).
 """
@@ -91,14 +96,46 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
             f"Motparten har negativt eget kapital ({kronor(e.eget_kapital)})",
             "varning",
         )
-    grans: Fraction = inst["max_offentlig_andel"]
-    if e.omsattning and e.offentlig_finansiering is not None:
-        beroende = Fraction(e.offentlig_finansiering, e.omsattning)
-        if beroende > grans:
-            yield Problem(
-                "ekonomi.offentlig_finansiering",
-                f"{procent(beroende, grans, strikt=True)} av motpartens omsättning är "
-                f"offentliga medel (över {procentsats(grans)}): risk att organisationen blir "
-                "beroende av offentliga medel för sin överlevnad",
-                "varning",
-            )
+    yield from _beroende(forslag, inst["max_offentlig_andel"])
+
+
+def _beroende(forslag: Forslag, grans: Fraction) -> Iterator[Problem]:
+    """Offentliga medel av omsättningen före avtalet och med avtalets årliga stöd från kommunen
+    (det största årets kontanta bidrag) lagt till både medlen och omsättningen."""
+    e = forslag.ekonomi
+    assert e is not None
+    if e.omsattning is None or e.offentlig_finansiering is None:
+        return
+    sokvag = "ekonomi.offentlig_finansiering"
+    if e.omsattning == 0:
+        yield Problem(
+            "ekonomi.omsättning",
+            f"Motparten har ingen omsättning men {kronor(e.offentlig_finansiering)} i offentliga "
+            "medel: organisationen är helt beroende av offentliga medel för sin överlevnad"
+            if e.offentlig_finansiering
+            else "Motparten har ingen omsättning: beroendet av offentliga medel går inte att "
+            "bedöma, och avtalets stöd blir hela intäkten",
+            "varning",
+        )
+        return
+    stod = max(forslag.kommunens_kontant_per_ar().values(), default=Fraction(0))
+    fore = Fraction(e.offentlig_finansiering, e.omsattning)
+    efter = (e.offentlig_finansiering + stod) / (e.omsattning + stod)
+    if efter <= grans:
+        return
+    risk = "risk att organisationen blir beroende av offentliga medel för sin överlevnad"
+    forstatext = f"{procent(fore, grans, strikt=True)} av motpartens omsättning är offentliga medel"
+    if not stod:
+        yield Problem(sokvag, f"{forstatext} (över {procentsats(grans)}): {risk}", "varning")
+        return
+    yield Problem(
+        sokvag,
+        f"{forstatext}, och med avtalets stöd från kommunen ({kronor(_ore(stod))} det största "
+        f"året) {procent(efter, grans, strikt=True)} (över {procentsats(grans)}): {risk}",
+        "varning",
+    )
+
+
+def _ore(belopp: Fraction) -> int:
+    # Avkortat till helt öre: det visade stödet är aldrig större än det som räknades.
+    return belopp.numerator // belopp.denominator
