@@ -113,7 +113,8 @@ GENERATORER: dict[str, Callable[[Path], bytes | None]] = {
     "binar_utan_nul": _bytes(
         "binar_utan_nul", (bytes(range(0x80, 0x100)) + bytes(range(1, 0x80))) * 16
     ),
-    "nyckelflod": _bytes("nyckelflod", "".join(f"k{i}: 1\n" for i in range(20_000)).encode()),
+    "nyckelflod": _bytes("nyckelflod", "".join(f"k{i}: 1\n" for i in range(9_000)).encode()),
+    "vardeflod": _bytes("vardeflod", "".join(f"k{i}: 1\n" for i in range(20_000)).encode()),
     "symlankslinga_katalog": lambda tmp: _med_granne(tmp / "slinga", "upp").symlink_to(".."),
     "symlank_till_sig_sjalv": lambda tmp: _med_granne(tmp / "sjalv", "sjalv.yaml").symlink_to(
         "sjalv.yaml"

@@ -208,7 +208,10 @@ def test_lasning_skapar_aldrig_registret(tmp_path: Path, reg: Path) -> None:
         p = kor("register", *argument, env=miljo(reg))
         assert p.returncode == 2 and "finns inte" in p.stderr and "register add" in p.stderr
     a = skriv_forslag(tmp_path, "a.yaml")
-    assert kor("check", str(a), env=miljo(reg)).returncode == 0
+    # Ett namngivet register som saknas är ett fel för granskningen också: regeln avtalsägare
+    # ska aldrig tyst hoppas över.
+    p = kor("check", str(a), env=miljo(reg))
+    assert p.returncode == 2 and "(PARTNER_REGISTER) finns inte" in p.stderr
     # Inte heller en skrivning som behöver ett befintligt avtal eller en organisation.
     u = tmp_path / "u.yaml"
     u.write_text(UTVARDERING, encoding="utf-8")
@@ -254,8 +257,9 @@ def test_check_provar_mot_registret(tmp_path: Path, reg: Path) -> None:
     p = kor("check", str(samma), env=miljo(reg))
     assert p.returncode == 0
     assert "varning [avtalsägare]" in p.stdout and "NL-1" in p.stdout
-    # Utan register ingen korskontroll.
-    assert kor("check", str(annan), env=miljo(tmp_path / "inget.db")).returncode == 0
+    # Utan register (på standardplatsen, inget namngivet) ingen korskontroll.
+    (tmp_path / "utan").mkdir()
+    assert kor("check", str(annan), cwd=tmp_path / "utan").returncode == 0
 
 
 def test_ogonblicksbilden_kan_picklas_till_arbetsprocesser(tmp_path: Path, reg: Path) -> None:

@@ -123,12 +123,34 @@ def _stegsammanfattning(resultat: Kontrollresultat) -> None:
 
 
 def registerkontext(konfig: Any) -> Any:
-    """Regeln `avtalsägare` prövar mot registret när det finns; en läsning skapar det aldrig."""
-    from partner_cli.konfig import registersokvag
+    """Regeln `avtalsägare` prövar mot registret när det finns; en läsning skapar det aldrig.
+
+    Ett register som användaren namngav (PARTNER_REGISTER, `[register] sökväg`) och som saknas,
+    eller som inte är en vanlig fil (en katalog, ett rör), är ett fel (kod 2): regeln ska aldrig
+    tyst hoppas över, och ett rör ska aldrig öppnas och hänga."""
+    import stat
+
+    from partner_cli.konfig import registerkalla, registersokvag
 
     sokvag = registersokvag(None, konfig)
-    if not sokvag.exists():
-        return None
+    kalla = registerkalla(konfig)
+    try:
+        st = os.stat(sokvag)
+    except FileNotFoundError:
+        if kalla is None:
+            return None
+        fel(
+            f"registret {sokvag} ({kalla}) finns inte; rätta sökvägen eller skapa registret "
+            "med partner register add"
+        )
+    except (OSError, ValueError) as e:
+        fel(f"registret {sokvag} kan inte läsas: {getattr(e, 'strerror', None) or e}")
+    if not stat.S_ISREG(st.st_mode):
+        vad = "en katalog" if stat.S_ISDIR(st.st_mode) else "inte en vanlig fil"
+        fel(
+            f"registret {sokvag} ({kalla or 'standardplatsen'}) är {vad}; "
+            "ange registrets databasfil"
+        )
     from partner_cli.register import RegisterFel, lasning
 
     try:

@@ -9,8 +9,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from partner_cli import regler
-from partner_cli.konfig import BEVAKNING, PUBLICERING
-from partner_cli.laddning import STANDARD_MAX_BYTE
+from partner_cli.konfig import BEVAKNING, PUBLICERING, STANDARD_MAX_FYND
+from partner_cli.laddning import STANDARD_MAX_BYTE, STANDARD_MAX_VARDEN
 from partner_cli.mallfiler import mall
 
 # (mall, fil i arkivet) per CI: granskningen och registret, och den veckovisa bevakningen.
@@ -49,6 +49,10 @@ def partner_toml() -> str:
         "[check]",
         "# Största tillåtna förslagsfil i byte.",
         f"max_filstorlek = {STANDARD_MAX_BYTE}",
+        "# Högst så många fynd per fil; resten sammanfattas i ett sista fynd.",
+        f"max_fynd_per_fil = {STANDARD_MAX_FYND}",
+        "# Högst så många YAML-värden per fil (ett förslag har några hundra).",
+        f'"max_värden" = {STANDARD_MAX_VARDEN}',
         "",
         "[register]",
         "# Var registret ligger, relativt den här filen.",

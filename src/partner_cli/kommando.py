@@ -71,9 +71,17 @@ def las_konfig(fil: Path | None) -> Any:
     from partner_cli.konfig import KonfigFel, ladda
 
     try:
-        return ladda(fil)
+        konfig = ladda(fil)
     except KonfigFel as e:
         fel(str(e))
+    # En gång per körning: vilken fil som ändrar vad, så att ett "godkänd" aldrig vilar på en
+    # avstängd regel utan att det syns.
+    meddelande = konfig.meddelande()
+    if meddelande is not None:
+        from partner_cli.saker import synlig
+
+        skriv(f"partner: {synlig(meddelande)}", err=True)
+    return konfig
 
 
 class Parameter(NamedTuple):

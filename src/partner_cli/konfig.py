@@ -1,8 +1,9 @@
 """partner.toml: varje gräns och regelnivå, så att andra kommuner kan anpassa verktyget.
 
-Filen söks i aktuell katalog och dess föräldrar, eller anges med `--config`. Okända nycklar
-och fel typer är fel som namnger nyckeln (avslutningskod 2). Nycklar med å, ä och ö skrivs
-med citattecken (`"nivå"`) eller translittererade (`niva`).
+Filen söks i aktuell katalog och dess föräldrar upp till arkivets rot (katalogen med `.git`)
+eller hemkatalogen, eller anges med `--config`. Okända nycklar, fel typer och heltal över
+sin övre gräns (`HOGSTA`) är fel som namnger nyckeln (avslutningskod 2). Nycklar med å, ä
+och ö skrivs med citattecken (`"nivå"`) eller translittererade (`niva`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from partner_cli import regler
-from partner_cli.laddning import STANDARD_MAX_BYTE
+from partner_cli.laddning import STANDARD_MAX_BYTE, STANDARD_MAX_VARDEN
 from partner_cli.modell import Kommun
 from partner_cli.namn import attributnamn
 from partner_cli.varden import VardeFel, organisationsnummer
@@ -22,6 +23,19 @@ from partner_cli.varden import VardeFel, organisationsnummer
 FILNAMN = "partner.toml"
 MILJO_REGISTER = "PARTNER_REGISTER"
 STANDARD_REGISTER = Path("register") / "partnerskap.db"
+STANDARD_MAX_FYND = 100
+
+# Varje heltalsinställnings övre gräns: större värden är skrivfel, och de skulle annars
+# spränga datum (3 000 000 dagar) eller minnet (en gräns för filstorleken nära 2⁶³).
+HOGSTA: dict[str, int] = {
+    "check.max_filstorlek": 100_000_000,
+    "check.max_fynd_per_fil": 100_000,
+    "check.max_värden": 10_000_000,
+    "bevaka.dagar": 36_500,
+    "regler.ekonomi.max_ålder_år": 100,
+    "regler.utvärdering.max_dagar_efter_slut": 36_500,
+    "regler.utvärdering.slututvärdering_dagar_före_slut": 36_500,
+}
 
 
 class KonfigFel(Exception):
@@ -57,6 +71,8 @@ class _Konfig(NamedTuple):
     publicering: dict[str, Any]
     kommun: Kommun | None  # [kommun]: None tills den är ifylld
     bevakning: dict[str, Any]
+    max_fynd: int  # fynd per fil; resten sammanfattas i ett sista fynd
+    max_varden: int  # YAML-värden per fil
 
 
 # En NamedTuple och inte en dataclass: granskningens start ska inte importera dataclasses.
@@ -72,17 +88,75 @@ class Konfig(_Konfig):
         publicering: dict[str, Any] | None = None,
         kommun: Kommun | None = None,
         bevakning: dict[str, Any] | None = None,
+        max_fynd: int = STANDARD_MAX_FYND,
+        max_varden: int = STANDARD_MAX_VARDEN,
     ) -> Konfig:
         standard = regler if regler is not None else _standardregler()
         publicera = {**PUBLICERING, **(publicering or {})}
         bevaka = {**BEVAKNING, **(bevakning or {})}
         return super().__new__(
-            cls, standard, max_filstorlek, register, fil, publicera, kommun, bevaka
+            cls,
+            standard,
+            max_filstorlek,
+            register,
+            fil,
+            publicera,
+            kommun,
+            bevaka,
+            max_fynd,
+            max_varden,
         )
 
     @property
     def katalog(self) -> Path:
         return self.fil.parent if self.fil else Path.cwd()
+
+    def andrat(self) -> dict[str, Any]:
+        """Varje inställning som inte har sitt standardvärde: nyckeln i partner.toml och
+        värdet (andelar som decimaltext)."""
+        ut: dict[str, Any] = {}
+        if self.max_filstorlek != STANDARD_MAX_BYTE:
+            ut["check.max_filstorlek"] = self.max_filstorlek
+        if self.max_fynd != STANDARD_MAX_FYND:
+            ut["check.max_fynd_per_fil"] = self.max_fynd
+        if self.max_varden != STANDARD_MAX_VARDEN:
+            ut["check.max_värden"] = self.max_varden
+        if self.register is not None:
+            ut["register.sökväg"] = str(self.register)
+        standard = regler.standardinstallningar()
+        for id_, varden in self.regler.items():
+            for nyckel, varde in varden.items():
+                if varde != standard[id_][nyckel]:
+                    ut[f"regler.{id_}.{nyckel}"] = (
+                        _decimaltext(varde) if isinstance(varde, Fraction) else varde
+                    )
+        for nyckel, varde in self.publicering.items():
+            if varde != PUBLICERING[nyckel]:
+                ut[f"publicera.{nyckel}"] = varde
+        for nyckel, varde in self.bevakning.items():
+            if varde != BEVAKNING[nyckel]:
+                ut[f"bevaka.{nyckel}"] = varde
+        if self.kommun is not None:
+            ut["kommun"] = f"{self.kommun.namn} ({self.kommun.organisationsnummer})"
+        return ut
+
+    def beskrivning(self) -> dict[str, Any]:
+        """Filen som lästes och det den ändrar, för rapporternas metadata."""
+        return {"fil": str(self.fil) if self.fil else None, "ändrat": self.andrat()}
+
+    def meddelande(self) -> str | None:
+        """En rad om filen och det den ändrar, eller None när allt är standard."""
+        andrat = self.andrat()
+        if not andrat:
+            return None
+        delar = ", ".join(f"{k} = {v}" for k, v in andrat.items())
+        return f"inställningar ur {self.fil}: {delar}"
+
+
+def _decimaltext(andel: Fraction) -> str:
+    from decimal import Decimal
+
+    return str(Decimal(andel.numerator) / Decimal(andel.denominator))
 
 
 def registersokvag(angiven: Path | None, konfig: Konfig) -> Path:
@@ -99,11 +173,26 @@ def registersokvag(angiven: Path | None, konfig: Konfig) -> Path:
     return konfig.katalog / STANDARD_REGISTER
 
 
+def registerkalla(konfig: Konfig) -> str | None:
+    """Var registrets sökväg namngavs (utan --register), eller None för standardplatsen."""
+    if os.environ.get(MILJO_REGISTER):
+        return MILJO_REGISTER
+    if konfig.register is not None:
+        return f"[register] sökväg i {konfig.fil}"
+    return None
+
+
 def hitta(start: Path) -> Path | None:
+    """partner.toml i start eller uppåt, men aldrig ovanför arkivets rot (en katalog med
+    `.git`, katalog eller fil) eller hemkatalogen: en fil i /tmp eller ~ ska inte kunna stänga
+    av en regel för ett arkiv."""
+    hem = Path.home()
     for katalog in (start, *start.parents):
         kandidat = katalog / FILNAMN
         if kandidat.is_file():
             return kandidat
+        if katalog == hem or os.path.lexists(katalog / ".git"):
+            return None
     return None
 
 
@@ -129,14 +218,24 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
     avsnitt = _normalisera(
         data, {"check", "register", "regler", "publicera", "kommun", "bevaka"}, "", fel
     )
-    check = _normalisera(avsnitt.get("check", {}), {"max_filstorlek"}, "check", fel)
+    check = _normalisera(
+        avsnitt.get("check", {}), {"max_filstorlek", "max_fynd_per_fil", "max_värden"}, "check", fel
+    )
     max_filstorlek = _heltal(
         check.get("max_filstorlek", STANDARD_MAX_BYTE), "check.max_filstorlek", fel
     )
+    max_fynd = _heltal(
+        check.get("max_fynd_per_fil", STANDARD_MAX_FYND), "check.max_fynd_per_fil", fel
+    )
+    if max_fynd < 1:
+        raise fel("check.max_fynd_per_fil", "ska vara minst 1")
+    max_varden = _heltal(check.get("max_värden", STANDARD_MAX_VARDEN), "check.max_värden", fel)
     register_avsnitt = _normalisera(avsnitt.get("register", {}), {"sökväg"}, "register", fel)
     register = register_avsnitt.get("sökväg")
     if register is not None and not isinstance(register, str):
         raise fel("register.sökväg", "ska vara en sökväg i citattecken")
+    if register is not None and "\0" in register:
+        raise fel("register.sökväg", "får inte innehålla NUL-tecken")
     publicering = _publicering(avsnitt.get("publicera", {}), fel)
     bevakning = {
         k: _heltal(v, f"bevaka.{k}", fel)
@@ -171,6 +270,8 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         publicering=publicering,
         kommun=_kommun(avsnitt["kommun"], fel) if "kommun" in avsnitt else None,
         bevakning=bevakning,
+        max_fynd=max_fynd,
+        max_varden=max_varden,
     )
 
 
@@ -238,8 +339,12 @@ def _normalisera(data: Any, tillatna: set[str], var: str, fel: Any) -> dict[str,
 
 
 def _heltal(varde: Any, namn: str, fel: Any) -> int:
-    if isinstance(varde, bool) or not isinstance(varde, int) or varde < 0:
-        raise fel(namn, f"ska vara ett heltal ≥ 0, inte {varde!r}")
+    hogst = HOGSTA[namn]
+    if isinstance(varde, bool) or not isinstance(varde, int) or not 0 <= varde <= hogst:
+        raise fel(
+            namn,
+            f"ska vara ett heltal från 0 till {hogst:_}".replace("_", " ") + f", inte {varde!r}",
+        )
     return varde
 
 

@@ -13,7 +13,14 @@ from pathlib import Path
 
 from partner_cli import laddning, regler, schema
 from partner_cli.konfig import Konfig
-from partner_cli.modell import Filresultat, Fynd, Kontrollresultat, Medfinansiering, Utfall
+from partner_cli.modell import (
+    Filresultat,
+    Fynd,
+    Kontrollresultat,
+    Medfinansiering,
+    Niva,
+    Utfall,
+)
 from partner_cli.regler.bas import Kontext
 from partner_cli.regler.jambordighet import ID as JAMBORDIGHET
 
@@ -94,7 +101,7 @@ def kontrollera_bytes(
     if isinstance(data, laddning.LasFel):
         return _ogiltig(fil, [_fynd("yaml", data.meddelande, data.rad, data.kolumn, "")])
     sha = _sha256(data) if behall_forslag else None
-    nod = laddning.las_bytes(data)
+    nod = laddning.las_bytes(data, konfig.max_varden)
     if isinstance(nod, laddning.LasFel):
         return _ogiltig(fil, [_fynd("yaml", nod.meddelande, nod.rad, nod.kolumn, "")], sha)
     forslag = schema.tolka(nod)
@@ -111,12 +118,14 @@ def kontrollera_bytes(
         utfall = "underkänd"
     else:
         utfall = "godkänd"
+    # Utfallet och undantagen räknas på alla fynd; visas gör de första.
+    visade = begransa(sorted(fynd, key=_ordning), konfig.max_fynd)
     fordelning = forslag.fordelning
     jamn = konfig.regler[JAMBORDIGHET]
     return Filresultat(
         fil=fil,
         utfall=utfall,
-        fynd=tuple(sorted(fynd, key=_ordning)),
+        fynd=tuple(visade),
         id=forslag.id,
         id_plats=forslag.plats("id"),
         medfinansiering=(
@@ -136,6 +145,26 @@ def kontrollera_bytes(
         sha256=sha,
         undantag=regler.undantagsutfall(forslag, fynd) if tillamplig else (),
     )
+
+
+def begransa(fynd: list[Fynd], hogst: int) -> list[Fynd]:
+    """De första `hogst` fynden och ett sista som säger hur många som utelämnades, med den
+    allvarligaste nivån bland dem. Utfallet räknas före, på alla fynd."""
+    if len(fynd) <= hogst:
+        return fynd
+    utelamnade = fynd[hogst:]
+    nivaer = {f.niva for f in utelamnade}
+    niva: Niva = next(n for n in ("fel", "varning", "undantag") if n in nivaer)
+    forsta = utelamnade[0]
+    sista = forsta._replace(
+        niva=niva,
+        undantag=None,
+        meddelande=(
+            f"… och {len(utelamnade)} fynd till (högst {hogst} per fil, "
+            "check.max_fynd_per_fil i partner.toml); rätta de ovanstående först"
+        ),
+    )
+    return [*fynd[:hogst], sista]
 
 
 def _sha256(data: bytes) -> str:
@@ -216,7 +245,9 @@ def kontrollera(
         resultat[i] = r
         texter[i] = tuple(rendera(r) for rendera in per_fil.values())
     renderat = {namn: tuple(t[j] for t in texter) for j, namn in enumerate(per_fil)}
-    return Kontrollresultat(tuple(resultat), strikt=strikt, renderat=renderat)
+    return Kontrollresultat(
+        tuple(resultat), strikt=strikt, renderat=renderat, konfiguration=konfig.beskrivning()
+    )
 
 
 def _id_dubbletter(resultat: list[Filresultat]) -> Iterator[tuple[int, Filresultat]]:

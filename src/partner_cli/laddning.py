@@ -51,6 +51,9 @@ class LasFel(NamedTuple):
 
 
 STANDARD_MAX_BYTE = 1_000_000
+# Ett förslag har några hundra värden; en fil med hundratusentals (`mål: [{}, {}, …]` på 1 MB)
+# stoppas innan trädet byggs, så att tid och minne följer gränsen och inte filen.
+STANDARD_MAX_VARDEN = 20_000
 # Ett riktigt förslag är ett fåtal nivåer djupt; libyaml själv stoppar vid 1 000.
 MAX_DJUP = 50
 _STD_TAGGAR = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
@@ -105,7 +108,7 @@ def _oserror(e: OSError) -> str:
     return texter.get(e.errno or 0, e.strerror or str(e))
 
 
-def las_bytes(data: bytes) -> Nod | LasFel:
+def las_bytes(data: bytes, max_varden: int = STANDARD_MAX_VARDEN) -> Nod | LasFel:
     text = _avkoda(data)
     if isinstance(text, LasFel):
         return text
@@ -116,7 +119,49 @@ def las_bytes(data: bytes) -> Nod | LasFel:
         if m:
             rad = text.count("\n", 0, m.start()) + 1
             return LasFel("Filen innehåller git-konfliktmarkeringar; lös konflikten först", rad)
+    # Ett värde tar minst ett halvt tecken: vanliga förslag (några kB) räknas inte alls.
+    if 2 * len(text) + 1 > max_varden and _hogst_antal_varden(text) > max_varden:
+        fel = _for_manga_varden(text, max_varden)
+        if fel is not None:
+            return fel
     return _komponera(text)
+
+
+def _hogst_antal_varden(text: str) -> int:
+    """En övre gräns för antalet värden, räknad på tecknen (några mikrosekunder per förslag):
+    en post i en blockkarta har ett kolon (nyckel och värde), i en blocklista ett streck, i en
+    flödessamling ett kommatecken eller en hakparentes."""
+    c = text.count
+    return 2 * c(":") + c("-") + c(",") + c("[") + c("{") + c("?") + 1
+
+
+def _for_manga_varden(text: str, max_varden: int) -> LasFel | None:
+    """Räknar värdena med YAML-tolkens händelser, utan att bygga trädet, och stannar vid
+    gränsen; None när filen håller sig under den (eller har ett syntaxfel, som rapporteras
+    av den vanliga läsningen)."""
+    import yaml
+
+    laddare = _laddare_klass()(text)
+    varden = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+    antal = 0
+    try:
+        while laddare.check_event():
+            h = laddare.get_event()
+            if isinstance(h, varden):
+                antal += 1
+                if antal > max_varden:
+                    mark = h.start_mark
+                    return LasFel(
+                        f"Filen har fler än {max_varden:,} värden; ett förslag har några hundra "
+                        "(gränsen är check.max_värden i partner.toml)".replace(",", " "),
+                        mark.line + 1 if mark else 1,
+                        mark.column + 1 if mark else 1,
+                    )
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        laddare.dispose()
+    return None
 
 
 def _avkoda(data: bytes) -> str | LasFel:
@@ -176,13 +221,17 @@ def _laddare() -> type[yaml.SafeLoader]:
 _LADDARE: type | None = None
 
 
-def _komponera(text: str) -> Nod | LasFel:
-    import yaml
-
+def _laddare_klass() -> type:
     global _LADDARE
     if _LADDARE is None:
         _LADDARE = _laddare()
-    laddare = _LADDARE(text)
+    return _LADDARE
+
+
+def _komponera(text: str) -> Nod | LasFel:
+    import yaml
+
+    laddare = _laddare_klass()(text)
     try:
         nod = laddare.get_single_node()
     except yaml.MarkedYAMLError as e:

@@ -371,6 +371,8 @@ class Kontrollresultat(NamedTuple):
     strikt: bool = False
     # format -> varje fils post i det formatet, i filernas ordning, när granskningen skrev dem
     renderat: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    # partner.toml som lästes och det den ändrar (`Konfig.beskrivning`), för rapporternas metadata
+    konfiguration: Mapping[str, object] = MappingProxyType({"fil": None, "ändrat": {}})
 
     def antal(self, utfall: Utfall) -> int:
         return sum(1 for f in self.filer if f.utfall == utfall)

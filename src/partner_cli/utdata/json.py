@@ -121,7 +121,11 @@ def render(resultat: Kontrollresultat, ut: TextIO) -> None:
     # (med indent=2 tar den rena Python-kodaren halva huvudprocessens tid vid 10 000 filer).
     rader = resultat.renderat.get("json") or tuple(map(fil_rad, resultat.filer))
     huvud = json.dumps(sammanfattning(resultat), ensure_ascii=False)
-    ut.write(f'{{"version": {VERSION}, "sammanfattning": {huvud}, "filer": [')
+    konfiguration = json_dokument(json.dumps(dict(resultat.konfiguration), ensure_ascii=False))
+    ut.write(
+        f'{{"version": {VERSION}, "sammanfattning": {huvud}, '
+        f'"konfiguration": {konfiguration}, "filer": ['
+    )
     for i, rad in enumerate(rader):
         ut.write(",\n" if i else "\n")
         ut.write(rad)

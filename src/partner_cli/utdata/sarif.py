@@ -173,7 +173,10 @@ def _dokument(resultat: Kontrollresultat, resultat_: Any) -> dict[str, Any]:
                 "originalUriBaseIds": {ROT_ID: {"uri": rot().as_uri() + "/"}},
                 "artifacts": [_artefakt(r) for r in resultat.filer],
                 "results": resultat_(index) if callable(resultat_) else resultat_,
-                "properties": {"sammanfattning": sammanfattning(resultat)},
+                "properties": {
+                    "sammanfattning": sammanfattning(resultat),
+                    "konfiguration": dict(resultat.konfiguration),
+                },
             }
         ],
     }
