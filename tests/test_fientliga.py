@@ -56,7 +56,8 @@ def _femtio_mb(tmp: Path) -> None:
 
 def _kodad(namn: str, kodning: str, bom: bytes = b"") -> Callable[[Path], None]:
     def bygg(tmp: Path) -> None:
-        (tmp / f"{namn}.yaml").write_bytes(bom + _mall(f"F-{namn}").encode(kodning))
+        # Tecken som kodningen saknar (… i mallens kommentarer) blir ?: filen är ändå inte UTF-8.
+        (tmp / f"{namn}.yaml").write_bytes(bom + _mall(f"F-{namn}").encode(kodning, "replace"))
 
     return bygg
 
