@@ -85,10 +85,14 @@ def test_varje_granskningsformat_genom_kommandot(tmp_path: Path) -> None:
 
 
 def kor_format(argument: list[str], format_: Format, register: Path, katalog: Path) -> str:
-    """Kommandot i formatet; ett katalogformat skriver i `katalog`, och ger då filernas text."""
-    ut = ["--ut", str(katalog)] if format_.katalog else []
+    """Kommandot i formatet; ett katalogformat skriver i `katalog`, och ger då filernas text,
+    ett binärt format en fil i `--ut FIL`, och ger då dess text läst med sitt bibliotek."""
+    fil = katalog / f"ut.{format_.namn}"
+    ut = ["--ut", str(katalog)] if format_.katalog else ["--ut", str(fil)] if format_.binar else []
     p = kor(*argument, "--format", format_.namn, *ut, env=miljo(register))
     assert p.returncode == 0, p.stderr
+    if format_.binar:
+        return las_utfil(fil, format_)
     if not format_.katalog:
         return p.stdout
     return "".join(f.read_text(encoding="utf-8") for f in sorted(katalog.iterdir()))
@@ -132,6 +136,11 @@ def las_utfil(fil: Path, format_: Format) -> str:
             [s.text for s in doc.paragraphs]
             + [c.text for t in doc.tables for r in t.rows for c in r.cells]
         )
+    if format_.namn == "xlsx":
+        import openpyxl
+
+        bok = openpyxl.load_workbook(fil)
+        return "\n".join(str(c.value) for ark in bok.worksheets for r in ark.iter_rows() for c in r)
     assert not format_.binar, f"{format_.namn}: binärt format utan läsare i testet"
     return fil.read_text(encoding="utf-8")
 

@@ -51,8 +51,8 @@ def test_add_list_show_agare_och_historik(tmp_path: Path, reg: Path) -> None:
     assert "66,1 %" in p.stdout and "2 avtal" in p.stdout
     rader = json.loads(kor("register", "list", "--format", "json", env=miljo(reg)).stdout)
     assert [r["id"] for r in rader] == ["NL-1", "NL-2"]
-    assert rader[0]["kommunen_kontant"] == 40_000_000  # öre, exakt
-    assert rader[0]["garanterad"] == 78_000_000 and rader[0]["total"] == 118_000_000
+    assert rader[0]["kommunen_kontant"] == "400000.00"  # kronor som exakt decimaltext
+    assert rader[0]["garanterad"] == "780000.00" and rader[0]["total"] == "1180000.00"
     csvtext = kor("register", "list", "--format", "csv", "--år", "2014", env=miljo(reg)).stdout
     assert [r["id"] for r in csv.DictReader(io.StringIO(csvtext))] == ["NL-1"]
 

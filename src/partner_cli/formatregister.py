@@ -26,9 +26,10 @@ class Format(NamedTuple):
     modul: str  # renderarens modul
     funktion: str = "render"
     katalog: bool = False  # skriver en fil per avsnitt i en katalog (`--ut`), inte till en ström
-    binar: bool = False  # skriver byte (docx), inte text: till en fil eller ett rör
+    binar: bool = False  # skriver byte (docx, xlsx), inte text: till en fil eller ett rör
     historik: bool = False  # behöver avtalens händelser (rapporten)
     per_fil: str | None = None  # en fils post, som granskningens arbetsprocesser kan skriva
+    kalkylstil: bool = False  # tar `stil=` (kalkyl.Stil) från --csv-stil
 
 
 class Formatregister(Generic[R]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,13 +11,22 @@ import typer
 from partner_cli.cli import Kommando, KonfigFlagga
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.kommando import fel, las_konfig
-from partner_cli.register_cli import RegisterFlagga, registret
+from partner_cli.register_cli import CsvStilFlagga, RegisterFlagga, registret, skriv_vy
 
 # Renderarna tar `Arsrapport` och en ström, eller (katalog) en katalog och ger de skrivna filerna.
-RAPPORTFORMAT: Formatregister[Callable[[Any, Any], Any]] = Formatregister(
+RAPPORTFORMAT: Formatregister[Callable[..., Any]] = Formatregister(
     Format("text", "", "partner_cli.rapport.text"),
     Format("json", "", "partner_cli.rapport.json"),
-    Format("csv", "en fil per avsnitt i --ut KATALOG", "partner_cli.rapport.csv", katalog=True),
+    Format(
+        "csv",
+        "en fil per avsnitt i --ut KATALOG",
+        "partner_cli.rapport.csv",
+        katalog=True,
+        kalkylstil=True,
+    ),
+    Format(
+        "xlsx", "Excel, ett blad per avsnitt; till --ut FIL", "partner_cli.rapport.xlsx", binar=True
+    ),
     Format("markdown", "", "partner_cli.rapport.markdown"),
     Format("html", "för publicering", "partner_cli.rapport.html", historik=True),
 )
@@ -47,8 +55,13 @@ def report(
     ] = RAPPORTFORMAT.standard,
     ut: Annotated[
         Path | None,
-        typer.Option("--ut", metavar="KATALOG", help="Katalogen för csv (en fil per avsnitt)."),
+        typer.Option(
+            "--ut",
+            metavar="KATALOG|FIL",
+            help="Katalogen för csv (en fil per avsnitt), filen för xlsx.",
+        ),
     ] = None,
+    csv_stil: CsvStilFlagga = "standard",
     per: Annotated[
         str | None,
         typer.Option(
@@ -111,12 +124,13 @@ def report(
             dolj_enskild_firmas_namn=konfig.publicering["dölj_enskild_firmas_namn"],
             med_risker=not publik,
         )
-    render = RAPPORTFORMAT.renderare(format_)
     if not valt.katalog:
-        render(arsrapport, sys.stdout)
+        skriv_vy(RAPPORTFORMAT, format_, arsrapport, csv_stil, ut)
         return
+    from partner_cli.kalkyl import CSV_STILAR
+
     try:
-        for fil in render(arsrapport, ut):
+        for fil in RAPPORTFORMAT.renderare(format_)(arsrapport, ut, stil=CSV_STILAR[csv_stil]):
             typer.echo(f"skrev {fil}")
     except OSError as e:
         fel(f"kan inte skriva i {ut}: {e.strerror}")

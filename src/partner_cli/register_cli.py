@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import typer
 
 from partner_cli.cli import Kommando, KonfigFlagga, ny_grupp
 from partner_cli.formatregister import Formatregister
+from partner_cli.kalkyl import CSV_STILAR
 from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, fraga, las_konfig
 from partner_cli.konfig import registersokvag
 from partner_cli.registerformat import (
@@ -31,6 +33,7 @@ from partner_cli.registerformat import (
     andel,
     andring,
     kr,
+    maskinvarde,
     rita,
     text_,
     uppfyllelse,
@@ -63,8 +66,47 @@ def _format(varde: str, register: Formatregister[Any]) -> str:
     return varde
 
 
-def _visa(tabell: Tabell, format_: str) -> None:
-    TABELLFORMAT.renderare(format_)(tabell, sys.stdout)
+UtFlagga = Annotated[
+    Path | None,
+    typer.Option("--ut", metavar="FIL", help="Skriv till filen i stället för standard ut."),
+]
+CsvStilFlagga = Annotated[
+    str,
+    typer.Option(
+        "--csv-stil",
+        metavar="STIL",
+        click_type=TyperChoice(list(CSV_STILAR)),
+        help="csv: standard (komma och decimalpunkt) eller excel (semikolon, decimalkomma och "
+        "UTF-8 med BOM, för svenska Excel).",
+    ),
+]
+
+
+def skriv_vy(
+    register: Formatregister[Any], format_: str, vy: Any, csv_stil: str, fil: Path | None = None
+) -> None:
+    """Vyn i formatet till standard ut, eller till `fil`: ett binärt format (xlsx) aldrig till
+    en terminal, och --csv-stil bara till csv."""
+    valt = register[format_]
+    render = register.renderare(format_)
+    if valt.kalkylstil:
+        render = functools.partial(render, stil=CSV_STILAR[csv_stil])
+    elif csv_stil != "standard":
+        fel(f"--csv-stil gäller --format csv, inte {format_}")
+    if fil is None:
+        if not valt.binar:
+            render(vy, sys.stdout)
+            return
+        if sys.stdout.isatty():
+            fel(f"--format {format_} är binärt: ange filen med --ut FIL")
+        render(vy, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        with fil.open("wb") if valt.binar else fil.open("w", encoding="utf-8", newline="") as ut:
+            render(vy, ut)
+    except OSError as e:
+        fel(f"kan inte skriva {fil}: {e.strerror}")
 
 
 @contextlib.contextmanager
@@ -201,6 +243,8 @@ def list_(
         ),
     ] = None,
     format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
+    csv_stil: CsvStilFlagga = "standard",
+    ut: UtFlagga = None,
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
@@ -234,11 +278,11 @@ def list_(
             ]
             for r in rader
         ],
-        [r._asdict() for r in rader],
+        [maskinvarde(r) for r in rader],
         fot=f"{len(rader)} avtal",
         fri=[False, True, True, False, True, False, False, True],
     )
-    _visa(tabell, format_)
+    skriv_vy(TABELLFORMAT, format_, tabell, csv_stil, ut)
 
 
 @register_app.command("show", cls=Kommando)
@@ -260,6 +304,8 @@ def show(
 @register_app.command("ägare", cls=Kommando)
 def agare(
     format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
+    csv_stil: CsvStilFlagga = "standard",
+    ut: UtFlagga = None,
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
@@ -285,11 +331,11 @@ def agare(
             ]
             for r in rader
         ],
-        [r._asdict() for r in rader],
+        [maskinvarde(r) for r in rader],
         markerade={i for i, r in enumerate(rader) if r.aktiva_avtal > 1},
         fri=[True, False, True, True, False, True],
     )
-    _visa(tabell, format_)
+    skriv_vy(TABELLFORMAT, format_, tabell, csv_stil, ut)
 
 
 @register_app.command("byt-ägare", cls=Kommando)
@@ -369,6 +415,8 @@ def historik(
         typer.Argument(metavar="[ORGNR|ID]", help="En organisation eller ett avtal."),
     ] = None,
     format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
+    csv_stil: CsvStilFlagga = "standard",
+    ut: UtFlagga = None,
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
@@ -393,10 +441,10 @@ def historik(
             ]
             for r in rader
         ],
-        [r._asdict() for r in rader],
+        [maskinvarde(r) for r in rader],
         fri=[False, False, True, True, False, False, True],
     )
-    _visa(tabell, format_)
+    skriv_vy(TABELLFORMAT, format_, tabell, csv_stil, ut)
 
 
 @register_app.command("export", cls=Kommando)

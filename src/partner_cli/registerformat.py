@@ -1,17 +1,21 @@
-"""Registrets kommandon i text, json och csv: vyerna kommandona bygger och deras renderare.
+"""Registrets kommandon i text, json, csv och xlsx: vyerna kommandona bygger och deras
+renderare.
 
 En vy bär både det människor ser (`celler`, i terminalen som en tabell) och det program får
-(`data`, oförändrade värden ur registret). Kommandot hämtar vyn ur registret; renderaren
-skriver den till en ström och vet inget om registret.
+(`data`, registrets värden med belopp i kronor som `Decimal` och datum som datum, se
+`maskinvarde`). Kommandot hämtar vyn ur registret; renderaren skriver den till en ström och
+vet inget om registret.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from partner_cli.formatregister import Format, Formatregister
 
@@ -41,17 +45,35 @@ class Avtalsvy:
 
     @property
     def data(self) -> dict[str, Any]:
-        data: dict[str, Any] = _som_json(self.avtal)
+        data: dict[str, Any] = maskinvarde(self.avtal)
         return data
 
 
-def _som_json(v: Any) -> Any:
-    """Registrets typade rader som JSON: en rad blir ett objekt med kolumnernas namn."""
+def maskinvarde(v: Any) -> Any:
+    """Registrets typade rader för program: en rad blir en ordbok med kolumnernas namn, belopp
+    (öre i registret) kronor som exakt `Decimal` och datum `datetime.date`."""
     if hasattr(v, "_asdict"):
-        return {k: _som_json(x) for k, x in v._asdict().items()}
+        from partner_cli.register.lasning import BELOPP, DATUM
+        from partner_cli.varden import decimal_kronor
+
+        belopp, datum = BELOPP.get(type(v), frozenset()), DATUM.get(type(v), frozenset())
+        ut = {}
+        for k, x in v._asdict().items():
+            if x is not None and k in belopp:
+                x = Decimal(decimal_kronor(x))
+            elif x is not None and k in datum:
+                x = dt.date.fromisoformat(x)
+            ut[k] = maskinvarde(x)
+        return ut
     if isinstance(v, tuple):
-        return [_som_json(x) for x in v]
+        return [maskinvarde(x) for x in v]
     return v
+
+
+def _json_varde(v: Any) -> str:
+    if isinstance(v, (Decimal, dt.date)):
+        return str(v)  # kronor som "400000.00", datum som ÅÅÅÅ-MM-DD
+    raise TypeError(type(v).__name__)
 
 
 def text(tabell: Tabell, ut: TextIO) -> None:
@@ -70,16 +92,27 @@ def text(tabell: Tabell, ut: TextIO) -> None:
 
 
 def json_(vy: Tabell | Avtalsvy, ut: TextIO) -> None:
-    ut.write(json.dumps(vy.data, ensure_ascii=False, indent=2) + "\n")
+    ut.write(json.dumps(vy.data, ensure_ascii=False, indent=2, default=_json_varde) + "\n")
 
 
-def csv_(tabell: Tabell, ut: TextIO) -> None:
-    import csv
+def _blad(tabell: Tabell) -> tuple[list[str], list[list[Any]]]:
+    kolumner = list(tabell.data[0]) if tabell.data else []
+    return kolumner, [list(r.values()) for r in tabell.data]
 
-    skrivare = csv.writer(ut, lineterminator="\n")
+
+def csv_(tabell: Tabell, ut: TextIO, stil: Any = None) -> None:
+    """En rad per post med registrets kolumnnamn; inget alls när det inte finns några."""
+    from partner_cli import kalkyl
+
     if tabell.data:
-        skrivare.writerow(tabell.data[0])
-    skrivare.writerows(["" if v is None else v for v in r.values()] for r in tabell.data)
+        kalkyl.skriv_csv(ut, *_blad(tabell), stil or kalkyl.CSV_STILAR["standard"])
+
+
+def xlsx(tabell: Tabell, ut: IO[bytes]) -> None:
+    """Ett blad med tabellens titel, registrets kolumnnamn och typade celler."""
+    from partner_cli import kalkyl
+
+    kalkyl.skriv_xlsx(ut, [kalkyl.Blad(tabell.titel[:31], *_blad(tabell))])
 
 
 # --- Cellerna: registrets värden som människor läser dem ------------------------------------
@@ -224,10 +257,11 @@ def _kort(v: Any) -> str:
 
 
 _MODUL = __name__
-TABELLFORMAT: Formatregister[Callable[[Tabell, TextIO], None]] = Formatregister(
+TABELLFORMAT: Formatregister[Callable[..., None]] = Formatregister(
     Format("text", "", _MODUL, funktion="text"),
     Format("json", "", _MODUL, funktion="json_"),
-    Format("csv", "", _MODUL, funktion="csv_"),
+    Format("csv", "--csv-stil excel för svenska Excel", _MODUL, funktion="csv_", kalkylstil=True),
+    Format("xlsx", "Excel; till --ut FIL eller ett rör", _MODUL, funktion="xlsx", binar=True),
 )
 AVTALSFORMAT: Formatregister[Callable[[Avtalsvy, TextIO], None]] = Formatregister(
     Format("text", "", _MODUL, funktion="visa_avtal"),

@@ -111,5 +111,10 @@ def json_dokument(dokument: str) -> str:
     return _I_JSON.sub(_json_escape, dokument)
 
 
+def formellik(text: str) -> bool:
+    """Sant när ett kalkylprogram skulle läsa texten som en formel."""
+    return text.startswith(_FORMELSTART)
+
+
 def kalkylcell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMELSTART) else text
+    return "'" + text if formellik(text) else text

@@ -1,30 +1,26 @@
-"""Årsrapporten som CSV: en fil per avsnitt i en katalog, med exakta värden.
+"""Årsrapporten som CSV: en fil per avsnitt i en katalog, med exakta värden (`kalkyl`).
 
-Filerna öppnas i kalkylprogram: en textcell som börjar med `=`, `+`, `-`, `@`, tab eller CR
-får `'` framför (`saker.kalkylcell`), så att den aldrig blir en formel. Belopp och andelar är
-tal som partner själv skriver och står oförändrade.
+Belopp är kronor som exakta decimaltal, andelar decimaltal med fyra decimaler och perioder
+ISO 8601-intervall; `--csv-stil excel` ger semikolon, decimalkomma och UTF-8 med BOM. En
+textcell som börjar med `=`, `+`, `-`, `@`, tab eller CR får `'` framför, så att den aldrig
+blir en formel i ett kalkylprogram.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from partner_cli import kalkyl
 from partner_cli.rapport import Arsrapport
-from partner_cli.rapport.tabeller import raa, tabeller
-from partner_cli.saker import kalkylcell
+from partner_cli.rapport.tabeller import kalkylblad, tabeller
 
 
-def render(rapport: Arsrapport, katalog: Path) -> list[Path]:
+def render(rapport: Arsrapport, katalog: Path, stil: kalkyl.Stil | None = None) -> list[Path]:
     katalog.mkdir(parents=True, exist_ok=True)
     skrivna = []
     for t in tabeller(rapport):
         fil = katalog / f"{t.nyckel}.csv"
         with fil.open("w", encoding="utf-8", newline="") as ut:
-            skrivare = csv.writer(ut)
-            skrivare.writerow([k.nyckel for k in t.kolumner])
-            skrivare.writerows(
-                [kalkylcell(c) if isinstance(c, str) else raa(c) for c in rad] for rad in t.rader
-            )
+            kalkyl.skriv_csv(ut, *kalkylblad(t), stil or kalkyl.CSV_STILAR["standard"])
         skrivna.append(fil)
     return skrivna

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from partner_cli.kalkyl import Andelstal, Varde
 from partner_cli.rapport import Arsrapport, Indikatorer
 from partner_cli.varden import andel_decimal, decimal_kronor, kronor, procent
 
@@ -94,6 +95,40 @@ def raa(cell: Cell) -> str | int | None:
     if isinstance(cell, Period):
         return f"{cell.start}/{cell.slut}"  # ISO 8601-intervall
     return cell
+
+
+def kalkylvarde(cell: Cell) -> Varde:
+    """Exakt och typat för kalkylblad (csv, xlsx): belopp som kronor, andelar som `Andelstal`
+    med fyra decimaler, datum som datum och en period som ISO 8601-intervall."""
+    if isinstance(cell, Kronor):
+        return Decimal(decimal_kronor(cell.ore))
+    if isinstance(cell, Andel):
+        varde = raa(cell)
+        return None if varde is None else Andelstal(varde)
+    if isinstance(cell, Period):
+        return f"{cell.start}/{cell.slut}"
+    return cell
+
+
+def kalkylblad(
+    t: Tabell, *, perioder_som_datum: bool = False
+) -> tuple[list[str], list[list[Varde]]]:
+    """Avsnittets kolumnnycklar och typade rader; med `perioder_som_datum` blir en period två
+    kolumner med datum (`period_start`, `period_slut`)."""
+    kolumner: list[str] = []
+    for j, k in enumerate(t.kolumner):
+        delas = perioder_som_datum and any(isinstance(r[j], Period) for r in t.rader)
+        kolumner += [f"{k.nyckel}_start", f"{k.nyckel}_slut"] if delas else [k.nyckel]
+    rader: list[list[Varde]] = []
+    for rad in t.rader:
+        varden: list[Varde] = []
+        for cell in rad:
+            if perioder_som_datum and isinstance(cell, Period):
+                varden += [cell.start, cell.slut]
+            else:
+                varden.append(kalkylvarde(cell))
+        rader.append(varden)
+    return kolumner, rader
 
 
 def riktning(nu: Fraction | int | None, forra: Fraction | int | None) -> str:

@@ -297,6 +297,32 @@ def historik(reg: Register, nyckel: str | None = None) -> list[Handelse]:
     return rader
 
 
+# Kolumnerna med belopp (heltal i öre) och datum (ÅÅÅÅ-MM-DD) per slags rad. I json, csv och
+# xlsx blir belopp kronor och datum datum; öre står bara i den förlustfria exporten.
+_BELOPP = ("kommunen_kontant", "kommunen_in_kind", "garanterad", "naringsliv", "total")
+BELOPP: dict[type, frozenset[str]] = {
+    Avtalsrad: frozenset(_BELOPP),
+    Avtal: frozenset(
+        (
+            *_BELOPP,
+            "medfinansiering",
+            "ekonomi_omsattning",
+            "ekonomi_resultat",
+            "ekonomi_eget_kapital",
+            "ekonomi_offentlig_finansiering",
+        )
+    ),
+    Finansiar: frozenset(("kontant", "in_kind")),
+}
+DATUM: dict[type, frozenset[str]] = {
+    Avtalsrad: frozenset(("period_start", "period_slut")),
+    Avtal: frozenset(("period_start", "period_slut")),
+    PlaneradUtvardering: frozenset(("datum",)),
+    Undantag: frozenset(("beslutsdatum", "giltigt_till")),
+    GenomfordUtvardering: frozenset(("datum",)),
+}
+
+
 class Ogonblicksbild(NamedTuple):
     """Registrets ägare och avtalsperioder, läst en gång: en `Kontext` för regeln
     `avtalsägare` som kan picklas till granskningens arbetsprocesser."""
