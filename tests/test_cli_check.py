@@ -157,7 +157,8 @@ def test_textformatets_rader(arkiv: Path) -> None:
     utfall = [r for r in rader if not FYNDRAD.match(r)]
     assert (
         "./godkand.yaml: godkänd · medfinansiering 66,1 % (780 000 kr av 1 180 000 kr) · "
-        "näringslivet 66,1 %, andra offentliga 0,0 %, kommunen 33,8 %"
+        "näringslivet 66,1 %, andra offentliga 0,0 %, kommunen 33,8 % · "
+        "varav 120 000 kr in kind som inte är personal"
     ) in utfall
     assert any(r.startswith("./a/underkand.yml: underkänd · 1 fel, 0 varningar") for r in utfall)
     assert rader[-1] == (

@@ -88,6 +88,16 @@ def test_config_flaggan(tmp_path: Path) -> None:
         ('[regler."mål"]\n"nivå" = "hög"\n', "regler.mål.nivå", "fel, varning, av"),
         ('[regler."tillämpning"]\nniva = "varning"\n', "tillämpning.nivå", "fel eller av"),
         ("regler = 3\n", "regler", "tabell"),
+        (
+            '[regler.medfinansiering]\n"in_kind_som_räknas" = ["personal", "lokal"]\n',
+            "regler.medfinansiering.in_kind_som_räknas",
+            "okänt värde 'lokal'",
+        ),
+        (
+            '[regler.medfinansiering]\nin_kind_som_raknas = "personal"\n',
+            "in_kind_som_räknas",
+            "lista",
+        ),
         ('[kommun]\nnamn = "K"\n', "kommun.organisationsnummer", "saknas"),
         ('[kommun]\norganisationsnummer = "212000-1355"\n', "kommun.namn", "saknas"),
         ('[kommun]\nnamn = "K"\norganisationsnummer = 2120001355\n', "kommun.org", "citattecken"),

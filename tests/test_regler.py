@@ -326,6 +326,67 @@ def test_offentlig_medfinansiar_utan_nummer_kan_vara_kommunen(skriv: Callable[..
     assert "saknar organisationsnummer" in f.meddelande and "Örebro kommun" in f.meddelande
 
 
+# --- insatser in kind efter slag --------------------------------------------------------------
+
+BARA_PERSONAL = '[regler.medfinansiering]\nin_kind_som_raknas = ["personal"]\n'
+LOKALER = "        - {beskrivning: Lokaler, belopp: 120 000 kr}"
+
+
+@pytest.mark.parametrize(
+    ("kommunen", "fynd"),
+    [
+        # Bara personal räknas: 300 000 + 360 000 kr av budgeten (som är densamma).
+        ("540 000 kr", []),
+        ("540 000,01 kr", ["49,9 % (660 000 kr av 1 320 000,01 kr)"]),
+    ],
+)
+def test_in_kind_som_raknas_i_partner_toml(
+    skriv: Callable[..., Path], kommunen: str, fynd: list[str]
+) -> None:
+    fil = andrad_mall((KOMMUNEN, f"    kontant: {kommunen}"))
+    assert pruva(skriv, fil, toml="") == "godkänd"
+    forvantat = [F(25, 1, "fel", "medfinansiering", t) for t in fynd]
+    r = pruva(skriv, fil, *forvantat, toml=BARA_PERSONAL)
+    assert r == ("underkänd" if fynd else "godkänd")
+
+
+def test_in_kind_slag_anges_eller_harleds(skriv: Callable[..., Path]) -> None:
+    # Med slaget personal angivet räknas lokalerna också när bara personal räknas.
+    fil = skriv(
+        andrad_mall(
+            (KOMMUNEN, "    kontant: 540 000,01 kr"), (LOKALER, LOKALER[:-1] + ", slag: personal}")
+        )
+    )
+    skriv(BARA_PERSONAL, "partner.toml")
+    r = granska(fil)
+    assert r.utfall == "godkänd", r.fynd
+    assert r.medfinansiering is not None and r.medfinansiering.fordelning is not None
+    assert r.medfinansiering.fordelning.in_kind_ej_personal == 0
+    fil = skriv(andrad_mall((LOKALER, LOKALER[:-1] + ", slag: lokaler}")))
+    r = granska(fil)
+    assert r.medfinansiering is not None and r.medfinansiering.fordelning is not None
+    assert r.medfinansiering.fordelning.ej_medraknat == 12_000_000
+    assert "in kind som inte räknas 10,1 %" in r.medfinansiering.fordelning.text
+
+
+def test_in_kind_okant_slag_ar_formatfel(skriv: Callable[..., Path]) -> None:
+    r = granska(skriv(andrad_mall((LOKALER, LOKALER[:-1] + ", slag: lokal}"))))
+    assert r.utfall == "ogiltig"
+    assert "menade du 'lokaler'?" in r.fynd[0].meddelande
+
+
+@pytest.mark.parametrize(("tak", "godkand"), [("0", True), ("450", True), ("449", False)])
+def test_max_timpris(skriv: Callable[..., Path], tak: str, godkand: bool) -> None:
+    toml = f"[regler.medfinansiering]\nmax_timpris = {tak}\n"
+    rad = mallrad("        - {beskrivning: Projektledning")
+    fynd = (
+        []
+        if godkand
+        else [F(rad, 63, "fel", "medfinansiering", "Timpriset 450 kr för Projektledning")]
+    )
+    assert pruva(skriv, MALLTEXT, *fynd, toml=toml) == ("godkänd" if godkand else "underkänd")
+
+
 # --- insyn ------------------------------------------------------------------------------------
 
 
@@ -846,7 +907,8 @@ def _budget(kommunen: int, garanterad: int, ej_garanterad: int) -> Forslag:
 
 
 def _medfinansiering(forslag: Forslag, min_andel: Fraction = Fraction(1, 2)) -> list[str]:
-    return [p.meddelande for p in medfinansiering.check(forslag, {"min_andel": min_andel}, None)]
+    inst = {**medfinansiering.STANDARD, "min_andel": min_andel}
+    return [p.meddelande for p in medfinansiering.check(forslag, inst, None)]
 
 
 ore = st.integers(min_value=0, max_value=10**11)

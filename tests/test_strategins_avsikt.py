@@ -100,3 +100,19 @@ def test_omsattning_noll_med_offentliga_medel_ar_aldrig_tyst(tmp_path: Path) -> 
         f"f.yaml:{rad}:15: varning [ekonomi] Motparten har ingen omsättning men 500 000 kr i "
         "offentliga medel: organisationen är helt beroende"
     ) in p.stdout
+
+
+def test_bara_personal_raknas_genom_skriptet(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text(
+        andrad_mall(("    kontant: 400 000 kr", "    kontant: 540 000,01 kr")), "utf-8"
+    )
+    assert kor("check", "f.yaml", cwd=tmp_path).returncode == 0
+    (tmp_path / "partner.toml").write_text(
+        '[regler.medfinansiering]\n"in_kind_som_räknas" = ["personal"]\n', "utf-8"
+    )
+    p = kor("check", "f.yaml", "--format", "json", cwd=tmp_path)
+    assert p.returncode == 1
+    fil = json.loads(p.stdout)["filer"][0]
+    assert fil["medfinansiering"]["garanterad"] == "660000.00"
+    assert fil["fördelning"]["in_kind_som_inte_räknas"]["belopp"] == "120000.00"
+    assert fil["fördelning"]["in_kind_ej_personal"] == "0.00"

@@ -29,6 +29,8 @@ CI = {
 def _toml(varde: object) -> str:
     if isinstance(varde, bool):
         return "true" if varde else "false"
+    if isinstance(varde, tuple):
+        return f"[{', '.join(_toml(v) for v in varde)}]"
     if isinstance(varde, Fraction):
         return str(Decimal(varde.numerator) / Decimal(varde.denominator))
     return f'"{varde}"' if isinstance(varde, str) else str(varde)

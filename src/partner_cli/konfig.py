@@ -256,6 +256,8 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
                 installningar[id_][nyckel] = varde
             elif modul.KONF[nyckel] is Fraction:
                 installningar[id_][nyckel] = _andel(varde, namn, fel)
+            elif modul.KONF[nyckel] is tuple:
+                installningar[id_][nyckel] = _val(varde, modul.VAL[nyckel], namn, fel)
             elif modul.KONF[nyckel] is bool:
                 if not isinstance(varde, bool):
                     raise fel(namn, f"ska vara true eller false, inte {varde!r}")
@@ -336,6 +338,16 @@ def _normalisera(data: Any, tillatna: set[str], var: str, fel: Any) -> dict[str,
             raise fel(namn, "anges två gånger (med och utan å, ä, ö)")
         ut[kanonisk] = varde
     return ut
+
+
+def _val(varde: Any, tillatna: tuple[str, ...], namn: str, fel: Any) -> tuple[str, ...]:
+    """En lista med värden ur `tillatna`, utan upprepningar, i den ordning de står där."""
+    if not isinstance(varde, list) or not all(isinstance(v, str) for v in varde):
+        raise fel(namn, f"ska vara en lista med några av {', '.join(tillatna)}")
+    okanda = [v for v in varde if v not in tillatna]
+    if okanda:
+        raise fel(namn, f"okänt värde {okanda[0]!r}; tillåtna är {', '.join(tillatna)}")
+    return tuple(v for v in tillatna if v in varde)
 
 
 def _heltal(varde: Any, namn: str, fel: Any) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from partner_cli import laddning, regler, schema
 from partner_cli.konfig import Konfig
 from partner_cli.modell import (
+    IN_KIND_SLAG,
     Filresultat,
     Fynd,
     Kontrollresultat,
@@ -108,8 +109,12 @@ def kontrollera_bytes(
     if isinstance(forslag, list):
         fynd = [_fynd("format", f.meddelande, f.rad, f.kolumn, f.sokvag) for f in forslag]
         return _ogiltig(fil, sorted(fynd, key=_ordning), sha)
-    if konfig.kommun is not None:
-        forslag = forslag._replace(kommun=konfig.kommun)
+    medraknade = frozenset(konfig.regler["medfinansiering"]["in_kind_som_räknas"])
+    alla = medraknade >= set(IN_KIND_SLAG)
+    if konfig.kommun is not None or not alla:
+        forslag = forslag._replace(
+            kommun=konfig.kommun, medraknade_in_kind=None if alla else medraknade
+        )
     fynd, tillamplig = regler.granska(forslag, konfig.regler, kontext)
     utfall: Utfall
     if not tillamplig:

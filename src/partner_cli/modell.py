@@ -54,11 +54,22 @@ class Period(NamedTuple):
         return ut
 
 
+IN_KIND_SLAG = ("personal", "lokaler", "utrustning", "övrigt")
+
+
 class InKind(NamedTuple):
     beskrivning: str | None = None
     timmar: Decimal | None = None
     timpris: int | None = None
     belopp: int | None = None
+    slag: str | None = None
+
+    @property
+    def slaget(self) -> str:
+        """Det angivna slaget, annars personal för timmar × timpris och övrigt för ett belopp."""
+        if self.slag is not None:
+            return self.slag
+        return "övrigt" if self.belopp is not None else "personal"
 
     @property
     def varde(self) -> int:
@@ -136,11 +147,20 @@ class Fordelning(NamedTuple):
     ovriga: int
     kommunen: int
     ej_garanterat: int
+    # Garanterade insatser in kind av slag som partner.toml inte räknar som medfinansiering.
+    ej_medraknat: int = 0
+    # Den del av medfinansieringen som är insatser in kind men inte personal.
+    in_kind_ej_personal: int = 0
 
     @property
     def total(self) -> int:
         return (
-            self.naringslivet + self.offentliga + self.ovriga + self.kommunen + self.ej_garanterat
+            self.naringslivet
+            + self.offentliga
+            + self.ovriga
+            + self.kommunen
+            + self.ej_garanterat
+            + self.ej_medraknat
         )
 
     @property
@@ -161,8 +181,10 @@ class Fordelning(NamedTuple):
             ("övriga", self.ovriga),
             ("kommunen", self.kommunen),
             ("ej garanterat", self.ej_garanterat),
+            ("in kind som inte räknas", self.ej_medraknat),
         )
-        return tuple((n, b) for n, b in delar if b or n not in ("övriga", "ej garanterat"))
+        alltid = ("näringslivet", "andra offentliga", "kommunen")
+        return tuple((n, b) for n, b in delar if b or n in alltid)
 
     @property
     def text(self) -> str:
@@ -192,19 +214,38 @@ class Finansiering(NamedTuple):
     def andel(self, del_: int) -> Fraction | None:
         return Fraction(del_, self.total) if self.total else None
 
-    def fordelning(self, kommun: Kommun | None) -> Fordelning:
+    def fordelning(
+        self, kommun: Kommun | None, medraknade: frozenset[str] | None = None
+    ) -> Fordelning:
         """Budgeten efter vem som bär den; en medfinansiär som är kommunen eller ett av dess
-        bolag räknas som kommunen, en med gruppsiffran 2 som offentlig."""
+        bolag räknas som kommunen, en med gruppsiffran 2 som offentlig. Garanterade insatser
+        in kind av slag utanför `medraknade` (None: alla) är inte medfinansiering."""
         delar = {"näringsliv": 0, "offentlig": 0, "övrig": 0}
-        kommunen, ej = self.kommunen.summa, 0
+        kommunen, ej, ej_medraknat, ej_personal = self.kommunen.summa, 0, 0, 0
         for m in self.motparter:
             if kommun is not None and kommun.ar_egen(m):
                 kommunen += m.summa
             elif not m.garanterad:
                 ej += m.summa
             else:
-                delar["offentlig" if m.offentlig else m.kategori] += m.summa
-        return Fordelning(delar["näringsliv"], delar["offentlig"], delar["övrig"], kommunen, ej)
+                raknas = m.kontant
+                for i in m.in_kind:
+                    if medraknade is not None and i.slaget not in medraknade:
+                        ej_medraknat += i.varde
+                        continue
+                    raknas += i.varde
+                    if i.slaget != "personal":
+                        ej_personal += i.varde
+                delar["offentlig" if m.offentlig else m.kategori] += raknas
+        return Fordelning(
+            delar["näringsliv"],
+            delar["offentlig"],
+            delar["övrig"],
+            kommunen,
+            ej,
+            ej_medraknat,
+            ej_personal,
+        )
 
 
 class Insyn(NamedTuple):
@@ -284,12 +325,13 @@ class Forslag(NamedTuple):
     undantag: tuple[Undantag, ...] = ()
     # sökväg ("finansiering.motparter[0].kontant") -> (rad, kolumn), 1-baserat
     platser: Mapping[str, tuple[int, int]] = MappingProxyType({})
-    # Ur partner.toml, inte ur filen: kärnan sätter den före reglerna.
+    # Ur partner.toml, inte ur filen: kärnan sätter dem före reglerna.
     kommun: Kommun | None = None
+    medraknade_in_kind: frozenset[str] | None = None  # None: alla slag
 
     @property
     def fordelning(self) -> Fordelning:
-        return self.finansiering.fordelning(self.kommun)
+        return self.finansiering.fordelning(self.kommun, self.medraknade_in_kind)
 
     def kommunens_kontant_per_ar(self) -> dict[int, Fraction]:
         """Kommunens kontanta bidrag per kalenderår (öre): ur utbetalningsplanen när den finns,

@@ -62,6 +62,12 @@ _IN_KIND = Falt(
         Falt("timmar", "tal", "Antal timmar."),
         Falt("timpris", "belopp", "Pris per timme."),
         Falt("belopp", "belopp", "Insatsens värde."),
+        Falt(
+            "slag",
+            "val",
+            "Slag av insats; utan slag är timmar × timpris personal och ett belopp övrigt.",
+            val=modell.IN_KIND_SLAG,
+        ),
     ),
     en_av=(("timmar", "timpris"), ("belopp",)),
 )

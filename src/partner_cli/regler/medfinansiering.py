@@ -11,7 +11,15 @@ varning som säger det. Utan `[kommun]`, eller när en offentlig medfinansiär s
 organisationsnummer, går det inte att skilja kommunen från till exempel regionen: det är en
 varning.
 
-Inställningar: `min_andel` (standard 0.50).
+Insatser in kind har ett `slag`: personal, lokaler, utrustning eller övrigt (timmar ×
+timpris utan slag är personal, ett belopp utan slag övrigt). Strategin nämner "finansiella och
+personella resurser (in kind)"; `in_kind_som_räknas` anger vilka slag som räknas som
+medfinansiering (standard alla; en kommun som läser texten strikt anger `["personal"]`), och
+utfallsraden visar hur mycket av medfinansieringen som är insatser som inte är personal.
+`max_timpris` (kronor, 0: av) är ett tak för timpriset i en insats.
+
+Inställningar: `min_andel` (standard 0.50), `in_kind_som_räknas` (standard alla fyra),
+`max_timpris` (standard 0, av).
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
-from partner_cli.modell import Forslag
+from partner_cli.modell import IN_KIND_SLAG, Forslag
 from partner_cli.regler.bas import Kontext, Problem
 from partner_cli.varden import kronor, procent, procentsats
 
@@ -33,8 +41,13 @@ CITAT = (
     "finansiella och personella resurser (in kind)."
 )
 NIVA = "fel"
-KONF: dict[str, type] = {"min_andel": Fraction}
-STANDARD: dict[str, Any] = {"min_andel": Fraction(1, 2)}
+KONF: dict[str, type] = {"min_andel": Fraction, "in_kind_som_räknas": tuple, "max_timpris": int}
+STANDARD: dict[str, Any] = {
+    "min_andel": Fraction(1, 2),
+    "in_kind_som_räknas": IN_KIND_SLAG,
+    "max_timpris": 0,
+}
+VAL: dict[str, tuple[str, ...]] = {"in_kind_som_räknas": IN_KIND_SLAG}
 EXEMPEL_GODKANT = """\
 finansiering:
   kommunen: {kontant: 500 000 kr}
@@ -67,6 +80,14 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
                 f"Bidraget från {m.namn} är angivet som garanterat men saknar underlag "
                 "(avsiktsförklaring, beslut eller avtal)",
             )
+        max_timpris: int = inst["max_timpris"]
+        for j, insats in enumerate(m.in_kind):
+            if max_timpris and insats.timpris is not None and insats.timpris > max_timpris * 100:
+                yield Problem(
+                    f"finansiering.motparter[{i}].in_kind[{j}].timpris",
+                    f"Timpriset {kronor(insats.timpris)} för {insats.beskrivning} är högre än "
+                    f"taket på {kronor(max_timpris * 100)} (medfinansiering.max_timpris)",
+                )
         if kommun is not None and kommun.ar_egen(m):
             vem = (
                 "kommunen själv"

@@ -88,6 +88,7 @@ _DELAR = (
     ("övriga", "ovriga"),
     ("kommunen", "kommunen"),
     ("ej_garanterat", "ej_garanterat"),
+    ("in_kind_som_inte_räknas", "ej_medraknat"),
 )
 
 
@@ -102,6 +103,7 @@ def fordelning_dict(m: Medfinansiering) -> dict[str, Any]:
         # Ingen gräns att hålla sig på rätt sida om: avkortad till fyra decimaler.
         andel = andel_decimal(Fraction(belopp, f.total), Fraction(0), 4)
         d[nyckel] = {"belopp": decimal_kronor(belopp), "andel": format(andel, "f")}
+    d["in_kind_ej_personal"] = decimal_kronor(f.in_kind_ej_personal)
     grans = m.jamn_grans if m.jamn_grans is not None else Fraction(0)
     d["näringslivets_andel_av_medfinansieringen"] = (
         format(andel_decimal(Fraction(f.naringslivet, f.medfinansiering), grans, 4), "f")
