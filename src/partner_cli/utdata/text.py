@@ -46,8 +46,7 @@ def utfallsrad(r: Filresultat) -> str:
             delar.append(m.fordelning.text)
             if m.fordelning.in_kind_ej_personal:
                 delar.append(
-                    f"varav {kronor(m.fordelning.in_kind_ej_personal)} in kind som inte är "
-                    "personal"
+                    f"varav {kronor(m.fordelning.in_kind_ej_personal)} in kind som inte är personal"
                 )
     return f"{filnamn(r.fil)}: {' · '.join(delar)}"
 
