@@ -35,6 +35,7 @@ HOGSTA: dict[str, int] = {
     "regler.ekonomi.max_ålder_år": 100,
     "regler.utvärdering.max_dagar_efter_slut": 36_500,
     "regler.utvärdering.slututvärdering_dagar_före_slut": 36_500,
+    "regler.medfinansiering.max_timpris": 1_000_000,
 }
 
 
