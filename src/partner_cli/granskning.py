@@ -30,7 +30,8 @@ PARAMETRAR = (
         "sokvagar",
         (),
         "SÖKVÄG",
-        "Förslagsfiler eller kataloger (alla *.yaml och *.yml), eller - för stdin.",
+        "Förslagsfiler eller kataloger (alla *.yaml och *.yml, utom dolda och länkade "
+        "kataloger), eller - för stdin.",
         flera=True,
         kravs=True,
         visa_standard=False,
@@ -64,7 +65,7 @@ def check(
     config: Path | None = None,
 ) -> None:
     """Granska förslag mot strategin. Avslutar med 0 när alla är godkända, 1 annars."""
-    from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
+    from partner_cli.kontroll import AnvandningsFel, kontrollera, samla
 
     # I GitHub Actions blir standardformatet också annoteringar, utan att arbetsflödet ber om det.
     annotera = format_ is None and os.environ.get("GITHUB_ACTIONS") == "true"
@@ -79,11 +80,13 @@ def check(
         fel("bara ett format kan skrivas till terminalen; ange --output för de övriga")
     konfig = las_konfig(config)
     try:
-        filer = samla_filer(sokvagar)
+        samling = samla(sokvagar)
     except AnvandningsFel as e:
         fel(str(e))
     kontext = registerkontext(konfig)
-    resultat = kontrollera(filer, konfig, kontext, strikt=strikt, per_fil=FORMAT.per_fil(format_))
+    resultat = kontrollera(
+        samling.filer, konfig, kontext, strikt=strikt, per_fil=FORMAT.per_fil(format_)
+    )._replace(ej_granskade=samling.ej_granskade)
     for fmt, ut in zip(format_, output, strict=False):
         try:
             with ut.open("w", encoding="utf-8") as fil:

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from partner_cli import laddning, regler, schema
 from partner_cli.konfig import Konfig
@@ -36,17 +37,39 @@ class AnvandningsFel(Exception):
     """Fel i anropet (ingen sådan sökväg, en katalog utan förslag): avslutningskod 2."""
 
 
+class Samling(NamedTuple):
+    filer: list[str]
+    # Det som katalogerna innehöll men som inte granskades: slag → antal (`EJ_GRANSKADE`).
+    ej_granskade: dict[str, int]
+
+
+# Det en granskad katalog kan innehålla som inte är förslag. Dolda filer och kataloger (som
+# .git) och länkade kataloger granskas inte: en länk kan leda utanför arkivet eller i en
+# slinga; ange en länkad katalog direkt för att granska den. En katalog som inte går att läsa
+# (behörighet, för lång sökväg) hoppas aldrig över: den blir ett ogiltigt utfall.
+EJ_GRANSKADE = {
+    "dolda": ("dold", "dolda"),
+    "länkade_kataloger": ("länkad katalog", "länkade kataloger"),
+    "andra_filer": ("annan fil", "andra filer"),
+}
+
+
 def samla_filer(sokvagar: Iterable[str]) -> list[str]:
+    return samla(sokvagar).filer
+
+
+def samla(sokvagar: Iterable[str]) -> Samling:
     # (sökväg, kanonisk sökväg): `partner check forslag/ forslag/a.yaml` granskar a.yaml en
     # gång, inte som sin egen dubblett.
     filer: list[tuple[str, str]] = []
+    ej: dict[str, int] = dict.fromkeys(EJ_GRANSKADE, 0)
     for s in sokvagar:
         if s == STDIN:
             filer.append((s, s))
             continue
         p = Path(s)
         if p.is_dir():
-            hittade = sorted(_yamlfiler(str(p), os.path.realpath(p)))
+            hittade = sorted(_yamlfiler(str(p), os.path.realpath(p), ej))
             if not hittade:
                 raise AnvandningsFel(f"Katalogen {s} innehåller inga .yaml- eller .yml-filer")
             filer.extend(hittade)
@@ -60,15 +83,17 @@ def samla_filer(sokvagar: Iterable[str]) -> list[str]:
         if nyckel not in sedda:
             sedda.add(nyckel)
             unika.append(fil)
-    return unika
+    return Samling(unika, {k: n for k, n in ej.items() if n})
 
 
-def _yamlfiler(katalog: str, kanonisk: str) -> Iterator[tuple[str, str]]:
-    """Förslagsfilerna under katalogen med sina kanoniska sökvägar (som realpath).
+def _yamlfiler(katalog: str, kanonisk: str, ej: dict[str, int]) -> Iterator[tuple[str, str]]:
+    """Förslagsfilerna under katalogen med sina kanoniska sökvägar (som realpath); det som
+    inte granskas räknas i `ej`.
 
     Den kanoniska sökvägen byggs en gång per katalog; bara en länkad fil slås upp för sig
     (realpath per fil var det mesta av tiden före granskningen). Länkade kataloger följs inte:
-    en länk till en förälder ger ingen oändlig vandring.
+    en länk till en förälder ger ingen oändlig vandring. En katalog som inte går att läsa ges
+    som en fil, så att läsningen rapporterar varför (ogiltig).
     """
     kvar = [(katalog, kanonisk)]
     while kvar:
@@ -76,20 +101,26 @@ def _yamlfiler(katalog: str, kanonisk: str) -> Iterator[tuple[str, str]]:
         try:
             poster = list(os.scandir(katalog))
         except OSError:
+            yield katalog, kanonisk
             continue
         for e in poster:
             if e.name.startswith("."):
+                ej["dolda"] += 1
                 continue
             try:
                 ar_katalog = e.is_dir()
             except OSError:  # en länk i en slinga: en fil som sedan inte går att läsa
                 ar_katalog = False
             if ar_katalog:
-                if not e.is_symlink():
+                if e.is_symlink():
+                    ej["länkade_kataloger"] += 1
+                else:
                     kvar.append((e.path, os.path.join(kanonisk, e.name)))
-            elif e.name.endswith(YAML_ANDELSER):
+            elif e.name.lower().endswith(YAML_ANDELSER):
                 lankad = e.is_symlink()
                 yield e.path, os.path.realpath(e.path) if lankad else os.path.join(kanonisk, e.name)
+            else:
+                ej["andra_filer"] += 1
 
 
 def kontrollera_bytes(

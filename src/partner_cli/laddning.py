@@ -74,7 +74,8 @@ def las_fil_bytes(sokvag: Path, max_byte: int = STANDARD_MAX_BYTE) -> bytes | La
         finally:
             os.close(fd)
     except OSError as e:
-        return LasFel(f"Kan inte läsa filen: {_oserror(e)}")
+        vad = "katalogen" if os.path.isdir(sokvag) else "filen"
+        return LasFel(f"Kan inte läsa {vad}: {_oserror(e)}")
     if len(data) > max_byte:
         return LasFel(f"Filen är större än gränsen på {max_byte:,} byte".replace(",", " "))
     return data
@@ -104,6 +105,7 @@ def _oserror(e: OSError) -> str:
         errno.EACCES: "behörighet saknas",
         errno.EISDIR: "det är en katalog",
         errno.ELOOP: "symboliska länkar i en slinga",
+        errno.ENAMETOOLONG: "sökvägen är för lång",
     }
     return texter.get(e.errno or 0, e.strerror or str(e))
 

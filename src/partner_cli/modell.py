@@ -415,6 +415,8 @@ class Kontrollresultat(NamedTuple):
     renderat: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     # partner.toml som lästes och det den ändrar (`Konfig.beskrivning`), för rapporternas metadata
     konfiguration: Mapping[str, object] = MappingProxyType({"fil": None, "ändrat": {}})
+    # det som de granskade katalogerna innehöll men som inte är förslag: slag → antal
+    ej_granskade: Mapping[str, int] = MappingProxyType({})
 
     def antal(self, utfall: Utfall) -> int:
         return sum(1 for f in self.filer if f.utfall == utfall)

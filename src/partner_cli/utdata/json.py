@@ -21,13 +21,14 @@ from partner_cli.varden import andel_decimal, decimal_kronor
 VERSION = 1
 
 
-def sammanfattning(resultat: Kontrollresultat) -> dict[str, int]:
+def sammanfattning(resultat: Kontrollresultat) -> dict[str, Any]:
     return {
         "filer": len(resultat.filer),
         **{u: resultat.antal(u) for u in UTFALL},
         "fel": sum(f.antal("fel") for f in resultat.filer),
         "varningar": sum(f.antal("varning") for f in resultat.filer),
         "undantag": sum(f.antal("undantag") for f in resultat.filer),
+        "ej_granskade": dict(resultat.ej_granskade),
     }
 
 

@@ -68,7 +68,16 @@ def sammanfattningsrad(resultat: Kontrollresultat) -> str:
         f"{n} {'fil granskad' if n == 1 else 'filer granskade'}: {utfall} · "
         f"{_plural(fel, 'fel', 'fel')}, {_plural(varningar, 'varning', 'varningar')}"
         + (f", {undantag} undantag" if undantag else "")
+        + ej_granskade(resultat)
     )
+
+
+def ej_granskade(resultat: Kontrollresultat) -> str:
+    """` · ej granskade: 1 dold, 2 andra filer`, eller inget när allt granskades."""
+    from partner_cli.kontroll import EJ_GRANSKADE
+
+    delar = [_plural(n, *EJ_GRANSKADE[slag]) for slag, n in resultat.ej_granskade.items() if n]
+    return f" · ej granskade: {', '.join(delar)}" if delar else ""
 
 
 def render(resultat: Kontrollresultat, ut: TextIO) -> None:
