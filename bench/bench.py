@@ -686,7 +686,36 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
         mat(namn_agare, [partner, "register", "ägare", "--register", str(db)], rep, env=env,
             golv=golv_agare, budget=2.0, budget_sekunder=1.0),
     ]  # fmt: skip
+    rader += del_bevaka_publicera(data, db, partner, rep, env)
     return rader
+
+
+# Bevakningen per en dag mitt i registrets tio år, och öppna data för rapportåret.
+BEVAKA_PER = f"{RAPPORTAR}-06-01"
+
+
+def del_bevaka_publicera(
+    data: Path, db: Path, partner: str, rep: int, env: dict[str, str]
+) -> list[Matning]:
+    toml = data / "publicera.toml"
+    toml.write_text(
+        '[publicera]\nbidragsprefix = "360G-bench"\nkontakt_epost = "bench@example.se"\n'
+        'adress = "https://example.se/data/"\n',
+        encoding="utf-8",
+    )
+    ut = data / "oppna-data"
+    namn_bevaka = f"bevaka --per {BEVAKA_PER}"
+    namn_publicera = f"publicera --år {RAPPORTAR}"
+    if not _har_kommando(partner, env, "bevaka"):
+        return [mat(m, None, rep, saknas="kommandot saknas") for m in (namn_bevaka, namn_publicera)]
+    return [
+        mat(namn_bevaka, [partner, "bevaka", "--per", BEVAKA_PER, "--format", "ics", "--ut",
+                          str(data / "bevakning.ics"), "--register", str(db)],
+            rep, env=env, budget_sekunder=1.0),
+        mat(namn_publicera, [partner, "publicera", "--år", str(RAPPORTAR), "--ut", str(ut),
+                             "--register", str(db), "--config", str(toml)],
+            rep, env=env, budget_sekunder=1.0),
+    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------

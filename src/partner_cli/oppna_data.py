@@ -21,6 +21,7 @@ säger det (`publicering`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from partner_cli import publicering
+from partner_cli.jsontext import med_lista
 from partner_cli.register.lasning import Publicerat as Avtal
 from partner_cli.varden import ar_personnummer, decimal_kronor, kronor, luhn_giltig
 
@@ -134,14 +136,23 @@ def _belopp(ore: int) -> str:
     return f"\u0000belopp:{decimal_kronor(ore)}\u0000"
 
 
-def json_text(dokument: Any) -> str:
-    """JSON där belopp står som tal med exakt sin decimaltext, aldrig genom ett flyttal."""
-    text = json.dumps(dokument, ensure_ascii=False, indent=2)
-    return re.sub(r'"\\u0000belopp:(-?\d+\.\d{2})\\u0000"', r"\1", text) + "\n"
+def json_text(paket: Mapping[str, Any]) -> str:
+    """Paketet som JSON, ett bidrag per rad, där belopp står som tal med exakt sin
+    decimaltext, aldrig genom ett flyttal."""
+    huvud = {k: v for k, v in paket.items() if k != "grants"}
+    text = med_lista(huvud, "grants", paket["grants"])
+    return re.sub(r'"\\u0000belopp:(-?\d+\.\d{2})\\u0000"', r"\1", text)
 
 
-def paket_360(avtal: Sequence[Avtal], ar: int, u: Utgivare, idag: dt.date) -> dict[str, Any]:
-    """Ett 360Giving-paket med ett bidrag per avtal: kommunens bidrag som beviljat belopp."""
+def paket_360(
+    avtal: Sequence[Avtal],
+    publicerade: Sequence[Mapping[str, str]],
+    ar: int,
+    u: Utgivare,
+    idag: dt.date,
+) -> dict[str, Any]:
+    """Ett 360Giving-paket med ett bidrag per avtal (`publicerade` är avtalens `rader`):
+    kommunens bidrag som beviljat belopp."""
     kommunen = {"id": se_on(u.organisationsnummer), "name": u.namn}
     program = {
         "code": STRATEGINS_KOD,
@@ -150,7 +161,7 @@ def paket_360(avtal: Sequence[Avtal], ar: int, u: Utgivare, idag: dt.date) -> di
         "garanteras av andra parter, insyn, bedömd ekonomi, mål och utvärdering.",
     }
     bidrag = []
-    for r, a in zip(rader(avtal, ar, u), avtal, strict=True):
+    for r, a in zip(publicerade, avtal, strict=True):
         bidrag.append(
             {
                 "id": f"{u.prefix}-{a.id}",
@@ -274,6 +285,7 @@ def _datum(text: Any) -> dt.date | None:
         return None
 
 
+@functools.cache
 def _se_on_giltigt(identifierare: str) -> bool:
     return bool(_SE_ON.fullmatch(identifierare)) and luhn_giltig(identifierare[6:])
 
@@ -343,16 +355,19 @@ def kontrollera(paket: Mapping[str, Any], u: Utgivare) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Publicering:
-    """Det som publiceras för ett år; renderarna skriver var sin fil av det."""
+    """Det som publiceras för ett år, räknat en gång; renderarna skriver var sin fil av det."""
 
     ar: int
     avtal: tuple[Avtal, ...]
     utgivare: Utgivare
     idag: dt.date
+    rader: tuple[dict[str, str], ...]
+    paket: dict[str, Any]
 
-    @property
-    def paket(self) -> dict[str, Any]:
-        return paket_360(self.avtal, self.ar, self.utgivare, self.idag)
+    @classmethod
+    def bygg(cls, ar: int, avtal: tuple[Avtal, ...], u: Utgivare, idag: dt.date) -> Publicering:
+        publicerade = tuple(rader(avtal, ar, u))
+        return cls(ar, avtal, u, idag, publicerade, paket_360(avtal, publicerade, ar, u, idag))
 
     def kontrollera(self) -> list[str]:
         if not self.avtal:
@@ -369,22 +384,21 @@ def csv_(p: Publicering, ut: Any) -> None:
 
     skrivare = csv.writer(ut, lineterminator="\n")
     skrivare.writerow(KOLUMNER)
-    for r in rader(p.avtal, p.ar, p.utgivare):
+    for r in p.rader:
         skrivare.writerow(kalkylcell(v) for v in r.values())
 
 
 def json_(p: Publicering, ut: Any) -> None:
     from partner_cli.saker import json_dokument
 
-    dokument = {
+    huvud = {
         "version": VERSION,
         "år": p.ar,
         "utgivare": {"namn": p.utgivare.namn, "id": se_on(p.utgivare.organisationsnummer)},
         "licens": p.utgivare.licens,
         "kolumner": KOLUMNER,
-        "avtal": rader(p.avtal, p.ar, p.utgivare),
     }
-    ut.write(json_dokument(json.dumps(dokument, ensure_ascii=False, indent=2)) + "\n")
+    ut.write(json_dokument(med_lista(huvud, "avtal", p.rader)))
 
 
 def giving360(p: Publicering, ut: Any) -> None:

@@ -66,7 +66,7 @@ def publicera(
         from partner_cli.register.lasning import publiceras
 
         avtal = publiceras(reg, ar)
-    data = oppna_data.Publicering(ar, avtal, utgivare, dt.date.today())
+    data = oppna_data.Publicering.bygg(ar, avtal, utgivare, dt.date.today())
     problem = data.kontrollera()
     if problem:
         for p in problem:

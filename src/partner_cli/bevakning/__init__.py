@@ -38,7 +38,9 @@ class Bevakning(NamedTuple):
     enhet: str | None
     text: str
     forsenad: bool
-    nyckel: str  # stabil inom registret: samma bevakning får samma nyckel nästa vecka
+    # Stabil inom registret: samma bevakning får samma nyckel nästa vecka. Bara ASCII: slaget
+    # utan å, ä, ö och avtalets id ([A-Za-z0-9._-]).
+    nyckel: str
 
 
 class Bevakningar(NamedTuple):
@@ -63,11 +65,6 @@ class Bevakningar(NamedTuple):
             yield agare, grupper[agare]
 
 
-def _nyckel(*delar: object) -> str:
-    # Avtalens id är [A-Za-z0-9._-]; UID:n får bara de tecknen och bindestreck.
-    return "-".join(str(d) for d in delar).replace("ä", "a").replace("å", "a").replace("ö", "o")
-
-
 def bevaka(
     reg: Register, idag: dt.date, dagar: int, max_alder_ar: int, utgivare: str
 ) -> Bevakningar:
@@ -77,14 +74,14 @@ def bevaka(
     till = idag + dt.timedelta(days=dagar)
     poster: list[Bevakning] = []
     with reg.ogonblick():
-        agare = {a.organisationsnummer: a for a in lasning.agare(reg, idag)}
-        planerade = rapportlasning.planerade_mellan(reg, dt.date(1, 1, 1), till, idag)
+        agare = lasning.agarna(reg)
+        planerade = rapportlasning.planerade_mellan(
+            reg, dt.date(1, 1, 1), till, idag, bara_ej_utforda=True
+        )
         avtal = lasning.bevakade_avtal(reg, idag, till)
         undantag = lasning.utgaende_undantag(reg, idag, till)
     for p in planerade:
-        if p.utford:
-            continue
-        a = agare[p.organisationsnummer]
+        namn, enhet = agare[p.organisationsnummer]
         forsenad = p.datum < idag
         poster.append(
             Bevakning(
@@ -92,11 +89,11 @@ def bevaka(
                 "utvärdering",
                 p.avtal_id,
                 p.organisation,
-                a.avtalsagare_namn,
-                a.avtalsagare_enhet,
+                namn,
+                enhet,
                 f"{p.typ.capitalize()} {'skulle ha gjorts' if forsenad else 'planerad'} {p.datum}",
                 forsenad,
-                _nyckel("utvardering", p.avtal_id, p.nr),
+                f"utvardering-{p.avtal_id}-{p.nr}",
             )
         )
     for b in avtal:
@@ -113,7 +110,7 @@ def bevaka(
                     f"Avtalet {'slutade' if forsenad else 'slutar'} {b.period_slut} utan "
                     "slututvärdering: ingen är planerad eller registrerad",
                     forsenad,
-                    _nyckel("slut", b.id),
+                    f"slut-{b.id}",
                 )
             )
         fornyelse = b.period_slut + dt.timedelta(days=1)
@@ -130,7 +127,7 @@ def bevaka(
                     f"Årsredovisningen {b.rakenskapsar} är för gammal för en förnyelse från "
                     f"{fornyelse}: begär årsredovisningen för {minst} eller senare",
                     False,
-                    _nyckel("ekonomi", b.id),
+                    f"ekonomi-{b.id}",
                 )
             )
     for u in undantag:
@@ -147,7 +144,7 @@ def bevaka(
                 f"{'gick ut' if forsenad else 'går ut'} {u.giltigt_till}; avtalet löper till "
                 f"{u.period_slut}",
                 forsenad,
-                _nyckel("undantag", u.avtal_id, u.nr),
+                f"undantag-{u.avtal_id}-{u.nr}",
             )
         )
     poster.sort(key=lambda b: (b.datum, b.avtal_id, SLAG.index(b.slag), b.nyckel))

@@ -25,45 +25,47 @@ def text(varde: str) -> str:
 
 
 def vik(rad: str) -> str:
-    """En innehållsrad vikt efter högst 75 oktetter (RFC 5545 3.1), med CRLF."""
-    delar, aktuell, langd = [], "", 0
-    for tecken in rad:
-        n = len(tecken.encode("utf-8"))
-        if langd + n > 75:
-            delar.append(aktuell)
-            aktuell, langd = " ", 1
-        aktuell += tecken
-        langd += n
-    delar.append(aktuell)
-    return "\r\n".join(delar) + "\r\n"
+    """En innehållsrad vikt efter högst 75 oktetter (RFC 5545 3.1), med CRLF; en vikning
+    hamnar aldrig mitt i ett UTF-8-tecken."""
+    if len(rad) <= 75 and rad.isascii():
+        return rad + "\r\n"
+    data = rad.encode("utf-8")
+    if len(data) <= 75:
+        return rad + "\r\n"
+    delar, start, bredd = [], 0, 75
+    while len(data) - start > bredd:
+        slut = start + bredd
+        while data[slut] & 0xC0 == 0x80:  # en fortsättningsbyte: backa till tecknets början
+            slut -= 1
+        delar.append(data[start:slut])
+        start, bredd = slut, 74  # fortsättningsraderna börjar med ett mellanslag
+    delar.append(data[start:])
+    return b"\r\n ".join(delar).decode("utf-8") + "\r\n"
 
 
 def _dag(d: dt.date) -> str:
-    return d.strftime("%Y%m%d")
+    return d.isoformat().replace("-", "")
 
 
 def render(b: Bevakningar, ut: TextIO) -> None:
-    rader = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//partner//bevakning//SV",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:Partnerskap: bevakning",
-    ]
+    ut.write(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//partner//bevakning//SV\r\n"
+        "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:Partnerskap: bevakning\r\n"
+    )
+    stampel = f"DTSTAMP:{_dag(b.idag)}T000000Z\r\n"
+    en_dag = dt.timedelta(days=1)
     for p in b.poster:
         status = "FÖRSENAD: " if p.forsenad else ""
-        rader += [
-            "BEGIN:VEVENT",
-            f"UID:{text(b.uid(p))}",
-            f"DTSTAMP:{_dag(b.idag)}T000000Z",
-            f"DTSTART;VALUE=DATE:{_dag(p.datum)}",
-            f"DTEND;VALUE=DATE:{_dag(p.datum + dt.timedelta(days=1))}",
-            f"SUMMARY:{text(f'{status}{p.slag.capitalize()}: {p.avtal_id} {p.organisation}')}",
-            f"DESCRIPTION:{text(p.text + '. Avtalsägare: ' + p.avtalsagare)}",
-            f"CATEGORIES:{text(p.slag)}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    rader.append("END:VCALENDAR")
-    ut.write("".join(vik(r) for r in rader))
+        ut.write(
+            "BEGIN:VEVENT\r\n"
+            + vik(f"UID:{text(b.uid(p))}")
+            + stampel
+            + f"DTSTART;VALUE=DATE:{_dag(p.datum)}\r\n"
+            + f"DTEND;VALUE=DATE:{_dag(p.datum + en_dag)}\r\n"
+            + vik(
+                f"SUMMARY:{text(f'{status}{p.slag.capitalize()}: {p.avtal_id} {p.organisation}')}"
+            )
+            + vik(f"DESCRIPTION:{text(p.text + '. Avtalsägare: ' + p.avtalsagare)}")
+            + f"CATEGORIES:{text(p.slag)}\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
+        )
+    ut.write("END:VCALENDAR\r\n")

@@ -473,3 +473,13 @@ def utgaende_undantag(reg: Register, idag: dt.date, till: dt.date) -> tuple[Utga
             {"idag": idag.isoformat(), "till": till.isoformat()},
         )
     )
+
+
+def agarna(reg: Register) -> dict[str, tuple[str, str | None]]:
+    """Organisationsnummer → (avtalsägare, enhet) för varje organisation."""
+    return {
+        nummer: (namn, enhet)
+        for nummer, namn, enhet in reg.rader(
+            "SELECT organisationsnummer, avtalsagare_namn, avtalsagare_enhet FROM organisation"
+        )
+    }

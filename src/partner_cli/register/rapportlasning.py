@@ -189,15 +189,16 @@ def planerade(reg: Register, ar: int, brytdag: dt.date) -> tuple[Planerad, ...]:
 
 
 def planerade_mellan(
-    reg: Register, start: dt.date, slut: dt.date, brytdag: dt.date
+    reg: Register, start: dt.date, slut: dt.date, brytdag: dt.date, *, bara_ej_utforda: bool = False
 ) -> tuple[Planerad, ...]:
-    """Planerade utvärderingar från start till slut. Den k:te planerade utvärderingen av en typ
-    för ett avtal räknas som utförd när minst k utvärderingar av den typen är registrerade per
-    brytdagen."""
+    """Planerade utvärderingar från start till slut (med `bara_ej_utforda` bara de som inte är
+    utförda). Den k:te planerade utvärderingen av en typ för ett avtal räknas som utförd när
+    minst k utvärderingar av den typen är registrerade per brytdagen."""
+    villkor = "AND p.k > coalesce(u.n, 0)" if bara_ej_utforda else ""
     return tuple(
         Planerad(id_, org, orgnr, dt.date.fromisoformat(datum), typ, bool(utford), nr)
         for id_, org, orgnr, datum, typ, utford, nr in reg.rader(
-            """WITH p AS (
+            f"""WITH p AS (
                     SELECT avtal_id, nr, datum, typ, row_number() OVER (
                         PARTITION BY avtal_id, typ ORDER BY datum, nr) AS k
                     FROM planerad_utvardering
@@ -212,7 +213,7 @@ def planerade_mellan(
                 FROM p JOIN avtal a ON a.id = p.avtal_id
                     JOIN organisation o USING (organisationsnummer)
                     LEFT JOIN u ON u.avtal_id = p.avtal_id AND u.typ = p.typ
-                WHERE p.datum BETWEEN :start AND :slut
+                WHERE p.datum BETWEEN :start AND :slut {villkor}
                 ORDER BY p.datum, p.avtal_id, p.nr""",
             {"start": start.isoformat(), "slut": slut.isoformat(), "brytdag": brytdag.isoformat()},
         )
