@@ -128,3 +128,13 @@ def test_kolumnbredder() -> None:
     rubrik = (["Antal avtal", "T"], [["1", "a"]], [False, True])
     assert terminal.kolumnbredder(*rubrik, 8) == [5, 1]
     assert terminal.kolumnbredder(*rubrik, 7) is None
+
+
+def test_register_show_delar_aldrig_belopp_och_datum(registret: Path) -> None:
+    fil = kor("register", "show", "NL-2014-001", env=miljo(registret))
+    p = kor_i_terminal("register", "show", "NL-2014-001", env=miljo(registret), bredd=60)
+    assert p.returncode == 0, p.stderr
+    text = "\n".join(synligt(p.stdout))
+    for belopp in ("300 000 kr", "480 000 kr"):
+        assert belopp in text
+    assert sorted(DATUM.findall(text)) == sorted(DATUM.findall(fil.stdout))

@@ -395,6 +395,7 @@ def utvardera(
         sys.stdout,
         f"Måluppfyllelse {id_} {utv.datum}",
         ["Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
+        [False, True, False, True],
         [
             [
                 str(r["mal_nr"]),

@@ -140,10 +140,13 @@ def uppfyllelse(varde: str | None) -> str:
     return "–" if varde is None else procent(Fraction(varde), Fraction(1))
 
 
-def rita(ut: TextIO, titel: str, kolumner: list[str], rader: list[list[str]]) -> None:
+def rita(
+    ut: TextIO, titel: str, kolumner: list[str], fri: list[bool], rader: list[list[str]]
+) -> None:
+    """En tabell i `register show` och `utvärdera`; `fri` säger vilka kolumner som är fritext."""
     from partner_cli import terminal
 
-    terminal.tabell(ut, titel, kolumner, rader)
+    terminal.tabell(ut, titel, kolumner, rader, fri=fri)
 
 
 def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
@@ -178,6 +181,7 @@ def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
         ut,
         "Finansiärer",
         ["Nr", "Namn", "Kategori", "Kontant", "In kind", "Garanterad"],
+        [False, True, False, False, False, False],
         [
             [
                 str(f.nr),
@@ -194,12 +198,14 @@ def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
         ut,
         "Mål",
         ["Nr", "Beskrivning", "Indikator", "Målvärde"],
+        [False, True, True, True],
         [[str(m.nr), text_(m.beskrivning), text_(m.indikator), text_(m.malvarde)] for m in a.mal],
     )
     rita(
         ut,
         "Planerade utvärderingar",
         ["Nr", "Datum", "Typ"],
+        [False, False, False],
         [[str(p.nr), text_(p.datum), text_(p.typ)] for p in a.planerade_utvarderingar],
     )
     if a.undantag:
@@ -207,6 +213,7 @@ def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
             ut,
             "Beslutade undantag",
             ["Regel", "Beslut", "Beslutsdatum", "Giltigt till", "Motivering"],
+            [False, True, False, False, True],
             [
                 [
                     u.regel,
@@ -222,6 +229,7 @@ def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
         ut,
         "Gjorda utvärderingar",
         ["Datum", "Typ", "Utförd av", "Mål", "Utfall", "Måluppfyllelse", "Kommentar"],
+        [False, False, True, False, True, False, True],
         [
             [
                 u.datum,
