@@ -116,3 +116,39 @@ def test_bara_personal_raknas_genom_skriptet(tmp_path: Path) -> None:
     assert fil["medfinansiering"]["garanterad"] == "660000.00"
     assert fil["fördelning"]["in_kind_som_inte_räknas"]["belopp"] == "120000.00"
     assert fil["fördelning"]["in_kind_ej_personal"] == "0.00"
+
+
+OMRADEN = KOMMUN + '"utvecklingsområden" = ["Logistik", "Besöksnäring", "Hållbar tillväxt"]\n'
+MED_OMRADEN = "\nutvecklingsområden: [Logistik, Hållbar tillväxt]\n"
+
+
+def test_utvecklingsomraden_ur_partner_toml(tmp_path: Path) -> None:
+    (tmp_path / "partner.toml").write_text(OMRADEN, "utf-8")
+    (tmp_path / "f.yaml").write_text(andrad_mall() + MED_OMRADEN, "utf-8")
+    p = kor("check", "f.yaml", cwd=tmp_path)
+    assert p.returncode == 0, p.stdout
+    (tmp_path / "f.yaml").write_text(
+        andrad_mall() + "\nutvecklingsområden: [Logistik, Besoksnaring]\n", "utf-8"
+    )
+    p = kor("check", "f.yaml", cwd=tmp_path)
+    assert p.returncode == 1
+    rad = len(andrad_mall().splitlines()) + 2
+    assert (
+        f"f.yaml:{rad}:32: fel [format] Okänt utvecklingsområde 'Besoksnaring' (menade du "
+        "'Besöksnäring'?); kända är Logistik, Besöksnäring, Hållbar tillväxt"
+    ) in p.stdout
+
+
+def test_utvecklingsomraden_utan_lista_i_partner_toml(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text(andrad_mall() + MED_OMRADEN, "utf-8")
+    p = kor("check", "f.yaml", cwd=tmp_path)
+    assert p.returncode == 1
+    assert "'Logistik': partner.toml listar inga utvecklingsområden" in p.stdout
+    (tmp_path / "f.yaml").write_text(andrad_mall() + "\nutvecklingsområden: Logistik\n", "utf-8")
+    (tmp_path / "partner.toml").write_text(OMRADEN, "utf-8")
+    p = kor("check", "f.yaml", cwd=tmp_path)
+    assert "'utvecklingsområden' ska vara en lista med namn" in p.stdout
+    (tmp_path / "partner.toml").write_text(KOMMUN + '"utvecklingsområden" = ["A", "A"]\n')
+    p = kor("check", "f.yaml", cwd=tmp_path)
+    assert p.returncode == 2
+    assert "kommun.utvecklingsområden: ska vara en lista med olika namn" in p.stderr

@@ -75,6 +75,8 @@ def partner_toml() -> str:
         '# namn = "Örebro kommun"',
         '# organisationsnummer = "NNNNNN-NNNN"',
         "# bolag = []",
+        "# Kommunens strategiska utvecklingsområden, som förslagen kan ange att de tjänar.",
+        '# "utvecklingsområden" = ["Logistik", "Besöksnäring"]',
         "",
         "[bevaka]",
         "# Hur många dagar framåt partner bevaka visar utvärderingar, avtalsslut och undantag.",

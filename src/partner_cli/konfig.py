@@ -296,7 +296,9 @@ def _publicering(data: Any, fel: Any) -> dict[str, Any]:
 
 def _kommun(data: Any, fel: Any) -> Kommun:
     """[kommun]: namn, organisationsnummer (gruppsiffran 2) och bolagens nummer."""
-    kommun = _normalisera(data, {"namn", "organisationsnummer", "bolag"}, "kommun", fel)
+    kommun = _normalisera(
+        data, {"namn", "organisationsnummer", "bolag", "utvecklingsområden"}, "kommun", fel
+    )
     for nyckel in ("namn", "organisationsnummer"):
         if not isinstance(kommun.get(nyckel), str) or not kommun[nyckel].strip():
             raise fel(f"kommun.{nyckel}", "saknas; ange den i citattecken")
@@ -306,10 +308,18 @@ def _kommun(data: Any, fel: Any) -> Kommun:
     bolag = kommun.get("bolag", [])
     if not isinstance(bolag, list):
         raise fel("kommun.bolag", "ska vara en lista med organisationsnummer")
+    omraden = kommun.get("utvecklingsområden", [])
+    if (
+        not isinstance(omraden, list)
+        or not all(isinstance(o, str) and o.strip() for o in omraden)
+        or len({o.strip() for o in omraden}) != len(omraden)
+    ):
+        raise fel("kommun.utvecklingsområden", "ska vara en lista med olika namn i citattecken")
     return Kommun(
         kommun["namn"].strip(),
         nummer,
         tuple(_orgnr(b, f"kommun.bolag[{i}]", fel) for i, b in enumerate(bolag)),
+        tuple(o.strip() for o in omraden),
     )
 
 

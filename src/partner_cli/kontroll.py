@@ -136,7 +136,8 @@ def kontrollera_bytes(
     nod = laddning.las_bytes(data, konfig.max_varden)
     if isinstance(nod, laddning.LasFel):
         return _ogiltig(fil, [_fynd("yaml", nod.meddelande, nod.rad, nod.kolumn, "")], sha)
-    forslag = schema.tolka(nod)
+    kommun = konfig.kommun
+    forslag = schema.tolka(nod, kommun.utvecklingsomraden if kommun is not None else ())
     if isinstance(forslag, list):
         fynd = [_fynd("format", f.meddelande, f.rad, f.kolumn, f.sokvag) for f in forslag]
         return _ogiltig(fil, sorted(fynd, key=_ordning), sha)

@@ -131,6 +131,8 @@ class Kommun(NamedTuple):
     organisationsnummer: str
     # Kommunens bolag och de organisationer kommunen bestämmer över.
     bolag: tuple[str, ...] = ()
+    # Kommunens strategiska utvecklingsområden, som förslag kan ange att de tjänar.
+    utvecklingsomraden: tuple[str, ...] = ()
 
     def ar_egen(self, m: Medfinansiar) -> bool:
         nummer = m.organisationsnummer
@@ -323,6 +325,7 @@ class Forslag(NamedTuple):
     mal: tuple[Mal, ...] = ()
     utvardering: tuple[PlaneradUtvardering, ...] = ()
     undantag: tuple[Undantag, ...] = ()
+    utvecklingsomraden: tuple[str, ...] = ()
     # sökväg ("finansiering.motparter[0].kontant") -> (rad, kolumn), 1-baserat
     platser: Mapping[str, tuple[int, int]] = MappingProxyType({})
     # Ur partner.toml, inte ur filen: kärnan sätter dem före reglerna.

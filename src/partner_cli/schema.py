@@ -220,6 +220,12 @@ FALT: tuple[Falt, ...] = (
         ),
     ),
     Falt(
+        "utvecklingsområden",
+        "textlista",
+        "De av kommunens strategiska utvecklingsområden (partner.toml) som förslaget tjänar.",
+        standard=(),
+    ),
+    Falt(
         "undantag",
         "lista",
         "Beslutade undantag från en regel: fynden rapporteras som undantag, inte fel.",
@@ -394,7 +400,29 @@ def _kompilera(f: Falt) -> Lasare:
         return _kompilera_kartfalt(f)
     if f.typ == "lista":
         return _kompilera_lista(f)
+    if f.typ == "textlista":
+        return _kompilera_textlista(f)
     return _kompilera_skalar(f)
+
+
+def _kompilera_textlista(f: Falt) -> Lasare:
+    inte = f"{f.nyckel!r} ska vara en lista med namn, inte "
+
+    def textlista(t: Tolkning, nod: Nod, sokvag: str) -> Any:
+        if type(nod) is not Lista:
+            t.fel_vid(nod, sokvag, inte + _slag(nod))
+            return _FEL
+        ut = []
+        for i, e in enumerate(nod.element):
+            esokvag = f"{sokvag}[{i}]"
+            if type(e) is not Skalar or not e.text.strip():
+                t.fel_vid(e, esokvag, f"Varje post i {f.nyckel!r} ska vara ett namn")
+                return _FEL
+            t.platser[esokvag] = (e.rad, e.kolumn)
+            ut.append(e.text.strip())
+        return tuple(ut)
+
+    return textlista
 
 
 def _kompilera_objekt(f: Falt) -> Callable[[Tolkning, Karta, str], Any]:
@@ -534,7 +562,9 @@ def _okand_nyckel(nyckel: str, kanda: dict[str, Falt]) -> str:
     return f"Okänd nyckel {nyckel!r}{tips}"
 
 
-def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
+def tolka(rot: Nod, omraden: tuple[str, ...] | None = None) -> modell.Forslag | list[Formatfel]:
+    """Förslaget ur trädet, eller formatfelen. `omraden`: kommunens utvecklingsområden ur
+    partner.toml, som förslagets `utvecklingsområden` prövas mot (None: prövas inte)."""
     t = Tolkning()
     if not isinstance(rot, Karta):
         return [Formatfel(f"Ett förslag ska vara en karta, inte {_slag(rot)}", rot.rad, 1, "")]
@@ -547,6 +577,8 @@ def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
         t.fel.append(Formatfel(fel, rad, kolumn, "period.slut"))
     if isinstance(period, modell.Period) and varden_ is not None:
         t.fel.extend(_utbetalningsfel(varden_["finansiering"], period, t.platser))
+    if omraden is not None and varden_ is not None:
+        t.fel.extend(_okanda_omraden(varden_["utvecklingsomraden"], omraden, t.platser))
     if t.utelamnade:
         forsta = t.utelamnade[0]
         t.fel.append(
@@ -557,6 +589,24 @@ def tolka(rot: Nod) -> modell.Forslag | list[Formatfel]:
     if t.fel or varden_ is None:
         return t.fel
     return modell.Forslag(**varden_, platser=t.platser)
+
+
+def _okanda_omraden(
+    namngivna: tuple[str, ...], kanda: tuple[str, ...], platser: dict[str, tuple[int, int]]
+) -> list[Formatfel]:
+    fel = []
+    for i, namn in enumerate(namngivna):
+        if namn in kanda:
+            continue
+        sokvag = f"utvecklingsområden[{i}]"
+        if not kanda:
+            text = f"{namn!r}: partner.toml listar inga utvecklingsområden ([kommun])"
+        else:
+            forslag = _narmast(namn, kanda, n=1)
+            tips = f" (menade du {forslag[0]!r}?)" if forslag else ""
+            text = f"Okänt utvecklingsområde {namn!r}{tips}; kända är {', '.join(kanda)}"
+        fel.append(Formatfel(text, *platser[sokvag], sokvag))
+    return fel
 
 
 def _utbetalningsfel(
@@ -611,6 +661,7 @@ _JSON_TYPER: dict[Typ, dict[str, Any]] = {
     },
     "datum": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     "orgnr": {"type": "string", "pattern": r"^\d{6}-?\d{4}$"},
+    "textlista": {"type": "array", "items": {"type": "string", "minLength": 1}},
 }
 
 
