@@ -14,6 +14,7 @@ TUNGA = ("rich", "yaml", "sqlite_utils", "docx")
 # Laddas först när de anropas (cli._LATA), inte ens för `partner --help`.
 LATA = (
     "partner_cli.register_cli",
+    "partner_cli.register_underhall",
     "partner_cli.rapport_cli",
     "partner_cli.underlag_cli",
     "partner_cli.publicera_cli",

@@ -102,7 +102,8 @@ class _Grupp(_Svensk, TyperGroup):
 # den lika med kommandots egen.
 _LATA = {
     "register": (
-        "partner_cli.register_cli",
+        # Underhållets modul importerar de dagliga kommandonas och lägger sina till gruppen.
+        "partner_cli.register_underhall",
         "register_app",
         "Registret över avtalen: en avtalsägare per organisation, utvärderingar och historik.",
     ),

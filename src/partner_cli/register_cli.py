@@ -1,5 +1,5 @@
-"""`partner register ...`: tunna kommandon över registret (logiken finns i register.py,
-formaten i registerformat.py).
+"""`partner register ...`: tunna kommandon över registret (logiken finns i paketet register,
+formaten i registerformat.py; export, import, kontroll, backup och restore i register_underhall).
 
 Tabeller ritas (med Rich, genom terminal) först när de visas, så att `partner --help` startar
 utan Rich.
@@ -22,11 +22,10 @@ import typer
 from partner_cli.cli import Kommando, KonfigFlagga, ny_grupp
 from partner_cli.formatregister import Formatregister
 from partner_cli.kalkyl import CSV_STILAR
-from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, fraga, las_konfig
+from partner_cli.kommando import AVSLUT_FYND, fel, fraga, las_konfig
 from partner_cli.konfig import registersokvag
 from partner_cli.registerformat import (
     AVTALSFORMAT,
-    EXPORTFORMAT,
     TABELLFORMAT,
     Avtalsvy,
     Tabell,
@@ -60,7 +59,7 @@ RegisterFlagga = Annotated[
 ]
 
 
-def _format(varde: str, register: Formatregister[Any]) -> str:
+def valj_format(varde: str, register: Formatregister[Any]) -> str:
     if varde not in register:
         fel(register.okant(varde))
     return varde
@@ -249,7 +248,7 @@ def list_(
     config: KonfigFlagga = None,
 ) -> None:
     """Lista de registrerade avtalen, alla eller de som uppfyller varje angivet villkor."""
-    format_ = _format(format_, TABELLFORMAT)
+    format_ = valj_format(format_, TABELLFORMAT)
     from partner_cli.register.lasning import Urval, lista
     from partner_cli.varden import VardeFel
     from partner_cli.varden import organisationsnummer as orgnr_
@@ -293,7 +292,7 @@ def show(
     config: KonfigFlagga = None,
 ) -> None:
     """Visa allt om ett avtal: finansiering, mål, planerade och gjorda utvärderingar."""
-    format_ = _format(format_, AVTALSFORMAT)
+    format_ = valj_format(format_, AVTALSFORMAT)
     from partner_cli.register.lasning import avtal
 
     with registret(register, config, skriv=False) as reg:
@@ -310,7 +309,7 @@ def agare(
     config: KonfigFlagga = None,
 ) -> None:
     """En avtalsägare per organisation, med antal avtal och aktiva avtal i dag."""
-    format_ = _format(format_, TABELLFORMAT)
+    format_ = valj_format(format_, TABELLFORMAT)
     from partner_cli.register.lasning import agare as agarrader
 
     with registret(register, config, skriv=False) as reg:
@@ -422,7 +421,7 @@ def historik(
     config: KonfigFlagga = None,
 ) -> None:
     """Händelseloggen: vem som ändrade vad och när, med före och efter."""
-    format_ = _format(format_, TABELLFORMAT)
+    format_ = valj_format(format_, TABELLFORMAT)
     from partner_cli.register.lasning import historik as handelser
 
     with registret(register, config, skriv=False) as reg:
@@ -446,143 +445,3 @@ def historik(
         fri=[False, False, True, True, False, False, True],
     )
     skriv_vy(TABELLFORMAT, format_, tabell, csv_stil, ut)
-
-
-@register_app.command("export", cls=Kommando)
-def export(
-    format_: Annotated[
-        str, typer.Option("--format", "-f", help=EXPORTFORMAT.hjalp())
-    ] = EXPORTFORMAT.standard,
-    ut: Annotated[
-        Path | None,
-        typer.Option("--ut", metavar="KATALOG", help="Skriv till katalogen (krävs för csv)."),
-    ] = None,
-    register: RegisterFlagga = None,
-    config: KonfigFlagga = None,
-) -> None:
-    """Exportera hela registret, förlustfritt och stabilt sorterat (för versionshantering)."""
-    from partner_cli.register import utbyte
-
-    format_ = _format(format_, EXPORTFORMAT)
-    if EXPORTFORMAT[format_].katalog and ut is None:
-        fel(f"{format_} skrivs som en fil per tabell: ange --ut KATALOG")
-    with registret(register, config, skriv=False) as reg:
-        data = utbyte.exportera(reg)
-    render = EXPORTFORMAT.renderare(format_)
-    try:
-        if ut is None:
-            render(data, sys.stdout)
-        elif not EXPORTFORMAT[format_].katalog:
-            ut.mkdir(parents=True, exist_ok=True)
-            with (ut / utbyte.EXPORTFIL).open("w", encoding="utf-8") as f:
-                render(data, f)
-        else:
-            render(data, ut)
-    except OSError as e:
-        fel(f"kan inte skriva {e.filename or ut}: {e.strerror}", AVSLUT_FYND)
-    if ut is not None:
-        typer.echo(f"Exporterade {len(data.tabeller['avtal'][1])} avtal till {ut}", err=True)
-
-
-@register_app.command("import", cls=Kommando)
-def import_(
-    kalla: Annotated[
-        Path, typer.Argument(metavar="KÄLLA", help="Det som export skrev: filen eller katalogen.")
-    ],
-    register: RegisterFlagga = None,
-    config: KonfigFlagga = None,
-) -> None:
-    """Läs in en export i ett tomt register, i en transaktion."""
-    from partner_cli.register import RegisterFel, utbyte
-
-    try:
-        data = utbyte.las_export(kalla)
-    except RegisterFel as e:
-        fel(str(e), e.kod)
-    with registret(register, config, skriv=True, skapa=True) as reg:
-        antal = utbyte.importera(reg, data)
-    typer.echo(
-        f"Importerade {antal['avtal']} avtal, {antal['organisation']} organisationer och "
-        f"{antal['handelse']} händelser till {reg.sokvag}"
-    )
-
-
-@register_app.command("kontroll", cls=Kommando)
-def kontroll(
-    register: RegisterFlagga = None,
-    config: KonfigFlagga = None,
-) -> None:
-    """Kontrollera registret: SQLites integritet, främmande nycklar och registrets regler."""
-    from partner_cli import register as reg_
-    from partner_cli.register import integritet
-
-    sokvag = registersokvag(register, las_konfig(config))
-    antal = 0
-    try:
-        reg = reg_.las(sokvag)
-        try:
-            problem = integritet.kontroll(reg)
-            antal = 0 if problem else integritet.antal_avtal(reg)
-        finally:
-            reg.stang()
-    except reg_.RegisterFel as e:
-        if e.kod == AVSLUT_ANVANDNING and not sokvag.is_file():
-            fel(str(e), e.kod)
-        problem = [str(e)]
-    if problem:
-        from partner_cli.saker import filnamn, synlig
-
-        for p in problem:
-            typer.echo(f"{filnamn(str(sokvag))}: {synlig(p)}")
-        fel(f"registret {sokvag} är inte helt ({len(problem)} problem)", AVSLUT_FYND)
-    typer.echo(f"{sokvag}: registret är helt ({antal} avtal)")
-
-
-@register_app.command("backup", cls=Kommando)
-def backup(
-    fil: Annotated[Path, typer.Argument(metavar="FIL", help="Säkerhetskopians nya fil.")],
-    register: RegisterFlagga = None,
-    config: KonfigFlagga = None,
-) -> None:
-    """Säkerhetskopiera registret (SQLites backup-API; konsekvent medan andra skriver)."""
-    from partner_cli.register.integritet import sakerhetskopiera
-
-    with registret(register, config, skriv=False) as reg:
-        sakerhetskopiera(reg, fil)
-    typer.echo(f"Säkerhetskopierade {reg.sokvag} till {fil}")
-
-
-@register_app.command("restore", cls=Kommando)
-def restore(
-    fil: Annotated[Path, typer.Argument(metavar="FIL", help="En säkerhetskopia från backup.")],
-    ersatt: Annotated[
-        bool,
-        typer.Option("--ersätt", "--ersatt", help="Ersätt ett register som inte är tomt."),
-    ] = False,
-    register: RegisterFlagga = None,
-    config: KonfigFlagga = None,
-) -> None:
-    """Återställ registret från en säkerhetskopia, i ett steg."""
-    from partner_cli import register as reg_
-    from partner_cli.register import integritet
-
-    try:
-        kalla = reg_.las(fil)
-    except reg_.RegisterFel as e:
-        fel(str(e), e.kod)
-    try:
-        problem = integritet.kontroll(kalla)
-        if problem:
-            fel(f"säkerhetskopian {fil} är inte hel: {'; '.join(problem)}", AVSLUT_FYND)
-        with registret(register, config, skriv=True, skapa=True) as reg:
-            if not ersatt and not integritet.tomt(reg):
-                fel(
-                    f"registret {reg.sokvag} har innehåll; ange --ersätt för att ersätta det "
-                    "med säkerhetskopian (ta gärna en backup först)"
-                )
-            integritet.aterstall_fran(reg, kalla)
-    except reg_.RegisterFel as e:
-        fel(str(e), e.kod)
-    finally:
-        kalla.stang()
-    typer.echo(f"Återställde {reg.sokvag} från {fil}")
