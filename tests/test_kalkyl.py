@@ -84,7 +84,7 @@ def test_rapporten_som_xlsx(registret: Path, tmp_path: Path) -> None:
     argument = ("report", "--år", "2015", "--per", "2016-06-01")
     bok = xlsx(*argument, register=registret, fil=tmp_path / "rapport.xlsx")
     assert bok.sheetnames == [
-        "partnerskap", "organisationer", "undantag", "maluppfyllelse", "utvarderingar",
+        "partnerskap", "organisationer", "undantag", "indikatorer", "utvarderingar",
         "malutfall", "risker",
     ]  # fmt: skip
     assert all(ark.freeze_panes == "A2" for ark in bok.worksheets)
@@ -96,7 +96,7 @@ def test_rapporten_som_xlsx(registret: Path, tmp_path: Path) -> None:
     assert rad["period_slut"].value == dt.datetime(2015, 12, 31)
     assert rad["naringslivsandel"].value == pytest.approx(0.5634)
     assert rad["naringslivsandel"].number_format == "0.0 %"
-    indikatorer = {r["indikator"].value: r for r in rader(bok["maluppfyllelse"])}
+    indikatorer = {r["indikator"].value: r for r in rader(bok["indikatorer"])}
     assert indikatorer["Aktiva partnerskap"]["varde"].value == 4
     utv = rader(bok["utvarderingar"])
     assert {u["datum"].value for u in utv} >= {dt.datetime(2015, 3, 1)}

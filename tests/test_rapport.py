@@ -92,7 +92,7 @@ def test_partnerskap_under_aret_med_nya_markerade(register: Path) -> None:
     assert partnerskap["NL-2014-002"]["initiativ"] == "gemensamt"
 
 
-def test_maluppfyllelse_mot_foregaende_ar(register: Path) -> None:
+def test_indikatorerna_mot_foregaende_ar(register: Path) -> None:
     d = json_rapport(register, 2015)
     ind = d["indikatorer"]
     assert ind["år"]["aktiva"] == 5 and ind["föregående"]["aktiva"] == 3
@@ -102,7 +102,7 @@ def test_maluppfyllelse_mot_foregaende_ar(register: Path) -> None:
     # 2014: 780+400+400 = 1 580 000 av 2 890 000 kr.
     assert ind["föregående"]["garanterad"] == "1580000.00"
     assert ind["föregående"]["total"] == "2890000.00"
-    tabell = {r["indikator"]: r for r in rader(d, "maluppfyllelse")}
+    tabell = {r["indikator"]: r for r in rader(d, "indikatorer")}
     medfin = tabell["Garanterad medfinansiering, viktad med budget"]
     assert (medfin["varde"], medfin["foregaende"]) == ("0.5701", "0.5467")
     assert medfin["riktning"] == "↑ ökar"
@@ -218,7 +218,7 @@ def test_csv_en_fil_per_avsnitt(register: Path, tmp_path: Path) -> None:
     assert svar.returncode == 0, svar.stderr
     filer = sorted(p.name for p in (tmp_path / "ut").iterdir())
     assert filer == [
-        "maluppfyllelse.csv",
+        "indikatorer.csv",
         "malutfall.csv",
         "organisationer.csv",
         "partnerskap.csv",
@@ -261,7 +261,7 @@ def test_html_ar_fristaende_med_alla_avsnitt_och_diagram(register: Path) -> None
     assert {
         "partnerskap",
         "organisationer",
-        "maluppfyllelse",
+        "indikatorer",
         "utvarderingar",
         "risker",
     } <= sida.idn

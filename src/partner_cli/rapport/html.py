@@ -249,7 +249,7 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
                 "ett beslutat undantag."
                 "</figcaption></figure>"
             )
-        if t.nyckel == "maluppfyllelse" and rapport.historik:
+        if t.nyckel == "indikatorer" and rapport.historik:
             ut.write(
                 '<figure id="diagram-indikatorer">'
                 f"{indikatordiagram(rapport.historik)}<figcaption>Indikatorerna för varje år i "

@@ -1,4 +1,4 @@
-"""Årsrapporten som JSON (version 1): varje avsnitts rader med exakta värden, och indikatorerna
+"""Årsrapporten som JSON (version 2): varje avsnitts rader med exakta värden, och indikatorerna
 för året och året före med sina underlag."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from partner_cli.rapport import Arsrapport
 from partner_cli.rapport.tabeller import Andel, indikatorvarden, raa, tabeller
 from partner_cli.saker import json_dokument
 
-VERSION = 1
+VERSION = 2
 
 
 def dokument(rapport: Arsrapport) -> dict[str, Any]:

@@ -276,7 +276,7 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
             tom=f"Inga beslutade undantag gällde avtalen under {ar}.",
         ),
         Tabell(
-            "maluppfyllelse",
+            "indikatorer",
             "Måluppfyllelse",
             (
                 Kolumn("indikator", "Indikator", fri=True),
