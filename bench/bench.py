@@ -513,6 +513,8 @@ def mall_export(data: Path, filer: list[Path], partner: str, env: dict[str, str]
 def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int) -> None:
     """Ett register med `avtal` avtal över `antal_org` organisationer och tio år, i exportens
     eget format (kolumnerna ur en riktig export; värden som inte varieras tas ur förebilden)."""
+    from partner_cli.register import kedja
+
     rng = random.Random(100)
     tabeller = mall["tabeller"]
 
@@ -522,9 +524,21 @@ def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int)
 
     rader: dict[str, list[list[Any]]] = {t: [] for t in tabeller}
 
+    # Händelseloggen förklarar registret (`register kontroll` prövar det): en `ny organisation`
+    # per organisation och en `registrerad` per avtal med hela avtalet, i en kedja.
+    handelser: list[dict[str, Any]] = []
+    avtalets: dict[str, list[dict[str, Any]]] = {}
+
     def lagg(tabell: str, bas: dict[str, Any], **varden: Any) -> None:
         rad = {**bas, **{k: v for k, v in varden.items() if k in bas}}
         rader[tabell].append([rad[k] for k in tabeller[tabell]["kolumner"]])
+        if tabell in avtalets:
+            avtalets[tabell].append(rad)
+
+    def handelse(vad: str, orgnr: str, avtal_id: str | None, efter: dict[str, Any]) -> None:
+        handelser.append({**hand_bas, "vad": vad, "organisationsnummer": orgnr,
+                          "avtal_id": avtal_id, "fore": None,
+                          "efter": json.dumps(efter, ensure_ascii=False)})  # fmt: skip
 
     org_bas, avtal_bas = forebild("organisation"), forebild("avtal")
     fin_bas, mal_bas = forebild("finansiar"), forebild("mal")
@@ -534,6 +548,9 @@ def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int)
         o = organisation(k)
         lagg("organisation", org_bas, organisationsnummer=o.orgnr, namn=o.namn,
              kategori="företag", avtalsagare_namn=o.agare, avtalsagare_enhet=o.enhet)  # fmt: skip
+        org_kol = tabeller["organisation"]["kolumner"]
+        handelse("ny organisation", o.orgnr, None,
+                 dict(zip(org_kol, rader["organisation"][-1], strict=True)))  # fmt: skip
     utv_id = 0
     for i in range(avtal):
         o = organisation(i % antal_org)
@@ -544,6 +561,7 @@ def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int)
         medfin = kommunen * rng.randrange(5, 30) // 10
         garanterad = medfin if rng.random() < 0.85 else 0
         id_ = f"NL-{ar}-{i:06d}"
+        avtalets = {t: [] for t in ("avtal", *kedja.AVTALETS_DELAR)}
         lagg("avtal", avtal_bas, id=id_, organisationsnummer=o.orgnr,
              titel=f"Partnerskap {i} med {o.namn}",
              typ=("projekt", "verksamhetsstöd", "samarbetsavtal")[i % 3],
@@ -576,8 +594,10 @@ def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int)
             lagg("genomford_utvardering_mal", utvm_bas, genomford_utvardering_id=utv_id,
                  avtal_id=id_, mal_nr=1, utfall=MAL[(i + 1) % len(MAL)][2],
                  maluppfyllelse="1")  # fmt: skip
-        lagg("handelse", hand_bas, id=i + 1, organisationsnummer=o.orgnr, avtal_id=id_,
-             fore=None, efter=json.dumps({"id": id_}))  # fmt: skip
+        avtalet = kedja.avtal_i_historiken(avtalets.pop("avtal")[0], avtalets)
+        handelse("registrerad", o.orgnr, id_, avtalet)
+    kedja.kedja(handelser, 1, None)
+    rader["handelse"] = [[h[k] for k in tabeller["handelse"]["kolumner"]] for h in handelser]
     with fil.open("w", encoding="utf-8") as ut:
         # Samma form som `partner register export`: en tabellrad per rad.
         ut.write(json.dumps({k: v for k, v in mall.items() if k != "tabeller"})[:-1])

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import PARTNER, kor
 from partner_cli import register
-from partner_cli.register import integritet, utbyte
+from partner_cli.register import integritet, kedja, utbyte
 from partner_cli.register.migreringar import SCHEMAVERSION
 from partner_cli.register.skrivning import lagg_till
 from registerhjalp import ORGNR, bygg, innehall, miljo, orgnr, skriv_forslag, sql
@@ -127,28 +127,29 @@ def stor_export(tmp_path: Path, antal: int) -> Path:
         "undantag": mall["undantag"],
         "genomford_utvardering": mall["genomford_utvardering"],
         "genomford_utvardering_mal": mall["genomford_utvardering_mal"],
-        "handelse": (
-            mall["handelse"][0],
-            [
-                [
-                    2 * i + j + 1,
-                    "2026-01-01T00:00:00Z",
-                    "Testa",
-                    vad,
-                    orgnr(i),
-                    None if j == 0 else f"NL-{i}",
-                    None,
-                    json.dumps({"id": f"NL-{i}"}),
-                ]
-                for i in range(antal)
-                for j, vad in enumerate(("ny organisation", "registrerad"))
-            ],
-        ),
+        "handelse": (mall["handelse"][0], _kopierad_historik(mall["handelse"], antal)),
     }
     fil = tmp_path / "stor.json"
     with fil.open("w", encoding="utf-8") as f:
         utbyte.skriv_json(utbyte.Export(SCHEMAVERSION, data), f)
     return fil
+
+
+def _kopierad_historik(handelse: tuple[list[str], list[Any]], antal: int) -> list[list[Any]]:
+    """Förebildens händelser för varje kopia, med kopians id och organisationsnummer också i
+    `efter` och en ny kedja: historiken förklarar varje kopierad rad."""
+    kolumner, rader = handelse
+    ut: list[dict[str, Any]] = []
+    for i in range(antal):
+        for rad in rader:
+            h = dict(zip(kolumner, rad, strict=True))
+            efter = json.loads(h["efter"])
+            efter["organisationsnummer"] = orgnr(i)
+            if h["avtal_id"] is not None:
+                efter["id"] = h["avtal_id"] = f"NL-{i}"
+            ut.append({**h, "organisationsnummer": orgnr(i), "efter": json.dumps(efter)})
+    kedja.kedja(ut, 1, None)
+    return [[h[k] for k in kolumner] for h in ut]
 
 
 STOR = 20_000

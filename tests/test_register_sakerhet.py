@@ -3,6 +3,7 @@ migreringarna, och `restore` tar inte emot ett sådant register."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -97,3 +98,132 @@ def test_en_sakerhetskopia_med_extra_trigger_aterstalls_inte(tmp_path: Path, reg
     assert "triggern sanktion" in p.stderr and "inte hel" in p.stderr
     assert innehall(ny) == fore
     assert sql(ny, "SELECT name FROM sqlite_master WHERE name = 'sanktion'") == []
+
+
+# --- Händelseloggens kedja och registret förklarat av loggen -----------------------------------
+
+TRIGGRAR_AV = (
+    "DROP TRIGGER handelse_ingen_andring",
+    "DROP TRIGGER handelse_ingen_borttagning",
+)
+
+
+def _triggrar_pa(register: Path) -> tuple[str, ...]:
+    """Loggens triggrar som migreringarna skrev dem, för att lägga tillbaka dem efter ett
+    ingrepp: schemat ser då oförändrat ut."""
+    return tuple(
+        r[0]
+        for r in sql(
+            register,
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'handelse'",
+        )
+    )
+
+
+def _tre_handelser(tmp_path: Path, reg: Path) -> None:
+    """Organisationen, avtalet och ett byte av ägare: händelse 1, 2 och 3."""
+    _nytt(tmp_path, reg)
+    p = kor("register", "byt-ägare", "556781-2341", "--namn", "Per Berg", env=miljo(reg))
+    assert p.returncode == 0, p.stderr
+    assert kor("register", "kontroll", env=miljo(reg)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("ingrepp", "vantat"),
+    [
+        (("DELETE FROM handelse WHERE id = 2",), "händelse 3 följer inte på händelsen före"),
+        (
+            ("DELETE FROM handelse WHERE id = 3",),
+            "organisationen 556781-2341 har avtalsägaren 'Per Berg', men händelseloggen säger "
+            "'Anna Lind'",
+        ),
+        (("DELETE FROM handelse",), "organisationen 556781-2341 har ingen händelse"),
+        (
+            ("UPDATE handelse SET vem = 'Någon annan' WHERE id = 3",),
+            "händelse 3 har ändrats efter att den skrevs",
+        ),
+        (("UPDATE handelse SET id = 9 WHERE id = 2",), "händelse 3 följer inte"),
+    ],
+)
+def test_kontroll_ser_en_historik_andrad_bakom_triggrarna(
+    tmp_path: Path, reg: Path, ingrepp: tuple[str, ...], vantat: str
+) -> None:
+    _tre_handelser(tmp_path, reg)
+    triggrar = _triggrar_pa(reg)
+    _kor_sql(reg, *TRIGGRAR_AV, *ingrepp, *triggrar)
+    p = kor("register", "kontroll", env=miljo(reg))
+    assert p.returncode == 1, p.stdout
+    assert vantat in p.stdout
+
+
+@pytest.mark.parametrize(
+    ("ingrepp", "vantat"),
+    [
+        (
+            "UPDATE avtal SET sanktionerad_av = 'Falsk Sanktion'",
+            "avtalet NL-1 stämmer inte med sin senaste händelse (sanktionerad_av)",
+        ),
+        (
+            "UPDATE organisation SET avtalsagare_namn = 'Ola Smyg'",
+            "organisationen 556781-2341 har avtalsägaren 'Ola Smyg', men händelseloggen säger "
+            "'Per Berg'",
+        ),
+        (
+            "UPDATE organisation SET avtalsagare_enhet = 'Annan enhet'",
+            "organisationen 556781-2341 stämmer inte med sin senaste händelse",
+        ),
+        ("UPDATE mal SET malvarde = '99'", "avtalet NL-1 stämmer inte med sin senaste händelse"),
+        (
+            "INSERT INTO handelse (tid, vem, vad, avtal_id, sha256) "
+            "VALUES ('t', 'v', 'registrerad', 'NL-9', '" + "0" * 64 + "')",
+            "händelse 4 följer inte",
+        ),
+    ],
+)
+def test_kontroll_ser_ett_register_som_loggen_inte_forklarar(
+    tmp_path: Path, reg: Path, ingrepp: str, vantat: str
+) -> None:
+    _tre_handelser(tmp_path, reg)
+    _kor_sql(reg, ingrepp)
+    p = kor("register", "kontroll", env=miljo(reg))
+    assert p.returncode == 1, p.stdout
+    assert vantat in p.stdout
+
+
+def test_ett_andrat_schema_tar_inte_emot_skrivningar(tmp_path: Path, reg: Path) -> None:
+    _nytt(tmp_path, reg)
+    _kor_sql(reg, FORFALSKNING)
+    fore = innehall(reg)
+    p = lagg_till(reg, skriv_forslag(tmp_path, "b.yaml", id_="NL-2", org=orgnr(2)))
+    assert p.returncode == 1
+    assert "schema som ändrats förbi partner" in p.stderr and "triggern sanktion" in p.stderr
+    assert innehall(reg) == fore
+
+
+def test_en_forfalskning_som_tagits_bort_syns_i_avtalet(tmp_path: Path, reg: Path) -> None:
+    """En trigger som förfalskade ett avtal och sedan tagits bort lämnar ett avtal som loggen
+    inte förklarar."""
+    _nytt(tmp_path, reg)
+    lagg_till(reg, skriv_forslag(tmp_path, "b.yaml", id_="NL-2", org=orgnr(2)))
+    _kor_sql(reg, FORFALSKNING.replace("AFTER INSERT ON avtal", "AFTER UPDATE OF titel ON avtal"))
+    _kor_sql(reg, "UPDATE avtal SET titel = titel WHERE id = 'NL-2'", "DROP TRIGGER sanktion")
+    p = kor("register", "kontroll", env=miljo(reg))
+    assert p.returncode == 1
+    assert "avtalet NL-2 stämmer inte med sin senaste händelse (sanktionerad_av)" in p.stdout
+
+
+def test_kedjan_i_en_export_provas_vid_import(tmp_path: Path, reg: Path) -> None:
+    _tre_handelser(tmp_path, reg)
+    ut = tmp_path / "ut"
+    assert kor("register", "export", "--ut", str(ut), env=miljo(reg)).returncode == 0
+    fil = ut / "register.json"
+    text = fil.read_text(encoding="utf-8")
+    assert '"Per Berg"' in text
+    # Händelse 3 (bytet av ägare) tas bort ur exporten.
+    data = json.loads(text)
+    data["tabeller"]["handelse"]["rader"].pop()
+    fil.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    ny = tmp_path / "ny.db"
+    p = kor("register", "import", str(fil), env=miljo(ny))
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "händelseloggen säger 'Anna Lind'" in p.stderr

@@ -234,6 +234,7 @@ def las(sokvag: Path) -> Register:
 def skriv(sokvag: Path, *, skapa: bool = True) -> Register:
     """Öppnar registret för skrivning, skapar det vid behov (`skapa`) och för schemat till
     aktuell version. En nyare version är ett fel innan något skrivs."""
+    from partner_cli.register.integritet import schemaavvikelser
     from partner_cli.register.migreringar import migrera
 
     if sokvag.is_dir():
@@ -259,6 +260,16 @@ def skriv(sokvag: Path, *, skapa: bool = True) -> Register:
             skada = db.execute("PRAGMA quick_check(1)").fetchone()[0]
             if skada != "ok":
                 raise RegisterFel(fel_text(sokvag, sqlite3.DatabaseError(f"malformed: {skada}")))
+            # Ett schema som ändrats förbi migreringarna (en trigger som skriver om det som
+            # skrivs) tar inte heller emot fler skrivningar.
+            avvikelser = schemaavvikelser(db.conn)
+            if avvikelser:
+                raise RegisterFel(
+                    f"registret {sokvag} har ett schema som ändrats förbi partner "
+                    f"({'; '.join(avvikelser)}); inget ändrades. Kör `partner register "
+                    "kontroll` och återställ från en säkerhetskopia med `partner register "
+                    "restore`"
+                )
     except BaseException:
         reg.stang()
         raise

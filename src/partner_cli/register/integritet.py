@@ -3,9 +3,15 @@ ensamt kan hålla, och säkerhetskopiorna (SQLites backup-API)."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import sqlite3
+from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
+from partner_cli.register import kedja
 from partner_cli.register.anslutning import Register, RegisterFel, fel_text, sqlfel
 from partner_cli.register.migreringar import SCHEMAVERSION, schemat, tabeller, vantat_schema
 
@@ -33,6 +39,98 @@ def invarianter(conn: sqlite3.Connection) -> list[str]:
                                            (WHERE f.kategori = 'näringsliv'), 0)"""
     ):
         problem.append(f"avtalet {id_}: summorna stämmer inte med finansiärerna")
+    kolumner = ", ".join(kedja.KOLUMNER)
+    problem += kedja.brott(conn.execute(f"SELECT {kolumner} FROM handelse ORDER BY id"))
+    problem += _oforklarade_organisationer(conn)
+    problem += _oforklarade_avtal(conn)
+    return problem
+
+
+# Händelserna som sätter en organisations rad och ett avtals innehåll, med raden i `efter`.
+ORGANISATIONENS_HANDELSER = ("ny organisation", "byt ägare")
+AVTALETS_HANDELSER = ("registrerad", "ersatt")
+
+
+def _dictrader(cur: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+    namn = [d[0] for d in cur.description]
+    return (dict(zip(namn, r, strict=True)) for r in cur)
+
+
+def _oforklarade_organisationer(conn: sqlite3.Connection) -> list[str]:
+    """Varje organisation, med sin avtalsägare, är exakt det som dess senaste händelse säger."""
+    senaste: dict[str, Any] = {}
+    platser = ", ".join("?" * len(ORGANISATIONENS_HANDELSER))
+    for orgnr, efter in conn.execute(
+        f"SELECT organisationsnummer, efter FROM handelse WHERE vad IN ({platser}) ORDER BY id",
+        ORGANISATIONENS_HANDELSER,
+    ):
+        senaste[orgnr] = efter
+    problem: list[str] = []
+    for rad in _dictrader(conn.execute("SELECT * FROM organisation ORDER BY 1")):
+        orgnr = rad["organisationsnummer"]
+        efter = senaste.pop(orgnr, None)
+        loggad = json.loads(efter) if efter is not None else None
+        if not isinstance(loggad, dict):
+            problem.append(f"organisationen {orgnr} har ingen händelse som förklarar den")
+        elif loggad.get("avtalsagare_namn") != rad["avtalsagare_namn"]:
+            problem.append(
+                f"organisationen {orgnr} har avtalsägaren {rad['avtalsagare_namn']!r}, men "
+                f"händelseloggen säger {loggad.get('avtalsagare_namn')!r} (byt ägare loggas)"
+            )
+        elif loggad != rad:
+            problem.append(f"organisationen {orgnr} stämmer inte med sin senaste händelse")
+    problem += [f"organisationen {o} finns i händelseloggen men inte i registret" for o in senaste]
+    return problem
+
+
+def _oforklarade_avtal(conn: sqlite3.Connection) -> list[str]:
+    """Varje avtal, med finansiärer, mål, planerade utvärderingar och undantag, är exakt det
+    som dess senaste händelse (`registrerad` eller `ersatt`) bär. Tabellerna läses i
+    avtalens ordning sida vid sida, så att minnet inte växer med registret."""
+    platser = ", ".join("?" * len(AVTALETS_HANDELSER))
+    handelser = conn.execute(
+        f"""SELECT avtal_id, efter FROM handelse WHERE id IN (
+                SELECT max(id) FROM handelse WHERE vad IN ({platser}) GROUP BY avtal_id)
+            ORDER BY avtal_id""",
+        AVTALETS_HANDELSER,
+    )
+    delar = {
+        t: itertools.groupby(
+            _dictrader(conn.execute(f"SELECT * FROM {t} ORDER BY avtal_id, nr")),
+            itemgetter("avtal_id"),
+        )
+        for t in kedja.AVTALETS_DELAR
+    }
+    nasta: dict[str, Any] = {t: next(g, None) for t, g in delar.items()}
+    handelse = handelser.fetchone()
+    problem: list[str] = []
+    for avtal in _dictrader(conn.execute("SELECT * FROM avtal ORDER BY id")):
+        id_ = avtal["id"]
+        while handelse is not None and handelse[0] < id_:
+            problem.append(f"avtalet {handelse[0]} finns i händelseloggen men inte i registret")
+            handelse = handelser.fetchone()
+        dess: dict[str, list[dict[str, Any]]] = {}
+        for t, g in delar.items():
+            dess[t] = []
+            if nasta[t] is not None and nasta[t][0] == id_:
+                dess[t] = list(nasta[t][1])
+                nasta[t] = next(g, None)
+        if handelse is None or handelse[0] != id_:
+            problem.append(f"avtalet {id_} har ingen händelse som förklarar det")
+            continue
+        loggat = json.loads(handelse[1]) if handelse[1] is not None else None
+        handelse = handelser.fetchone()
+        nu = kedja.avtal_i_historiken(avtal, dess)
+        if loggat != nu:
+            andrat = sorted(
+                k for k in nu.keys() | (loggat or {}).keys() if (loggat or {}).get(k) != nu.get(k)
+            )
+            problem.append(
+                f"avtalet {id_} stämmer inte med sin senaste händelse ({', '.join(andrat)})"
+            )
+    while handelse is not None:
+        problem.append(f"avtalet {handelse[0]} finns i händelseloggen men inte i registret")
+        handelse = handelser.fetchone()
     return problem
 
 

@@ -281,12 +281,16 @@ class Handelse(NamedTuple):
 
 
 def historik(reg: Register, nyckel: str | None = None) -> list[Handelse]:
+    kolumner = ", ".join(Handelse._fields)
     if nyckel is None:
-        return [Handelse._make(r) for r in reg.rader("SELECT * FROM handelse ORDER BY id")]
+        return [
+            Handelse._make(r) for r in reg.rader(f"SELECT {kolumner} FROM handelse ORDER BY id")
+        ]
     rader = [
         Handelse._make(r)
         for r in reg.rader(
-            "SELECT * FROM handelse WHERE organisationsnummer = ? OR avtal_id = ? ORDER BY id",
+            f"SELECT {kolumner} FROM handelse WHERE organisationsnummer = ? OR avtal_id = ? "
+            "ORDER BY id",
             [nyckel, nyckel],
         )
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -162,6 +162,8 @@ BEGIN SELECT RAISE(ABORT, 'händelseloggen går bara att lägga till i, inte rad
 class Migrering(NamedTuple):
     namn: str
     sql: str
+    # Körs efter satserna, med samma anslutning och i samma transaktion: det som SQL inte kan.
+    steg: Callable[[sqlite3.Connection], None] | None = None
 
 
 # Tabellerna för gjorda utvärderingar heter efter innehållet: `utvärdering` i förslaget (och
@@ -173,9 +175,55 @@ ALTER TABLE utvardering_mal RENAME TO genomford_utvardering_mal;
 ALTER TABLE genomford_utvardering_mal RENAME COLUMN utvardering_id TO genomford_utvardering_id;
 """
 
+# Händelseloggen blir en kedja (kedja.py): varje händelse bär föregående händelses hash och sin
+# egen. Tabellen byggs om, eftersom kolumnerna inte får saknas; steget räknar kedjan för
+# händelserna som redan finns, i id-ordning.
+_SCHEMA_3 = """
+CREATE TABLE handelse_kedja (
+    id INTEGER PRIMARY KEY,
+    tid TEXT NOT NULL,
+    vem TEXT NOT NULL,
+    vad TEXT NOT NULL,
+    organisationsnummer TEXT,
+    avtal_id TEXT,
+    fore TEXT CHECK (fore IS NULL OR json_valid(fore)),
+    efter TEXT CHECK (efter IS NULL OR json_valid(efter)),
+    foregaende TEXT CHECK (length(foregaende) = 64),
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64)
+) STRICT;
+"""
+_SCHEMA_3_EFTER = """
+DROP TABLE handelse;
+ALTER TABLE handelse_kedja RENAME TO handelse;
+CREATE INDEX handelse_organisation ON handelse (organisationsnummer);
+CREATE INDEX handelse_avtal ON handelse (avtal_id);
+CREATE TRIGGER handelse_ingen_andring BEFORE UPDATE ON handelse
+BEGIN SELECT RAISE(ABORT, 'händelseloggen går bara att lägga till i, inte ändra'); END;
+CREATE TRIGGER handelse_ingen_borttagning BEFORE DELETE ON handelse
+BEGIN SELECT RAISE(ABORT, 'händelseloggen går bara att lägga till i, inte radera'); END;
+"""
+
+
+def _kedja(conn: sqlite3.Connection) -> None:
+    from partner_cli.register.kedja import INNEHALL, sha256
+
+    foregaende: str | None = None
+    rader = conn.execute(f"SELECT {', '.join(INNEHALL)} FROM handelse ORDER BY id").fetchall()
+    for rad in rader:
+        hash_ = sha256(rad, foregaende)
+        conn.execute(
+            f"INSERT INTO handelse_kedja VALUES ({', '.join('?' * (len(INNEHALL) + 2))})",
+            [*rad, foregaende, hash_],
+        )
+        foregaende = hash_
+    for sats in satser(_SCHEMA_3_EFTER):
+        conn.execute(sats)
+
+
 MIGRERINGAR: tuple[Migrering, ...] = (
     Migrering("0001_grund", _SCHEMA_1),
     Migrering("0002_genomford_utvardering", _SCHEMA_2),
+    Migrering("0003_handelsekedja", _SCHEMA_3, _kedja),
 )
 SCHEMAVERSION = len(MIGRERINGAR)
 KANDA_MIGRERINGAR = frozenset(m.namn for m in MIGRERINGAR)
@@ -193,6 +241,13 @@ def satser(sql: str) -> Iterator[str]:
             buffert = ""
 
 
+def kor_migrering(conn: sqlite3.Connection, migrering: Migrering) -> None:
+    for sats in satser(migrering.sql):
+        conn.execute(sats)
+    if migrering.steg is not None:
+        migrering.steg(conn)
+
+
 def migreringar() -> Migrations:
     """Migreringarna som sqlite-utils `Migrations`; var och en sätter sin schemaversion."""
     from sqlite_utils.migrations import Migrations
@@ -200,9 +255,8 @@ def migreringar() -> Migrations:
     m = Migrations(MIGRERINGSMANGD)
     for version, migrering in enumerate(MIGRERINGAR, 1):
 
-        def kor(db: Database, sql: str = migrering.sql, version: int = version) -> None:
-            for sats in satser(sql):
-                db.execute(sats)
+        def kor(db: Database, migrering: Migrering = migrering, version: int = version) -> None:
+            kor_migrering(db.conn, migrering)
             db.execute(f"PRAGMA user_version = {version}")
 
         m(name=migrering.namn)(kor)
@@ -224,8 +278,7 @@ def _migrerad(version: int) -> sqlite3.Connection:
     `export` och `kontroll` behöver inte sqlite-utils."""
     conn = sqlite3.connect(":memory:")
     for migrering in MIGRERINGAR[:version]:
-        for sats in satser(migrering.sql):
-            conn.execute(sats)
+        kor_migrering(conn, migrering)
     return conn
 
 

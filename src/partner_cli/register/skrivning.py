@@ -6,13 +6,13 @@ utvärderingar. Varje skrivning är en transaktion (`Register.transaktion`, sqli
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from partner_cli import modell
 from partner_cli.register.anslutning import Register, RegisterFel, anvandare, nu
+from partner_cli.register.kedja import AVTALETS_DELAR, avtal_i_historiken, handelse_rad, lanka
 from partner_cli.register.lasning import aktiva
 from partner_cli.regler import avtalsagare
 from partner_cli.varden import maluppfyllelse
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from partner_cli.utvarderingsfil import Utvardering
-
-# Tabellerna som tillsammans med raden i `avtal` är ett avtal (skrivs om vid --ersätt).
-AVTALETS_DELAR = ("finansiar", "mal", "planerad_utvardering", "undantag")
 
 
 def lagg_till(
@@ -45,6 +42,7 @@ def lagg_till(
             resultat.append(
                 _lagg_till_en(db, forslag, fil, sha, sanktionerad_av, ersatt, vem, tid, omgang)
             )
+        lanka(db.conn, omgang.rader["handelse"])
         for tabell, rader in omgang.rader.items():
             db.table(tabell).insert_all(rader)
     return resultat
@@ -81,7 +79,7 @@ def _lagg_till_en(
         omgang.rader["organisation"].append(ny_org)
         omgang.agare[orgnr] = (agare.namn, agare.enhet)
         omgang.rader["handelse"].append(
-            _handelse(tid, vem, "ny organisation", orgnr, None, None, ny_org)
+            handelse_rad(tid, vem, "ny organisation", orgnr, None, None, ny_org)
         )
     gammal = (
         omgang.sha.get(forslag.id)
@@ -121,8 +119,8 @@ def _lagg_till_en(
         status = "ersatt"
     for tabell, rader in barn.items():
         omgang.rader[tabell].extend(rader)
-    efter = _avtal_dict(rad, barn)
-    omgang.rader["handelse"].append(_handelse(tid, vem, status, orgnr, forslag.id, fore, efter))
+    efter = avtal_i_historiken(rad, barn)
+    omgang.rader["handelse"].append(handelse_rad(tid, vem, status, orgnr, forslag.id, fore, efter))
     return Tillagg(forslag.id, fil, status, varningar)
 
 
@@ -138,7 +136,8 @@ def byt_agare(
         andring = {"avtalsagare_namn": namn.strip(), "avtalsagare_enhet": enhet or None}
         db.table("organisation").update(orgnr, andring)
         efter = {**fore, **andring}
-        handelse = _handelse(nu(), vem or anvandare(), "byt ägare", orgnr, None, fore, efter)
+        handelse = handelse_rad(nu(), vem or anvandare(), "byt ägare", orgnr, None, fore, efter)
+        lanka(db.conn, [handelse])
         db.table("handelse").insert(handelse)
 
 
@@ -205,7 +204,9 @@ def utvardera(
         ]
         db.table("genomford_utvardering_mal").insert_all(rader)
         efter = {**(_rad(db, "genomford_utvardering", "id", uid) or {}), "mal": rader}
-        db.table("handelse").insert(_handelse(tid, vem, "utvärdering", avtal[0], id_, None, efter))
+        handelse = handelse_rad(tid, vem, "utvärdering", avtal[0], id_, None, efter)
+        lanka(db.conn, [handelse])
+        db.table("handelse").insert(handelse)
     return rader
 
 
@@ -275,38 +276,6 @@ def _rad(db: Database, tabell: str, kolumn: str, varde: Any) -> dict[str, Any] |
     return dict(zip([d[0] for d in cur.description], r, strict=True)) if r else None
 
 
-def _json(varde: Any) -> str:
-    return json.dumps(varde, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _handelse(
-    tid: str,
-    vem: str,
-    vad: str,
-    orgnr: str | None,
-    avtal_id: str | None,
-    fore: Any,
-    efter: Any,
-) -> dict[str, Any]:
-    return {
-        "tid": tid,
-        "vem": vem,
-        "vad": vad,
-        "organisationsnummer": orgnr,
-        "avtal_id": avtal_id,
-        "fore": None if fore is None else _json(fore),
-        "efter": None if efter is None else _json(efter),
-    }
-
-
-def _avtal_dict(avtal: dict[str, Any], delar: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """Hela avtalet, för händelseloggens före och efter: raden och dess delar utan avtal_id."""
-    ut = {k: v for k, v in avtal.items() if k != "andel"}
-    for tabell in AVTALETS_DELAR:
-        ut[tabell] = [{k: v for k, v in r.items() if k != "avtal_id"} for r in delar[tabell]]
-    return ut
-
-
 def _avtal_json(db: Database, id_: str) -> dict[str, Any]:
     """Hela avtalet som det står i registret."""
     delar = {}
@@ -314,7 +283,7 @@ def _avtal_json(db: Database, id_: str) -> dict[str, Any]:
         cur = db.execute(f"SELECT * FROM {tabell} WHERE avtal_id = ? ORDER BY nr", [id_])
         namn = [d[0] for d in cur.description]
         delar[tabell] = [dict(zip(namn, r, strict=True)) for r in cur]
-    return _avtal_dict(_rad(db, "avtal", "id", id_) or {}, delar)
+    return avtal_i_historiken(_rad(db, "avtal", "id", id_) or {}, delar)
 
 
 def _bool(v: bool | None) -> int | None:
