@@ -163,7 +163,7 @@ def test_textformatets_rader(arkiv: Path) -> None:
     assert any(r.startswith("./a/underkand.yml: underkänd · 1 fel, 0 varningar") for r in utfall)
     assert rader[-1] == (
         "4 filer granskade: 2 godkänd, 1 underkänd, 0 ej tillämplig, 1 ogiltig · 2 fel, 1 varning"
-        " · ej granskade: 1 dold, 1 annan fil"
+        " · ej granskade: 1 dold"
     )
 
 

@@ -1,6 +1,7 @@
 """Vilka filer en granskad katalog ger: inget hoppas över i tysthet. Dolda filer och
 kataloger och länkade kataloger granskas inte men räknas i sammanfattningen, `*.YAML` och
-`*.YML` granskas, och en katalog som inte går att läsa blir ett ogiltigt utfall."""
+`*.YML` granskas, och en katalog som inte går att läsa blir ett ogiltigt utfall. Filer med
+andra ändelser är inte förslag."""
 
 from __future__ import annotations
 
@@ -32,13 +33,12 @@ def test_dolda_lankade_och_andra_raknas_i_sammanfattningen(tmp_path: Path) -> No
     assert p.returncode == 0, p.stdout
     assert p.stdout.splitlines()[-1] == (
         "3 filer granskade: 3 godkänd, 0 underkänd, 0 ej tillämplig, 0 ogiltig · 0 fel, "
-        "0 varningar · ej granskade: 2 dolda, 1 länkad katalog, 1 annan fil"
+        "0 varningar · ej granskade: 2 dolda, 1 länkad katalog"
     )
     dokument = json.loads(kor("check", "forslag", "-f", "json", cwd=tmp_path).stdout)
     assert dokument["sammanfattning"]["ej_granskade"] == {
         "dolda": 2,
         "länkade_kataloger": 1,
-        "andra_filer": 1,
     }
     assert sorted(f["id"] for f in dokument["filer"]) == ["A", "B", "C"]
     # En länkad katalog som anges direkt granskas.

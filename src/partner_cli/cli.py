@@ -351,16 +351,18 @@ def ny(
     Kataloger som saknas i FIL skapas.
     """
     from partner_cli.mallfiler import mall
+    from partner_cli.skrivning import ny_fil
 
     try:
         fil.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         fel(f"kan inte skapa katalogen {fil.parent}: {e.strerror}")
     try:
-        with fil.open("x", encoding="utf-8") as ut:
+        with ny_fil(fil) as ut:
             ut.write(mall("utvardering.yaml" if utvardering else "forslag.yaml"))
     except FileExistsError:
-        fel(f"{fil} finns redan; välj ett annat namn")
+        vad = "är en symbolisk länk" if fil.is_symlink() else "finns redan"
+        fel(f"{fil} {vad}; välj ett annat namn")
     except OSError as e:
         fel(f"kan inte skriva {fil}: {e.strerror}")
     if utvardering:
@@ -390,7 +392,7 @@ def init(
         for namn, skriven in init(katalog, ci):
             typer.echo(f"skapade {namn}" if skriven else f"finns redan, lämnades orörd: {namn}")
     except OSError as e:
-        fel(f"kan inte skriva i {katalog}: {e.strerror}")
+        fel(f"kan inte skriva i {e.filename or katalog}: {e.strerror}")
 
 
 # Clicks meddelanden, efter att parameterns namn har satts utan citattecken (`_namn`).

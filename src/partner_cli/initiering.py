@@ -103,11 +103,13 @@ def filer(ci: str | None) -> Iterator[tuple[str, str]]:
 
 def init(katalog: Path, ci: str | None) -> Iterator[tuple[str, bool]]:
     """Skriver filerna; ger (sökväg, skriven) där False betyder att filen redan fanns."""
+    from partner_cli.skrivning import kataloger, ny_fil
+
     for namn, innehall in filer(ci):
         mal = katalog / namn
-        mal.parent.mkdir(parents=True, exist_ok=True)
+        kataloger(katalog, mal.parent)
         try:
-            with mal.open("x", encoding="utf-8") as ut:
+            with ny_fil(mal) as ut:
                 ut.write(innehall)
         except FileExistsError:
             yield namn, False

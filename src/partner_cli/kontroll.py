@@ -43,14 +43,14 @@ class Samling(NamedTuple):
     ej_granskade: dict[str, int]
 
 
-# Det en granskad katalog kan innehålla som inte är förslag. Dolda filer och kataloger (som
-# .git) och länkade kataloger granskas inte: en länk kan leda utanför arkivet eller i en
+# Det en granskad katalog kan innehålla som kunde vara förslag men inte granskas. Dolda filer
+# och kataloger (som .git) och länkade kataloger: en länk kan leda utanför arkivet eller i en
 # slinga; ange en länkad katalog direkt för att granska den. En katalog som inte går att läsa
-# (behörighet, för lång sökväg) hoppas aldrig över: den blir ett ogiltigt utfall.
+# (behörighet, för lång sökväg) hoppas aldrig över: den blir ett ogiltigt utfall. Filer med
+# andra ändelser än .yaml och .yml är inte förslag och räknas inte.
 EJ_GRANSKADE = {
     "dolda": ("dold", "dolda"),
     "länkade_kataloger": ("länkad katalog", "länkade kataloger"),
-    "andra_filer": ("annan fil", "andra filer"),
 }
 
 
@@ -119,8 +119,6 @@ def _yamlfiler(katalog: str, kanonisk: str, ej: dict[str, int]) -> Iterator[tupl
             elif e.name.lower().endswith(YAML_ANDELSER):
                 lankad = e.is_symlink()
                 yield e.path, os.path.realpath(e.path) if lankad else os.path.join(kanonisk, e.name)
-            else:
-                ej["andra_filer"] += 1
 
 
 def kontrollera_bytes(

@@ -102,7 +102,9 @@ def skriv_vy(
         sys.stdout.buffer.flush()
         return
     try:
-        with fil.open("wb") if valt.binar else fil.open("w", encoding="utf-8", newline="") as ut:
+        from partner_cli.skrivning import ny_fil
+
+        with ny_fil(fil, ersatt=True, binar=valt.binar, newline="") as ut:
             render(vy, ut)
     except OSError as e:
         fel(f"kan inte skriva {fil}: {e.strerror}")

@@ -16,11 +16,14 @@ from partner_cli.rapport.tabeller import kalkylblad, tabeller
 
 
 def render(rapport: Arsrapport, katalog: Path, stil: kalkyl.Stil | None = None) -> list[Path]:
+    from partner_cli.skrivning import ny_fil
+
     katalog.mkdir(parents=True, exist_ok=True)
     skrivna = []
     for t in tabeller(rapport):
         fil = katalog / f"{t.nyckel}.csv"
-        with fil.open("w", encoding="utf-8", newline="") as ut:
+        # En ny fil som byter plats med den gamla: aldrig genom en länk, aldrig halvskriven.
+        with ny_fil(fil, ersatt=True, newline="") as ut:
             kalkyl.skriv_csv(ut, *kalkylblad(t), stil or kalkyl.CSV_STILAR["standard"])
         skrivna.append(fil)
     return skrivna
