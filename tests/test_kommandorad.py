@@ -212,7 +212,9 @@ def test_tomt_svar_fragas_igen(tmp_path: Path) -> None:
         (["report", "--per"], "partner report: flaggan --per kräver ett värde"),
         (["register", "list", "-f"], "partner register list: flaggan -f kräver ett värde"),
         (["ny", "--utvardering=ja", "x.yaml"], "partner ny: flaggan --utvardering tar inget värde"),
-        (["registr"], "partner: okänt kommando: registr"),
+        (["registr"], "partner: okänt kommando: registr."),
+        (["register", "lis"], "partner register: okänt kommando: lis. Menade du 'list'?"),
+        (["report", "--år", "2015", "extra"], "partner report: oväntade argument: extra"),
     ],
 )
 def test_clicks_fel_pa_svenska(argument: list[str], text: str) -> None:

@@ -410,7 +410,7 @@ _ANVANDNINGSFEL = [
     (r"(.*) does not match the formats? .*\.", r"\1 är inget datum i formen ÅÅÅÅ-MM-DD"),
     (r"(.*) is not in the range (.*)\.", r"\1 ligger utanför \2"),
     (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", r"oväntade argument: \1"),
-    (r"No such command '(.+)'\.", r"okänt kommando: \1"),
+    (r"No such command '(.+)'\.", r"okänt kommando: \1."),
     (r"Option '(.+)' requires an argument\.", r"flaggan \1 kräver ett värde"),
     (r"Option '(.+)' requires (\d+) arguments\.", r"flaggan \1 kräver \2 värden"),
     (r"Option '(.+)' does not take a value\.", r"flaggan \1 tar inget värde"),

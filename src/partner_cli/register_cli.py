@@ -243,7 +243,9 @@ def list_(
             help=f"Bara avtal av typen: {', '.join(TYPER)}.",
         ),
     ] = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
+    format_: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=TABELLFORMAT.hjalp())
+    ] = "text",
     csv_stil: CsvStilFlagga = "standard",
     ut: UtFlagga = None,
     register: RegisterFlagga = None,
@@ -289,7 +291,9 @@ def list_(
 @register_app.command("show", cls=Kommando)
 def show(
     id_: Annotated[str, typer.Argument(metavar="ID", help="Avtalets id.")],
-    format_: Annotated[str, typer.Option("--format", "-f", help=AVTALSFORMAT.hjalp())] = "text",
+    format_: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=AVTALSFORMAT.hjalp())
+    ] = "text",
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
@@ -304,7 +308,9 @@ def show(
 
 @register_app.command("ägare", cls=Kommando)
 def agare(
-    format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
+    format_: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=TABELLFORMAT.hjalp())
+    ] = "text",
     csv_stil: CsvStilFlagga = "standard",
     ut: UtFlagga = None,
     register: RegisterFlagga = None,
@@ -416,7 +422,9 @@ def historik(
         str | None,
         typer.Argument(metavar="[ORGNR|ID]", help="En organisation eller ett avtal."),
     ] = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help=TABELLFORMAT.hjalp())] = "text",
+    format_: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=TABELLFORMAT.hjalp())
+    ] = "text",
     csv_stil: CsvStilFlagga = "standard",
     ut: UtFlagga = None,
     register: RegisterFlagga = None,

@@ -21,7 +21,7 @@ __all__ = ["register_app"]
 @register_app.command("export", cls=Kommando)
 def export(
     format_: Annotated[
-        str, typer.Option("--format", "-f", help=EXPORTFORMAT.hjalp())
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=EXPORTFORMAT.hjalp())
     ] = EXPORTFORMAT.standard,
     ut: Annotated[
         Path | None,
