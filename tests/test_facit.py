@@ -1,20 +1,21 @@
 """Facit: registrets innehåll efter `register add`, och årsrapporten och ägartabellen i varje
 format, är byte för byte desamma som i tests/facit/.
 
-Registret byggs av exempel/forslag och 40 förslag ur bench-generatorn (samma som mätningen
-använder), en utvärdering, en ersättning och en oförändrad fil. Tidsstämplarna byts mot `TID`.
+Registret byggs av förslagen i tests/facit/forslag (exemplen och 40 förslag ur bench-
+generatorn, alla med avtal som slutat före 2026: ägartabellen räknar aktiva avtal per i dag),
+en utvärdering, en ersättning och en oförändrad fil. Tidsstämplarna byts mot `TID`. Förslagen
+är kopior, så att en ändring i exemplen eller generatorn inte ändrar facit.
 Ett facit skrivs om med `PARTNER_SKRIV_FACIT=1 pytest tests/test_facit.py` när innehållet ska
 ändras (en ny kolumn, en ny rad i rapporten); annars är en skillnad ett fel.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
+import shutil
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,19 +24,9 @@ from conftest import ROT, kor
 from registerhjalp import miljo
 
 FACIT = ROT / "tests" / "facit"
-BENCH = ROT / "bench" / "bench.py"
+FORSLAG = FACIT / "forslag"
 TID = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?Z?")
 PER = "2016-06-01"
-
-
-def _bench_generera(katalog: Path, n: int) -> list[Path]:
-    spec = importlib.util.spec_from_file_location("bench", BENCH)
-    assert spec and spec.loader
-    modul = importlib.util.module_from_spec(spec)
-    sys.modules["bench"] = modul  # dataclasses slår upp modulen där
-    spec.loader.exec_module(modul)
-    filer: list[Path] = modul.generera(katalog, n, seed=7, alla_godkanda=True)
-    return filer
 
 
 def _ok(*argument: str, db: Path) -> str:
@@ -49,22 +40,8 @@ def _ok(*argument: str, db: Path) -> str:
 def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     katalog = tmp_path_factory.mktemp("facit")
     db = katalog / "partnerskap.db"
-    # Bara avtal som slutat före 2026: ägartabellen räknar aktiva avtal per i dag, och facit
-    # ska gälla varje dag framöver.
-    genererade = [
-        f
-        for f in _bench_generera(katalog / "alla", 80)
-        if int(re.findall(r"slut: (\d{4})", f.read_text(encoding="utf-8"))[0]) < 2026
-    ][:40]
-    for f in genererade:
-        (katalog / "forslag").mkdir(exist_ok=True)
-        f.rename(katalog / "forslag" / f.name)
-    genererade = [katalog / "forslag" / f.name for f in genererade]
-    (katalog / "exempel").mkdir()
-    for f in sorted((ROT / "exempel" / "forslag").glob("*.yaml")):
-        (katalog / "exempel" / f.name).write_bytes(f.read_bytes())
-    _ok("register", "add", "exempel", "forslag", "--sanktionerad-av", "Näringslivsdirektören",
-        db=db)  # fmt: skip
+    shutil.copytree(FORSLAG, katalog / "forslag")
+    _ok("register", "add", "forslag", "--sanktionerad-av", "Näringslivsdirektören", db=db)
     utvardering = katalog / "utv.yaml"
     utvardering.write_text(
         "datum: 2015-03-10\ntyp: delutvärdering\nutförd_av: Revisor Rask\nmål:\n"
@@ -73,12 +50,12 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     _ok("register", "utvärdera", "NL-2014-001", utvardering.name, db=db)
-    andrad = genererade[3]
+    andrad = katalog / "forslag" / "nl-00004.yaml"
     andrad.write_text(
         andrad.read_text(encoding="utf-8").replace("titel: ", "titel: Ny version av ", 1),
         encoding="utf-8",
     )
-    _ok("register", "add", f"forslag/{andrad.name}", f"forslag/{genererade[5].name}", "--ersätt",
+    _ok("register", "add", "forslag/nl-00004.yaml", "forslag/nl-00005.yaml", "--ersätt",
         "--sanktionerad-av", "Näringslivsdirektören", db=db)  # fmt: skip
     return db
 
@@ -153,5 +130,4 @@ def test_arsrapporten_csv(register: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("format_", ["text", "json", "csv"])
 def test_agartabellen(register: Path, format_: str) -> None:
-    # Aktiva avtal räknas per i dag; alla registrets avtal har slutat.
     _jamfor(f"agare.{format_}", _ok("register", "ägare", "--format", format_, db=register))
