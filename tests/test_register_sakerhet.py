@@ -4,12 +4,17 @@ migreringarna, och `restore` tar inte emot ett sådant register."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import kor
+from partner_cli import register
 from registerhjalp import bygg, innehall, lagg_till, miljo, orgnr, skriv_forslag, sql
 
 
@@ -227,3 +232,68 @@ def test_kedjan_i_en_export_provas_vid_import(tmp_path: Path, reg: Path) -> None
     p = kor("register", "import", str(fil), env=miljo(ny))
     assert p.returncode == 1, p.stdout + p.stderr
     assert "händelseloggen säger 'Anna Lind'" in p.stderr
+
+
+# --- restore -----------------------------------------------------------------------------------
+
+
+def _sista_handelse(register: Path) -> tuple[str, str]:
+    vad, efter = sql(register, "SELECT vad, efter FROM handelse ORDER BY id DESC LIMIT 1")[0]
+    return vad, json.loads(efter)["fran"]
+
+
+def test_restore_av_en_kopia_med_annan_sidstorlek_och_journal(tmp_path: Path, reg: Path) -> None:
+    _tre_handelser(tmp_path, reg)
+    kopia = tmp_path / "kopia.db"
+    assert kor("register", "backup", str(kopia), env=miljo(reg)).returncode == 0
+    _kor_sql(kopia, "PRAGMA journal_mode = DELETE", "PRAGMA page_size = 16384", "VACUUM")
+    assert sql(kopia, "PRAGMA page_size") == [(16384,)]
+    assert kor("register", "kontroll", env=miljo(kopia)).returncode == 0
+    ny = tmp_path / "ny.db"
+    lagg_till(ny, skriv_forslag(tmp_path, "b.yaml", id_="NL-2", org=orgnr(2)))
+    p = kor("register", "restore", str(kopia), "--ersätt", env=miljo(ny))
+    assert p.returncode == 0, p.stderr
+    assert "skrivskyddat" not in p.stderr
+    assert innehall(ny, utan=("återställd",)) == innehall(kopia, utan=("återställd",))
+    assert sql(ny, "PRAGMA journal_mode") == [("wal",)]
+    assert _sista_handelse(ny) == ("återställd", str(kopia))
+    assert kor("register", "kontroll", env=miljo(ny)).returncode == 0
+    assert "återställd" in kor("register", "historik", env=miljo(ny)).stdout
+
+
+def test_restore_och_add_samtidigt_tappar_aldrig_en_skrivning(tmp_path: Path) -> None:
+    """Prövningen att registret är tomt och ersättningen sker under samma skrivlås: ett avtal
+    som `add` registrerar samtidigt finns alltid kvar efteråt, eller så vägrar restore."""
+    kalla = tmp_path / "kalla.db"
+    bygg(kalla, skriv_forslag(tmp_path, "a.yaml"))
+    kopia = tmp_path / "kopia.db"
+    assert kor("register", "backup", str(kopia), env=miljo(kalla)).returncode == 0
+    b = skriv_forslag(tmp_path, "b.yaml", id_="NL-2", org=orgnr(2))
+    partner = str(Path(sys.executable).parent / "partner")
+    for varv in range(3):
+        mal = tmp_path / f"mal{varv}.db"
+        register.skriv(mal).stang()  # ett tomt register
+        las = sqlite3.connect(mal, isolation_level=None)
+        las.execute("BEGIN IMMEDIATE")  # båda får vänta på samma lås
+        env = {**os.environ, **miljo(mal)}
+        processer = [
+            subprocess.Popen([partner, "register", "restore", str(kopia)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+            subprocess.Popen([partner, "register", "add", str(b), "--sanktionerad-av", "K"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True),
+        ]  # fmt: skip
+        time.sleep(1.0)
+        las.execute("COMMIT")
+        las.close()
+        (_, r_fel), (_, a_fel) = (p.communicate(timeout=120) for p in processer)
+        restore, add = (p.returncode for p in processer)
+        assert add == 0, a_fel
+        assert restore in (0, 2), r_fel
+        avtal = {r[0] for r in sql(mal, "SELECT id FROM avtal")}
+        assert "NL-2" in avtal  # aldrig tappat
+        if restore == 0:
+            assert "NL-1" in avtal
+        else:
+            assert "har innehåll" in r_fel
+        assert kor("register", "kontroll", env=miljo(mal)).returncode == 0

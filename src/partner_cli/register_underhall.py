@@ -145,14 +145,9 @@ def restore(
         if problem:
             fel(f"säkerhetskopian {fil} är inte hel: {'; '.join(problem)}", AVSLUT_FYND)
         with registret(register, config, skriv=True, skapa=True) as reg:
-            if not ersatt and not integritet.tomt(reg):
-                fel(
-                    f"registret {reg.sokvag} har innehåll; ange --ersätt för att ersätta det "
-                    "med säkerhetskopian (ta gärna en backup först)"
-                )
-            integritet.aterstall_fran(reg, kalla)
+            antal = integritet.aterstall(reg, kalla, str(fil), ersatt=ersatt)
     except reg_.RegisterFel as e:
         fel(str(e), e.kod)
     finally:
         kalla.stang()
-    typer.echo(f"Återställde {reg.sokvag} från {fil}")
+    typer.echo(f"Återställde {reg.sokvag} från {fil} ({antal} avtal)")

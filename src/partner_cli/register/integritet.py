@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from partner_cli.register import kedja
-from partner_cli.register.anslutning import Register, RegisterFel, fel_text, sqlfel
+from partner_cli.register.anslutning import (
+    Register,
+    RegisterFel,
+    anvandare,
+    fel_text,
+    nu,
+    sqlfel,
+)
 from partner_cli.register.migreringar import SCHEMAVERSION, schemat, tabeller, vantat_schema
 
 
@@ -185,11 +192,8 @@ def antal_avtal(reg: Register) -> int:
     return int(antal)
 
 
-def tomt(reg: Register) -> bool:
-    with sqlfel(reg.sokvag):
-        return not any(
-            reg.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in tabeller()
-        )
+def _tomt(conn: sqlite3.Connection) -> bool:
+    return not any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in tabeller())
 
 
 def sakerhetskopiera(reg: Register, mal: Path) -> None:
@@ -213,7 +217,40 @@ def sakerhetskopiera(reg: Register, mal: Path) -> None:
     ut.close()
 
 
-def aterstall_fran(reg: Register, kalla: Register) -> None:
-    """Ersätter hela registret med en säkerhetskopia, i ett steg under skrivlåset."""
-    with sqlfel(reg.sokvag):
-        kalla.conn.backup(reg.conn)
+def aterstall(reg: Register, kalla: Register, fran: str, *, ersatt: bool) -> int:
+    """Ersätter registrets innehåll med säkerhetskopians, i en transaktion under skrivlåset:
+    prövningen av att registret är tomt och ersättningen sker i samma ögonblick, så en
+    skrivning som hann före syns i prövningen och en som kommer efter läggs ovanpå. Raderna
+    kopieras, inte sidorna: registret behåller sitt eget schema, sin sidstorlek och sitt
+    journalläge. Återställningen loggas som en händelse, sist i säkerhetskopians kedja."""
+    with reg.transaktion() as db, kalla.ogonblick() as fran_conn:
+        conn = db.conn
+        if not ersatt and not _tomt(conn):
+            raise RegisterFel(
+                f"registret {reg.sokvag} har innehåll; ange --ersätt för att ersätta det "
+                "med säkerhetskopian (ta gärna en backup först)",
+                2,
+            )
+        # Loggens triggrar som migreringarna skrev dem: borta bara inne i transaktionen.
+        triggrar = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'handelse'"
+        ).fetchall()
+        for namn, _ in triggrar:
+            conn.execute(f"DROP TRIGGER {namn}")
+        for tabell in reversed(list(tabeller())):
+            conn.execute(f"DELETE FROM {tabell}")
+        for tabell, kolumner in tabeller().items():
+            namn = ", ".join(k.namn for k in kolumner)
+            conn.executemany(
+                f"INSERT INTO {tabell} ({namn}) VALUES ({', '.join('?' * len(kolumner))})",
+                fran_conn.execute(f"SELECT {namn} FROM {tabell} ORDER BY rowid"),
+            )
+        for _, sql in triggrar:
+            conn.execute(sql)
+        antal = int(conn.execute("SELECT count(*) FROM avtal").fetchone()[0])
+        handelse = kedja.handelse_rad(
+            nu(), anvandare(), "återställd", None, None, None, {"fran": fran, "avtal": antal}
+        )
+        kedja.lanka(conn, [handelse])
+        db.table("handelse").insert(handelse)
+    return antal
