@@ -20,6 +20,14 @@ from registerhjalp import miljo, skriv_forslag
 UTVARDERINGSMALL = (ROT / "mallar" / "utvardering.yaml").read_text(encoding="utf-8")
 
 
+def test_hjalpen_ar_svensk_ocksa_dar_raden_bryts() -> None:
+    # I rapportens hjälp bryts "[default: text]" över två rader vid 80 tecken.
+    p = kor("report", "--help", env={"COLUMNS": "80"})
+    assert p.returncode == 0
+    assert "default" not in p.stdout
+    assert "[standard:" in p.stdout
+
+
 def test_version() -> None:
     p = kor("--version")
     assert p.returncode == 0

@@ -48,7 +48,6 @@ _RUBRIKER = [
     ("Options:", "Flaggor:"),
     ("Commands:", "Kommandon:"),
     ("Show this message and exit.", "Visa den här hjälpen och avsluta."),
-    ("[default: ", "[standard: "),
     ("[required]", "[krävs]"),
     ("[OPTIONS]", "[FLAGGOR]"),
     ("COMMAND [ARGS]...", "KOMMANDO [ARGUMENT]..."),
@@ -58,6 +57,8 @@ _RUBRIKER = [
 def _svensk_hjalp(text: str) -> str:
     for en, sv in _RUBRIKER:
         text = text.replace(en, sv)
+    # Click bryter raderna först: "[default:" kan stå sist på en rad och värdet på nästa.
+    text = re.sub(r"\[default:(\s)", r"[standard:\1", text)
     return text
 
 

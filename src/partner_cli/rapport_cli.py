@@ -58,7 +58,8 @@ def report(
         typer.Option(
             "--ut",
             metavar="KATALOG|FIL",
-            help="Katalogen för csv (en fil per avsnitt), filen för xlsx.",
+            help="Katalogen för csv (en fil per avsnitt); för övriga format filen "
+            "(standard: standard ut; xlsx kräver en fil eller ett rör).",
         ),
     ] = None,
     csv_stil: CsvStilFlagga = "standard",
