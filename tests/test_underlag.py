@@ -239,9 +239,9 @@ def test_kommunens_ovriga_avtal_ur_registret(tmp_path: Path) -> None:
     )
     assert "NL-2015-004 |" not in avsnitt  # förslaget självt är inte ett annat avtal
     assert "(1 andra avtal och det här förslaget)" in avsnitt
-    # Utan register: avsnittet säger att det inte finns.
-    utan = kor(
-        "underlag", str(innovationspark), "-f", "markdown", env=miljo(tmp_path / "inget.db")
-    ).stdout
+    # Utan register (inget angivet, inget på standardplatsen): avsnittet säger det.
+    tom = tmp_path / "tom"
+    tom.mkdir()
+    utan = kor("underlag", str(innovationspark), "-f", "markdown", cwd=tom).stdout
     assert "Inget register finns" in utan
-    assert not (tmp_path / "inget.db").exists()
+    assert not (tom / "register").exists()
