@@ -13,7 +13,7 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +168,14 @@ class Register:
         """En läsfråga; raderna som tupler i frågans kolumnordning."""
         with sqlfel(self.sokvag):
             return self.conn.execute(sql, parametrar).fetchall()
+
+
+def infoga(
+    conn: sqlite3.Connection, tabell: str, kolumner: Sequence[str], rader: Iterable[Sequence[Any]]
+) -> None:
+    """Raderna (värden i kolumnernas ordning) i ett svep med en förberedd sats."""
+    platser = ", ".join("?" * len(kolumner))
+    conn.executemany(f"INSERT INTO {tabell} ({', '.join(kolumner)}) VALUES ({platser})", rader)
 
 
 def _version(reg: Register) -> int:

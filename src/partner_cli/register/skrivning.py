@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from partner_cli import modell
-from partner_cli.register.anslutning import Register, RegisterFel, anvandare, nu
+from partner_cli.register.anslutning import Register, RegisterFel, anvandare, infoga, nu
 from partner_cli.register.kedja import AVTALETS_DELAR, avtal_i_historiken, handelse_rad, lanka
 from partner_cli.register.lasning import aktiva
 from partner_cli.regler import avtalsagare
@@ -44,7 +45,9 @@ def lagg_till(
             )
         lanka(db.conn, omgang.rader["handelse"])
         for tabell, rader in omgang.rader.items():
-            db.table(tabell).insert_all(rader)
+            if rader:
+                kolumner = list(rader[0])
+                infoga(db.conn, tabell, kolumner, map(itemgetter(*kolumner), rader))
     return resultat
 
 

@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from partner_cli.register.anslutning import Register, RegisterFel, sqlfel
+from partner_cli.register.anslutning import Register, RegisterFel, infoga, sqlfel
 from partner_cli.register.integritet import invarianter
 from partner_cli.register.migreringar import SCHEMAVERSION, migrera, tabeller
 
@@ -51,8 +51,7 @@ def _las_tabeller(conn: sqlite3.Connection, version: int) -> Export:
 def _skriv_tabeller(conn: sqlite3.Connection, export: Export) -> dict[str, int]:
     antal: dict[str, int] = {}
     for tabell, (kolumner, rader) in export.tabeller.items():
-        platser = ", ".join("?" * len(kolumner))
-        conn.executemany(f"INSERT INTO {tabell} ({', '.join(kolumner)}) VALUES ({platser})", rader)
+        infoga(conn, tabell, kolumner, rader)
         antal[tabell] = len(rader)
     return antal
 
