@@ -64,9 +64,10 @@ def test_undantaget_och_beroendet_fore_och_efter() -> None:
         "| medfinansiering | KS 2014/123 § 45 | 2014-06-10 | 2016-12-31 | tillämpat |" in p.stdout
     )
     assert "uppfylls inte; beslutat undantag" in p.stdout
-    # 900 000 kr av 2,4 Mkr före; kommunens 600 000 kr på två år läggs till under avtalet.
+    # 900 000 kr av 2,4 Mkr före; kommunens 600 000 kr på två år (731 dagar) ger det största
+    # året 2015 (365 dagar) 299 589,60 kr, som regeln ekonomi räknar.
     assert "| Före avtalet | 900 000 kr | 2 400 000 kr | 37,5 % |" in p.stdout
-    assert "| Under avtalet | 1 199 590 kr | 2 699 590 kr | 44,4 % |" in p.stdout
+    assert "| Med avtalets stöd | 1 199 589,60 kr | 2 699 589,60 kr | 44,4 % |" in p.stdout
     assert "- **Juridisk form:** ekonomisk förening" in p.stdout
 
 
@@ -245,3 +246,33 @@ def test_kommunens_ovriga_avtal_ur_registret(tmp_path: Path) -> None:
     utan = kor("underlag", str(innovationspark), "-f", "markdown", cwd=tom).stdout
     assert "Inget register finns" in utan
     assert not (tom / "register").exists()
+
+
+def test_utbetalningsplanen_per_ar(tmp_path: Path) -> None:
+    fil = tmp_path / "plan.yaml"
+    fil.write_text(
+        andrad_mall(
+            ("namn: (avtalsägarens namn)", "namn: Anna Lind"),
+            (
+                "    kontant: 400 000 kr\n",
+                "    kontant: 400 000 kr\n    utbetalningar:\n"
+                "      - {år: 2014, belopp: 50 000 kr}\n      - {år: 2015, belopp: 250 000 kr}\n"
+                "      - {år: 2016, belopp: 100 000 kr}\n",
+            ),
+        ),
+        encoding="utf-8",
+    )
+    p = kor("underlag", str(fil), "-f", "markdown")
+    assert p.returncode == 0, p.stderr
+    assert "Kommunens kontanta bidrag per år enligt utbetalningsplanen:" in p.stdout
+    for rad in (
+        "| 2014 | 50 000 kr |",
+        "| 2015 | 250 000 kr |",
+        "| 2016 | 100 000 kr |",
+        "| Totalt | 400 000 kr |",
+    ):
+        assert rad in p.stdout
+    # Beroendet räknas med det största årets utbetalning, som regeln ekonomi.
+    assert "kommunens kontanta bidrag det största året (250 000 kr" in p.stdout
+    utan = kor("underlag", str(UNDANTAG), "-f", "markdown").stdout
+    assert "utbetalningsplanen:" not in utan

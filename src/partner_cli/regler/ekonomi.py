@@ -118,9 +118,7 @@ def _beroende(forslag: Forslag, grans: Fraction) -> Iterator[Problem]:
             "varning",
         )
         return
-    stod = max(forslag.kommunens_kontant_per_ar().values(), default=Fraction(0))
-    fore = Fraction(e.offentlig_finansiering, e.omsattning)
-    efter = (e.offentlig_finansiering + stod) / (e.omsattning + stod)
+    fore, efter, stod = beroende(forslag, e.omsattning, e.offentlig_finansiering)
     if efter <= grans:
         return
     risk = "risk att organisationen blir beroende av offentliga medel för sin överlevnad"
@@ -130,12 +128,23 @@ def _beroende(forslag: Forslag, grans: Fraction) -> Iterator[Problem]:
         return
     yield Problem(
         sokvag,
-        f"{forstatext}, och med avtalets stöd från kommunen ({kronor(_ore(stod))} det största "
+        f"{forstatext}, och med avtalets stöd från kommunen ({kronor(ore(stod))} det största "
         f"året) {procent(efter, grans, strikt=True)} (över {procentsats(grans)}): {risk}",
         "varning",
     )
 
 
-def _ore(belopp: Fraction) -> int:
+def beroende(
+    forslag: Forslag, omsattning: int, offentlig_finansiering: int
+) -> tuple[Fraction, Fraction, Fraction]:
+    """(före, med avtalets stöd, stödet): offentliga medel delat med omsättningen före avtalet,
+    och med avtalets årliga stöd från kommunen (det största årets kontanta bidrag, öre) lagt
+    till både medlen och omsättningen. Omsättningen är inte 0."""
+    stod = max(forslag.kommunens_kontant_per_ar().values(), default=Fraction(0))
+    fore = Fraction(offentlig_finansiering, omsattning)
+    return fore, (offentlig_finansiering + stod) / (omsattning + stod), stod
+
+
+def ore(belopp: Fraction) -> int:
     # Avkortat till helt öre: det visade stödet är aldrig större än det som räknades.
     return belopp.numerator // belopp.denominator

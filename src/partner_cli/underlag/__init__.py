@@ -291,11 +291,31 @@ def _finansiering(r: Filresultat, f: Forslag) -> Avsnitt:
                 summa=True,
             ),
             Tabell(("Finansiär", "Belopp", "Andel"), tuple(fordelning), frozenset({1, 2}), True),
+            *_utbetalningar(f),
             Stycke(
                 "In kind är insatser i annat än pengar, värderade i förslaget (timmar × timpris "
                 "eller ett angivet belopp).",
                 "not",
             ),
+        ),
+    )
+
+
+def _utbetalningar(f: Forslag) -> tuple[Block, ...]:
+    """Kommunens kontanta bidrag per år, när förslaget har en utbetalningsplan."""
+    if not f.finansiering.kommunen.utbetalningar:
+        return ()
+    from partner_cli.regler.ekonomi import ore
+
+    per_ar = f.kommunens_kontant_per_ar()
+    rader = tuple((str(ar), kronor(ore(b))) for ar, b in sorted(per_ar.items()))
+    return (
+        Stycke("Kommunens kontanta bidrag per år enligt utbetalningsplanen:"),
+        Tabell(
+            ("År", "Kommunens kontanta bidrag"),
+            (*rader, ("Totalt", kronor(f.finansiering.kommunen.kontant))),
+            frozenset({1}),
+            summa=True,
         ),
     )
 
@@ -375,12 +395,6 @@ def _undantag(r: Filresultat) -> Avsnitt:
     )
 
 
-def per_ar(ore: int, f: Forslag) -> int:
-    """Ett belopp för hela avtalstiden fördelat jämnt per år (365 dagar), i hela kronor."""
-    dagar = (f.period.slut - f.period.start).days + 1
-    return round(Fraction(ore * 365, dagar * 100)) * 100
-
-
 def _ekonomi(f: Forslag, installningar: Mapping[str, Mapping[str, Any]]) -> Avsnitt:
     e = f.ekonomi
     if e is None:
@@ -404,12 +418,11 @@ def _ekonomi(f: Forslag, installningar: Mapping[str, Mapping[str, Any]]) -> Avsn
         )
     ]
     if e.omsattning and e.offentlig_finansiering is not None:
+        from partner_cli.regler.ekonomi import beroende, ore
+
         grans = installningar["ekonomi"]["max_offentlig_andel"]
-        delning = f.fordelning
-        offentligt = delning.kommunen + delning.offentliga
-        tillskott = per_ar(offentligt, f)
-        fore = Fraction(e.offentlig_finansiering, e.omsattning)
-        efter = Fraction(e.offentlig_finansiering + tillskott, e.omsattning + tillskott)
+        fore, efter, stod = beroende(f, e.omsattning, e.offentlig_finansiering)
+        tillskott = ore(stod)
         block += [
             Tabell(
                 ("", "Offentliga medel per år", "Omsättning per år", "Andel offentligt"),
@@ -421,7 +434,7 @@ def _ekonomi(f: Forslag, installningar: Mapping[str, Mapping[str, Any]]) -> Avsn
                         procent(fore, grans, strikt=True),
                     ),
                     (
-                        "Under avtalet",
+                        "Med avtalets stöd",
                         kronor(e.offentlig_finansiering + tillskott),
                         kronor(e.omsattning + tillskott),
                         procent(efter, grans, strikt=True),
@@ -430,10 +443,11 @@ def _ekonomi(f: Forslag, installningar: Mapping[str, Mapping[str, Any]]) -> Avsn
                 frozenset({1, 2, 3}),
             ),
             Stycke(
-                f"Under avtalet: kommunens och andra offentliga parters bidrag "
-                f"({kronor(offentligt)} för hela avtalstiden, {kronor(tillskott)} per år) läggs "
-                f"till både de offentliga medlen och omsättningen. Gränsen för beroende är "
-                f"{procentsats(grans)} (strategins Utmaningar; ekonomi.max_offentlig_andel).",
+                f"Med avtalets stöd: kommunens kontanta bidrag det största året "
+                f"({kronor(tillskott)}, ur utbetalningsplanen eller fördelat jämnt över "
+                f"avtalstiden) läggs till både de offentliga medlen och omsättningen, som regeln "
+                f"ekonomi räknar. Gränsen för beroende är {procentsats(grans)} (strategins "
+                f"Utmaningar; ekonomi.max_offentlig_andel).",
                 "not",
             ),
         ]
