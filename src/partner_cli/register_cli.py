@@ -32,7 +32,6 @@ from partner_cli.registerformat import (
     andel,
     andring,
     kr,
-    maskinvarde,
     rita,
     text_,
     uppfyllelse,
@@ -281,7 +280,7 @@ def list_(
             ]
             for r in rader
         ],
-        [maskinvarde(r) for r in rader],
+        rader,
         fot=f"{len(rader)} avtal",
         fri=[False, True, True, False, True, False, False, True],
     )
@@ -338,7 +337,7 @@ def agare(
             ]
             for r in rader
         ],
-        [maskinvarde(r) for r in rader],
+        rader,
         markerade={i for i, r in enumerate(rader) if r.aktiva_avtal > 1},
         fri=[True, False, True, True, False, True],
     )
@@ -451,7 +450,7 @@ def historik(
             ]
             for r in rader
         ],
-        [maskinvarde(r) for r in rader],
+        rader,
         fri=[False, False, True, True, False, False, True],
     )
     skriv_vy(TABELLFORMAT, format_, tabell, csv_stil, ut)

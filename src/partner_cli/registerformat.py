@@ -30,10 +30,15 @@ class Tabell:
     titel: str
     kolumner: Sequence[str]
     celler: Sequence[Sequence[str]]
-    data: Sequence[dict[str, Any]]
+    rader: Sequence[Any]  # registrets typade rader (NamedTuple), för program
     markerade: Collection[int] = ()
     fot: str | None = None
     fri: Sequence[bool] | None = None  # fritext, som får radbrytas i en terminal; standard: alla
+
+    @property
+    def data(self) -> list[dict[str, Any]]:
+        """Raderna för json, csv och xlsx; räknas först när ett sådant format skrivs."""
+        return [maskinvarde(r) for r in self.rader]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +57,25 @@ class Avtalsvy:
 def maskinvarde(v: Any) -> Any:
     """Registrets typade rader för program: en rad blir en ordbok med kolumnernas namn, belopp
     (öre i registret) kronor som exakt `Decimal` och datum `datetime.date`."""
-    if hasattr(v, "_asdict"):
-        from partner_cli.register.lasning import BELOPP, DATUM
-        from partner_cli.varden import decimal_kronor
+    from partner_cli.register.lasning import BELOPP, DATUM
+    from partner_cli.varden import decimal_kronor
 
-        belopp, datum = BELOPP.get(type(v), frozenset()), DATUM.get(type(v), frozenset())
-        ut = {}
-        for k, x in v._asdict().items():
-            if x is not None and k in belopp:
-                x = Decimal(decimal_kronor(x))
-            elif x is not None and k in datum:
-                x = dt.date.fromisoformat(x)
-            ut[k] = maskinvarde(x)
-        return ut
-    if isinstance(v, tuple):
-        return [maskinvarde(x) for x in v]
-    return v
+    def om(v: Any) -> Any:
+        if hasattr(v, "_asdict"):
+            belopp, datum = BELOPP.get(type(v), frozenset()), DATUM.get(type(v), frozenset())
+            ut = {}
+            for k, x in v._asdict().items():
+                if x is not None and k in belopp:
+                    x = Decimal(decimal_kronor(x))
+                elif x is not None and k in datum:
+                    x = dt.date.fromisoformat(x)
+                ut[k] = om(x)
+            return ut
+        if isinstance(v, tuple):
+            return [om(x) for x in v]
+        return v
+
+    return om(v)
 
 
 def _json_varde(v: Any) -> str:
@@ -96,15 +104,15 @@ def json_(vy: Tabell | Avtalsvy, ut: TextIO) -> None:
 
 
 def _blad(tabell: Tabell) -> tuple[list[str], list[list[Any]]]:
-    kolumner = list(tabell.data[0]) if tabell.data else []
-    return kolumner, [list(r.values()) for r in tabell.data]
+    data = tabell.data
+    return (list(data[0]) if data else []), [list(r.values()) for r in data]
 
 
 def csv_(tabell: Tabell, ut: TextIO, stil: Any = None) -> None:
     """En rad per post med registrets kolumnnamn; inget alls när det inte finns några."""
     from partner_cli import kalkyl
 
-    if tabell.data:
+    if tabell.rader:
         kalkyl.skriv_csv(ut, *_blad(tabell), stil or kalkyl.CSV_STILAR["standard"])
 
 
