@@ -593,7 +593,7 @@ def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int)
                  registrerad_av=avtal_bas.get("registrerad_av"))  # fmt: skip
             lagg("genomford_utvardering_mal", utvm_bas, genomford_utvardering_id=utv_id,
                  avtal_id=id_, mal_nr=1, utfall=MAL[(i + 1) % len(MAL)][2],
-                 maluppfyllelse="1")  # fmt: skip
+                 maluppfyllelse="1.0000")  # fmt: skip
         avtalet = kedja.avtal_i_historiken(avtalets.pop("avtal")[0], avtalets)
         handelse("registrerad", o.orgnr, id_, avtalet)
     kedja.kedja(handelser, 1, None)

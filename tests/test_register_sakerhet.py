@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import kor
+from conftest import ROT, kor
 from partner_cli import register
+from partner_cli.register.migreringar import SCHEMAVERSION
 from registerhjalp import bygg, innehall, lagg_till, miljo, orgnr, skriv_forslag, sql
 
 
@@ -297,3 +298,92 @@ def test_restore_och_add_samtidigt_tappar_aldrig_en_skrivning(tmp_path: Path) ->
         else:
             assert "har innehåll" in r_fel
         assert kor("register", "kontroll", env=miljo(mal)).returncode == 0
+
+
+# --- import: varje värde mot förslagsformatets typer och gränser -------------------------------
+
+EXPORT = ROT / "tests" / "exporter" / f"v{SCHEMAVERSION}" / "register.json"
+
+
+def _andrad_export(tmp_path: Path, tabell: str, kolumn: str, varde: object) -> Path:
+    data = json.loads(EXPORT.read_text(encoding="utf-8"))
+    post = data["tabeller"][tabell]
+    post["rader"][0][post["kolumner"].index(kolumn)] = varde
+    fil = tmp_path / "export.json"
+    fil.write_text(json.dumps(data), encoding="utf-8")  # ASCII: \ud800 står kvar som flykt
+    return fil
+
+
+@pytest.mark.parametrize(
+    ("tabell", "kolumn", "varde", "vantat"),
+    [
+        ("mal", "malvarde", 42, "ska vara text"),
+        ("avtal", "kommunen_kontant", "400000", "ska vara ett heltal"),
+        ("avtal", "upphandling", True, "ska vara ett heltal"),
+        ("avtal", "kommunen_kontant", 10**30, "större än ett heltal i registret"),
+        ("avtal", "ekonomi_omsattning", 10**15 * 100, "orimligt stort"),
+        ("genomford_utvardering_mal", "maluppfyllelse", "1e999999999", "fyra decimaler"),
+        ("avtal", "titel", "Titel \ud800", "ensam surrogat"),
+        ("avtal", "titel", "Titel\x00", "innehåller NUL"),
+        ("avtal", "period_start", "0000-01-01", "inget giltigt datum"),
+        ("avtal", "period_slut", "2016-2-29", "inget datum"),
+        ("handelse", "tid", "igår", "ska vara en tid"),
+        ("organisation", "organisationsnummer", "556781-2342", "kontrollsiffra"),
+        ("handelse", "efter", "{a: 1}", "ska vara ett JSON-objekt"),
+        ("handelse", "sha256", "Z" * 64, "SHA-256"),
+        ("mal", "beskrivning", "x" * (1 << 21), "för lång"),
+    ],
+)
+def test_import_provar_varje_varde_innan_nagot_skrivs(
+    tmp_path: Path, tabell: str, kolumn: str, varde: object, vantat: str
+) -> None:
+    ny = tmp_path / "ny.db"
+    p = kor("register", "import", str(_andrad_export(tmp_path, tabell, kolumn, varde)),
+            env=miljo(ny))  # fmt: skip
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert f"i {tabell}: {kolumn} = " in p.stderr and vantat in p.stderr
+    assert "inget importerades" in p.stderr
+    assert not ny.exists()
+
+
+@pytest.mark.parametrize(
+    ("ersatt", "vantat"),
+    [
+        ("1e999999999", "ska vara ett heltal"),  # ett flyttal (oändligt) i JSON
+        ("9" * 5000, "för stor för en export"),
+    ],
+)
+def test_import_av_tal_som_json_inte_kan_halla(tmp_path: Path, ersatt: str, vantat: str) -> None:
+    fil = _andrad_export(tmp_path, "avtal", "total", "TOTALEN")
+    fil.write_text(fil.read_text(encoding="utf-8").replace('"TOTALEN"', ersatt), encoding="utf-8")
+    ny = tmp_path / "ny.db"
+    p = kor("register", "import", str(fil), env=miljo(ny))
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert vantat in p.stderr
+    assert not ny.exists()
+
+
+def test_import_vagrar_en_agare_som_bytts_utan_handelse(tmp_path: Path) -> None:
+    fil = _andrad_export(tmp_path, "organisation", "avtalsagare_namn", "Ola Smyg")
+    ny = tmp_path / "ny.db"
+    p = kor("register", "import", str(fil), env=miljo(ny))
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "avtalsägaren 'Ola Smyg', men händelseloggen säger" in p.stderr
+    assert not ny.exists() or sql(ny, "SELECT count(*) FROM avtal") == [(0,)]
+
+
+def test_en_kontrollerad_import_gar_att_visa_rapportera_och_exportera(tmp_path: Path) -> None:
+    ny = tmp_path / "ny.db"
+    assert kor("register", "import", str(EXPORT), env=miljo(ny)).returncode == 0
+    for argument in (
+        ("show", "NL-2014-001"),
+        ("show", "NL-2014-001", "-f", "json"),
+        ("list",),
+        ("ägare", "-f", "csv"),
+        ("historik",),
+        ("export", "-f", "csv", "--ut", str(tmp_path / "csv")),
+        ("kontroll",),
+    ):
+        p = kor("register", *argument, env=miljo(ny))
+        assert p.returncode == 0, (argument, p.stderr)
+    assert kor("report", "--år", "2015", env=miljo(ny)).returncode == 0

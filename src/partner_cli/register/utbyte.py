@@ -10,7 +10,9 @@ En export från en nyare version vägras innan något skrivs.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
@@ -166,6 +168,11 @@ def _las_json(fil: Path) -> Export:
         data = json.loads(fil.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise RegisterFel(f"{fil}:{e.lineno}:{e.colno}: inte giltig JSON ({e.msg})", 2) from None
+    except (ValueError, RecursionError):
+        # Ett heltal med fler siffror än Python läser, eller en orimlig nästling.
+        raise RegisterFel(
+            f"{fil}: ett tal eller en nästling är för stor för en export", 2
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMATNAMN:
         raise RegisterFel(f"{fil} är ingen export från `partner register export`", 2)
     version = _version(data.get("schemaversion"), fil)
@@ -187,8 +194,13 @@ def _las_csv(katalog: Path) -> Export:
     version = _version(int(text) if text.isdigit() else text, katalog)
     ut: dict[str, tuple[list[str], list[Any]]] = {}
     for tabell, schema_ in tabeller(version).items():
+        # Loggens före och efter är ett helt avtal: större än csv-modulens standardgräns.
+        csv.field_size_limit(MAX_JSON)
         with (katalog / f"{tabell}.csv").open(encoding="utf-8", newline="") as f:
-            rader = list(csv.reader(f))
+            try:
+                rader = list(csv.reader(f))
+            except csv.Error as e:
+                raise RegisterFel(f"{katalog / tabell}.csv är ingen läsbar CSV ({e})", 2) from None
         if not rader or any(len(r) != len(rader[0]) for r in rader):
             raise RegisterFel(f"{katalog / tabell}.csv saknar rubrikrad eller har trasiga rader", 2)
         kolumner = rader[0]
@@ -211,35 +223,132 @@ def _csv_varde(v: str, heltal: bool, fil: str) -> Any:
         return None
     if not heltal:
         return v
+    if not _CSV_HELTAL.fullmatch(v):
+        raise RegisterFel(f"{fil}: {_kort(v)} ska vara ett heltal", 2)
+    return int(v)
+
+
+_CSV_HELTAL = re.compile(r"-?[0-9]{1,19}", re.ASCII)
+
+
+# Värdena i en export prövas mot förslagsformatets typer och gränser innan något skrivs, så
+# att det som importerats alltid går att visa, rapportera och exportera igen.
+MAX_TEXT = 1 << 20  # tecken i en text: mer än en hel förslagsfil (max_filstorlek 1 MB)
+MAX_JSON = 1 << 24  # tecken i loggens före och efter (ett helt avtal med alla delar)
+MAX_HELTAL = 2**63 - 1  # SQLites heltal
+DATUM = frozenset({"period_start", "period_slut", "datum", "beslutsdatum", "giltigt_till"})
+TIDER = frozenset({"tid", "registrerad"})
+BELOPP = frozenset(
+    {
+        "kommunen_kontant",
+        "kommunen_in_kind",
+        "kontant",
+        "in_kind",
+        "ekonomi_omsattning",
+        "ekonomi_resultat",
+        "ekonomi_eget_kapital",
+        "ekonomi_offentlig_finansiering",
+    }
+)
+HASHAR = frozenset({"sha256", "foregaende"})
+# Måluppfyllelsen som `varden.maluppfyllelse` skriver den: ett decimaltal med fyra decimaler.
+_UPPFYLLELSE = re.compile(r"[0-9]{1,40}\.[0-9]{4}", re.ASCII)
+JSONTEXT = frozenset({"fore", "efter"})
+_TID = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII)
+_HASH = re.compile(r"[0-9a-f]{64}", re.ASCII)
+
+
+def _vardefel(kolumn: str, heltal: bool, v: Any) -> str | None:
+    """Varför värdet inte hör hemma i kolumnen, eller None."""
+    from partner_cli import varden
+
+    if v is None:
+        return None
+    if heltal:
+        if type(v) is not int:
+            return "ska vara ett heltal"
+        if abs(v) > MAX_HELTAL:
+            return "är större än ett heltal i registret (64 bitar)"
+        if kolumn in BELOPP and abs(v) >= varden.MAX_KRONOR * 100:
+            return f"är orimligt stort (högst {varden.MAX_KRONOR:,} kr)".replace(",", " ")
+        if kolumn == "ekonomi_rakenskapsar" and not 0 <= v < 10**9:
+            return "är inget räkenskapsår"
+        return None
+    if type(v) is not str:
+        return "ska vara text"
+    if "\x00" in v:
+        return "innehåller NUL"
     try:
-        return int(v)
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        return "innehåller en ensam surrogat (ingen giltig Unicode)"
+    if len(v) > (MAX_JSON if kolumn in JSONTEXT else MAX_TEXT):
+        return "är för lång"
+    try:
+        if kolumn in DATUM and varden.datum(v).isoformat() != v:
+            return "ska vara ett datum ÅÅÅÅ-MM-DD"
+    except varden.VardeFel as e:
+        return str(e)
+    if kolumn in TIDER and not (_TID.fullmatch(v) and _giltig_tid(v)):
+        return "ska vara en tid ÅÅÅÅ-MM-DDTHH:MM:SSZ"
+    if kolumn in HASHAR and not _HASH.fullmatch(v):
+        return "ska vara en SHA-256 (64 hexadecimala tecken)"
+    if kolumn == "organisationsnummer":
+        try:
+            if varden.organisationsnummer(v) != v:
+                return "ska skrivas NNNNNN-NNNN"
+        except varden.VardeFel as e:
+            return str(e)
+    if kolumn == "maluppfyllelse" and not _UPPFYLLELSE.fullmatch(v):
+        return "ska vara ett decimaltal med fyra decimaler, som 0.6000"
+    if kolumn in JSONTEXT and not _json_objekt(v):
+        return "ska vara ett JSON-objekt"
+    return None
+
+
+def _giltig_tid(v: str) -> bool:
+    try:
+        dt.datetime.strptime(v, "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
-        raise RegisterFel(f"{fil}: {v!r} ska vara ett heltal", 2) from None
+        return False
+    return True
 
 
-_PYTYP = {"INTEGER": int, "TEXT": str}
+def _json_objekt(v: str) -> bool:
+    def inga_konstanter(namn: str) -> Any:
+        raise ValueError(namn)
+
+    try:
+        return isinstance(json.loads(v, parse_constant=inga_konstanter), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _kort(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _granska(export: Export, kalla: Path) -> Export:
-    """Kolumnerna som i exportens schemaversion och varje värde av kolumnens typ, innan
-    registret öppnas."""
+    """Kolumnerna som i exportens schemaversion och varje värde mot kolumnens typ och gränser
+    (`_vardefel`), innan registret öppnas."""
     schemat = tabeller(export.version)
     for tabell, (kolumner, rader) in export.tabeller.items():
         namn = [k.namn for k in schemat[tabell]]
         if kolumner != namn:
             raise RegisterFel(f"{kalla}: tabellen {tabell} ska ha kolumnerna {', '.join(namn)}", 2)
-        typer = [_PYTYP[k.typ] for k in schemat[tabell]]
+        heltal = [k.typ == "INTEGER" for k in schemat[tabell]]
         for nr, rad in enumerate(rader, 1):
             if not isinstance(rad, list) or len(rad) != len(kolumner):
                 raise RegisterFel(
                     f"{kalla}: rad {nr} i {tabell} ska vara en lista med {len(kolumner)} värden",
                     2,
                 )
-            for k, typ, v in zip(kolumner, typer, rad, strict=True):
-                if v is not None and (type(v) is not typ):
+            for k, ar_heltal, v in zip(kolumner, heltal, rad, strict=True):
+                fel = _vardefel(k, ar_heltal, v)
+                if fel is not None:
                     raise RegisterFel(
-                        f"{kalla}: rad {nr} i {tabell}: {k} = {v!r} ska vara "
-                        f"{'ett heltal' if typ is int else 'text'}",
+                        f"{kalla}: rad {nr} i {tabell}: {k} = {_kort(v)} {fel}; inget importerades",
                         2,
                     )
     return export
