@@ -18,6 +18,7 @@ from conftest import kor
 from fientlig_text import (
     FIENTLIGA_FILER,
     STRANGAR,
+    fientligt_forslag,
     rader_borjar_med,
     rata_styrtecken,
     skapa_arkiv,
@@ -180,3 +181,16 @@ def test_rapportens_csv_oppnas_utan_formler(arkiv: Path, register: Path, tmp_pat
     # Ett minus får bara inleda ett tal som partner själv skriver.
     assert [c for c in celler if c.startswith("-") and not re.fullmatch(r"-\d+(\.\d+)?", c)] == []
     assert os.listdir(ut)
+
+
+def test_fuzzselen_med_katalogen_och_korpusen() -> None:
+    """Fuzzningens kropp (läsaren och varje format) med varje fientlig sträng och varje fil i
+    korpusen, deterministiskt; fuzz/README.md beskriver de längre körningarna."""
+    from test_egenskaper import FUZZSELE
+
+    for i, s in enumerate(STRANGAR):
+        data = fientligt_forslag(i, s).encode()
+        FUZZSELE.prova(data)
+        FUZZSELE.prova(s.encode("utf-8", "surrogatepass")[:24] + data)
+    for fil in sorted(FIENTLIGA_FILER.glob("*.yaml")):
+        FUZZSELE.prova(fil.read_bytes())

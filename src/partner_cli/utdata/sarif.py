@@ -11,6 +11,7 @@ för människor och går genom `saker.synlig`; sökvägarna är filens byte, pro
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -83,6 +84,7 @@ def regelbeskrivningar() -> list[dict[str, Any]]:
     return ut + [_regel(*egen) for egen in _EGNA]
 
 
+@functools.cache  # paketets metadata ändras inte under en körning
 def _hemsida() -> dict[str, str]:
     """informationUri ur paketets metadata (`[project.urls]` i pyproject.toml), när den finns."""
     from importlib.metadata import PackageNotFoundError, metadata
