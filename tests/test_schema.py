@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from conftest import MALLTEXT, andrad_mall, granska, kor, mallrad
-from partner_cli import schema, varden
+from partner_cli import schema, tolkning, varden
 from partner_cli.modell import Avtalsagare
 
 
@@ -54,7 +54,7 @@ def test_okand_nyckel_med_forslag(
 
 
 def test_okand_nyckel_utan_forslag_namner_inget() -> None:
-    meddelande = schema._okand_nyckel("qqq", {f.nyckel: f for f in schema.FALT})
+    meddelande = tolkning._okand_nyckel("qqq", {f.nyckel: f for f in schema.FALT})
     assert meddelande == "Okänd nyckel 'qqq'"
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from partner_cli import laddning, schema
-from partner_cli.schema import Falt
+from partner_cli.tolkning import Falt, Formatfel, Tolkning
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +44,15 @@ UTVARDERING_FALT: tuple[Falt, ...] = (
 )
 
 
-def las_utvardering(data: bytes) -> Utvardering | list[schema.Formatfel]:
+def las_utvardering(data: bytes) -> Utvardering | list[Formatfel]:
     """Tolkar en utvärderingsfil på samma sätt som förslag: fel med rad och kolumn."""
     nod = laddning.las_bytes(data)
     if isinstance(nod, laddning.LasFel):
-        return [schema.Formatfel(nod.meddelande, nod.rad, nod.kolumn, "")]
+        return [Formatfel(nod.meddelande, nod.rad, nod.kolumn, "")]
     if not isinstance(nod, laddning.Karta):
-        return [schema.Formatfel("En utvärdering ska vara en karta", nod.rad, 1, "")]
+        return [Formatfel("En utvärdering ska vara en karta", nod.rad, 1, "")]
     # Samma tolkning som förslagsformatet, med utvärderingens fält.
-    tolkning = schema.Tolkning()
+    tolkning = Tolkning()
     varden_ = tolkning.karta(nod, UTVARDERING_FALT, "")
     if varden_ is not None and not tolkning.fel:
         sedda: dict[int, int] = {}
@@ -60,7 +60,7 @@ def las_utvardering(data: bytes) -> Utvardering | list[schema.Formatfel]:
             if m.mal in sedda:
                 rad, kolumn = tolkning.platser[f"mål[{i}].mål"]
                 tolkning.fel.append(
-                    schema.Formatfel(
+                    Formatfel(
                         f"Mål {m.mal} har redan ett utfall (post {sedda[m.mal] + 1})",
                         rad,
                         kolumn,
