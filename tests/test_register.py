@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import kor
+from conftest import andrad_mall, kor
 from partner_cli import register
 from partner_cli.register import lasning
 from partner_cli.register.migreringar import SCHEMAVERSION
@@ -731,3 +731,55 @@ def test_visade_andelar_foljer_gransen_i_partner_toml(tmp_path: Path, reg: Path)
     p = kor("register", "list", "--config", str(toml), env=miljo(reg))
     assert "66,1016 %" in p.stdout  # godkänd: aldrig visad under gränsen 66,1016 %
     assert "66,1 %" in kor("register", "list", env=miljo(reg)).stdout
+
+
+def test_fordelning_utvecklingsomraden_och_utbetalningar_sparas(tmp_path: Path) -> None:
+    """Det granskningen räknade (kommunens bolag som kommunens) och förslagets plan och
+    utvecklingsområden står i registret och går genom exporten."""
+    (tmp_path / "partner.toml").write_text(
+        '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1355"\n'
+        'bolag = ["556912-3457"]\n"utvecklingsområden" = ["Logistik"]\n',
+        encoding="utf-8",
+    )
+    text = (
+        andrad_mall(
+            (
+                "    kontant: 400 000 kr\n    in_kind: []\n",
+                "    kontant: 400 000 kr\n    in_kind: []\n    utbetalningar:\n"
+                "      - {år: 2015, belopp: 300 000 kr}\n      - {år: 2016, belopp: 100 000 kr}\n",
+            ),
+            (
+                "      underlag: Avsiktsförklaring undertecknad 2014-05-12\n",
+                "      underlag: Avsiktsförklaring undertecknad 2014-05-12\n"
+                "    - namn: Örebrokompaniet AB\n      organisationsnummer: 556912-3457\n"
+                "      kategori: näringsliv\n      kontant: 100 000 kr\n      garanterad: ja\n"
+                "      underlag: Bolagets beslut\n",
+            ),
+        )
+        + "utvecklingsområden: [Logistik]\n"
+    )
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    db = tmp_path / "r.db"
+    p = kor(
+        "register", "add", "f.yaml", "--sanktionerad-av", "K", "--register", str(db), cwd=tmp_path
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    p = kor("register", "export", "--register", str(db), "--ut", "ut", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    export = json.loads((tmp_path / "ut" / "register.json").read_text(encoding="utf-8"))
+    tabeller = {
+        namn: [dict(zip(t["kolumner"], r, strict=True)) for r in t["rader"]]
+        for namn, t in export["tabeller"].items()
+    }
+    (avtal,) = tabeller["avtal"]
+    assert avtal["fordelning_naringslivet"] == 78_000_000
+    assert avtal["fordelning_kommunen"] == 50_000_000  # 400 000 kr och bolagets 100 000 kr
+    assert avtal["fordelning_offentliga"] == avtal["fordelning_ej_garanterat"] == 0
+    assert sum(v for k, v in avtal.items() if k.startswith("fordelning_")) == avtal["total"]
+    assert [r["organisationsnummer"] for r in tabeller["finansiar"]] == [None, "556912-3457"]
+    assert [r["namn"] for r in tabeller["utvecklingsomrade"]] == ["Logistik"]
+    assert [(r["ar"], r["belopp"]) for r in tabeller["utbetalning"]] == [
+        (2015, 30_000_000),
+        (2016, 10_000_000),
+    ]
+    assert kor("register", "kontroll", "--register", str(db), cwd=tmp_path).returncode == 0

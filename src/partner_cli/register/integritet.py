@@ -128,6 +128,8 @@ def _oforklarade_avtal(conn: sqlite3.Connection) -> list[str]:
         loggat = json.loads(handelse[1]) if handelse[1] is not None else None
         handelse = handelser.fetchone()
         nu = kedja.avtal_i_historiken(avtal, dess)
+        if loggat is not None:
+            nu = kedja.som_loggat(nu, loggat)
         if loggat != nu:
             andrat = sorted(
                 k for k in nu.keys() | (loggat or {}).keys() if (loggat or {}).get(k) != nu.get(k)

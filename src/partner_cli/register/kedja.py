@@ -17,7 +17,14 @@ from typing import Any
 INNEHALL = ("id", "tid", "vem", "vad", "organisationsnummer", "avtal_id", "fore", "efter")
 KOLUMNER = (*INNEHALL, "foregaende", "sha256")
 # Tabellerna som tillsammans med raden i `avtal` är ett avtal, i händelsernas före och efter.
-AVTALETS_DELAR = ("finansiar", "mal", "planerad_utvardering", "undantag")
+AVTALETS_DELAR = (
+    "finansiar",
+    "mal",
+    "planerad_utvardering",
+    "undantag",
+    "utvecklingsomrade",
+    "utbetalning",
+)
 
 
 def sha256(innehall: Sequence[Any], foregaende: str | None) -> str:
@@ -63,6 +70,23 @@ def brott(rader: Iterable[Sequence[Any]], grans: int = 10) -> list[str]:
     if antal > len(problem):
         problem.append(f"händelseloggen: ytterligare {antal - len(problem)} brott i kedjan")
     return problem
+
+
+def som_loggat(nu: dict[str, Any], loggat: dict[str, Any]) -> dict[str, Any]:
+    """Avtalet som det står i registret, utan de fält en äldre händelse inte kunde bära: en
+    kolumn eller en del som en senare migrering lade till är tom (NULL, inga rader) i avtal
+    som registrerades före den."""
+    ut = {k: v for k, v in nu.items() if k in loggat or v not in (None, [])}
+    for k, rader in ut.items():
+        loggade = loggat.get(k)
+        if isinstance(rader, list) and isinstance(loggade, list) and len(rader) == len(loggade):
+            ut[k] = [
+                {f: v for f, v in r.items() if f in lr or v is not None}
+                if isinstance(lr, dict)
+                else r
+                for r, lr in zip(rader, loggade, strict=True)
+            ]
+    return ut
 
 
 def avtal_i_historiken(

@@ -97,6 +97,7 @@ class Finansiar(NamedTuple):
     in_kind: int
     garanterad: int
     underlag: str | None
+    organisationsnummer: str | None
 
 
 class Mal(NamedTuple):

@@ -220,10 +220,46 @@ def _kedja(conn: sqlite3.Connection) -> None:
         conn.execute(sats)
 
 
+# Budgetens fördelning som granskningen räknade den (kommunen själv och dess bolag som
+# kommunens, gruppsiffran 2 som offentlig, in kind som partner.toml inte räknar för sig),
+# medfinansiärernas organisationsnummer, förslagens utvecklingsområden och kommunens
+# utbetalningsplan. Äldre avtal har NULL och inga rader: deras händelser bär inte fälten, och
+# fördelningen räknas för dem ur finansiärerna.
+_SCHEMA_4 = """
+ALTER TABLE avtal ADD COLUMN fordelning_naringslivet INTEGER
+    CHECK (fordelning_naringslivet >= 0);
+ALTER TABLE avtal ADD COLUMN fordelning_offentliga INTEGER CHECK (fordelning_offentliga >= 0);
+ALTER TABLE avtal ADD COLUMN fordelning_ovriga INTEGER CHECK (fordelning_ovriga >= 0);
+ALTER TABLE avtal ADD COLUMN fordelning_kommunen INTEGER CHECK (fordelning_kommunen >= 0);
+ALTER TABLE avtal ADD COLUMN fordelning_ej_garanterat INTEGER
+    CHECK (fordelning_ej_garanterat >= 0);
+ALTER TABLE avtal ADD COLUMN fordelning_ej_medraknat INTEGER
+    CHECK (fordelning_ej_medraknat >= 0);
+ALTER TABLE finansiar ADD COLUMN organisationsnummer TEXT
+    CHECK (organisationsnummer GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]');
+
+CREATE TABLE utvecklingsomrade (
+    avtal_id TEXT NOT NULL REFERENCES avtal (id),
+    nr INTEGER NOT NULL CHECK (nr >= 1),
+    namn TEXT NOT NULL CHECK (trim(namn) <> ''),
+    PRIMARY KEY (avtal_id, nr)
+) STRICT;
+
+CREATE TABLE utbetalning (
+    avtal_id TEXT NOT NULL REFERENCES avtal (id),
+    nr INTEGER NOT NULL CHECK (nr >= 1),
+    ar INTEGER NOT NULL,
+    belopp INTEGER NOT NULL CHECK (belopp >= 0),
+    PRIMARY KEY (avtal_id, nr),
+    UNIQUE (avtal_id, ar)
+) STRICT;
+"""
+
 MIGRERINGAR: tuple[Migrering, ...] = (
     Migrering("0001_grund", _SCHEMA_1),
     Migrering("0002_genomford_utvardering", _SCHEMA_2),
     Migrering("0003_handelsekedja", _SCHEMA_3, _kedja),
+    Migrering("0004_fordelning_och_utvecklingsomraden", _SCHEMA_4),
 )
 SCHEMAVERSION = len(MIGRERINGAR)
 KANDA_MIGRERINGAR = frozenset(m.namn for m in MIGRERINGAR)

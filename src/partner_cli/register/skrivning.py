@@ -315,6 +315,11 @@ def _avtalsrad(
         "garanterad": fin.garanterad,
         "naringsliv": fin.naringsliv,
         "total": fin.total,
+        **{
+            f"fordelning_{k}": v
+            for k, v in f.fordelning._asdict().items()
+            if k != "in_kind_ej_personal"
+        },
         "insyn_ratt_till_insyn": _bool(insyn.ratt_till_insyn),
         "insyn_redovisning": insyn.redovisning,
         "ekonomi_rakenskapsar": eko.rakenskapsar,
@@ -346,6 +351,7 @@ def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
                 "in_kind": m.summa - m.kontant,
                 "garanterad": int(m.garanterad),
                 "underlag": m.underlag,
+                "organisationsnummer": m.organisationsnummer,
             }
             for nr, m in enumerate(f.finansiering.motparter, 1)
         ],
@@ -380,5 +386,13 @@ def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
                 "giltigt_till": u.giltigt_till.isoformat() if u.giltigt_till else None,
             }
             for nr, u in enumerate(f.undantag, 1)
+        ],
+        "utvecklingsomrade": [
+            {"avtal_id": f.id, "nr": nr, "namn": namn}
+            for nr, namn in enumerate(f.utvecklingsomraden, 1)
+        ],
+        "utbetalning": [
+            {"avtal_id": f.id, "nr": nr, "ar": u.ar, "belopp": u.belopp}
+            for nr, u in enumerate(f.finansiering.kommunen.utbetalningar, 1)
         ],
     }
