@@ -279,3 +279,10 @@ def test_lika_visade_andelar_ar_oforandrade() -> None:
     (tabell,) = (t for t in tabeller(rapport) if t.nyckel == "indikatorer")
     rader = {r[0]: r for r in tabell.rader}
     assert rader["Näringslivets andel av finansieringen"][3] == "↑ ökar"
+
+
+def test_ctrl_d_vid_en_fraga_ger_1(tmp_path: Path) -> None:
+    kod, _, fel = _fraga_sanktionerad_av(tmp_path, b"\x04")
+    assert kod == 1
+    assert fel.strip() == "Avbrutet."
+    assert not (tmp_path / "register.db").exists()
