@@ -22,6 +22,7 @@ from fientlig_text import (
     rader_borjar_med,
     rata_styrtecken,
     skapa_arkiv,
+    yaml_text,
 )
 
 # Det partner skriver först på en rad i varje format.
@@ -194,3 +195,20 @@ def test_fuzzselen_med_katalogen_och_korpusen() -> None:
         FUZZSELE.prova(s.encode("utf-8", "surrogatepass")[:24] + data)
     for fil in sorted(FIENTLIGA_FILER.glob("*.yaml")):
         FUZZSELE.prova(fil.read_bytes())
+
+
+@pytest.mark.parametrize("kommando", ["underlag", "utvärdera"])
+def test_meddelanden_som_citerar_en_ogiltig_fil(tmp_path: Path, kommando: str) -> None:
+    """Felraderna om en fil som inte går att läsa citerar dess nycklar: aldrig råa."""
+    fil = tmp_path / "f.yaml"
+    nycklar = "".join(f"{yaml_text(s)}: x\n" for s in STRANGAR if s.strip())
+    fil.write_text(nycklar, encoding="utf-8")
+    if kommando == "underlag":
+        p = kor("underlag", "f.yaml", cwd=tmp_path)
+    else:
+        env = {"PARTNER_REGISTER": str(tmp_path / "reg.db")}
+        p = kor("register", "utvärdera", "NL-1", "f.yaml", cwd=tmp_path, env=env)
+    assert p.returncode == 1, p.stderr
+    assert "\\x1b[2J" in p.stdout + p.stderr
+    assert rata_styrtecken(p.stdout + p.stderr) == []
+    assert rader_borjar_med(p.stdout + p.stderr, ("f.yaml:", "partner: ")) == []

@@ -69,8 +69,10 @@ def publicera(
     data = oppna_data.Publicering.bygg(ar, avtal, utgivare, dt.date.today())
     problem = data.kontrollera()
     if problem:
+        from partner_cli.saker import synlig
+
         for p in problem:
-            skriv(f"partner: {p}", err=True)
+            skriv(f"partner: {synlig(p)}", err=True)
         fel(f"självkontrollen hittade {len(problem)} fel; inget skrevs i {ut}", AVSLUT_FYND)
     namn = oppna_data.filnamn(ar)
     texter = {}

@@ -389,8 +389,12 @@ def utvardera(
         fel(f"{fil}: {data.meddelande}", AVSLUT_FYND)
     utv = las_utvardering(data)
     if isinstance(utv, list):
+        from partner_cli.saker import filnamn, synlig
+
         for f in utv:
-            typer.echo(f"{fil}:{f.rad}:{f.kolumn}: fel [format] {f.meddelande}")
+            typer.echo(
+                f"{filnamn(str(fil))}:{f.rad}:{f.kolumn}: fel [format] {synlig(f.meddelande)}"
+            )
         fel(f"{fil}: utvärderingen registrerades inte", AVSLUT_FYND)
     with registret(register, config, skriv=True) as reg:
         rader = registrera(reg, id_, utv, str(fil), hashlib.sha256(data).hexdigest())

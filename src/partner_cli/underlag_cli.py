@@ -61,8 +61,10 @@ def underlag(
     kontext = registerkontext(konfig)
     (resultat,) = kontrollera(filer, konfig, kontext, behall_forslag=True).filer
     if resultat.forslag is None:
+        from partner_cli.utdata.text import fyndrad
+
         for f in resultat.fynd:
-            skriv(f"{resultat.fil}:{f.rad}:{f.kolumn}: {f.niva} [{f.regel}] {f.text}", err=True)
+            skriv(fyndrad(resultat, f), err=True)
         fel(f"{fil} går inte att läsa som ett förslag; inget underlag skrevs", AVSLUT_FYND)
     from partner_cli import underlag as modul
 
