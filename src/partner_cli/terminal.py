@@ -50,7 +50,7 @@ def tabell(
     # En sökning över alla celler först: rapporter har hundratusentals, nästan alltid rena.
     if not ren("\t".join(c for r in rader for c in r)):
         rader = [[synlig(c) for c in r] for r in rader]
-    rader = [[radborjan(r[0]), *r[1:]] for r in rader]
+    rader = [r if (forsta := radborjan(r[0])) == r[0] else [forsta, *r[1:]] for r in rader]
     if ar_terminal(ut):
         _rich_tabell(ut, rubrik, kolumner, rader, markerade, fri or [True] * len(kolumner))
     else:
@@ -64,11 +64,17 @@ def enkel_tabell(
     markerade: Collection[int] = (),
 ) -> str:
     """Rubrik, kolumnnamn, streck och en rad per rad; markerade rader börjar med `*`."""
-    bredder = [max([len(k), *(len(r[j]) for r in rader)]) for j, k in enumerate(kolumner)]
+    # Kolumn för kolumn; zip med strict: varje rad har tabellens antal kolumner.
+    kolumnvis = list(zip(*rader, strict=True)) if rader else [() for _ in kolumner]
+    bredder = [
+        max(len(k), max(map(len, celler), default=0))
+        for k, celler in zip(kolumner, kolumnvis, strict=True)
+    ]
     marginal = bool(markerade)
+    ljust = str.ljust
 
     def rad(celler: Sequence[str], tecken: str = " ") -> str:
-        text = "  ".join(c.ljust(b) for c, b in zip(celler, bredder, strict=True)).rstrip()
+        text = "  ".join(map(ljust, celler, bredder)).rstrip()
         return f"{tecken} {text}" if marginal else text
 
     utdata = [rubrik, rad(kolumner), rad(["-" * b for b in bredder])]

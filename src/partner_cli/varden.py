@@ -210,13 +210,18 @@ def andel_decimal(
     godkända andelar på rätt sida, och fler decimaler tas bara till när gränsen själv har fler.
     `strikt`: jämförelsen är `andel > gräns` (50,001 % över 50 % visas inte som 50,0 %).
     """
-    return _avkortad(andel.numerator, andel.denominator, grans, decimaler, strikt)
+    visad, decimaler = _avkortad(
+        andel.numerator, andel.denominator, grans.numerator, grans.denominator, decimaler, strikt
+    )
+    return Decimal(f"{visad}E-{decimaler}")
 
 
-def _avkortad(taljare: int, namnare: int, grans: Fraction, decimaler: int, strikt: bool) -> Decimal:
+def _avkortad(
+    taljare: int, namnare: int, gt: int, gn: int, decimaler: int, strikt: bool
+) -> tuple[int, int]:
+    """Andelen taljare / namnare mot gränsen gt / gn, avkortad: (heltalet, antal decimaler)."""
+
     # Bara heltal: rapporter visar tiotusentals andelar, och Fraction-objekt kostar.
-    gt, gn = grans.numerator, grans.denominator
-
     def over(t: int, n: int) -> bool:
         return t * gn > gt * n if strikt else t * gn >= gt * n
 
@@ -227,14 +232,18 @@ def _avkortad(taljare: int, namnare: int, grans: Fraction, decimaler: int, strik
         # Taket nås bara när andelen är lika med en gräns utan ändlig decimalutveckling (1/3);
         # gränser ur partner.toml och andelar av öre-belopp avgörs långt före.
         if decimaler >= 40 or over(visad, skala) == uppfylld:
-            return Decimal(f"{visad}E-{decimaler}")
+            return visad, decimaler
         decimaler += 1
 
 
 def procent(andel: Fraction, grans: Fraction, *, strikt: bool = False) -> str:
     """`46,1 %`, avkortad så att den visade siffran aldrig motsäger jämförelsen med gränsen."""
-    visad = _avkortad(andel.numerator * 100, andel.denominator, grans * 100, 1, strikt)
-    return f"{visad:f} %".replace(".", ",")
+    visad, decimaler = _avkortad(
+        andel.numerator * 100, andel.denominator, grans.numerator * 100, grans.denominator, 1,
+        strikt,
+    )  # fmt: skip
+    heltal, rest = divmod(abs(visad), 10**decimaler)
+    return f"{'-' if visad < 0 else ''}{heltal},{rest:0{decimaler}d} %"
 
 
 def andel_text(andel: Fraction) -> str:

@@ -10,25 +10,25 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from partner_cli.kalkyl import Andelstal, Varde
 from partner_cli.rapport import Arsrapport, Indikatorer
 from partner_cli.varden import andel_decimal, decimal_kronor, kronor, procent
 
 
-@dataclass(frozen=True, slots=True)
-class Kronor:
+# Cellerna är NamedTuple: en rapport har hundratusentals, och en fryst dataklass kostar flera
+# gånger mer att skapa.
+class Kronor(NamedTuple):
     ore: int
 
 
-@dataclass(frozen=True, slots=True)
-class Andel:
+class Andel(NamedTuple):
     varde: Fraction | None
     grans: Fraction | None = None  # andelar som prövas mot en gräns visas aldrig på fel sida
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     start: dt.date
     slut: dt.date
 
@@ -54,25 +54,28 @@ class Tabell:
     tom: str = "Inget att redovisa."
 
 
-def _avrundad(andel: Fraction, decimaler: int) -> Decimal:
-    return (Decimal(andel.numerator) / Decimal(andel.denominator)).quantize(
+def _avrundad(taljare: int, namnare: int, decimaler: int) -> Decimal:
+    return (Decimal(taljare) / Decimal(namnare)).quantize(
         Decimal(1).scaleb(-decimaler), rounding=ROUND_HALF_UP
     )
 
 
 def visa(cell: Cell) -> str:
-    if type(cell) is str:  # de flesta cellerna; rapporter har tiotusentals
+    # De vanligaste först (rapporter har hundratusentals celler); typen är exakt vad
+    # tabellerna lägger i cellerna.
+    if type(cell) is str:
         return cell
     if cell is None:
         return "–"
-    if isinstance(cell, Kronor):
-        return kronor(cell.ore)
-    if isinstance(cell, Andel):
-        if cell.varde is None:
+    if type(cell) is Andel:
+        varde, grans = cell
+        if varde is None:
             return "–"
-        if cell.grans is not None:
-            return procent(cell.varde, cell.grans)
-        return f"{_avrundad(cell.varde * 100, 1)} %".replace(".", ",")
+        if grans is not None:
+            return procent(varde, grans)
+        return f"{_avrundad(varde.numerator * 100, varde.denominator, 1)} %".replace(".", ",")
+    if type(cell) is Kronor:
+        return kronor(cell.ore)
     if isinstance(cell, dt.date):
         return cell.isoformat()
     if isinstance(cell, Period):
@@ -89,7 +92,7 @@ def raa(cell: Cell) -> str | int | None:
             return None
         if cell.grans is not None:
             return str(andel_decimal(cell.varde, cell.grans, 4))
-        return str(_avrundad(cell.varde, 4))
+        return str(_avrundad(cell.varde.numerator, cell.varde.denominator, 4))
     if isinstance(cell, dt.date):
         return cell.isoformat()
     if isinstance(cell, Period):

@@ -16,11 +16,17 @@ STAPELBREDD = 40
 
 def stapel(andel: Fraction, grans: Fraction, bredd: int = STAPELBREDD) -> str:
     """`██████░░░│░░░`: andelen fylld, gränsen som ett streck."""
-    fylld = min(bredd, int(andel * bredd))
-    tecken = ["█"] * fylld + ["░"] * (bredd - fylld)
-    streck = min(bredd - 1, int(grans * bredd))
-    tecken[streck] = "┃" if fylld > streck else "│"
-    return "".join(tecken)
+    fylld = min(bredd, _heltal(andel, bredd))
+    streck = min(bredd - 1, _heltal(grans, bredd))
+    if fylld > streck:
+        return "█" * streck + "┃" + "█" * (fylld - streck - 1) + "░" * (bredd - fylld)
+    return "█" * fylld + "░" * (streck - fylld) + "│" + "░" * (bredd - streck - 1)
+
+
+def _heltal(andel: Fraction, bredd: int) -> int:
+    """`int(andel * bredd)` (mot noll) i heltal, utan ett nytt bråk per stapel."""
+    produkt = abs(andel.numerator) * bredd // andel.denominator
+    return produkt if andel.numerator >= 0 else -produkt
 
 
 def staplar(rapport: Arsrapport) -> list[tuple[str, str]]:
@@ -30,11 +36,12 @@ def staplar(rapport: Arsrapport) -> list[tuple[str, str]]:
     bredd = max(len(a.id) for a in rapport.partnerskap)
     rader = []
     for a in rapport.partnerskap:
-        over = a.andel >= rapport.min_andel
+        andel = a.andel
+        over = andel >= rapport.min_andel
         undantag = not over and a.id in undantagna
         text = (
-            f"{a.id:<{bredd}} {stapel(a.andel, rapport.min_andel)} "
-            f"{visa(Andel(a.andel, rapport.min_andel))}"
+            f"{a.id:<{bredd}} {stapel(andel, rapport.min_andel)} "
+            f"{visa(Andel(andel, rapport.min_andel))}"
             + (" (beslutat undantag)" if undantag else "")
         )
         rader.append((text, "green" if over else "yellow" if undantag else "red"))
