@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROT, kor
 from partner_cli import register
@@ -387,3 +389,109 @@ def test_en_kontrollerad_import_gar_att_visa_rapportera_och_exportera(tmp_path: 
         p = kor("register", *argument, env=miljo(ny))
         assert p.returncode == 0, (argument, p.stderr)
     assert kor("report", "--år", "2015", env=miljo(ny)).returncode == 0
+
+
+# --- Filerna som backup och export skriver -----------------------------------------------------
+
+
+def test_backup_skriver_aldrig_genom_en_lank(tmp_path: Path, reg: Path) -> None:
+    _nytt(tmp_path, reg)
+    annanstans = tmp_path / "annanstans"
+    annanstans.mkdir()
+    hangande = tmp_path / "hangande.db"
+    hangande.symlink_to(annanstans / "skapas-inte.db")
+    befintlig = annanstans / "viktig.txt"
+    befintlig.write_text("rör inte\n", encoding="utf-8")
+    till_fil = tmp_path / "till_fil.db"
+    till_fil.symlink_to(befintlig)
+    for mal in (hangande, till_fil):
+        p = kor("register", "backup", str(mal), env=miljo(reg))
+        assert p.returncode == 2, p.stdout + p.stderr
+        assert "finns redan" in p.stderr
+        assert mal.is_symlink()
+    assert sorted(f.name for f in annanstans.iterdir()) == ["viktig.txt"]
+    assert befintlig.read_text(encoding="utf-8") == "rör inte\n"
+    assert not [f for f in tmp_path.iterdir() if f.name.endswith(".tmp")]
+    ny = tmp_path / "ny.db"
+    assert kor("register", "backup", str(ny), env=miljo(reg)).returncode == 0
+    assert kor("register", "kontroll", env=miljo(ny)).returncode == 0
+
+
+def test_export_ersatter_en_lank_och_ror_inte_det_den_pekar_pa(tmp_path: Path, reg: Path) -> None:
+    _nytt(tmp_path, reg)
+    annanstans = tmp_path / "annanstans.txt"
+    annanstans.write_text("rör inte\n", encoding="utf-8")
+    ut = tmp_path / "ut"
+    ut.mkdir()
+    (ut / "register.json").symlink_to(annanstans)
+    (ut / "csv").mkdir()
+    (ut / "csv" / "avtal.csv").symlink_to(annanstans)
+    (ut / "csv" / "schemaversion.txt").symlink_to(tmp_path / "hangande")
+    assert kor("register", "export", "--ut", str(ut), env=miljo(reg)).returncode == 0
+    p = kor("register", "export", "-f", "csv", "--ut", str(ut / "csv"), env=miljo(reg))
+    assert p.returncode == 0, p.stderr
+    assert annanstans.read_text(encoding="utf-8") == "rör inte\n"
+    assert not (tmp_path / "hangande").exists()
+    for fil in (ut / "register.json", ut / "csv" / "avtal.csv", ut / "csv" / "schemaversion.txt"):
+        assert fil.is_file() and not fil.is_symlink()
+
+
+def test_en_export_tar_bort_en_aldre_export_i_andra_formen(tmp_path: Path, reg: Path) -> None:
+    """Förr läste import en kvarlämnad register.json i stället för CSV-filerna bredvid."""
+    _nytt(tmp_path, reg)
+    ut = tmp_path / "ut"
+    assert kor("register", "export", "--ut", str(ut), env=miljo(reg)).returncode == 0
+    (ut / "utvardering.csv").write_text("från schemaversion 1\n", encoding="utf-8")
+    (ut / "egen.txt").write_text("användarens\n", encoding="utf-8")
+    p = kor("register", "byt-ägare", "556781-2341", "--namn", "Per Berg", env=miljo(reg))
+    assert p.returncode == 0
+    assert kor("register", "export", "-f", "csv", "--ut", str(ut), env=miljo(reg)).returncode == 0
+    assert not (ut / "register.json").exists() and not (ut / "utvardering.csv").exists()
+    assert (ut / "egen.txt").exists()
+    ny = tmp_path / "ny.db"
+    assert kor("register", "import", str(ut), env=miljo(ny)).returncode == 0
+    assert sql(ny, "SELECT avtalsagare_namn FROM organisation") == [("Per Berg",)]
+    # Och tvärtom: en JSON-export tar bort CSV-filerna.
+    assert kor("register", "export", "--ut", str(ut), env=miljo(reg)).returncode == 0
+    assert sorted(f.name for f in ut.iterdir()) == ["egen.txt", "register.json"]
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1)
+
+
+@settings(max_examples=150)
+@given(titel=TEXT, beskrivning=TEXT, kommentar=TEXT)
+def test_csv_exporten_gar_runt_for_varje_text(
+    tmp_path_factory: pytest.TempPathFactory, titel: str, beskrivning: str, kommentar: str
+) -> None:
+    from partner_cli.register import utbyte
+
+    data = json.loads(EXPORT.read_text(encoding="utf-8"))["tabeller"]
+    for tabell, kolumn, varde in (
+        ("avtal", "titel", titel),
+        ("mal", "beskrivning", beskrivning),
+        ("genomford_utvardering_mal", "kommentar", kommentar),
+    ):
+        data[tabell]["rader"][0][data[tabell]["kolumner"].index(kolumn)] = varde
+    export = utbyte.Export(SCHEMAVERSION, {t: (p["kolumner"], p["rader"]) for t, p in data.items()})
+    katalog = tmp_path_factory.mktemp("csv")
+    utbyte.skriv_csv(export, katalog)
+    tillbaka = utbyte.las_export(katalog)
+    assert tillbaka.tabeller == {t: (k, [list(r) for r in rader]) for t, (k, rader) in
+                                 export.tabeller.items()}  # fmt: skip
+
+
+def test_en_text_med_cr_gar_runt_genom_csv(tmp_path: Path) -> None:
+    kalla = _andrad_export(
+        tmp_path, "genomford_utvardering_mal", "kommentar", "Rad ett\rrad två\r\n\x1b[2J\x85slut"
+    )
+    reg = tmp_path / "r.db"
+    assert kor("register", "import", str(kalla), env=miljo(reg)).returncode == 0
+    ut = tmp_path / "csv"
+    assert kor("register", "export", "-f", "csv", "--ut", str(ut), env=miljo(reg)).returncode == 0
+    kopia = tmp_path / "kopia.db"
+    p = kor("register", "import", str(ut), env=miljo(kopia))
+    assert p.returncode == 0, p.stderr
+    fore = kor("register", "export", env=miljo(reg)).stdout
+    assert kor("register", "export", env=miljo(kopia)).stdout == fore
+    assert "Rad ett\\rrad två" in fore

@@ -43,9 +43,7 @@ def export(
         if ut is None:
             render(data, sys.stdout)
         elif not EXPORTFORMAT[format_].katalog:
-            ut.mkdir(parents=True, exist_ok=True)
-            with (ut / utbyte.EXPORTFIL).open("w", encoding="utf-8") as f:
-                render(data, f)
+            utbyte.skriv_json_fil(data, ut)
         else:
             render(data, ut)
     except OSError as e:

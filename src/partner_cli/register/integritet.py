@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from operator import itemgetter
@@ -199,24 +200,30 @@ def _tomt(conn: sqlite3.Connection) -> bool:
 
 
 def sakerhetskopiera(reg: Register, mal: Path) -> None:
-    """Kopierar registret med SQLites backup-API, konsekvent även medan andra skriver."""
-    if mal.exists():
+    """Kopierar registret med SQLites backup-API, konsekvent även medan andra skriver, till
+    en ny fil (`filer.skriv_fil`): aldrig över en befintlig fil och aldrig genom en länk."""
+    from partner_cli.filer import skriv_fil
+
+    if os.path.lexists(mal):
         raise RegisterFel(f"{mal} finns redan; välj en ny fil för säkerhetskopian", 2)
     try:
-        ut = sqlite3.connect(mal)
-    except sqlite3.Error as e:
-        raise RegisterFel(fel_text(mal, e)) from None
-    try:
-        with sqlfel(mal):
-            reg.conn.backup(ut)
-            fel = [r[0] for r in ut.execute("PRAGMA integrity_check")]
-        if fel != ["ok"]:
-            raise RegisterFel(f"säkerhetskopian {mal} blev inte hel: {fel[0]}")
-    except BaseException:
-        ut.close()
-        mal.unlink(missing_ok=True)
-        raise
-    ut.close()
+        with skriv_fil(mal, ny=True) as tillfallig:
+            try:
+                ut = sqlite3.connect(tillfallig)
+            except sqlite3.Error as e:
+                raise RegisterFel(fel_text(mal, e)) from None
+            try:
+                with sqlfel(mal):
+                    reg.conn.backup(ut)
+                    fel = [r[0] for r in ut.execute("PRAGMA integrity_check")]
+                if fel != ["ok"]:
+                    raise RegisterFel(f"säkerhetskopian {mal} blev inte hel: {fel[0]}")
+            finally:
+                ut.close()
+    except FileExistsError:
+        raise RegisterFel(f"{mal} finns redan; välj en ny fil för säkerhetskopian", 2) from None
+    except OSError as e:
+        raise RegisterFel(f"kan inte skriva säkerhetskopian {mal}: {e.strerror}", 2) from None
 
 
 def aterstall(reg: Register, kalla: Register, fran: str, *, ersatt: bool) -> int:

@@ -119,15 +119,52 @@ def _json_lista(varden: list[Any]) -> str:
     return json.dumps(varden, ensure_ascii=False)
 
 
-def skriv_csv(export: Export, katalog: Path) -> None:
-    """En CSV-fil per tabell; tom cell är NULL (schemat tillåter inga tomma texter)."""
+def skriv_json_fil(export: Export, katalog: Path) -> None:
+    """`register.json` i katalogen, som ersätter en äldre export av vilken form som helst."""
+    from partner_cli.filer import skriv_fil
+
     katalog.mkdir(parents=True, exist_ok=True)
-    (katalog / VERSIONSFIL).write_text(f"{export.version}\n", encoding="utf-8")
+    with (
+        skriv_fil(katalog / EXPORTFIL, ny=False) as tillfallig,
+        tillfallig.open("w", encoding="utf-8") as f,
+    ):
+        skriv_json(export, f)
+    _stada(katalog, {EXPORTFIL})
+
+
+def skriv_csv(export: Export, katalog: Path) -> None:
+    """En CSV-fil per tabell; tom cell är NULL (schemat tillåter inga tomma texter). En rad
+    med CR i någon text skrivs med varje cell inom citattecken: csv-modulen citerar annars
+    bara radslutets tecken, och en ensam CR läses tillbaka som ett radbyte."""
+    from partner_cli.filer import skriv_fil
+
+    katalog.mkdir(parents=True, exist_ok=True)
+    with skriv_fil(katalog / VERSIONSFIL, ny=False) as tillfallig:
+        tillfallig.write_text(f"{export.version}\n", encoding="utf-8")
     for tabell, (kolumner, rader) in export.tabeller.items():
-        with (katalog / f"{tabell}.csv").open("w", encoding="utf-8", newline="") as f:
+        with (
+            skriv_fil(katalog / f"{tabell}.csv", ny=False) as tillfallig,
+            tillfallig.open("w", encoding="utf-8", newline="") as f,
+        ):
             skrivare = csv.writer(f, lineterminator="\n")
+            citerad = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
             skrivare.writerow(kolumner)
-            skrivare.writerows(["" if v is None else v for v in rad] for rad in rader)
+            for rad in rader:
+                celler = ["" if v is None else v for v in rad]
+                cr = any(isinstance(v, str) and "\r" in v for v in celler)
+                (citerad if cr else skrivare).writerow(celler)
+    _stada(katalog, {VERSIONSFIL, *(f"{t}.csv" for t in export.tabeller)})
+
+
+def _stada(katalog: Path, skrivna: set[str]) -> None:
+    """Tar bort exportens egna filer som den här exporten inte skrev: den andra formens
+    filer och tabellerna från äldre schemaversioner. `import` läser `register.json` före
+    CSV-filerna, så en kvarlämnad äldre export skulle annars läsas i stället för den nya."""
+    egna = {EXPORTFIL, VERSIONSFIL} | {
+        f"{t}.csv" for v in range(1, SCHEMAVERSION + 1) for t in tabeller(v)
+    }
+    for namn in sorted(egna - skrivna):
+        (katalog / namn).unlink(missing_ok=True)
 
 
 def las_export(kalla: Path) -> Export:
