@@ -113,6 +113,23 @@ def test_indikatorerna_mot_foregaende_ar(register: Path) -> None:
     assert tabell["Aktiva partnerskap"]["riktning"] == "↑ ökar"
 
 
+def test_partnerskap_som_avtal_och_som_organisationer_och_offentligas_andel(
+    register: Path,
+) -> None:
+    # Närkes Innovationspark har två avtal 2015: fem avtal men fyra organisationer. Att slå
+    # ihop dem till ett avtal per organisation, som strategin föredrar, syns inte som en
+    # minskning av antalet organisationer.
+    d = json_rapport(register, 2015)
+    ind = d["indikatorer"]
+    assert (ind["år"]["aktiva"], ind["år"]["organisationer"]) == (5, 4)
+    assert ind["föregående"]["organisationer"] == 3
+    tabell = {r["indikator"]: r for r in rader(d, "indikatorer")}
+    assert tabell["Aktiva organisationer"]["varde"] == 4
+    # Regionens bidrag i NL-2014-002 är inte garanterat: andra offentliga bär inget.
+    assert ind["år"]["offentliga"] == "0.00"
+    assert tabell["Andra offentligas andel av finansieringen"]["varde"] == "0.0000"
+
+
 def test_en_agare_per_organisation_och_flera_avtal_sticker_ut(register: Path) -> None:
     d = json_rapport(register, 2015)
     organisationer = {r["organisationsnummer"]: r for r in rader(d, "organisationer")}

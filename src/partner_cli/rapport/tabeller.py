@@ -156,11 +156,13 @@ def _indikatorrader(r: Arsrapport) -> tuple[tuple[Cell, ...], ...]:
 
     return (
         antal("Aktiva partnerskap", "aktiva"),
+        antal("Aktiva organisationer", "organisationer"),
         antal("Nya partnerskap", "nya"),
         andel(
             "Garanterad medfinansiering, viktad med budget", "medfinansieringsandel", r.min_andel
         ),
         andel("Näringslivets andel av finansieringen", "naringslivsandel"),
+        andel("Andra offentligas andel av finansieringen", "offentlig_andel"),
         andel("Initierade av näringslivet", "andel_naringslivets_initiativ"),
         andel("Initierade gemensamt", "andel_gemensamt_initiativ"),
     )
@@ -175,11 +177,14 @@ def indikatorvarden(i: Indikatorer) -> dict[str, str | int | None]:
         "garanterad": decimal_kronor(i.garanterad),
         "naringsliv": decimal_kronor(i.naringsliv),
         "total": decimal_kronor(i.total),
+        "organisationer": i.organisationer,
+        "offentliga": decimal_kronor(i.offentliga),
         "initiativ_naringslivet": i.initiativ_naringslivet,
         "initiativ_gemensamt": i.initiativ_gemensamt,
         "initiativ_kommunen": i.initiativ_kommunen,
         "medfinansieringsandel": raa(Andel(i.medfinansieringsandel)),
         "naringslivsandel": raa(Andel(i.naringslivsandel)),
+        "offentlig_andel": raa(Andel(i.offentlig_andel)),
         "andel_naringslivets_initiativ": raa(Andel(i.andel_naringslivets_initiativ)),
         "andel_gemensamt_initiativ": raa(Andel(i.andel_gemensamt_initiativ)),
     }

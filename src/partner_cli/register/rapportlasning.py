@@ -128,6 +128,8 @@ class Indikatorer(NamedTuple):
     initiativ_naringslivet: int
     initiativ_gemensamt: int
     initiativ_kommunen: int
+    organisationer: int = 0  # aktiva organisationer: strategin vill helst ett avtal per dem
+    offentliga: int = 0  # garanterade bidrag från andra offentliga aktörer
 
     @property
     def medfinansieringsandel(self) -> Fraction | None:
@@ -138,6 +140,11 @@ class Indikatorer(NamedTuple):
     def naringslivsandel(self) -> Fraction | None:
         """Näringslivets andel av den totala finansieringen (jämbördighet)."""
         return Fraction(self.naringsliv, self.total) if self.total else None
+
+    @property
+    def offentlig_andel(self) -> Fraction | None:
+        """Andra offentliga aktörers andel av den totala finansieringen, bredvid näringslivets."""
+        return Fraction(self.offentliga, self.total) if self.total else None
 
     @property
     def andel_naringslivets_initiativ(self) -> Fraction | None:
@@ -155,7 +162,12 @@ def indikatorer(reg: Register, ar: int) -> Indikatorer:
                 coalesce(sum(a.total), 0),
                 count(*) FILTER (WHERE a.initiativ = 'näringslivet'),
                 count(*) FILTER (WHERE a.initiativ = 'gemensamt'),
-                count(*) FILTER (WHERE a.initiativ = 'kommunen')
+                count(*) FILTER (WHERE a.initiativ = 'kommunen'),
+                count(DISTINCT a.organisationsnummer),
+                -- Avtal från före schemaversion 4 saknar fördelningen: ur finansiärerna.
+                coalesce(sum(coalesce(a.fordelning_offentliga, (
+                    SELECT coalesce(sum(f.kontant + f.in_kind), 0) FROM finansiar f
+                    WHERE f.avtal_id = a.id AND f.garanterad AND f.kategori = 'offentlig'))), 0)
             FROM avtal a WHERE {_AKTIVA}""",
         _aret(ar),
     )
