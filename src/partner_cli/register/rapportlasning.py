@@ -206,27 +206,28 @@ def planerade_mellan(
     """Planerade utvärderingar från start till slut (med `bara_ej_utforda` bara de som inte är
     utförda). Den k:te planerade utvärderingen av en typ för ett avtal räknas som utförd när
     minst k utvärderingar av den typen är registrerade per brytdagen."""
-    villkor = "AND p.k > coalesce(u.n, 0)" if bara_ej_utforda else ""
+    villkor = "WHERE k > n" if bara_ej_utforda else ""
+    # Räknade med korrelerade delfrågor per planerad utvärdering (index på avtal_id): en CTE
+    # med fönsterfunktion materialiserades och fick ett automatiskt index vid varje körning.
     return tuple(
         Planerad(id_, org, orgnr, dt.date.fromisoformat(datum), typ, bool(utford), nr)
         for id_, org, orgnr, datum, typ, utford, nr in reg.rader(
-            f"""WITH p AS (
-                    SELECT avtal_id, nr, datum, typ, row_number() OVER (
-                        PARTITION BY avtal_id, typ ORDER BY datum, nr) AS k
-                    FROM planerad_utvardering
-                    WHERE avtal_id IN (SELECT avtal_id FROM planerad_utvardering
-                        WHERE datum BETWEEN :start AND :slut)
-                ), u AS (
-                    SELECT avtal_id, typ, count(*) AS n FROM genomford_utvardering
-                    WHERE datum <= :brytdag GROUP BY avtal_id, typ
-                )
-                SELECT p.avtal_id, o.namn, a.organisationsnummer, p.datum, p.typ,
-                    p.k <= coalesce(u.n, 0), p.nr
-                FROM p JOIN avtal a ON a.id = p.avtal_id
-                    JOIN organisation o USING (organisationsnummer)
-                    LEFT JOIN u ON u.avtal_id = p.avtal_id AND u.typ = p.typ
-                WHERE p.datum BETWEEN :start AND :slut {villkor}
-                ORDER BY p.datum, p.avtal_id, p.nr""",
+            f"""SELECT avtal_id, namn, organisationsnummer, datum, typ, k <= n, nr FROM (
+                    SELECT p.avtal_id, o.namn, a.organisationsnummer, p.datum, p.typ, p.nr,
+                        -- Platsen bland avtalets planerade av typen i ordningen (datum, nr),
+                        -- och hur många av typen som är gjorda per brytdagen.
+                        (SELECT count(*) FROM planerad_utvardering q
+                            WHERE q.avtal_id = p.avtal_id AND q.typ IS p.typ AND (
+                                q.datum IS NULL OR q.datum < p.datum
+                                OR (q.datum = p.datum AND q.nr <= p.nr))) AS k,
+                        (SELECT count(*) FROM genomford_utvardering u
+                            WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ
+                                AND u.datum <= :brytdag) AS n
+                    FROM planerad_utvardering p JOIN avtal a ON a.id = p.avtal_id
+                        JOIN organisation o USING (organisationsnummer)
+                    WHERE p.datum BETWEEN :start AND :slut)
+                {villkor}
+                ORDER BY datum, avtal_id, nr""",
             {"start": start.isoformat(), "slut": slut.isoformat(), "brytdag": brytdag.isoformat()},
         )
     )
