@@ -324,3 +324,31 @@ def test_i_en_terminal_ritar_rich_och_staplarna_far_farg(register: Path) -> None
     assert "\x1b[32m" in rader["NL-2014-001"]  # grön: över gränsen
     assert "\x1b[33m" in rader["NL-2014-003"]  # gul: under gränsen med beslutat undantag
     assert "─" in p.stdout  # Rich-tabellernas linjer
+
+
+def test_en_senare_slututvardering_andrar_inte_ett_avslutat_ars_risker(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    forslag = ROT / "exempel" / "forslag" / "nl-2014-001-logistik.yaml"
+    svar = kor("register", "add", str(forslag), "--sanktionerad-av", "N", env=miljo(db))
+    assert svar.returncode == 0, svar.stdout + svar.stderr
+    risk = ["NL-2014-001", "slutar 2016-02-29 utan registrerad slututvärdering"]
+
+    def risker() -> list[list[str]]:
+        svar = kor(
+            "report", "--år", "2015", "--per", "2015-12-31", "--format", "json", env=miljo(db)
+        )
+        assert svar.returncode == 0, svar.stderr
+        d = json.loads(svar.stdout)
+        return [[r["avtal_id"], r["risk"]] for r in rader(d, "risker")]
+
+    fore = risker()
+    assert risk in fore
+    utvardering = tmp_path / "slut.yaml"
+    utvardering.write_text(
+        "datum: 2016-03-15\ntyp: slututvärdering\nutförd_av: Revisor Rask\nmål:\n"
+        "  - {mål: 1, utfall: 20}\n  - {mål: 2, utfall: 200}\n",
+        encoding="utf-8",
+    )
+    svar = kor("register", "utvärdera", "NL-2014-001", str(utvardering), env=miljo(db))
+    assert svar.returncode == 0, svar.stdout + svar.stderr
+    assert risker() == fore

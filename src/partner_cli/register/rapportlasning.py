@@ -319,8 +319,11 @@ class Slutande(NamedTuple):
     period_slut: str
 
 
-def slutar_utan_slututvardering(reg: Register, ar: int, dagar: int) -> tuple[Slutande, ...]:
-    """Avtal som slutar inom `dagar` efter årets slut utan registrerad slututvärdering."""
+def slutar_utan_slututvardering(
+    reg: Register, ar: int, dagar: int, brytdag: dt.date
+) -> tuple[Slutande, ...]:
+    """Avtal som slutar inom `dagar` efter årets slut utan en slututvärdering gjord senast
+    brytdagen: en utvärdering daterad senare ändrar inte rapporten för ett avslutat år."""
     grans = dt.date(ar, 12, 31) + dt.timedelta(days=dagar)
     return tuple(
         Slutande._make(r)
@@ -329,9 +332,10 @@ def slutar_utan_slututvardering(reg: Register, ar: int, dagar: int) -> tuple[Slu
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
                 WHERE a.period_slut > :slut AND a.period_slut <= :grans
                     AND NOT EXISTS (SELECT 1 FROM genomford_utvardering u
-                        WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering')
+                        WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering'
+                            AND u.datum <= :brytdag)
                 ORDER BY a.period_slut, a.id""",
-            {"slut": f"{ar}-12-31", "grans": grans.isoformat()},
+            {"slut": f"{ar}-12-31", "grans": grans.isoformat(), "brytdag": brytdag.isoformat()},
         )
     )
 
@@ -374,6 +378,6 @@ def underlag(
             planerade=planerade(reg, ar, brytdag),
             malutfall=malutfall(reg, ar, brytdag),
             ekonomi=ekonomiska_risker(reg, ar, max_offentlig_andel),
-            slutande=slutar_utan_slututvardering(reg, ar, dagar_efter_aret),
+            slutande=slutar_utan_slututvardering(reg, ar, dagar_efter_aret, brytdag),
             historik=indikatorer_per_ar(reg, ar) if med_historik else (),
         )
