@@ -237,17 +237,19 @@ class _Skrivkontext:
     def __init__(self, db: Database, omgang: _Omgang) -> None:
         self.db = db
         self.omgang = omgang
+        self.i_registret: dict[str, tuple[str, str | None] | None] = {}
 
     def agare(self, organisationsnummer: str) -> tuple[str, str | None] | None:
-        rad = (
-            self.omgang.agare.get(organisationsnummer)
-            or self.db.execute(
+        if organisationsnummer in self.omgang.agare:
+            return self.omgang.agare[organisationsnummer]
+        if organisationsnummer not in self.i_registret:
+            rad = self.db.execute(
                 "SELECT avtalsagare_namn, avtalsagare_enhet FROM organisation "
                 "WHERE organisationsnummer = ?",
                 [organisationsnummer],
             ).fetchone()
-        )
-        return None if rad is None else (rad[0], rad[1])
+            self.i_registret[organisationsnummer] = None if rad is None else (rad[0], rad[1])
+        return self.i_registret[organisationsnummer]
 
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
