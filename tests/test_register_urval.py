@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROT, kor
-from registerhjalp import miljo
+from registerhjalp import forslag, miljo, orgnr
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +85,32 @@ def test_ogiltiga_villkor(registret: Path, villkor: tuple[str, ...], text: str) 
     assert p.returncode == 2
     assert text in p.stderr
     assert "Invalid" not in p.stderr and "does not" not in p.stderr
+
+
+def test_utvecklingsomrade(tmp_path: Path) -> None:
+    (tmp_path / "partner.toml").write_text(
+        '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n'
+        '"utvecklingsområden" = ["Logistik", "Besöksnäring"]\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "partnerskap.db"
+    for i, omraden in enumerate(["[Logistik]", "[Logistik, Besöksnäring]", None]):
+        text = forslag(id_=f"NL-U{i}", org=orgnr(i))
+        if omraden is not None:
+            text = text.replace(
+                "# utvecklingsområden: [Logistik]", f"utvecklingsområden: {omraden}"
+            )
+        (tmp_path / f"u{i}.yaml").write_text(text, encoding="utf-8")
+    p = kor("register", "add", "u0.yaml", "u1.yaml", "u2.yaml", "--sanktionerad-av", "K",
+            cwd=tmp_path, env=miljo(db))  # fmt: skip
+    assert p.returncode == 0, p.stdout + p.stderr
+
+    def idn_(*villkor: str) -> list[str]:
+        p = kor("register", "list", *villkor, "-f", "json", cwd=tmp_path, env=miljo(db))
+        assert p.returncode == 0, p.stderr
+        return [r["id"] for r in json.loads(p.stdout)]
+
+    assert idn_("--utvecklingsområde", "logistik") == ["NL-U0", "NL-U1"]
+    assert idn_("--utvecklingsomrade", "BESÖKSNÄRING") == ["NL-U1"]
+    assert idn_("--utvecklingsområde", "Logist") == []  # hela namnet
+    assert idn_() == ["NL-U0", "NL-U1", "NL-U2"]

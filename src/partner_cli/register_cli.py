@@ -242,6 +242,15 @@ def list_(
             help=f"Bara avtal av typen: {', '.join(TYPER)}.",
         ),
     ] = None,
+    utvecklingsomrade: Annotated[
+        str | None,
+        typer.Option(
+            "--utvecklingsområde",
+            "--utvecklingsomrade",
+            metavar="NAMN",
+            help="Bara avtal som tjänar utvecklingsområdet ([kommun] i partner.toml).",
+        ),
+    ] = None,
     format_: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help=TABELLFORMAT.hjalp())
     ] = "text",
@@ -260,7 +269,15 @@ def list_(
     if organisation is not None:
         with contextlib.suppress(VardeFel):  # inget nummer: en del av namnet
             orgnr, organisation = orgnr_(organisation), None
-    urval = Urval(ar, aktiva_per.date() if aktiva_per else None, orgnr, organisation, agare, typ)
+    urval = Urval(
+        ar,
+        aktiva_per.date() if aktiva_per else None,
+        orgnr,
+        organisation,
+        agare,
+        typ,
+        utvecklingsomrade,
+    )
     with registret(register, config, skriv=False) as reg:
         rader = lista(reg, urval)
     grans = _grans(config)

@@ -49,6 +49,7 @@ class Urval(NamedTuple):
     organisation: str | None = None  # en del av organisationens namn, utan hänsyn till skiftläge
     agare: str | None = None  # en del av avtalsägarens namn, utan hänsyn till skiftläge
     typ: str | None = None
+    utvecklingsomrade: str | None = None  # ett av avtalets utvecklingsområden, hela namnet
 
 
 def lista(reg: Register, urval: Urval | None = None) -> list[Avtalsrad]:
@@ -73,6 +74,12 @@ def lista(reg: Register, urval: Urval | None = None) -> list[Avtalsrad]:
             # SQLites lower() känner bara ASCII: Örebro och örebro ska vara samma.
             villkor.append(f"instr(casefold({kolumn}), ?) > 0")
             parametrar.append(del_.casefold())
+    if urval.utvecklingsomrade is not None:
+        villkor.append(
+            "EXISTS (SELECT 1 FROM utvecklingsomrade u WHERE u.avtal_id = a.id "
+            "AND casefold(u.namn) = ?)"
+        )
+        parametrar.append(urval.utvecklingsomrade.casefold())
     reg.conn.create_function("casefold", 1, str.casefold, deterministic=True)
     return [
         Avtalsrad._make(r)
