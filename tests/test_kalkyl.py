@@ -84,8 +84,8 @@ def test_rapporten_som_xlsx(registret: Path, tmp_path: Path) -> None:
     argument = ("report", "--år", "2015", "--per", "2016-06-01")
     bok = xlsx(*argument, register=registret, fil=tmp_path / "rapport.xlsx")
     assert bok.sheetnames == [
-        "partnerskap", "organisationer", "undantag", "indikatorer", "utvarderingar",
-        "malutfall", "risker",
+        "partnerskap", "organisationer", "undantag", "indikatorer", "utvecklingsomraden",
+        "utvarderingar", "malutfall", "risker",
     ]  # fmt: skip
     assert all(ark.freeze_panes == "A2" for ark in bok.worksheets)
     partnerskap = {r["id"].value: r for r in rader(bok["partnerskap"])}

@@ -242,6 +242,7 @@ def test_csv_en_fil_per_avsnitt(register: Path, tmp_path: Path) -> None:
         "risker.csv",
         "undantag.csv",
         "utvarderingar.csv",
+        "utvecklingsomraden.csv",
     ]
     with (tmp_path / "ut" / "partnerskap.csv").open(encoding="utf-8") as f:
         partnerskap = list(csv.DictReader(f))
@@ -352,3 +353,34 @@ def test_en_senare_slututvardering_andrar_inte_ett_avslutat_ars_risker(tmp_path:
     svar = kor("register", "utvärdera", "NL-2014-001", str(utvardering), env=miljo(db))
     assert svar.returncode == 0, svar.stdout + svar.stderr
     assert risker() == fore
+
+
+def test_en_tabell_per_utvecklingsomrade(tmp_path: Path) -> None:
+    (tmp_path / "partner.toml").write_text(
+        '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1355"\n'
+        '"utvecklingsområden" = ["Logistik", "Besöksnäring"]\n',
+        encoding="utf-8",
+    )
+    a = skriv_forslag(tmp_path, "a.yaml", id_="NL-A")
+    a.write_text(a.read_text(encoding="utf-8") + "utvecklingsområden: [Logistik]\n", "utf-8")
+    b = skriv_forslag(tmp_path, "b.yaml", id_="NL-B", start="2015-01-01", slut="2016-06-30")
+    b.write_text(
+        b.read_text(encoding="utf-8") + "utvecklingsområden: [Logistik, Besöksnäring]\n", "utf-8"
+    )
+    skriv_forslag(tmp_path, "c.yaml", id_="NL-C", start="2015-01-01", slut="2016-06-30")
+    db = tmp_path / "r.db"
+    svar = kor(
+        "register", "add", "a.yaml", "b.yaml", "c.yaml", "--sanktionerad-av", "N",
+        cwd=tmp_path, env=miljo(db),
+    )  # fmt: skip
+    assert svar.returncode == 0, svar.stdout + svar.stderr
+    svar = kor("report", "--år", "2015", "--format", "json", cwd=tmp_path, env=miljo(db))
+    assert svar.returncode == 0, svar.stderr
+    omraden = {
+        r["utvecklingsomrade"]: r for r in rader(json.loads(svar.stdout), "utvecklingsomraden")
+    }
+    assert set(omraden) == {"Logistik", "Besöksnäring"}
+    assert omraden["Logistik"]["avtal"] == 2 and omraden["Besöksnäring"]["avtal"] == 1
+    assert omraden["Logistik"]["kommunen"] == "800000.00"
+    assert omraden["Logistik"]["medfinansiering"] == "1560000.00"
+    assert omraden["Besöksnäring"]["andel"] == "0.6610"

@@ -23,6 +23,7 @@ from partner_cli.register.rapportlasning import (
     Organisation,
     Partnerskap,
     Underlag,
+    Utvecklingsomrade,
 )
 
 Status = Literal["utförd", "försenad", "kommande"]
@@ -63,6 +64,7 @@ class Arsrapport:
     risker: tuple[Risk, ...]
     historik: tuple[Indikatorer, ...]  # registrets år till och med rapportens, för diagrammen
     utan_risker: bool = False  # den publika rapporten (`--publik`) har ingen risktabell
+    utvecklingsomraden: tuple[Utvecklingsomrade, ...] = ()
 
     def publik(self, *, dolj_enskild_firmas_namn: bool, med_risker: bool) -> Arsrapport:
         """Rapporten att publicera: en enskild firmas personnummer visas aldrig, dess namn inte
@@ -182,6 +184,7 @@ def berakna(
         malutfall=underlag.malutfall,
         risker=risker(underlag, max_offentlig_andel),
         historik=underlag.historik,
+        utvecklingsomraden=underlag.utvecklingsomraden,
     )
 
 
@@ -194,6 +197,7 @@ __all__ = [
     "Partnerskap",
     "PlaneradUtvardering",
     "Risk",
+    "Utvecklingsomrade",
     "berakna",
     "brytdag",
 ]

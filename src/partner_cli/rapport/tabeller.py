@@ -299,6 +299,27 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
             ),
         ),
         Tabell(
+            "utvecklingsomraden",
+            f"Utvecklingsområden {ar}",
+            (
+                Kolumn("utvecklingsomrade", "Utvecklingsområde", fri=True),
+                Kolumn("avtal", "Avtal"),
+                Kolumn("kommunen", "Kommunen"),
+                Kolumn("medfinansiering", "Medfinansiering"),
+                Kolumn("andel", "Andel"),
+            ),
+            tuple(
+                (u.namn, u.avtal, Kronor(u.kommunen), Kronor(u.medfinansiering), Andel(u.andel))
+                for u in r.utvecklingsomraden
+            ),
+            not_=(
+                "Årets avtal per strategiskt utvecklingsområde (utvecklingsområden i "
+                "förslagen); ett avtal som tjänar flera områden räknas i vart och ett. "
+                "Medfinansiering: garanterad från andra parter; Andel: av avtalens budget."
+            ),
+            tom=f"Inga av årets avtal angav utvecklingsområden under {ar}.",
+        ),
+        Tabell(
             "utvarderingar",
             f"Uppföljning: planerade utvärderingar {ar}",
             (

@@ -340,6 +340,38 @@ def slutar_utan_slututvardering(
     )
 
 
+class Utvecklingsomrade(NamedTuple):
+    """Årets avtal som tjänar ett av kommunens utvecklingsområden."""
+
+    namn: str
+    avtal: int
+    kommunen: int  # kommunens bidrag, med dess egna bolag som medfinansiärer
+    medfinansiering: int  # garanterad medfinansiering från andra parter
+    total: int
+
+    @property
+    def andel(self) -> Fraction | None:
+        return Fraction(self.medfinansiering, self.total) if self.total else None
+
+
+def utvecklingsomraden(reg: Register, ar: int) -> tuple[Utvecklingsomrade, ...]:
+    """Per utvecklingsområde: avtal, kommunens pengar och medfinansiering (ett avtal som
+    tjänar flera områden räknas i vart och ett)."""
+    return tuple(
+        Utvecklingsomrade._make(r)
+        for r in reg.rader(
+            f"""SELECT u.namn, count(*),
+                    sum(coalesce(a.fordelning_kommunen, a.kommunen_kontant + a.kommunen_in_kind)),
+                    sum(coalesce(a.fordelning_naringslivet + a.fordelning_offentliga
+                        + a.fordelning_ovriga, a.garanterad)),
+                    sum(a.total)
+                FROM utvecklingsomrade u JOIN avtal a ON a.id = u.avtal_id
+                WHERE {_AKTIVA} GROUP BY u.namn ORDER BY u.namn""",
+            _aret(ar),
+        )
+    )
+
+
 class Underlag(NamedTuple):
     """Allt årsrapporten räknar på, läst ur samma ögonblick av registret."""
 
@@ -355,6 +387,7 @@ class Underlag(NamedTuple):
     ekonomi: tuple[Ekonomi, ...]
     slutande: tuple[Slutande, ...]
     historik: tuple[Indikatorer, ...]  # registrets år till och med rapportens, för diagrammen
+    utvecklingsomraden: tuple[Utvecklingsomrade, ...] = ()
 
 
 def underlag(
@@ -380,4 +413,5 @@ def underlag(
             ekonomi=ekonomiska_risker(reg, ar, max_offentlig_andel),
             slutande=slutar_utan_slututvardering(reg, ar, dagar_efter_aret, brytdag),
             historik=indikatorer_per_ar(reg, ar) if med_historik else (),
+            utvecklingsomraden=utvecklingsomraden(reg, ar),
         )
