@@ -122,3 +122,24 @@ def utvardera(register_: Path, id_: str, text: str) -> None:
         registrera(reg, id_, utv, "u.yaml", "0" * 64, vem="Testa Testsson")
     finally:
         reg.stang()
+
+
+def utan_importer(text: str, namn: str = "register.json") -> str:
+    """En exportfil (`namn`) utan händelserna `importerad`: en import loggar sig själv, så
+    export → import → export är lika byte för byte utom just de händelserna."""
+    import io
+    import json
+
+    from partner_cli.register import utbyte
+
+    if namn == "handelse.csv":
+        return "".join(r for r in text.splitlines(keepends=True) if ",importerad," not in r)
+    if namn != "register.json":
+        return text
+    data = json.loads(text)
+    poster = data["tabeller"]
+    poster["handelse"]["rader"] = [r for r in poster["handelse"]["rader"] if r[3] != "importerad"]
+    ut = io.StringIO()
+    export = {t: (p["kolumner"], p["rader"]) for t, p in poster.items()}
+    utbyte.skriv_json(utbyte.Export(data["schemaversion"], export), ut)
+    return ut.getvalue()

@@ -68,7 +68,7 @@ def import_(
     except RegisterFel as e:
         fel(str(e), e.kod)
     with registret(register, config, skriv=True, skapa=True) as reg:
-        antal = utbyte.importera(reg, data)
+        antal = utbyte.importera(reg, data, str(kalla))
     typer.echo(
         f"Importerade {antal['avtal']} avtal, {antal['organisation']} organisationer och "
         f"{antal['handelse']} händelser till {reg.sokvag}"

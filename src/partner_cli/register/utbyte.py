@@ -17,7 +17,15 @@ import sqlite3
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from partner_cli.register.anslutning import Register, RegisterFel, infoga, sqlfel
+from partner_cli.register import kedja
+from partner_cli.register.anslutning import (
+    Register,
+    RegisterFel,
+    anvandare,
+    infoga,
+    nu,
+    sqlfel,
+)
 from partner_cli.register.integritet import invarianter
 from partner_cli.register.migreringar import SCHEMAVERSION, migrera, tabeller
 
@@ -79,8 +87,11 @@ def uppgradera(export: Export) -> Export:
         db.close()
 
 
-def importera(reg: Register, export: Export) -> dict[str, int]:
-    """Läser in en export i ett tomt register, i en transaktion: allt eller inget."""
+def importera(reg: Register, export: Export, kalla: str) -> dict[str, int]:
+    """Läser in en export i ett tomt register, i en transaktion: allt eller inget. Exportens
+    händelser läses in som de är; importen loggas sist som en egen händelse (`importerad`),
+    kedjad efter dem. Antalen är exportens rader."""
+    fran_version = export.version
     if export.version < SCHEMAVERSION:
         with sqlfel(reg.sokvag):
             export = uppgradera(export)
@@ -97,6 +108,10 @@ def importera(reg: Register, export: Export) -> dict[str, int]:
         problem = invarianter(db.conn)
         if problem:
             raise RegisterFel("exporten är inte sammanhängande: " + "; ".join(problem))
+        efter = {"fran": kalla, "schemaversion": fran_version, "avtal": antal["avtal"]}
+        handelse = kedja.handelse_rad(nu(), anvandare(), "importerad", None, None, None, efter)
+        kedja.lanka(db.conn, [handelse])
+        infoga(db.conn, "handelse", list(handelse), [list(handelse.values())])
     return antal
 
 
