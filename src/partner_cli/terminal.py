@@ -48,7 +48,7 @@ def tabell(
     from partner_cli.saker import radborjan, ren, synlig
 
     # En sökning över alla celler först: rapporter har hundratusentals, nästan alltid rena.
-    if not ren("\t".join(c for r in rader for c in r)):
+    if not ren("\t".join(map("\t".join, rader))):
         rader = [[synlig(c) for c in r] for r in rader]
     rader = [r if (forsta := radborjan(r[0])) == r[0] else [forsta, *r[1:]] for r in rader]
     if ar_terminal(ut):

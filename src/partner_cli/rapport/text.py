@@ -3,12 +3,13 @@ för medfinansieringen mot gränsen."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TextIO
 
 from partner_cli import terminal
 from partner_cli.rapport import Arsrapport
-from partner_cli.rapport.tabeller import Andel, tabeller, visa
+from partner_cli.rapport.tabeller import tabeller, visa
 from partner_cli.varden import procentsats
 
 STAPELBREDD = 40
@@ -29,20 +30,18 @@ def _heltal(andel: Fraction, bredd: int) -> int:
     return produkt if andel.numerator >= 0 else -produkt
 
 
-def staplar(rapport: Arsrapport) -> list[tuple[str, str]]:
+def staplar(rapport: Arsrapport, visade: Sequence[str]) -> list[tuple[str, str]]:
     """En rad per avtal och dess färg: grön över gränsen, gul under den med ett beslutat
-    undantag, röd annars."""
+    undantag, röd annars. `visade`: varje avtals garanterade andel som tabellen visar den."""
     undantagna = rapport.undantagen("medfinansiering")
     bredd = max(len(a.id) for a in rapport.partnerskap)
     rader = []
-    for a in rapport.partnerskap:
+    for a, visad in zip(rapport.partnerskap, visade, strict=True):
         andel = a.andel
         over = andel >= rapport.min_andel
         undantag = not over and a.id in undantagna
-        text = (
-            f"{a.id:<{bredd}} {stapel(andel, rapport.min_andel)} "
-            f"{visa(Andel(andel, rapport.min_andel))}"
-            + (" (beslutat undantag)" if undantag else "")
+        text = f"{a.id:<{bredd}} {stapel(andel, rapport.min_andel)} {visad}" + (
+            " (beslutat undantag)" if undantag else ""
         )
         rader.append((text, "green" if over else "yellow" if undantag else "red"))
     return rader
@@ -55,21 +54,24 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
         if not t.rader:
             ut.write(f"{t.rubrik}\n{t.tom}\n")
             continue
+        celler = [list(map(visa, rad)) for rad in t.rader]
         terminal.tabell(
             ut,
             t.rubrik,
             [k.rubrik for k in t.kolumner],
-            [[visa(c) for c in rad] for rad in t.rader],
+            celler,
             markerade=t.markerade,
             fri=[k.fri for k in t.kolumner],
         )
         if t.not_:
             ut.write(f"{t.not_}\n")
         if t.nyckel == "partnerskap":
+            j = [k.nyckel for k in t.kolumner].index("garanterad_andel")
+            rader = staplar(rapport, [rad[j] for rad in celler])
             ut.write(f"\nMedfinansiering per avtal (strecket: {procentsats(rapport.min_andel)})\n")
             if terminal.ar_terminal(ut):
                 konsol = terminal.konsol(ut)
-                for text, farg in staplar(rapport):
+                for text, farg in rader:
                     terminal.rad(konsol, f"[{farg}]{terminal.escape(text)}[/]")
             else:
-                ut.write("\n".join(text for text, _ in staplar(rapport)) + "\n")
+                ut.write("\n".join(text for text, _ in rader) + "\n")
