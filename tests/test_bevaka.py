@@ -168,6 +168,29 @@ def test_ics_las_tillbaka_med_icalendar(register: Path, tmp_path: Path) -> None:
     assert str(berg["UID"]) in {str(h["UID"]) for h in senare.walk("VEVENT")}
 
 
+def test_ics_uid_bar_kommunens_organisationsnummer(register: Path, tmp_path: Path) -> None:
+    import icalendar
+
+    def uids(*argument: str) -> list[str]:
+        fil = tmp_path / "bevakning.ics"
+        p = bevaka(register, "--per", "2016-07-15", "--format", "ics", "--ut", str(fil), *argument)
+        assert p.returncode in (0, 1), p.stderr
+        return [
+            str(h["UID"]) for h in icalendar.Calendar.from_ical(fil.read_bytes()).walk("VEVENT")
+        ]
+
+    toml = tmp_path / "partner.toml"
+    toml.write_text(TOML, encoding="utf-8")
+    utan = uids("--config", str(toml))
+    assert utan and all(u.endswith("@partner") for u in utan)
+    toml.write_text(
+        TOML + '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n',
+        encoding="utf-8",
+    )
+    med = uids("--config", str(toml))
+    assert med == [u + ".se-on-2120001967" for u in utan]
+
+
 def test_ics_viker_utan_att_dela_tecken() -> None:
     from partner_cli.bevakning.ics import text, vik
 

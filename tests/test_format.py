@@ -165,6 +165,7 @@ def test_varje_publiceringsformat_genom_kommandot(
 ) -> None:
     toml = tmp_path / "partner.toml"
     toml.write_text(
+        '[kommun]\nnamn = "K"\norganisationsnummer = "212000-1967"\n'
         '[publicera]\nbidragsprefix = "360G-x"\nkontakt_epost = "a@example.se"\n'
         'adress = "https://example.se/"\n',
         encoding="utf-8",

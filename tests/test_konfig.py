@@ -99,17 +99,17 @@ def test_config_flaggan(tmp_path: Path) -> None:
             "lista",
         ),
         ('[kommun]\nnamn = "K"\n', "kommun.organisationsnummer", "saknas"),
-        ('[kommun]\norganisationsnummer = "212000-1355"\n', "kommun.namn", "saknas"),
-        ('[kommun]\nnamn = "K"\norganisationsnummer = 2120001355\n', "kommun.org", "citattecken"),
+        ('[kommun]\norganisationsnummer = "212000-1967"\n', "kommun.namn", "saknas"),
+        ('[kommun]\nnamn = "K"\norganisationsnummer = 2120001967\n', "kommun.org", "citattecken"),
         ('[kommun]\nnamn = "K"\norganisationsnummer = "212000-1356"\n', "kommun.org", "Luhn"),
         ('[kommun]\nnamn = "K"\norganisationsnummer = "556781-2341"\n', "kommun.org", "med 2"),
         (
-            '[kommun]\nnamn = "K"\norganisationsnummer = "212000-1355"\nbolag = "556781-2341"\n',
+            '[kommun]\nnamn = "K"\norganisationsnummer = "212000-1967"\nbolag = "556781-2341"\n',
             "kommun.bolag",
             "lista",
         ),
         (
-            '[kommun]\nnamn = "K"\norganisationsnummer = "212000-1355"\nbolag = ["1"]\n',
+            '[kommun]\nnamn = "K"\norganisationsnummer = "212000-1967"\nbolag = ["1"]\n',
             "kommun.bolag[0]",
             "inget organisationsnummer",
         ),
@@ -296,9 +296,9 @@ def test_register_sokvag_relativ_till_filen(tmp_path: Path) -> None:
 def test_kommun_ur_partner_toml(tmp_path: Path) -> None:
     toml(
         tmp_path,
-        '[kommun]\nnamn = " Örebro kommun "\norganisationsnummer = "2120001355"\n'
+        '[kommun]\nnamn = " Örebro kommun "\norganisationsnummer = "2120001967"\n'
         'bolag = ["556781-2341", "5569123457"]\n',
     )
     k = konfig.ladda(start=tmp_path).kommun
-    assert k == Kommun("Örebro kommun", "212000-1355", ("556781-2341", "556912-3457"))
+    assert k == Kommun("Örebro kommun", "212000-1967", ("556781-2341", "556912-3457"))
     assert konfig.Konfig().kommun is None

@@ -21,6 +21,10 @@ SCHEMAN = ROT / "tests" / "schemas"
 PERSONNUMMER = "811218-9876"
 FIRMA = "Svenssons Konsult"
 INSTALLNINGAR = """\
+[kommun]
+namn = "Örebro kommun"
+organisationsnummer = "212000-1967"
+
 [publicera]
 bidragsprefix = "360G-orebrokommun"
 kontakt_epost = "naringsliv@example.se"
@@ -227,3 +231,18 @@ def test_ett_ar_utan_avtal_och_anvandningsfel(register: Path, tmp_path: Path) ->
     )
     p = publicera(register, tmp_path / "d", tmp_path / "bad.toml")
     assert p.returncode == 2 and "publicera.dölj_enskild_firmas_namn" in p.stderr
+    # Kommunen står en gång, i [kommun]: [publicera] har ingen egen utgivare.
+    (tmp_path / "bad.toml").write_text(
+        INSTALLNINGAR + 'utgivare = "Örebro kommun"\n', encoding="utf-8"
+    )
+    p = publicera(register, tmp_path / "d", tmp_path / "bad.toml")
+    assert p.returncode == 2 and "publicera.utgivare: okänd nyckel" in p.stderr
+
+
+def test_utan_kommun_skrivs_ingenting(register: Path, tmp_path: Path) -> None:
+    toml = tmp_path / "partner.toml"
+    toml.write_text(INSTALLNINGAR.split("\n\n", 1)[1], encoding="utf-8")
+    p = publicera(register, tmp_path / "data", toml)
+    assert p.returncode == 1
+    assert "[kommun] saknas" in p.stderr and "utgivaren" in p.stderr
+    assert not (tmp_path / "data").exists()

@@ -738,7 +738,7 @@ def test_fordelning_utvecklingsomraden_och_utbetalningar_sparas(tmp_path: Path) 
     """Det granskningen räknade (kommunens bolag som kommunens) och förslagets plan och
     utvecklingsområden står i registret och går genom exporten."""
     (tmp_path / "partner.toml").write_text(
-        '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1355"\n'
+        '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n'
         'bolag = ["556912-3457"]\n"utvecklingsområden" = ["Logistik"]\n',
         encoding="utf-8",
     )

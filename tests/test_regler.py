@@ -85,7 +85,7 @@ def test_tillampning_upphandling(skriv: Callable[..., Path]) -> None:
 
 
 def test_tillampning_gruppsiffra_2(skriv: Callable[..., Path]) -> None:
-    fil = andrad_mall(("556781-2341", "212000-1355"), (AGARE, ""))
+    fil = andrad_mall(("556781-2341", "212000-1967"), (AGARE, ""))
     utfall = pruva(skriv, fil, F(14, 24, "fel", "tillämpning", "börjar med 2"))
     assert utfall == "ej_tillämplig"
 
@@ -204,7 +204,7 @@ def test_medfinansiering_budget_noll(skriv: Callable[..., Path]) -> None:
 # --- jämbördighet och kommunen själv ---------------------------------------------------------
 
 KOMMUN_TOML = (
-    '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1355"\n'
+    '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n'
     'bolag = ["556912-3457"]\n'
 )
 MOTPARTER_RAD = mallrad("  motparter:")
@@ -266,7 +266,7 @@ def test_kommunen_sjalv_ar_inte_annan_part(skriv: Callable[..., Path]) -> None:
     # Tekniska förvaltningen betalar 1 mnkr: som "offentlig" annan part klarar förslaget 50 %.
     fil = skriv(
         med_medfinansiar(
-            "Örebro kommun, Tekniska förvaltningen", "offentlig", "1 mnkr", "212000-1355"
+            "Örebro kommun, Tekniska förvaltningen", "offentlig", "1 mnkr", "212000-1967"
         )
     )
     rad = mallrad(UNDERLAG.rstrip("\n")) + 1
@@ -944,8 +944,8 @@ def test_fordelningen_summerar_till_budgeten(kommunen: int, naringsliv: int, ej:
     f = forslag.fordelning
     assert f.total == forslag.finansiering.total == kommunen + naringsliv + ej
     assert (f.naringslivet, f.kommunen, f.ej_garanterat) == (naringsliv, kommunen, ej)
-    egen = forslag.finansiering.motparter[0]._replace(organisationsnummer="212000-1355")
-    kommun = Kommun("K", "212000-1355")
+    egen = forslag.finansiering.motparter[0]._replace(organisationsnummer="212000-1967")
+    kommun = Kommun("K", "212000-1967")
     fin = forslag.finansiering._replace(motparter=(egen, *forslag.finansiering.motparter[1:]))
     g = fin.fordelning(kommun)
     assert (g.kommunen, g.naringslivet, g.total) == (kommunen + naringsliv, 0, f.total)

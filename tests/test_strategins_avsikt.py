@@ -40,10 +40,10 @@ def test_regler_visar_de_nya_reglerna_med_exempel(tmp_path: Path) -> None:
     assert "slututvärdering_dagar_före_slut" in p.stdout
 
 
-KOMMUN = '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1355"\n'
+KOMMUN = '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n'
 UNDERLAG = "      underlag: Avsiktsförklaring undertecknad 2014-05-12\n"
 KOMMUNEN_SJALV = (
-    "    - namn: Örebro kommun, Tekniska förvaltningen\n      organisationsnummer: 212000-1355\n"
+    "    - namn: Örebro kommun, Tekniska förvaltningen\n      organisationsnummer: 212000-1967\n"
     "      kategori: offentlig\n      kontant: 1 mnkr\n      garanterad: ja\n"
     "      underlag: Nämndens beslut\n"
 )
@@ -70,7 +70,7 @@ def test_kommunen_sjalv_som_medfinansiar_genom_skriptet(tmp_path: Path) -> None:
 
 def test_jambordighet_genom_skriptet_och_i_partner_init(tmp_path: Path) -> None:
     region = KOMMUNEN_SJALV.replace("Örebro kommun, Tekniska förvaltningen", "Region Örebro län")
-    region = region.replace("212000-1355", "232100-0164")
+    region = region.replace("212000-1967", "232100-0164")
     (tmp_path / "f.yaml").write_text(andrad_mall((UNDERLAG, UNDERLAG + region)), "utf-8")
     (tmp_path / "partner.toml").write_text(KOMMUN, "utf-8")
     p = kor("check", "f.yaml", cwd=tmp_path)

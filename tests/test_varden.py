@@ -138,7 +138,7 @@ def test_datum() -> None:
 def test_organisationsnummer_med_luhn() -> None:
     assert varden.organisationsnummer("556781-2341") == "556781-2341"
     assert varden.organisationsnummer("5567812341") == "556781-2341"
-    assert varden.organisationsnummer("212000-1355") == "212000-1355"  # Örebro kommun
+    assert varden.organisationsnummer("212000-1967") == "212000-1967"  # Örebro kommun
     with pytest.raises(VardeFel, match="Luhn"):
         varden.organisationsnummer("556781-2342")
     for text in ("556781 2341", "55678-12341", "556781-234", "５５６７８１-２３４１", "abc"):
@@ -306,7 +306,7 @@ def test_exakt_halften_ar_femtio_procent_och_ett_ore_mindre_ar_under(ore: int) -
     [
         ("556781-2341", "aktiebolag"),
         ("769623-4561", "ekonomisk förening, bostadsrättsförening eller samfällighet"),
-        ("212000-1355", "stat, region, kommun eller församling"),
+        ("212000-1967", "stat, region, kommun eller församling"),
         ("802002-4280", "ideell förening eller stiftelse"),
         ("811218-9876", varden.ENSKILD_FIRMA),
         ("640823-3234", varden.ENSKILD_FIRMA),

@@ -81,7 +81,7 @@ def bevaka(
             idag,
             dagar,
             konfig.regler["ekonomi"]["max_ålder_år"],
-            konfig.publicering["utgivarens_organisationsnummer"],
+            konfig.kommun.organisationsnummer if konfig.kommun is not None else None,
         )
     render = BEVAKNINGSFORMAT.renderare(format_)
     if ut is None:

@@ -43,12 +43,10 @@ class KonfigFel(Exception):
     """Ett fel i partner.toml; meddelandet namnger filen och nyckeln."""
 
 
-# Det som publiceras (html-rapporten, partner publicera): utgivaren och skyddet av
-# personuppgifter. En enskild firmas nummer är ägarens personnummer och publiceras aldrig;
-# namnet är ofta ägarens namn och döljs med `dölj_enskild_firmas_namn`.
+# Det som publiceras (html-rapporten, partner publicera) och skyddet av personuppgifter.
+# Utgivaren är kommunen i [kommun]. En enskild firmas nummer är ägarens personnummer och
+# publiceras aldrig; namnet är ofta ägarens namn och döljs med `dölj_enskild_firmas_namn`.
 PUBLICERING: dict[str, Any] = {
-    "utgivare": "Örebro kommun",
-    "utgivarens_organisationsnummer": "212000-1967",
     "dölj_enskild_firmas_namn": False,
     "licens": "https://creativecommons.org/publicdomain/zero/1.0/",
     # Krävs av partner publicera: prefixet som 360Giving tilldelar utgivaren (360G-…), en
@@ -284,13 +282,6 @@ def _publicering(data: Any, fel: Any) -> dict[str, Any]:
         if type(varde) is not type(PUBLICERING[nyckel]):
             typ = "ja eller nej (true/false)" if isinstance(PUBLICERING[nyckel], bool) else "text"
             raise fel(f"publicera.{nyckel}", f"ska vara {typ}, inte {varde!r}")
-    if "utgivarens_organisationsnummer" in ut:
-        try:
-            ut["utgivarens_organisationsnummer"] = organisationsnummer(
-                ut["utgivarens_organisationsnummer"]
-            )
-        except VardeFel as e:
-            raise fel("publicera.utgivarens_organisationsnummer", str(e)) from None
     return ut
 
 

@@ -26,12 +26,15 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partner_cli import publicering
 from partner_cli.jsontext import med_lista
 from partner_cli.register.lasning import Publicerat as Avtal
 from partner_cli.varden import ar_personnummer, decimal_kronor, kronor, luhn_giltig
+
+if TYPE_CHECKING:
+    from partner_cli.modell import Kommun
 
 VERSION = 1
 VERSION_360 = "1.3"
@@ -69,7 +72,7 @@ KOLUMNER: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Utgivare:
-    namn: str
+    namn: str  # kommunen i [kommun]; tomt när partner.toml saknar den
     organisationsnummer: str
     prefix: str  # 360Giving-prefixet, till exempel 360G-orebrokommun
     licens: str
@@ -78,10 +81,10 @@ class Utgivare:
     dolj_enskild_firmas_namn: bool
 
     @classmethod
-    def ur(cls, publicera: Mapping[str, Any]) -> Utgivare:
+    def ur(cls, publicera: Mapping[str, Any], kommun: Kommun | None) -> Utgivare:
         return cls(
-            namn=publicera["utgivare"],
-            organisationsnummer=publicera["utgivarens_organisationsnummer"],
+            namn=kommun.namn if kommun is not None else "",
+            organisationsnummer=kommun.organisationsnummer if kommun is not None else "",
             prefix=publicera["bidragsprefix"],
             licens=publicera["licens"],
             kontakt_epost=publicera["kontakt_epost"],
@@ -302,8 +305,10 @@ def kontrollera(paket: Mapping[str, Any], u: Utgivare) -> list[str]:
         fel.append("publicera.kontakt_epost saknas eller är ingen e-postadress (DCAT-AP-SE)")
     if not re.fullmatch(r"https?://\S+", u.adress):
         fel.append("publicera.adress saknas eller är ingen http(s)-adress (DCAT-AP-SE)")
-    if not _se_on_giltigt(se_on(u.organisationsnummer)):
-        fel.append(f"publicera.utgivarens_organisationsnummer {u.organisationsnummer}: ogiltigt")
+    if not u.organisationsnummer:
+        fel.append("[kommun] saknas: kommunen i den (namn och organisationsnummer) är utgivaren")
+    elif not _se_on_giltigt(se_on(u.organisationsnummer)):
+        fel.append(f"kommun.organisationsnummer {u.organisationsnummer}: ogiltigt")
     sedda: set[str] = set()
     for i, b in enumerate(paket.get("grants", [])):
         namn = f"bidrag {i + 1} ({b.get('id', 'utan id')})"

@@ -61,7 +61,7 @@ def publicera(
     if not 1900 <= ar <= 2200:
         fel(f"--år {ar} är inget rimligt år")
     konfig = las_konfig(config)
-    utgivare = oppna_data.Utgivare.ur(konfig.publicering)
+    utgivare = oppna_data.Utgivare.ur(konfig.publicering, konfig.kommun)
     with registret(register, config, skriv=False) as reg:
         from partner_cli.register.lasning import publiceras
 

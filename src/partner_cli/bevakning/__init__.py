@@ -47,7 +47,8 @@ class Bevakningar(NamedTuple):
     idag: dt.date
     dagar: int
     poster: tuple[Bevakning, ...]
-    doman: str  # gör nycklarna globalt unika (kalenderns UID): utgivarens organisationsnummer
+    # Gör nycklarna globalt unika (kalenderns UID): kommunens organisationsnummer ur [kommun].
+    doman: str
 
     def uid(self, b: Bevakning) -> str:
         return f"{b.nyckel}@{self.doman}"
@@ -66,7 +67,7 @@ class Bevakningar(NamedTuple):
 
 
 def bevaka(
-    reg: Register, idag: dt.date, dagar: int, max_alder_ar: int, utgivare: str
+    reg: Register, idag: dt.date, dagar: int, max_alder_ar: int, kommunens_nummer: str | None
 ) -> Bevakningar:
     """Bevakningarna per `idag` med `dagar` dagars framförhållning."""
     from partner_cli.register import lasning, rapportlasning
@@ -148,5 +149,5 @@ def bevaka(
             )
         )
     poster.sort(key=lambda b: (b.datum, b.avtal_id, SLAG.index(b.slag), b.nyckel))
-    doman = "partner.se-on-" + utgivare.replace("-", "")
+    doman = "partner" + (f".se-on-{kommunens_nummer.replace('-', '')}" if kommunens_nummer else "")
     return Bevakningar(idag, dagar, tuple(poster), doman)
