@@ -133,7 +133,7 @@ def byt_agare(
     if not namn.strip():
         raise RegisterFel("avtalsägarens namn får inte vara tomt", 2)
     with reg.transaktion() as db:
-        fore = _rad(db, "organisation", "organisationsnummer", orgnr)
+        fore = _rad(db, "organisation", orgnr)
         if fore is None:
             raise RegisterFel(f"organisationen {orgnr} finns inte i registret {reg.sokvag}")
         andring = {"avtalsagare_namn": namn.strip(), "avtalsagare_enhet": enhet or None}
@@ -206,7 +206,7 @@ def utvardera(
             for m in sorted(utv.mal, key=lambda m: m.mal)
         ]
         db.table("genomford_utvardering_mal").insert_all(rader)
-        efter = {**(_rad(db, "genomford_utvardering", "id", uid) or {}), "mal": rader}
+        efter = {**(_rad(db, "genomford_utvardering", uid) or {}), "mal": rader}
         handelse = handelse_rad(tid, vem, "utvärdering", avtal[0], id_, None, efter)
         lanka(db.conn, [handelse])
         db.table("handelse").insert(handelse)
@@ -275,10 +275,14 @@ class Tillagg:
     varningar: list[str] = field(default_factory=list)
 
 
-def _rad(db: Database, tabell: str, kolumn: str, varde: Any) -> dict[str, Any] | None:
-    cur = db.execute(f"SELECT * FROM {tabell} WHERE {kolumn} = ?", [varde])
-    r = cur.fetchone()
-    return dict(zip([d[0] for d in cur.description], r, strict=True)) if r else None
+def _rad(db: Database, tabell: str, nyckel: Any) -> dict[str, Any] | None:
+    """Raden med primärnyckeln `nyckel` (sqlite-utils `table.get`), None när den saknas."""
+    from sqlite_utils.db import NotFoundError
+
+    try:
+        return dict(db.table(tabell).get(nyckel))
+    except NotFoundError:
+        return None
 
 
 def _avtal_json(db: Database, id_: str) -> dict[str, Any]:
@@ -288,7 +292,7 @@ def _avtal_json(db: Database, id_: str) -> dict[str, Any]:
         cur = db.execute(f"SELECT * FROM {tabell} WHERE avtal_id = ? ORDER BY nr", [id_])
         namn = [d[0] for d in cur.description]
         delar[tabell] = [dict(zip(namn, r, strict=True)) for r in cur]
-    return avtal_i_historiken(_rad(db, "avtal", "id", id_) or {}, delar)
+    return avtal_i_historiken(_rad(db, "avtal", id_) or {}, delar)
 
 
 def _bool(v: bool | None) -> int | None:
