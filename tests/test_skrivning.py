@@ -1,14 +1,15 @@
-"""Filer som partner skapar (`skrivning`): `ny`, `init` och `report --ut` skriver aldrig
+"""Filer som partner skapar (`filer.ny_fil`): `ny`, `init` och `report --ut` skriver aldrig
 genom en symbolisk länk, varken en som pekar på en fil eller en som pekar på ingenting."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from conftest import MALLTEXT, kor
-from partner_cli.skrivning import kataloger, ny_fil
+from partner_cli.filer import kataloger, ny_fil
 
 HEMLIG = "annans fil\n"
 
@@ -108,6 +109,16 @@ def test_ett_fel_under_skrivningen_lamnar_inget_halvskrivet(tmp_path: Path) -> N
         raise RuntimeError
     assert gammal.read_text(encoding="utf-8") == "hel\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gammal.txt"]
+
+
+def test_en_ny_fil_far_rattigheterna_som_open_ger(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        with ny_fil(tmp_path / "a.txt") as f:
+            f.write("x")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
 
 
 def test_exklusiv_fil_som_finns_skrivs_inte_over(tmp_path: Path) -> None:

@@ -351,8 +351,8 @@ def ny(
 
     Kataloger som saknas i FIL skapas.
     """
+    from partner_cli.filer import ny_fil
     from partner_cli.mallfiler import mall
-    from partner_cli.skrivning import ny_fil
 
     try:
         fil.parent.mkdir(parents=True, exist_ok=True)

@@ -10,15 +10,21 @@ när den är färdig:
   ersätts av filen, och det länken pekar på rörs inte.
 
 Ett avbrott lämnar aldrig en halv fil under målets namn; den tillfälliga filen tas bort.
+
+`ny_fil` är samma skrivning som en ström (text i UTF-8 eller byte), med filens rättigheter
+som `open()` ger dem (umask), för `partner ny`, `init` och `report --ut`; `kataloger` skapar
+kataloger under en bas utan att följa en symbolisk länk bland dem.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -44,3 +50,45 @@ def skriv_fil(mal: Path, *, ny: bool) -> Iterator[Path]:
                 os.rename(tillfallig, mal)
     finally:
         tillfallig.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def ny_fil(
+    mal: Path,
+    *,
+    ersatt: bool = False,
+    binar: bool = False,
+    newline: str | None = None,
+    fsync: bool = False,
+) -> Iterator[Any]:  # TextIO, eller BinaryIO med binar=True
+    """En ström till målet genom `skriv_fil`: exklusivt (`FileExistsError` när något finns på
+    namnet, också en länk), eller med `ersatt` i stället för det som står där."""
+    with skriv_fil(mal, ny=not ersatt) as tillfallig:
+        # mkstemp skapar filen 0600; den nya filen får de rättigheter open() skulle ge den.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tillfallig, 0o666 & ~umask)
+        with (
+            tillfallig.open("wb")
+            if binar
+            else tillfallig.open("w", encoding="utf-8", newline=newline)
+        ) as strom:
+            yield strom
+            strom.flush()
+            if fsync:
+                os.fsync(strom.fileno())
+
+
+def kataloger(bas: Path, katalog: Path) -> None:
+    """Skapar `katalog` och de kataloger som saknas mellan den och `bas`, utan att följa en
+    symbolisk länk; `bas` själv skapas om den saknas (och får vara en länk)."""
+    bas.mkdir(parents=True, exist_ok=True)
+    steg = bas
+    for del_ in katalog.relative_to(bas).parts:
+        steg = steg / del_
+        if steg.is_symlink():
+            raise OSError(
+                errno.ELOOP, "en symbolisk länk; partner skriver inte genom länkar", str(steg)
+            )
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(steg)

@@ -104,7 +104,7 @@ def filer(ci: str | None) -> Iterator[tuple[str, str]]:
 
 def init(katalog: Path, ci: str | None) -> Iterator[tuple[str, bool]]:
     """Skriver filerna; ger (sökväg, skriven) där False betyder att filen redan fanns."""
-    from partner_cli.skrivning import kataloger, ny_fil
+    from partner_cli.filer import kataloger, ny_fil
 
     for namn, innehall in filer(ci):
         mal = katalog / namn

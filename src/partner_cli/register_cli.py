@@ -101,7 +101,7 @@ def skriv_vy(
         sys.stdout.buffer.flush()
         return
     try:
-        from partner_cli.skrivning import ny_fil
+        from partner_cli.filer import ny_fil
 
         with ny_fil(fil, ersatt=True, binar=valt.binar, newline="") as ut:
             render(vy, ut)

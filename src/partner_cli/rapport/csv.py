@@ -16,7 +16,7 @@ from partner_cli.rapport.tabeller import kalkylblad, tabeller
 
 
 def render(rapport: Arsrapport, katalog: Path, stil: kalkyl.Stil | None = None) -> list[Path]:
-    from partner_cli.skrivning import ny_fil
+    from partner_cli.filer import ny_fil
 
     katalog.mkdir(parents=True, exist_ok=True)
     skrivna = []
