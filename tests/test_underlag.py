@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROT, andrad_mall, kor
 from partner_cli import konfig, kontroll, underlag
+from partner_cli.underlag.dokument import Tabell
 
 UNDERKAND = ROT / "exempel" / "avvisade" / "nl-2014-005-matkluster.yaml"
 UNDANTAG = ROT / "exempel" / "forslag" / "nl-2014-003-besoksnaring.yaml"
@@ -162,7 +163,7 @@ def test_avstangd_regel_provas_inte(tmp_path: Path) -> None:
         b
         for a in dokument.avsnitt
         for b in a.block
-        if isinstance(b, underlag.Tabell)
+        if isinstance(b, Tabell)
         if b.kolumner == ("Regel", "Strategin", "Bedömning")
     )
     rader = {rad[0]: rad[2] for rad in sammandrag.rader}

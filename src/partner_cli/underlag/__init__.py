@@ -1,8 +1,9 @@
 """Beslutsunderlaget: ett förslag som näringslivsdirektörens funktion och kommunstyrelsen läser.
 
-Modulen bygger ett dokument av avsnitt, uppställningar, tabeller och stycken, med varje tal
-redan i svensk form ("1 430 000 kr", "41,9 %"); formaten i `underlag/` skriver dokumentet och
-vet inget om förslaget. All text ur förslagsfilen är bara text här: formaten gör den ofarlig.
+Modulen bygger ett dokument (`dokument`: avsnitt, uppställningar, tabeller och stycken) med
+varje tal redan i svensk form ("1 430 000 kr", "41,9 %"), och prövningen mot strategin regel
+för regel i `provning`; formaten i `underlag/` skriver dokumentet och vet inget om förslaget.
+All text ur förslagsfilen är bara text här: formaten gör den ofarlig.
 
 Siffrorna kommer ur granskningen (`Filresultat`) och förslaget den läste, och ur registret när
 det finns: kommunens övriga avtal med organisationen och det samlade engagemanget.
@@ -11,50 +12,24 @@ det finns: kommunens övriga avtal med organisationen och det samlade engagemang
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from fractions import Fraction
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from partner_cli import regler
-from partner_cli.modell import Avtalsagare, Filresultat, Forslag, Fynd
-from partner_cli.varden import andel_text, juridisk_form, kronor, procent, procentsats
-
-
-@dataclass(frozen=True, slots=True)
-class Stycke:
-    text: str
-    klass: str = ""  # "citat" eller "not": formaten får visa dem för sig
-
-
-@dataclass(frozen=True, slots=True)
-class Uppstallning:
-    """Rubrik och värde, rad för rad."""
-
-    rader: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Lista:
-    punkter: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Tabell:
-    kolumner: tuple[str, ...]
-    rader: tuple[tuple[str, ...], ...]
-    tal: frozenset[int] = frozenset()  # kolumner med belopp och andelar: högerställda, hela
-    summa: bool = False  # sista raden är en summa
-
-
-Block = Stycke | Uppstallning | Lista | Tabell
-
-
-@dataclass(frozen=True, slots=True)
-class Avsnitt:
-    rubrik: str
-    block: tuple[Block, ...]
-    niva: int = 2  # rubriknivå: 2 för avsnitt, 3 för delavsnitt
+from partner_cli.modell import Filresultat, Forslag
+from partner_cli.underlag import provning
+from partner_cli.underlag.dokument import (
+    Avsnitt,
+    Block,
+    Stycke,
+    Tabell,
+    Underlag,
+    Uppstallning,
+    andel_eller_streck,
+    avtalsagare,
+    ja_nej,
+)
+from partner_cli.varden import juridisk_form, kronor, procent, procentsats
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,20 +52,6 @@ class Engagemang:
     avtalsagare: tuple[str, str | None] | None
 
 
-@dataclass(frozen=True, slots=True)
-class Underlag:
-    id: str
-    titel: str
-    utfall: str
-    avsnitt: tuple[Avsnitt, ...]
-    datum: dt.date = field(default_factory=dt.date.today)
-
-
-_BEDOMNING = {
-    "fel": "uppfylls inte",
-    "varning": "uppfylls, med anmärkning",
-    "undantag": "uppfylls inte; beslutat undantag",
-}
 _UTFALL = {
     "godkänd": "Förslaget följer strategin.",
     "underkänd": "Förslaget följer inte strategin.",
@@ -98,101 +59,8 @@ _UTFALL = {
 }
 
 
-def _ja_nej(v: bool | None) -> str:
-    return "–" if v is None else "ja" if v else "nej"
-
-
-def _andel(v: Fraction | None) -> str:
-    return "–" if v is None else andel_text(v)
-
-
 def _period(f: Forslag) -> str:
     return f"{f.period.start} – {f.period.slut}"
-
-
-def _avtalsagare(f: Forslag) -> str:
-    a = f.avtalsagare
-    if a is None:
-        return "–"
-    agare: tuple[Avtalsagare, ...] = (a,) if isinstance(a, Avtalsagare) else a
-    return (
-        "; ".join(f"{x.namn}, {x.enhet}" if x.enhet else x.namn or "(utan namn)" for x in agare)
-        or "–"
-    )
-
-
-def _siffror(f: Forslag, id_: str, inst: Mapping[str, Any]) -> str:
-    """Figurerna som regelns bedömning vilar på, som de står i förslaget."""
-    fin = f.finansiering
-    if id_ == "tillämpning":
-        return (
-            f"Motpartens kategori: {f.motpart.kategori}; upphandling: {_ja_nej(f.upphandling)}; "
-            f"organisationsnummer {f.motpart.organisationsnummer} "
-            f"({juridisk_form(f.motpart.organisationsnummer)})."
-        )
-    if id_ == "medfinansiering":
-        if not fin.total:
-            return "Budgeten är 0 kr."
-        grans = inst["min_andel"]
-        return (
-            f"Garanterat från andra parter {kronor(fin.garanterad)} av {kronor(fin.total)}: "
-            f"{procent(Fraction(fin.garanterad, fin.total), grans)} "
-            f"(minst {procentsats(grans)})."
-        )
-    if id_ == "insyn":
-        kommunens = fin.andel(fin.kommunen.summa)
-        grans = inst["betydande_andel"]
-        text = f"Typ: {f.typ}; kommunens andel av budgeten: " + (
-            f"{procent(kommunens, grans)} (betydande från {procentsats(grans)})"
-            if kommunens is not None
-            else "–"
-        )
-        insyn = f.insyn
-        if insyn is not None:
-            text += (
-                f"; rätt till insyn: {_ja_nej(insyn.ratt_till_insyn)}; "
-                f"redovisning: {insyn.redovisning or '–'}"
-            )
-        return text + "."
-    if id_ == "ekonomi":
-        e = f.ekonomi
-        if e is None:
-            return "Motpartens ekonomi är inte angiven."
-        text = (
-            f"Räkenskapsår {e.rakenskapsar or '–'} (avtalet startar {f.period.start.year}; "
-            f"högst {inst['max_ålder_år']} år före)"
-        )
-        if e.omsattning and e.offentlig_finansiering is not None:
-            grans = inst["max_offentlig_andel"]
-            beroende = Fraction(e.offentlig_finansiering, e.omsattning)
-            text += (
-                f"; offentlig finansiering {procent(beroende, grans, strikt=True)} av "
-                f"omsättningen (gräns {procentsats(grans)})"
-            )
-        return text + "."
-    if id_ == "långsiktighet":
-        efter = f.langsiktighet.efter_avtalstiden if f.langsiktighet else None
-        return f"Efter avtalstiden: {efter}" if efter else "Inget sagt om tiden efter avtalet."
-    if id_ == "mål":
-        overens = sum(1 for m in f.mal if m.overenskommet)
-        return f"{len(f.mal)} mål, varav {overens} gemensamt överenskomna."
-    if id_ == "utvärdering":
-        planerade = ", ".join(f"{u.typ or '–'} {u.datum or '–'}" for u in f.utvardering)
-        return f"{len(f.utvardering)} planerade: {planerade}." if f.utvardering else "Inga."
-    if id_ == "avtalsägare":
-        return f"Avtalsägare: {_avtalsagare(f)}."
-    return ""
-
-
-def _bedomning(id_: str, inst: Mapping[str, Any], fynd: Sequence[Fynd], provad: bool) -> str:
-    if inst["nivå"] == "av":
-        return "prövas inte (avstängd i partner.toml)"
-    if not provad:
-        return "prövas inte: strategin är inte tillämplig"
-    for niva in ("fel", "undantag", "varning"):
-        if any(f.niva == niva for f in fynd):
-            return _BEDOMNING[niva]
-    return "uppfylls"
 
 
 def _sammanfattning(r: Filresultat, f: Forslag) -> Avsnitt:
@@ -214,7 +82,7 @@ def _sammanfattning(r: Filresultat, f: Forslag) -> Avsnitt:
         ("Total budget", kronor(fin.total)),
         (
             "Kommunens bidrag",
-            f"{kronor(fin.kommunen.summa)} ({_andel(fin.andel(fin.kommunen.summa))})",
+            f"{kronor(fin.kommunen.summa)} ({andel_eller_streck(fin.andel(fin.kommunen.summa))})",
         ),
     ]
     if r.medfinansiering is not None:
@@ -222,7 +90,7 @@ def _sammanfattning(r: Filresultat, f: Forslag) -> Avsnitt:
         rader.append(
             ("Garanterad medfinansiering", f"{kronor(m.garanterad)} ({procent(m.andel, m.grans)})")
         )
-    rader.append(("Avtalsägare", _avtalsagare(f)))
+    rader.append(("Avtalsägare", avtalsagare(f)))
     return Avsnitt("Sammanfattning", (Stycke(ingress), Uppstallning(tuple(rader))))
 
 
@@ -264,7 +132,7 @@ def _finansiering(r: Filresultat, f: Forslag) -> Avsnitt:
             kronor(m.kontant),
             kronor(m.summa - m.kontant),
             kronor(m.summa),
-            _ja_nej(m.garanterad),
+            ja_nej(m.garanterad),
             m.underlag or "–",
         )
         for m in fin.motparter
@@ -277,7 +145,7 @@ def _finansiering(r: Filresultat, f: Forslag) -> Avsnitt:
     delning = r.medfinansiering.fordelning if r.medfinansiering else None
     delning = delning or f.fordelning
     fordelning: list[tuple[str, ...]] = [
-        (namn.capitalize(), kronor(belopp), _andel(delning.andel(belopp)))
+        (namn.capitalize(), kronor(belopp), andel_eller_streck(delning.andel(belopp)))
         for namn, belopp in delning.delar
     ]
     fordelning.append(("Totalt", kronor(delning.total), "100,0 %" if delning.total else "–"))
@@ -318,52 +186,6 @@ def _utbetalningar(f: Forslag) -> tuple[Block, ...]:
             summa=True,
         ),
     )
-
-
-def _provning(
-    r: Filresultat, f: Forslag, installningar: Mapping[str, Mapping[str, Any]]
-) -> list[Avsnitt]:
-    provad = r.utfall != "ej_tillämplig"
-    sammandrag = []
-    delar = []
-    for id_, modul in regler.REGLER.items():
-        inst = installningar[id_]
-        fynd = [x for x in r.fynd if x.regel == id_]
-        bedomning = _bedomning(id_, inst, fynd, provad or id_ == "tillämpning")
-        sammandrag.append((id_, modul.GRUND, bedomning))
-        block: list[Block] = [
-            Uppstallning(
-                (
-                    ("Bedömning", bedomning),
-                    ("Strategin", modul.GRUND),
-                    ("Underlag", _siffror(f, id_, inst)),
-                )
-            ),
-            Stycke(f"«{modul.CITAT}»", "citat"),
-        ]
-        if fynd:
-            block.append(Lista(tuple(f"{x.niva}: {x.text}" for x in fynd)))
-        delar.append(Avsnitt(f"{id_.capitalize()}", tuple(block), niva=3))
-    ovriga = [x for x in r.fynd if x.regel not in regler.REGLER]
-    if ovriga:
-        delar.append(
-            Avsnitt(
-                "Övriga anmärkningar", (Lista(tuple(f"{x.niva}: {x.text}" for x in ovriga)),), 3
-            )
-        )
-    return [
-        Avsnitt(
-            "Prövning mot strategin",
-            (
-                Stycke(
-                    "Strategi för partnerskap med näringslivet och andra aktörer inom "
-                    "näringslivsområdet (kommunstyrelsen 2014-04-22 § 93), regel för regel."
-                ),
-                Tabell(("Regel", "Strategin", "Bedömning"), tuple(sammandrag)),
-            ),
-        ),
-        *delar,
-    ]
 
 
 def _undantag(r: Filresultat) -> Avsnitt:
@@ -516,7 +338,7 @@ def _mal(f: Forslag) -> Avsnitt:
                         m.beskrivning or "–",
                         m.indikator or "–",
                         m.malvarde or "–",
-                        _ja_nej(m.overenskommet),
+                        ja_nej(m.overenskommet),
                     )
                     for i, m in enumerate(f.mal, 1)
                 ),
@@ -554,7 +376,7 @@ def bygg(
         _sammanfattning(resultat, f),
         _motpart(f),
         _finansiering(resultat, f),
-        *_provning(resultat, f, installningar),
+        *provning.avsnitt(resultat, f, installningar),
         _undantag(resultat),
         _ekonomi(f, installningar),
         _engagemang(f, engagemang),

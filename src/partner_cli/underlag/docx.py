@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, BinaryIO
 
 from partner_cli.saker import synlig
-from partner_cli.underlag import Lista, Stycke, Tabell, Underlag, Uppstallning
+from partner_cli.underlag.dokument import Lista, Stycke, Tabell, Underlag, Uppstallning
 
 _EJ_XML = {0xFFFE: None, 0xFFFF: None}
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from partner_cli.saker import html_text as escape
-from partner_cli.underlag import Block, Lista, Stycke, Tabell, Underlag, Uppstallning
+from partner_cli.underlag.dokument import Block, Lista, Stycke, Tabell, Underlag, Uppstallning
 
 STIL = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:52rem;

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from partner_cli.saker import markdown as text
-from partner_cli.underlag import Lista, Stycke, Tabell, Underlag, Uppstallning
+from partner_cli.underlag.dokument import Lista, Stycke, Tabell, Underlag, Uppstallning
 
 
 def _tabell(t: Tabell) -> str:
