@@ -78,7 +78,7 @@ def fientligt_forslag(i: int, s: str) -> str:
         ("  namn: Örebro Logistikpartner AB\n", f"  namn: {q}\n"),
         ("    - namn: Örebro Logistikpartner AB", f"    - namn: {q}"),
         ("      underlag: Avsiktsförklaring undertecknad 2014-05-12\n", ""),
-        ("  namn: (avtalsägarens namn)", f"  namn: {q}"),
+        ("  namn: Anna Lind", f"  namn: {q}"),
         ("  - beskrivning: Fler etableringar", f"  - beskrivning: {q}"),
     ) + (
         f"\nundantag:\n  - regel: medfinansiering\n    beslut: {q}\n    motivering: {q}\n"
@@ -86,14 +86,30 @@ def fientligt_forslag(i: int, s: str) -> str:
     )
 
 
+def fientliga_beslut(i: int, s: str) -> dict[str, str]:
+    """Besluten (filnamn → text) som ger förslag i:s undantag, med s som referens."""
+    q = yaml_text(s)
+    return {
+        f"b{i:02}-{regel}.yaml": (
+            f"typ: undantag\nreferens: {q}\ndatum: 2014-06-10\nbeslutat_av: {q}\n"
+            f"motivering: {q}\navtal: F-{i}\nregel: {regel}\n"
+        )
+        for regel in ("medfinansiering", "insyn")
+    }
+
+
 def skapa_arkiv(katalog: Path) -> Path:
     """katalog/forslag/ med ett fientligt förslag per sträng, en fil per sträng med strängen
-    i namnet, och en fil vars namn inte är UTF-8. Ger forslag/."""
+    i namnet, och en fil vars namn inte är UTF-8; katalog/beslut/ med besluten som ger
+    undantagen. Ger forslag/."""
     mapp = katalog / "forslag"
     mapp.mkdir(parents=True)
+    (katalog / "beslut").mkdir()
     n = len(STRANGAR)
     for i, s in enumerate(STRANGAR):
         (mapp / f"f{i:02}.yaml").write_text(fientligt_forslag(i, s), encoding="utf-8")
+        for namn, text in fientliga_beslut(i, s).items():
+            (katalog / "beslut" / namn).write_text(text, encoding="utf-8")
         namn = s.replace("/", "⁄").replace("\0", "")[:100] + ".yaml"
         (mapp / namn).write_text(fientligt_forslag(n + i, "namn"), encoding="utf-8")
     fil = os.path.join(os.fsencode(mapp), OGILTIG_UTF8)

@@ -21,6 +21,19 @@ undantag:
 """
 
 
+# Besluten som ger NL-3:s undantag; utan dem vore undantagen fel.
+BESLUT = {
+    f"{referens.replace(' ', '-').replace('/', '-')}.yaml": (
+        f"typ: undantag\nreferens: {referens}\ndatum: 2014-06-10\nbeslutat_av: Kommunstyrelsen\n"
+        f"motivering: Strategiskt etableringsprojekt.\navtal: NL-3\nregel: {regel}\n{giltigt}"
+    )
+    for referens, regel, giltigt in (
+        ("KS 2014/123 § 45", "medfinansiering", "giltigt_till: 2016-12-31\n"),
+        ("KS 2014/124", "insyn", ""),
+    )
+}
+
+
 def forslag() -> dict[str, str]:
     """Filnamn under forslag/ -> innehåll."""
     return {
@@ -35,12 +48,15 @@ def forslag() -> dict[str, str]:
 
 
 def skapa(katalog: Path) -> Path:
-    """Skriver arkivets förslag till katalog/forslag/; ger katalogen forslag/."""
-    mapp = katalog / "forslag"
-    mapp.mkdir(parents=True, exist_ok=True)
-    for namn, text in forslag().items():
-        (mapp / namn).write_text(text, encoding="utf-8")
-    return mapp
+    """Skriver arkivets förslag till katalog/forslag/, besluten till katalog/beslut/ och en
+    partner.toml; ger katalogen forslag/."""
+    katalog.mkdir(parents=True, exist_ok=True)
+    (katalog / "partner.toml").write_text("", encoding="utf-8")
+    for mapp, filer in (("beslut", BESLUT), ("forslag", forslag())):
+        (katalog / mapp).mkdir(parents=True, exist_ok=True)
+        for namn, text in filer.items():
+            (katalog / mapp / namn).write_text(text, encoding="utf-8")
+    return katalog / "forslag"
 
 
 def rad_med(fil: Path, text: str) -> int:

@@ -33,7 +33,7 @@ def forslag(
         ("id: NL-2014-007", f"id: {id_}"),
         ("titel: Logistikregionens etableringsprojekt", f"titel: {titel}"),
         ("organisationsnummer: 556781-2341", f"organisationsnummer: {org}"),
-        ("namn: (avtalsägarens namn)", f"namn: {agare}"),
+        ("namn: Anna Lind", f"namn: {agare}"),
         (
             "period: {start: 2014-09-01, slut: 2016-08-31}",
             f"period: {{start: {start}, slut: {slut}}}",

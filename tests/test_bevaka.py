@@ -46,6 +46,13 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "     motivering: Prövas efter första året., giltigt_till: 2016-03-31}\n"
     )
     utan.write_text(text, encoding="utf-8")
+    (katalog / "beslut").mkdir()
+    (katalog / "beslut" / "ks-2015-9.yaml").write_text(
+        "typ: undantag\nreferens: KS 2015/9 § 3\ndatum: 2015-01-10\nbeslutat_av: Kommunstyrelsen\n"
+        "motivering: Prövas efter första året.\navtal: NL-2015-030\nregel: insyn\n"
+        "giltigt_till: 2016-03-31\n",
+        encoding="utf-8",
+    )
     p = kor(
         "register",
         "add",
@@ -216,9 +223,10 @@ def _arkiv(tmp_path: Path, ci: str) -> Path:
 
     arkiv = tmp_path / "arkiv"
     assert kor("init", str(arkiv), "--ci", ci).returncode == 0
-    (arkiv / "forslag" / "exempel.yaml").unlink()
     for fil in EXEMPEL:
         shutil.copy(fil, arkiv / "forslag" / fil.name)
+    for fil in (ROT / "exempel" / "beslut").glob("*.yaml"):
+        shutil.copy(fil, arkiv / "beslut" / fil.name)
     # Registret finns i CI bara som exporten i arkivet (databasen är ignorerad).
     db = arkiv / "register" / "partnerskap.db"
     p = kor("register", "add", "forslag/", "--sanktionerad-av", "N", cwd=arkiv)
@@ -235,6 +243,7 @@ def _kor(arkiv: Path, skript: str, **env: str) -> Any:
 
     miljo_ = {k: v for k, v in os.environ.items() if not k.startswith(("PARTNER_", "GITHUB_"))}
     miljo_["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{miljo_['PATH']}"
+    miljo_["PARTNER_PAKET"] = "partner-cli==0.1.0"  # installationen hoppas över
     rader = [r for r in skript.splitlines() if "pip install" not in r]
     return subprocess.run(
         ["bash", "-e", "-c", "\n".join(rader)],

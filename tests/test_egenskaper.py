@@ -28,6 +28,7 @@ from partner_cli import kontroll, varden
 from partner_cli.konfig import Konfig
 from partner_cli.modell import UTFALL, Filresultat
 from partner_cli.schema import FINANSIARSKATEGORIER, INITIATIV, REDOVISNING, TYPER
+from partner_cli.tolkning import PLATSHALLARE
 
 settings.register_profile(
     "egenskaper", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -92,7 +93,8 @@ text_ = (
         max_size=30,
     )
     .map(str.strip)
-    .filter(bool)
+    # Mallarnas platshållare är formatfel, inte giltig text.
+    .filter(lambda t: t and t not in PLATSHALLARE)
 )
 # Hela kronor oftast, ibland öre; runda belopp så att tkr och mnkr kommer till användning.
 belopp_ = st.one_of(

@@ -41,6 +41,7 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     katalog = tmp_path_factory.mktemp("facit")
     db = katalog / "partnerskap.db"
     shutil.copytree(FORSLAG, katalog / "forslag")
+    shutil.copytree(FACIT / "beslut", katalog / "beslut")  # beslutet som ger NL-2014-003 undantaget
     _ok("register", "add", "forslag", "--sanktionerad-av", "Näringslivsdirektören", db=db)
     utvardering = katalog / "utv.yaml"
     utvardering.write_text(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MALLTEXT, PARTNER, ROT, kor
+from conftest import PARTNER, ROT, kor
 from registerhjalp import miljo, skriv_forslag
 
 UTVARDERINGSMALL = (ROT / "mallar" / "utvardering.yaml").read_text(encoding="utf-8")
@@ -110,7 +110,7 @@ def test_zsh_och_fish_far_forslag(skal: str, env: dict[str, str], vantat: str) -
 def test_ny_skapar_kataloger_som_saknas(tmp_path: Path) -> None:
     p = kor("ny", "forslag/2014/x.yaml", cwd=tmp_path)
     assert p.returncode == 0, p.stderr
-    assert (tmp_path / "forslag" / "2014" / "x.yaml").read_text(encoding="utf-8") == MALLTEXT
+    assert "(avtalsägarens namn)" in (tmp_path / "forslag" / "2014" / "x.yaml").read_text("utf-8")
     (tmp_path / "fil").write_text("", encoding="utf-8")
     p = kor("ny", "fil/x.yaml", cwd=tmp_path)
     assert p.returncode == 2
@@ -129,6 +129,10 @@ def test_ny_utvardering_registreras(tmp_path: Path) -> None:
     assert "partner register utvärdera ID utv/nl-2014-007.yaml" in p.stdout
     fil = tmp_path / "utv" / "nl-2014-007.yaml"
     assert fil.read_text(encoding="utf-8") == UTVARDERINGSMALL
+    # Ofylld går den inte igenom; med utvärderarens namn gör den det.
+    p = kor("register", "utvärdera", "NL-2014-007", str(fil), env=miljo(reg))
+    assert p.returncode == 1 and "står kvar från mallen" in p.stdout
+    fil.write_text(UTVARDERINGSMALL.replace("(utvärderarens namn)", "Revisor Rask"), "utf-8")
     p = kor("register", "utvärdera", "NL-2014-007", str(fil), env=miljo(reg))
     assert p.returncode == 0, p.stdout + p.stderr
     assert "utvärderingen av NL-2014-007 registrerad" in p.stdout

@@ -547,13 +547,20 @@ def test_utvardering_av_okant_avtal_eller_mal(
     assert innehall(reg) == fore
 
 
-def test_mallen_for_utvardering_fungerar(tmp_path: Path, reg: Path) -> None:
+def test_mallen_for_utvardering_fungerar_nar_den_ar_ifylld(tmp_path: Path, reg: Path) -> None:
     from conftest import ROT
 
     _nytt_register(tmp_path, reg)
-    p = kor(
-        "register", "utvärdera", "NL-1", str(ROT / "mallar" / "utvardering.yaml"), env=miljo(reg)
-    )
+    mall = ROT / "mallar" / "utvardering.yaml"
+    fore = innehall(reg)
+    p = kor("register", "utvärdera", "NL-1", str(mall), env=miljo(reg))
+    assert p.returncode == 1
+    assert "'(utvärderarens namn)' står kvar från mallen" in p.stdout
+    assert innehall(reg) == fore
+    ifylld = tmp_path / "utv.yaml"
+    text = mall.read_text(encoding="utf-8").replace("(utvärderarens namn)", "Revisor Rask")
+    ifylld.write_text(text, encoding="utf-8")
+    p = kor("register", "utvärdera", "NL-1", str(ifylld), env=miljo(reg))
     assert p.returncode == 0, p.stdout + p.stderr
 
 

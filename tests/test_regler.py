@@ -47,7 +47,7 @@ def pruva(skriv: Callable[..., Path], text: str, *forvantat: F, toml: str | None
 KOMMUNEN = "    kontant: 400 000 kr"
 AGARE = (
     "avtalsägare:                        # exakt en person i kommunen\n"
-    "  namn: (avtalsägarens namn)\n"
+    "  namn: Anna Lind\n"
     "  enhet: Avdelningen för näringsliv och kompetens\n"
 )
 UNDERLAG = "      underlag: Avsiktsförklaring undertecknad 2014-05-12\n"
@@ -789,7 +789,7 @@ def test_avtalsagare_tom_lista(skriv: Callable[..., Path]) -> None:
 
 
 def test_avtalsagare_utan_namn(skriv: Callable[..., Path]) -> None:
-    fil = andrad_mall(("namn: (avtalsägarens namn)", 'namn: "  "'))
+    fil = andrad_mall(("namn: Anna Lind", 'namn: "  "'))
     assert pruva(skriv, fil, F(19, 9, "fel", "avtalsägare", "namn saknas")) == "underkänd"
 
 
@@ -804,7 +804,7 @@ UNDERKANDA = {
     "långsiktighet": ("från 2017.", "från 2017.\n  efter_avtalstiden_: x"),
     "mål": ("överenskommet: ja", "överenskommet: nej"),
     "utvärdering": ("{datum: 2016-09-30", "{datum: 2018-09-30"),
-    "avtalsägare": ("namn: (avtalsägarens namn)", 'namn: ""'),
+    "avtalsägare": ("namn: Anna Lind", 'namn: ""'),
     "organisationsnummer": ("556781-2341", "802467-8917"),
     "jämbördighet": ("      kategori: näringsliv ", "      kategori: övrig "),
 }

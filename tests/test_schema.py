@@ -190,7 +190,7 @@ def test_avtalsagare_som_lista_nar_regeln(skriv: Callable[..., Path]) -> None:
     fil = skriv(
         andrad_mall(
             (
-                "  namn: (avtalsägarens namn)\n  enhet:",
+                "  namn: Anna Lind\n  enhet:",
                 "  - namn: Anna Lind\n  - namn: Per\n    enhet:",
             )
         )

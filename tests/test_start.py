@@ -156,4 +156,5 @@ def test_tolka_argv_som_typer() -> None:
         "config": None,
     }
     assert tolka_argv(PARAMETRAR, ["-h"]) is None
-    assert tolka_argv(PARAMETRAR, []) is None
+    # Utan sökväg: förslagsarkivet (kommandot prövar att partner.toml finns).
+    assert tolka_argv(PARAMETRAR, [])["sokvagar"] == []  # type: ignore[index]

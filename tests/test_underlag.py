@@ -27,7 +27,6 @@ def fientligt(tmp_path: Path) -> Path:
             "  namn: Örebro Logistikpartner AB\n",
             f'  namn: "{FIENTLIGT_NAMN}"\n'.replace("\x07", "\\a"),
         ),
-        ("namn: (avtalsägarens namn)", "namn: Anna Lind"),
     )
     fil.write_text(text, encoding="utf-8")
     return fil

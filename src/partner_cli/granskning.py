@@ -31,9 +31,9 @@ PARAMETRAR = (
         (),
         "SÖKVÄG",
         "Förslagsfiler eller kataloger (alla *.yaml och *.yml, utom dolda och länkade "
-        "kataloger), eller - för stdin.",
+        "kataloger), eller - för stdin. Utan sökväg i ett förslagsarkiv (med partner.toml): "
+        "dess forslag/, beslut/ och utvarderingar/.",
         flera=True,
-        kravs=True,
         visa_standard=False,
     ),
     Parameter(
@@ -58,14 +58,14 @@ PARAMETRAR = (
 
 
 def check(
-    sokvagar: list[str],
+    sokvagar: list[str] | None,
     format_: list[str] | None = None,
     output: list[Path] | None = None,
     strikt: bool = False,
     config: Path | None = None,
 ) -> None:
     """Granska förslag mot strategin. Avslutar med 0 när alla är godkända, 1 annars."""
-    from partner_cli.kontroll import AnvandningsFel, kontrollera, samla
+    from partner_cli.kontroll import AnvandningsFel, kontrollera, samla, samla_arkivet
 
     # I GitHub Actions blir standardformatet också annoteringar, utan att arbetsflödet ber om det.
     annotera = format_ is None and os.environ.get("GITHUB_ACTIONS") == "true"
@@ -79,8 +79,10 @@ def check(
     if len(format_) - len(output) > 1:
         fel("bara ett format kan skrivas till terminalen; ange --output för de övriga")
     konfig = las_konfig(config)
+    if not sokvagar and konfig.fil is None:
+        fel("argument saknas: SÖKVÄG (eller kör i ett förslagsarkiv med partner.toml)")
     try:
-        samling = samla(sokvagar)
+        samling = samla(sokvagar) if sokvagar else samla_arkivet(konfig.katalog)
     except AnvandningsFel as e:
         fel(str(e))
     kontext = registerkontext(konfig)

@@ -72,6 +72,8 @@ class _Konfig(NamedTuple):
     bevakning: dict[str, Any]
     max_fynd: int  # fynd per fil; resten sammanfattas i ett sista fynd
     max_varden: int  # YAML-värden per fil
+    beslutande: tuple[str, ...]  # [beslut] beslutande: vem som får fatta beslut i beslut/
+    sanktionerande: tuple[str, ...]  # [register] sanktionerande: vem som får sanktionera
 
 
 # En NamedTuple och inte en dataclass: granskningens start ska inte importera dataclasses.
@@ -89,6 +91,8 @@ class Konfig(_Konfig):
         bevakning: dict[str, Any] | None = None,
         max_fynd: int = STANDARD_MAX_FYND,
         max_varden: int = STANDARD_MAX_VARDEN,
+        beslutande: tuple[str, ...] = (),
+        sanktionerande: tuple[str, ...] = (),
     ) -> Konfig:
         standard = regler if regler is not None else _standardregler()
         publicera = {**PUBLICERING, **(publicering or {})}
@@ -104,6 +108,8 @@ class Konfig(_Konfig):
             bevaka,
             max_fynd,
             max_varden,
+            beslutande,
+            sanktionerande,
         )
 
     @property
@@ -215,7 +221,7 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         return KonfigFel(f"{fil}: {nyckel}: {text}")
 
     avsnitt = _normalisera(
-        data, {"check", "register", "regler", "publicera", "kommun", "bevaka"}, "", fel
+        data, {"check", "register", "regler", "publicera", "kommun", "bevaka", "beslut"}, "", fel
     )
     check = _normalisera(
         avsnitt.get("check", {}), {"max_filstorlek", "max_fynd_per_fil", "max_värden"}, "check", fel
@@ -229,7 +235,9 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
     if max_fynd < 1:
         raise fel("check.max_fynd_per_fil", "ska vara minst 1")
     max_varden = _heltal(check.get("max_värden", STANDARD_MAX_VARDEN), "check.max_värden", fel)
-    register_avsnitt = _normalisera(avsnitt.get("register", {}), {"sökväg"}, "register", fel)
+    register_avsnitt = _normalisera(
+        avsnitt.get("register", {}), {"sökväg", "sanktionerande"}, "register", fel
+    )
     register = register_avsnitt.get("sökväg")
     if register is not None and not isinstance(register, str):
         raise fel("register.sökväg", "ska vara en sökväg i citattecken")
@@ -240,6 +248,7 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         k: _heltal(v, f"bevaka.{k}", fel)
         for k, v in _normalisera(avsnitt.get("bevaka", {}), set(BEVAKNING), "bevaka", fel).items()
     }
+    beslut = _normalisera(avsnitt.get("beslut", {}), {"beslutande"}, "beslut", fel)
     installningar = regler.standardinstallningar()
     regelavsnitt = _normalisera(avsnitt.get("regler", {}), set(regler.REGLER), "regler", fel)
     for id_, varden_ in regelavsnitt.items():
@@ -273,7 +282,17 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         bevakning=bevakning,
         max_fynd=max_fynd,
         max_varden=max_varden,
+        beslutande=_namn(beslut.get("beslutande", []), "beslut.beslutande", fel),
+        sanktionerande=_namn(
+            register_avsnitt.get("sanktionerande", []), "register.sanktionerande", fel
+        ),
     )
+
+
+def _namn(varde: Any, namn: str, fel: Any) -> tuple[str, ...]:
+    if not isinstance(varde, list) or not all(isinstance(v, str) and v.strip() for v in varde):
+        raise fel(namn, f"ska vara en lista med namn i citattecken, inte {varde!r}")
+    return tuple(v.strip() for v in varde)
 
 
 def _publicering(data: Any, fel: Any) -> dict[str, Any]:

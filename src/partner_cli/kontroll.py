@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from partner_cli import laddning, regler, schema
-from partner_cli.konfig import Konfig
+from partner_cli import arkiv, laddning, regler, schema
+from partner_cli.arkiv import Beslut
+from partner_cli.konfig import Konfig, hitta
 from partner_cli.modell import (
     IN_KIND_SLAG,
     Filresultat,
@@ -86,6 +87,19 @@ def samla(sokvagar: Iterable[str]) -> Samling:
     return Samling(unika, {k: n for k, n in ej.items() if n})
 
 
+def samla_arkivet(rot: Path) -> Samling:
+    """Förslagsarkivets filer under forslag/, beslut/ och utvarderingar/; kataloger som
+    saknas eller är tomma (ett nytt arkiv) hoppas över."""
+    filer: list[str] = []
+    ej: dict[str, int] = dict.fromkeys(EJ_GRANSKADE, 0)
+    for namn in arkiv.KATALOGER:
+        katalog = rot / namn
+        if katalog.is_dir():
+            sokvag = os.path.relpath(katalog)
+            filer += sorted(f for f, _ in _yamlfiler(sokvag, os.path.realpath(sokvag), ej))
+    return Samling(filer, {k: n for k, n in ej.items() if n})
+
+
 def _yamlfiler(katalog: str, kanonisk: str, ej: dict[str, int]) -> Iterator[tuple[str, str]]:
     """Förslagsfilerna under katalogen med sina kanoniska sökvägar (som realpath); det som
     inte granskas räknas i `ej`.
@@ -127,9 +141,19 @@ def kontrollera_bytes(
     konfig: Konfig,
     kontext: Kontext | None = None,
     behall_forslag: bool = False,
+    beslut: Mapping[str, tuple[Beslut, ...]] | None = None,
 ) -> Filresultat:
+    """En fils resultat. Filer under beslut/ och utvarderingar/ prövas mot sina format;
+    `beslut` (avtalets id → besluten om det) ger förslagens undantag."""
     if isinstance(data, laddning.LasFel):
         return _ogiltig(fil, [_fynd("yaml", data.meddelande, data.rad, data.kolumn, "")])
+    slag = arkiv.katalog(fil)
+    if slag == arkiv.BESLUT:
+        return _arkivfil(fil, arkiv.las_beslut(data, konfig.beslutande))
+    if slag == arkiv.UTVARDERINGAR:
+        from partner_cli.utvarderingsfil import las_utvardering
+
+        return _arkivfil(fil, las_utvardering(data, med_avtal=True))
     sha = _sha256(data) if behall_forslag else None
     nod = laddning.las_bytes(data, konfig.max_varden)
     if isinstance(nod, laddning.LasFel):
@@ -137,14 +161,14 @@ def kontrollera_bytes(
     kommun = konfig.kommun
     forslag = schema.tolka(nod, kommun.utvecklingsomraden if kommun is not None else ())
     if isinstance(forslag, list):
-        fynd = [_fynd("format", f.meddelande, f.rad, f.kolumn, f.sokvag) for f in forslag]
-        return _ogiltig(fil, sorted(fynd, key=_ordning), sha)
+        return _ogiltig(fil, _formatfynd(forslag), sha)
     medraknade = frozenset(konfig.regler["medfinansiering"]["in_kind_som_räknas"])
     alla = medraknade >= set(IN_KIND_SLAG)
     if konfig.kommun is not None or not alla:
         forslag = forslag._replace(
             kommun=konfig.kommun, medraknade_in_kind=None if alla else medraknade
         )
+    forslag = regler.med_beslut(forslag, (beslut or {}).get(forslag.id, ()))
     fynd, tillamplig = regler.granska(forslag, konfig.regler, kontext)
     utfall: Utfall
     if not tillamplig:
@@ -202,6 +226,43 @@ def begransa(fynd: list[Fynd], hogst: int) -> list[Fynd]:
     return [*fynd[:hogst], sista]
 
 
+def _formatfynd(fel: list[schema.Formatfel]) -> list[Fynd]:
+    fynd = [_fynd("format", f.meddelande, f.rad, f.kolumn, f.sokvag) for f in fel]
+    return sorted(fynd, key=_ordning)
+
+
+def _arkivfil(fil: str, tolkad: object) -> Filresultat:
+    """Ett beslut eller en utvärdering: godkänd när formatet följs (vad filen säger om
+    registrets avtal prövas mot registret)."""
+    if isinstance(tolkad, list):
+        return _ogiltig(fil, _formatfynd(tolkad))
+    return Filresultat(fil=fil, utfall="godkänd", fynd=())
+
+
+def las_beslut(konfig: Konfig, filer: Iterable[str] = ()) -> dict[str, tuple[Beslut, ...]]:
+    """Besluten efter avtal, ur beslut/ i varje förslagsarkiv som granskningen rör: det vars
+    partner.toml används, och det som varje fil ligger i (partner.toml närmast ovanför den).
+    En fil som inte följer formatet ger inget beslut; den underkänns när beslut/ granskas."""
+    rotter = {konfig.katalog.resolve()}
+    for katalog in {os.path.dirname(f) or "." for f in filer if f != STDIN}:
+        toml = hitta(Path(katalog).resolve())
+        if toml is not None:
+            rotter.add(toml.parent)
+    efter_avtal: dict[str, list[Beslut]] = {}
+    for rot in sorted(rotter):
+        katalog = str(rot / arkiv.BESLUT)
+        if not os.path.isdir(katalog):
+            continue
+        for fil, _ in sorted(_yamlfiler(katalog, katalog, dict.fromkeys(EJ_GRANSKADE, 0))):
+            data = laddning.las_fil_bytes(Path(fil), konfig.max_filstorlek)
+            if isinstance(data, laddning.LasFel):
+                continue
+            b = arkiv.las_beslut(data, konfig.beslutande)
+            if isinstance(b, arkiv.Beslut) and b.avtal is not None:
+                efter_avtal.setdefault(b.avtal, []).append(b)
+    return {avtal: tuple(b) for avtal, b in efter_avtal.items()}
+
+
 def _sha256(data: bytes) -> str:
     # Bara registret behöver filens kontrollsumma; en granskning slipper både import och hash.
     import hashlib
@@ -237,13 +298,16 @@ def las(fil: str, max_byte: int) -> bytes | laddning.LasFel:
 PerFil = Callable[[Filresultat], str]
 
 # Sätts före fork så att arbetsprocesserna ärver inställningarna utan att de picklas per fil.
-_JOBB: tuple[Konfig, Kontext | None, bool, tuple[PerFil, ...]] | None = None
+_JOBB: (
+    tuple[Konfig, Kontext | None, bool, tuple[PerFil, ...], dict[str, tuple[Beslut, ...]]] | None
+) = None
 
 
 def _kontrollera_en(fil: str) -> tuple[Filresultat, tuple[str, ...]]:
     assert _JOBB is not None
-    konfig, kontext, behall, per_fil = _JOBB
-    r = kontrollera_bytes(fil, las(fil, konfig.max_filstorlek), konfig, kontext, behall)
+    konfig, kontext, behall, per_fil, beslut = _JOBB
+    data = las(fil, konfig.max_filstorlek)
+    r = kontrollera_bytes(fil, data, konfig, kontext, behall, beslut)
     return r, tuple(rendera(r) for rendera in per_fil)
 
 
@@ -259,7 +323,7 @@ def kontrollera(
     """Granskar filerna; `per_fil` (format → funktion) ger varje fils post i de formaten."""
     global _JOBB
     per_fil = per_fil or {}
-    _JOBB = (konfig, kontext, behall_forslag, tuple(per_fil.values()))
+    _JOBB = (konfig, kontext, behall_forslag, tuple(per_fil.values()), las_beslut(konfig, filer))
     arbetare = min(os.cpu_count() or 1, 8)
     if len(filer) >= MIN_FILER_PARALLELLT and arbetare > 1 and STDIN not in filer:
         # Här och inte överst: en enstaka fil (pre-commit) ska inte betala importen.

@@ -288,13 +288,15 @@ class Undantag(NamedTuple):
     motivering: str
     beslutsdatum: dt.date | None = None
     giltigt_till: dt.date | None = None
+    # Ett beslut i arkivets beslut/ ger undantaget; förslaget kan inte undanta sig självt.
+    beslutat: bool = False
 
     def galler(self, period: Period) -> bool:
-        """Undantaget gäller bara om det täcker hela avtalstiden."""
-        return self.giltigt_till is None or self.giltigt_till >= period.slut
+        """Undantaget gäller bara om ett beslut ger det och det täcker hela avtalstiden."""
+        return self.beslutat and (self.giltigt_till is None or self.giltigt_till >= period.slut)
 
 
-UndantagsStatus = Literal["tillämpat", "utgånget", "oanvänt"]
+UndantagsStatus = Literal["tillämpat", "utgånget", "oanvänt", "obeslutat"]
 
 
 class Undantagsutfall(NamedTuple):

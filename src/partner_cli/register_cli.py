@@ -180,6 +180,14 @@ def add(
                 "(näringslivsdirektörens funktion); inget registrerades"
             )
         sanktionerad_av = fraga("Sanktionerad av (näringslivsdirektörens funktion)")
+    from partner_cli.arkiv import bland
+
+    if konfig.sanktionerande and not bland(sanktionerad_av or "", konfig.sanktionerande):
+        fel(
+            f"{(sanktionerad_av or '').strip()!r} finns inte bland de sanktionerande i "
+            f"partner.toml ([register] sanktionerande: {', '.join(konfig.sanktionerande)}); "
+            "inget registrerades"
+        )
     poster = [(r.forslag, r.fil, r.sha256) for r in resultat.filer]
     from partner_cli.register.skrivning import lagg_till
     from partner_cli.regler import avtalsagare

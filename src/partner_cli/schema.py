@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from partner_cli import modell, varden
-from partner_cli.laddning import Karta, Nod
-from partner_cli.tolkning import ID_RE, Typ, narmast, slag
+from partner_cli.laddning import Nod
+from partner_cli.tolkning import ID_RE, Typ, narmast, tolka_karta
 from partner_cli.tolkning import Falt as Falt
 from partner_cli.tolkning import Formatfel as Formatfel
 from partner_cli.tolkning import Tolkning as Tolkning
@@ -225,30 +225,18 @@ FALT: tuple[Falt, ...] = (
 def tolka(rot: Nod, omraden: tuple[str, ...] | None = None) -> modell.Forslag | list[Formatfel]:
     """Förslaget ur trädet, eller formatfelen. `omraden`: kommunens utvecklingsområden ur
     partner.toml, som förslagets `utvecklingsområden` prövas mot (None: prövas inte)."""
-    t = Tolkning()
-    if not isinstance(rot, Karta):
-        return [Formatfel(f"Ett förslag ska vara en karta, inte {slag(rot)}", rot.rad, 1, "")]
-    t.platser[""] = (rot.rad, rot.kolumn)
-    varden_ = t.karta(rot, FALT, "")
+    varden_, fel, platser = tolka_karta(rot, FALT, "Ett förslag")
     period = varden_.get("period") if varden_ else None
     if isinstance(period, modell.Period) and period.slut <= period.start:
-        rad, kolumn = t.platser["period.slut"]
-        fel = "period.slut ska vara efter period.start"
-        t.fel.append(Formatfel(fel, rad, kolumn, "period.slut"))
+        rad, kolumn = platser["period.slut"]
+        fel.append(Formatfel("period.slut ska vara efter period.start", rad, kolumn, "period.slut"))
     if isinstance(period, modell.Period) and varden_ is not None:
-        t.fel.extend(_utbetalningsfel(varden_["finansiering"], period, t.platser))
+        fel.extend(_utbetalningsfel(varden_["finansiering"], period, platser))
     if omraden is not None and varden_ is not None:
-        t.fel.extend(_okanda_omraden(varden_["utvecklingsomraden"], omraden, t.platser))
-    if t.utelamnade:
-        forsta = t.utelamnade[0]
-        t.fel.append(
-            forsta._replace(
-                meddelande=f"… och {len(t.utelamnade)} fel till; rätta de ovanstående först"
-            )
-        )
-    if t.fel or varden_ is None:
-        return t.fel
-    return modell.Forslag(**varden_, platser=t.platser)
+        fel.extend(_okanda_omraden(varden_["utvecklingsomraden"], omraden, platser))
+    if fel or varden_ is None:
+        return fel
+    return modell.Forslag(**varden_, platser=platser)
 
 
 def _okanda_omraden(

@@ -13,6 +13,18 @@ from partner_cli import varden
 from partner_cli.laddning import Karta, Lista, Nod, Skalar
 from partner_cli.namn import attributnamn
 
+# Mallarnas platshållare (`partner ny`, mallar/utvardering.yaml): ett värde som står kvar är
+# ett formatfel, så att en ofylld mall aldrig går igenom eller registreras.
+PLATSHALLARE = frozenset(
+    (
+        "(förslagets id)",
+        "(motpartens namn)",
+        "(motpartens organisationsnummer)",
+        "(avtalsägarens namn)",
+        "(utvärderarens namn)",
+        "(avtalets id)",
+    )
+)
 # Ett id: bokstäver, siffror, . _ -, högst 64 tecken (också i JSON Schema).
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 Typ = str  # "text" | "id" | "val" | "belopp" | "belopp±" | "tal" | "heltal" | "bool" | "datum" ...
@@ -105,6 +117,34 @@ class Tolkning:
     def karta(self, nod: Karta, falt: tuple[Falt, ...], sokvag: str) -> dict[str, Any] | None:
         """Fältens värden efter attributnamn, eller None när något av dem var fel."""
         return _kartlasare(falt)(self, nod, sokvag)
+
+
+class Tolkad(NamedTuple):
+    """En fils fält efter attributnamn (None vid fel), felen och platserna."""
+
+    varden: dict[str, Any] | None
+    fel: list[Formatfel]
+    platser: dict[str, tuple[int, int]]
+
+
+def tolka_karta(rot: Nod, falt: tuple[Falt, ...], vad: str) -> Tolkad:
+    """En fil i ett format deklarerat med `Falt` (förslag, beslut, utvärderingar): alla fel
+    med rad och kolumn. `vad` namnger filens slag när roten inte är en karta ("Ett beslut")."""
+    t = Tolkning()
+    if not isinstance(rot, Karta):
+        return Tolkad(
+            None, [Formatfel(f"{vad} ska vara en karta, inte {slag(rot)}", rot.rad, 1, "")], {}
+        )
+    t.platser[""] = (rot.rad, rot.kolumn)
+    varden_ = t.karta(rot, falt, "")
+    if t.utelamnade:
+        forsta = t.utelamnade[0]
+        t.fel.append(
+            forsta._replace(
+                meddelande=f"… och {len(t.utelamnade)} fel till; rätta de ovanstående först"
+            )
+        )
+    return Tolkad(varden_, t.fel, t.platser)
 
 
 # Formatet översätts en gång per process till en läsare per fält: en funktion som får en nod
@@ -294,6 +334,9 @@ def _kompilera_skalar(f: Falt) -> Lasare:
             t.fel_vid(nod, sokvag, inte + slag(nod))
             return _FEL
         t.platser[sokvag] = (nod.rad, nod.kolumn)
+        if nod.text in PLATSHALLARE:
+            t.fel_vid(nod, sokvag, f"{sokvag}: {nod.text!r} står kvar från mallen; fyll i det")
+            return _FEL
         try:
             return omvandla(nod.text)
         except varden.VardeFel as e:

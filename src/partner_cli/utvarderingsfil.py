@@ -1,5 +1,6 @@
 """Utvärderingsfilen (`partner register utvärdera`, mall: mallar/utvardering.yaml): en
-genomförd utvärdering med utfallet per mål, tolkad som förslagen med rad och kolumn."""
+genomförd utvärdering med utfallet per mål, tolkad som förslagen med rad och kolumn. I ett
+förslagsarkivs utvarderingar/ har filen också `avtal: ID`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from partner_cli import laddning, schema
-from partner_cli.tolkning import Falt, Formatfel, Tolkning
+from partner_cli.tolkning import Falt, Formatfel, tolka_karta
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,7 @@ class Utvardering:
     typ: str
     utford_av: str
     mal: tuple[Malutfall, ...]
+    avtal: str | None = None  # i en fil i utvarderingar/
 
 
 UTVARDERING_FALT: tuple[Falt, ...] = (
@@ -44,30 +46,28 @@ UTVARDERING_FALT: tuple[Falt, ...] = (
 )
 
 
-def las_utvardering(data: bytes) -> Utvardering | list[Formatfel]:
-    """Tolkar en utvärderingsfil på samma sätt som förslag: fel med rad och kolumn."""
+# En fil i förslagsarkivets utvarderingar/: avtalet den gäller, sedan samma fält.
+UTVARDERINGSFIL_FALT: tuple[Falt, ...] = (
+    Falt("avtal", "id", "Det registrerade avtalet som utvärderades.", True),
+    *UTVARDERING_FALT,
+)
+
+
+def las_utvardering(data: bytes, *, med_avtal: bool = False) -> Utvardering | list[Formatfel]:
+    """Tolkar en utvärderingsfil på samma sätt som förslag: fel med rad och kolumn.
+    `med_avtal`: en fil i utvarderingar/, som säger vilket avtal den gäller."""
     nod = laddning.las_bytes(data)
     if isinstance(nod, laddning.LasFel):
         return [Formatfel(nod.meddelande, nod.rad, nod.kolumn, "")]
-    if not isinstance(nod, laddning.Karta):
-        return [Formatfel("En utvärdering ska vara en karta", nod.rad, 1, "")]
-    # Samma tolkning som förslagsformatet, med utvärderingens fält.
-    tolkning = Tolkning()
-    varden_ = tolkning.karta(nod, UTVARDERING_FALT, "")
-    if varden_ is not None and not tolkning.fel:
+    falt = UTVARDERINGSFIL_FALT if med_avtal else UTVARDERING_FALT
+    varden_, fel, platser = tolka_karta(nod, falt, "En utvärdering")
+    if varden_ is not None:
         sedda: dict[int, int] = {}
         for i, m in enumerate(varden_["mal"]):
             if m.mal in sedda:
-                rad, kolumn = tolkning.platser[f"mål[{i}].mål"]
-                tolkning.fel.append(
-                    Formatfel(
-                        f"Mål {m.mal} har redan ett utfall (post {sedda[m.mal] + 1})",
-                        rad,
-                        kolumn,
-                        f"mål[{i}].mål",
-                    )
-                )
+                text = f"Mål {m.mal} har redan ett utfall (post {sedda[m.mal] + 1})"
+                fel.append(Formatfel(text, *platser[f"mål[{i}].mål"], f"mål[{i}].mål"))
             sedda[m.mal] = i
-    if tolkning.fel or varden_ is None:
-        return sorted(tolkning.fel, key=lambda f: (f.rad, f.kolumn))
+    if fel or varden_ is None:
+        return sorted(fel, key=lambda f: (f.rad, f.kolumn))
     return Utvardering(**varden_)

@@ -9,9 +9,9 @@ förslagets beslutade undantag, så att ingen regel behöver känna till dem.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partner_cli.modell import (
     Forslag,
@@ -34,6 +34,9 @@ from partner_cli.regler import (
     utvardering,
 )
 from partner_cli.regler.bas import Kontext
+
+if TYPE_CHECKING:
+    from partner_cli.arkiv import Beslut
 
 REGLER: dict[str, ModuleType] = {
     m.ID: m
@@ -99,14 +102,40 @@ def _giltiga_undantag(forslag: Forslag) -> dict[str, Undantag]:
     return giltiga
 
 
+def med_beslut(forslag: Forslag, beslut: Sequence[Beslut]) -> Forslag:
+    """Förslaget där varje undantag som ett beslut om undantag för avtalet och regeln (med
+    samma referens) ger är `beslutat`, med beslutets datum och giltighet."""
+    if not forslag.undantag:
+        return forslag
+    efter_regel = {
+        (b.regel, _referens(b.referens)): b
+        for b in beslut
+        if b.typ == UNDANTAG and b.avtal == forslag.id
+    }
+    undantag = []
+    for u in forslag.undantag:
+        b = efter_regel.get((u.regel, _referens(u.beslut)))
+        if b is not None:
+            u = u._replace(beslutsdatum=b.datum, giltigt_till=b.giltigt_till, beslutat=True)
+        undantag.append(u)
+    return forslag._replace(undantag=tuple(undantag))
+
+
+def _referens(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def undantagsutfall(forslag: Forslag, fynd: list[Fynd]) -> tuple[Undantagsutfall, ...]:
-    """Vart och ett av förslagets undantag: tillämpat, utgånget eller oanvänt."""
+    """Vart och ett av förslagets undantag: tillämpat, utgånget, oanvänt eller obeslutat."""
     tillampade = {id(f.undantag) for f in fynd if f.undantag is not None}
     ut = []
     for i, u in enumerate(forslag.undantag):
-        if not u.galler(forslag.period):
+        if not u.beslutat:
+            sokvag = f"undantag[{i}].beslut"
+            status: UndantagsStatus = "obeslutat"
+        elif not u.galler(forslag.period):
             sokvag = f"undantag[{i}].giltigt_till"
-            status: UndantagsStatus = "utgånget"
+            status = "utgånget"
         else:
             sokvag = f"undantag[{i}].regel"
             status = "tillämpat" if id(u) in tillampade else "oanvänt"
@@ -115,9 +144,18 @@ def undantagsutfall(forslag: Forslag, fynd: list[Fynd]) -> tuple[Undantagsutfall
 
 
 def _om_undantag(forslag: Forslag, utfall: Undantagsutfall) -> Fynd:
-    """Ett utgånget eller oanvänt undantag är en varning: beslutet bör ses över."""
+    """Ett utgånget eller oanvänt undantag är en varning: beslutet bör ses över. Ett undantag
+    utan beslut är ett fel: förslaget kan inte undanta sig självt."""
     u = utfall.undantag
     forsta = _giltiga_undantag(forslag).get(u.regel)
+    if utfall.status == "obeslutat":
+        text = (
+            f"Undantaget från {u.regel} hänvisar till beslutet {u.beslut}, men det finns inget "
+            f"beslut om undantag med den referensen för {forslag.id} och {u.regel} i beslut/ "
+            f"eller registret. Ett undantag gäller bara genom ett beslut: lägg det i beslut/ "
+            f"(typ: undantag, referens: {u.beslut}, avtal: {forslag.id}, regel: {u.regel})"
+        )
+        return Fynd(UNDANTAG, "fel", text, utfall.rad, utfall.kolumn, utfall.sokvag, UNDANTAGSGRUND)
     if utfall.status == "utgånget":
         text = (
             f"Undantaget från {u.regel} ({u.beslut}) gäller till {u.giltigt_till}, före "
@@ -141,6 +179,7 @@ __all__ = [
     "UNDANTAG",
     "Kontext",
     "granska",
+    "med_beslut",
     "standardinstallningar",
     "undantagsutfall",
 ]
