@@ -2,9 +2,9 @@
 
 Stegen läses ur den genererade arbetsflödesfilen (GitHub) och `.gitlab-ci.yml` (GitLab)
 och körs med bash i ett riktigt git-arkiv. Bara installationen (`pip install`,
-`apt-get`) och GitLabs push till servern hoppas över; GitHubs push går till ett lokalt
-`origin`. Rapporterna prövas: SARIF mot det officiella schemat, GitLab Code Quality mot
-de fält GitLab kräver, JUnit som XML.
+`apt-get`) hoppas över; pushen går till ett lokalt `origin` (GitLabs adress till servern
+skrivs om till det med git:s `insteadOf`). Rapporterna prövas: SARIF mot det officiella
+schemat, GitLab Code Quality mot de fält GitLab kräver, JUnit som XML.
 """
 
 from __future__ import annotations
@@ -24,13 +24,17 @@ import yaml
 
 from conftest import ROT, kor
 from forslagsarkiv import rad_med
+from registerhjalp import orgnr
 
 EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
+BESLUT = sorted((ROT / "exempel" / "beslut").glob("*.yaml"))
 UNDERKANT = ROT / "exempel" / "avvisade" / "nl-2014-005-matkluster.yaml"
 SARIF_SCHEMA = ROT / "tests" / "schemas" / "sarif-schema-2.1.0.json"
-# Installationen hoppas över (partner är redan installerat); GitLabs push går till servern.
+# Installationen hoppas över: partner är redan installerat, och git finns.
 GITHUB_HOPPAS_OVER = ("pip install",)
-GITLAB_HOPPAS_OVER = ("pip install", "apt-get", "git push")
+GITLAB_HOPPAS_OVER = ("pip install", "apt-get")
+PAKET = "partner-cli==0.1.0"
+GITLAB_SERVER = "gitlab.example.invalid"
 
 
 def git(arkiv: Path, *argument: str) -> str:
@@ -42,9 +46,10 @@ def git(arkiv: Path, *argument: str) -> str:
 def nytt_arkiv(tmp_path: Path, ci: str) -> Path:
     arkiv = tmp_path / "forslagsarkiv"
     assert kor("init", str(arkiv), "--ci", ci).returncode == 0
-    (arkiv / "forslag" / "exempel.yaml").unlink()
     for fil in EXEMPEL:
         shutil.copy(fil, arkiv / "forslag" / fil.name)
+    for fil in BESLUT:
+        shutil.copy(fil, arkiv / "beslut" / fil.name)
     git(arkiv, "init", "-q", "-b", "main")
     git(arkiv, "config", "user.name", "Testa Testsson")
     git(arkiv, "config", "user.email", "testa@example.invalid")
@@ -57,6 +62,7 @@ def miljo(arkiv: Path, **extra: str) -> dict[str, str]:
     bort = {"GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_STEP_SUMMARY", "CI_PROJECT_DIR"}
     env = {k: v for k, v in os.environ.items() if k not in bort and not k.startswith("PARTNER_")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PARTNER_PAKET"] = PAKET
     env.update(extra)
     return env
 
@@ -92,12 +98,24 @@ def kor_github_jobb(arkiv: Path, jobb: str, env: dict[str, str]) -> str:
     return "".join(ut)
 
 
-def test_github_granskar_och_registrerar(tmp_path: Path) -> None:
-    arkiv = nytt_arkiv(tmp_path, "github")
+def med_origin(tmp_path: Path, arkiv: Path) -> Path:
+    """Ett lokalt bart `origin` med arkivets huvudgren."""
     origin = tmp_path / "origin.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
     git(arkiv, "remote", "add", "origin", str(origin))
     git(arkiv, "push", "-q", "-u", "origin", "main")
+    return origin
+
+
+def registrerade(arkiv: Path) -> set[str]:
+    visa = kor("register", "list", "--format", "json", cwd=arkiv)
+    assert visa.returncode == 0, visa.stderr
+    return {a["id"] for a in json.loads(visa.stdout)}
+
+
+def test_github_granskar_och_registrerar(tmp_path: Path) -> None:
+    arkiv = nytt_arkiv(tmp_path, "github")
+    origin = med_origin(tmp_path, arkiv)
     sammanfattning = tmp_path / "sammanfattning.md"
     env = miljo(
         arkiv,
@@ -106,6 +124,7 @@ def test_github_granskar_och_registrerar(tmp_path: Path) -> None:
         GITHUB_STEP_SUMMARY=str(sammanfattning),
         PARTNER_SANKTIONERAD_AV="Näringslivsdirektören",
         PARTNER_ANVANDARE="github-actions",
+        GITHUB_REF_NAME="main",
     )
 
     ut = kor_github_jobb(arkiv, "granska", env)
@@ -171,31 +190,168 @@ def test_gitlab_code_quality_och_junit(tmp_path: Path, med_underkant: bool) -> N
 
     junit = ET.parse(arkiv / "partner-junit.xml").getroot()
     fall = junit.findall(".//testcase")
-    assert len(fall) == len(list((arkiv / "forslag").glob("*.yaml")))
+    # partner check i arkivet: förslagen och besluten.
+    assert len(fall) == len(list(arkiv.glob("forslag/*.yaml")) + list(arkiv.glob("beslut/*.yaml")))
     assert len(junit.findall(".//testcase/failure")) == (1 if med_underkant else 0)
+
+
+def gitlab_miljo(tmp_path: Path, arkiv: Path, origin: Path) -> dict[str, str]:
+    """GitLabs variabler; pushadressen till servern skrivs om till det lokala `origin`."""
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.parent.mkdir(exist_ok=True)
+    server = f"https://oauth2:hemlig@{GITLAB_SERVER}/kommunen/forslag.git"
+    gitconfig.write_text(f'[url "{origin}"]\n\tinsteadOf = {server}\n', encoding="utf-8")
+    login = gitlab_jobb(arkiv)["registrera"]["variables"]["PARTNER_ANVANDARE"]
+    return miljo(
+        arkiv,
+        CI_PROJECT_DIR=str(arkiv),
+        CI_SERVER_HOST=GITLAB_SERVER,
+        CI_PROJECT_PATH="kommunen/forslag",
+        CI_COMMIT_BRANCH="main",
+        PARTNER_PUSH_TOKEN="hemlig",
+        PARTNER_SANKTIONERAD_AV="Näringslivsdirektören",
+        PARTNER_ANVANDARE=login.replace("$GITLAB_USER_LOGIN", "kalle"),
+        GIT_CONFIG_GLOBAL=str(gitconfig),
+    )
 
 
 def test_gitlab_registrerar_pa_huvudgrenen(tmp_path: Path) -> None:
     arkiv = nytt_arkiv(tmp_path, "gitlab")
-    konfig = gitlab_jobb(arkiv)
-    jobb = konfig["registrera"]
-    env = miljo(
-        arkiv,
-        CI_PROJECT_DIR=str(arkiv),
-        CI_SERVER_HOST="gitlab.example.invalid",
-        PARTNER_SANKTIONERAD_AV="Näringslivsdirektören",
-        PARTNER_ANVANDARE=jobb["variables"]["PARTNER_ANVANDARE"].replace(
-            "$GITLAB_USER_LOGIN", "kalle"
-        ),
-    )
+    origin = med_origin(tmp_path, arkiv)
+    jobb = gitlab_jobb(arkiv)["registrera"]
+    assert jobb["resource_group"]
+    env = gitlab_miljo(tmp_path, arkiv, origin)
     p = kor_skript(arkiv, "\n".join(jobb["script"]), env, GITLAB_HOPPAS_OVER)
     assert p.returncode == 0, p.stdout + p.stderr
     assert (arkiv / "register" / "export").exists()
-    assert git(arkiv, "log", "-1", "--format=%s").startswith("Registret uppdaterat av partner")
-    visa = kor("register", "list", "--format", "json", cwd=arkiv)
-    assert {a["id"] for a in json.loads(visa.stdout)} == {
-        "NL-2014-001",
-        "NL-2014-002",
-        "NL-2014-003",
-        "NL-2015-004",
-    }
+    assert git(origin, "log", "-1", "--format=%s", "main").startswith(
+        "Registret uppdaterat av partner"
+    )
+    assert registrerade(arkiv) == {"NL-2014-001", "NL-2014-002", "NL-2014-003", "NL-2015-004"}
+
+
+def test_exemplet_fran_init_granskas_inte_och_registreras_aldrig(tmp_path: Path) -> None:
+    arkiv = tmp_path / "forslagsarkiv"
+    assert kor("init", str(arkiv), "--ci", "github").returncode == 0
+    assert (arkiv / "exempel" / "forslag.yaml").is_file()
+    git(arkiv, "init", "-q", "-b", "main")
+    git(arkiv, "add", ".")
+    git(arkiv, "-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-qm", "Ny")
+    origin = med_origin(tmp_path, arkiv)
+    env = miljo(arkiv, PARTNER_SANKTIONERAD_AV="Näringslivsdirektören", GITHUB_REF_NAME="main")
+    assert (
+        "0 filer granskade"
+        in kor_github_jobb(arkiv, "granska", env) + kor("check", cwd=arkiv).stderr
+    )
+    kor_github_jobb(arkiv, "registrera", env)
+    assert not (arkiv / "register" / "partnerskap.db").exists()
+    assert git(origin, "rev-list", "--count", "main") == "1\n"
+
+
+def bevakningens_installation(arkiv: Path) -> str:
+    arbetsflode = yaml.safe_load(
+        (arkiv / ".github/workflows/partner-bevaka.yml").read_text("utf-8")
+    )
+    (steg,) = [
+        s for s in arbetsflode["jobs"]["bevaka"]["steps"] if "pip install" in s.get("run", "")
+    ]
+    return str(steg["run"])
+
+
+INSTALLATION = {
+    "github": lambda arkiv: github_steg(arkiv, "granska")[0]["run"],
+    "github-bevaka": bevakningens_installation,
+    "gitlab": lambda arkiv: "\n".join(gitlab_jobb(arkiv)["default"]["before_script"]),
+}
+
+
+@pytest.mark.parametrize("ci", list(INSTALLATION))
+@pytest.mark.parametrize(
+    ("paket", "installeras"),
+    [
+        ("partner-cli==0.1.0", True),
+        (f"git+https://git.example.invalid/partner.git@{'0123456789abcdef' * 2}01234567", True),
+        ("partner-cli", False),
+        ("partner-cli>=0.1", False),
+        ("git+https://git.example.invalid/partner.git", False),
+        ("git+https://git.example.invalid/partner.git@main", False),
+        ("", False),
+    ],
+)
+def test_paketet_installeras_bara_med_fast_version(
+    tmp_path: Path, ci: str, paket: str, installeras: bool
+) -> None:
+    arkiv = tmp_path / "arkiv"
+    assert kor("init", str(arkiv), "--ci", ci.split("-")[0]).returncode == 0
+    # pip ersätts av en som bara skriver ut vad den skulle installera.
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    (bin_ / "pip").write_text('#!/bin/sh\necho "pip $*"\n', encoding="utf-8")
+    (bin_ / "pip").chmod(0o755)
+    env = miljo(arkiv, PARTNER_PAKET=paket)
+    env["PATH"] = f"{bin_}{os.pathsep}{env['PATH']}"
+    p = kor_skript(arkiv, INSTALLATION[ci](arkiv), env, ())
+    assert (p.returncode == 0) == installeras, p.stdout + p.stderr
+    assert (f"pip install {paket}" in p.stdout) == installeras
+
+
+def ny_motpart(id_: str, orgnr: str, namn: str) -> str:
+    return (
+        (ROT / "exempel" / "forslag" / "nl-2014-001-logistik.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: NL-2014-001", f"id: {id_}")
+        .replace("556781-2341", orgnr)
+        .replace("Örebro Logistikpartner AB", namn)
+    )
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_tva_registreringar_samtidigt_blir_bada_grona(tmp_path: Path, ci: str) -> None:
+    arkiv = nytt_arkiv(tmp_path, ci)
+    origin = med_origin(tmp_path, arkiv)
+    # Två sammanslagningar tätt efter varandra: var sitt jobb, var sin utcheckning.
+    commits = []
+    for id_, nummer, namn in (
+        ("NL-2016-010", orgnr(10), "Karlslunds Verkstäder AB"),
+        ("NL-2016-011", orgnr(11), "Närkes Mekaniska AB"),
+    ):
+        (arkiv / "forslag" / f"{id_.lower()}.yaml").write_text(
+            ny_motpart(id_, nummer, namn), encoding="utf-8"
+        )
+        git(arkiv, "add", ".")
+        git(arkiv, "commit", "-q", "-m", f"Förslag {id_}")
+        git(arkiv, "push", "-q", "origin", "main")
+        commits.append(git(arkiv, "rev-parse", "HEAD").strip())
+    jobb = []
+    for i, commit in enumerate(commits):
+        utcheckning = tmp_path / f"jobb{i}"
+        subprocess.run(["git", "clone", "-q", str(origin), str(utcheckning)], check=True)
+        git(utcheckning, "checkout", "-q", "-B", "main", commit)
+        if ci == "github":
+            env = miljo(
+                utcheckning, PARTNER_SANKTIONERAD_AV="Näringslivsdirektören", GITHUB_REF_NAME="main"
+            )
+            skript = github_steg(utcheckning, "registrera")[-1]["run"]
+        else:
+            env = gitlab_miljo(tmp_path / f"jobb{i}-konfig", utcheckning, origin)
+            skript = "\n".join(gitlab_jobb(utcheckning)["registrera"]["script"])
+        rader = [r for r in skript.splitlines() if not any(h in r for h in GITLAB_HOPPAS_OVER)]
+        jobb.append(
+            subprocess.Popen(
+                ["bash", "-e", "-c", "\n".join(rader)],
+                cwd=utcheckning,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    for p in jobb:
+        ut, fel = p.communicate(timeout=120)
+        assert p.returncode == 0, ut + fel
+        assert "Traceback" not in fel
+    slut = tmp_path / "slut"
+    subprocess.run(["git", "clone", "-q", str(origin), str(slut)], check=True)
+    assert kor("register", "import", "register/export", cwd=slut).returncode == 0
+    assert {"NL-2016-010", "NL-2016-011", "NL-2014-001"} <= registrerade(slut)
+    assert kor("register", "kontroll", cwd=slut).returncode == 0

@@ -333,12 +333,47 @@ def test_schema_ar_json() -> None:
     ]
 
 
-def test_ny_skapar_ett_godkant_forslag_och_skriver_aldrig_over(tmp_path: Path) -> None:
-    p = kor("ny", "nytt.yaml", cwd=tmp_path)
+def test_ny_skriver_platshallare_som_underkanns_tills_de_fylls_i(tmp_path: Path) -> None:
+    p = kor("ny", "nl-2015-012-park.yaml", cwd=tmp_path)
     assert p.returncode == 0
-    assert "Skapade nytt.yaml" in p.stdout
-    assert (tmp_path / "nytt.yaml").read_text("utf-8") == MALLTEXT
-    assert kor("check", "nytt.yaml", cwd=tmp_path).returncode == 0
+    assert "Skapade nl-2015-012-park.yaml" in p.stdout
+    fil = tmp_path / "nl-2015-012-park.yaml"
+    text = fil.read_text("utf-8")
+    assert "id: NL-2015-012 " in text  # ur filnamnet
+    svar = kor("check", "--format", "json", fil.name, cwd=tmp_path)
+    assert svar.returncode == 1
+    (resultat,) = json.loads(svar.stdout)["filer"]
+    assert resultat["utfall"] == "ogiltig"
+    assert {f["sökväg"] for f in resultat["fynd"]} == {
+        "motpart.namn",
+        "motpart.organisationsnummer",
+        "avtalsägare.namn",
+        "finansiering.motparter[0].namn",
+    }
+    assert all("står kvar från mallen" in f["meddelande"] for f in resultat["fynd"])
+    # Ifyllt går det igenom.
+    for platshallare, varde in (
+        ("(motpartens namn)", "Karlslunds Verkstäder AB"),
+        ("(motpartens organisationsnummer)", "556781-2341"),
+        ("(avtalsägarens namn)", "Per Berg"),
+    ):
+        text = text.replace(platshallare, varde)
+    fil.write_text(text, encoding="utf-8")
+    assert kor("check", fil.name, cwd=tmp_path).returncode == 0
+
+
+def test_ny_utan_id_i_filnamnet_skriver_en_platshallare(tmp_path: Path) -> None:
+    assert kor("ny", "nytt.yaml", cwd=tmp_path).returncode == 0
+    svar = kor("check", "nytt.yaml", cwd=tmp_path)
+    assert svar.returncode == 1
+    rad = mallrad("id:")
+    assert (
+        f"nytt.yaml:{rad}:5: fel [format] id: '(förslagets id)' står kvar från mallen"
+        in svar.stdout
+    )
+
+
+def test_ny_skriver_aldrig_over(tmp_path: Path) -> None:
     (tmp_path / "nytt.yaml").write_text("mitt arbete\n", encoding="utf-8")
     p = kor("ny", "nytt.yaml", cwd=tmp_path)
     assert p.returncode == 2

@@ -35,15 +35,37 @@ def test_init_lagger_upp_ett_arkiv_som_gar_igenom(tmp_path: Path, ci: str, konfi
     arkiv = tmp_path / "arkiv"
     for namn in (
         "partner.toml",
-        "forslag/exempel.yaml",
+        "exempel/forslag.yaml",
+        "forslag/README.md",
+        "beslut/README.md",
+        "utvarderingar/README.md",
         "register/README.md",
         "register/.gitignore",
+        "CODEOWNERS",
     ):
         assert (arkiv / namn).is_file(), namn
     assert yaml.safe_load((arkiv / konfigfil).read_text(encoding="utf-8"))
-    # Den skrivna partner.toml läses av partner och förslaget går igenom med den.
-    granskning = kor("check", "forslag", cwd=arkiv)
+    # Ett nytt arkiv går igenom: inga förslag ännu, och exemplet ligger utanför forslag/.
+    granskning = kor("check", cwd=arkiv)
     assert granskning.returncode == 0, granskning.stdout + granskning.stderr
+    assert "0 filer granskade" in granskning.stdout
+    # Den skrivna partner.toml läses av partner och exemplet går igenom med den.
+    granskning = kor("check", "exempel", cwd=arkiv)
+    assert granskning.returncode == 0, granskning.stdout + granskning.stderr
+
+
+def test_codeowners_kraver_den_sanktionerande_funktionen_for_beslut_och_register(
+    tmp_path: Path,
+) -> None:
+    assert kor("init", "--ci", "github", cwd=tmp_path).returncode == 0
+    agare = {}
+    for rad in (tmp_path / "CODEOWNERS").read_text(encoding="utf-8").splitlines():
+        if rad.strip() and not rad.startswith("#"):
+            monster, *vem = rad.split()
+            agare[monster] = vem
+    for skyddat in ("/beslut/", "/partner.toml", "/register/", "/CODEOWNERS", "/.github/"):
+        assert agare[skyddat] == ["@kommunen/sanktionerande"], skyddat
+    assert "/forslag/" not in agare  # förslag granskas av CI, inte av kodägarna
 
 
 def test_init_skriver_aldrig_over(tmp_path: Path) -> None:
@@ -66,6 +88,6 @@ def test_andrad_grans_i_skriven_partner_toml_andrar_utfallet(tmp_path: Path) -> 
     kor("init", cwd=tmp_path)
     toml = tmp_path / "partner.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("min_andel = 0.5", "min_andel = 0.7"))
-    svar = kor("check", "forslag", cwd=tmp_path)
+    svar = kor("check", "exempel", cwd=tmp_path)
     assert svar.returncode == 1
     assert "minst 70 % krävs" in svar.stdout

@@ -349,9 +349,12 @@ def ny(
 ) -> None:
     """Skapa ett nytt förslag (eller en utvärdering) från mallen. Skriver aldrig över en fil.
 
-    Kataloger som saknas i FIL skapas.
+    Kataloger som saknas i FIL skapas. Ett förslags id tas ur filnamnet (nl-2014-007.yaml ger
+    NL-2014-007) när det går; motparten och avtalsägaren står som platshållare, som
+    underkänns tills de är ifyllda.
     """
     from partner_cli.filer import ny_fil
+    from partner_cli.initiering import nytt_forslag
     from partner_cli.mallfiler import mall
 
     try:
@@ -360,7 +363,7 @@ def ny(
         fel(f"kan inte skapa katalogen {fil.parent}: {e.strerror}")
     try:
         with ny_fil(fil) as ut:
-            ut.write(mall("utvardering.yaml" if utvardering else "forslag.yaml"))
+            ut.write(mall("utvardering.yaml") if utvardering else nytt_forslag(fil.name))
     except FileExistsError:
         vad = "är en symbolisk länk" if fil.is_symlink() else "finns redan"
         fel(f"{fil} {vad}; välj ett annat namn")
@@ -371,7 +374,10 @@ def ny(
             f"Skapade {fil}. Fyll i det och registrera med: partner register utvärdera ID {fil}"
         )
     else:
-        typer.echo(f"Skapade {fil}. Fyll i det och granska med: partner check {fil}")
+        typer.echo(
+            f"Skapade {fil}. Fyll i motparten, avtalsägaren och resten, och granska med: "
+            f"partner check {fil}"
+        )
 
 
 @app.command("init", cls=Kommando)

@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from partner_cli import regler
+from partner_cli.arkiv import KATALOGER
 from partner_cli.konfig import BEVAKNING, PUBLICERING, STANDARD_MAX_FYND
 from partner_cli.laddning import STANDARD_MAX_BYTE, STANDARD_MAX_VARDEN
 from partner_cli.mallfiler import mall
@@ -59,6 +60,12 @@ def partner_toml() -> str:
         "[register]",
         "# Var registret ligger, relativt den här filen.",
         '# sökväg = "register/partnerskap.db"',
+        "# Vem som får sanktionera avtal (--sanktionerad-av); utan listan prövas det inte.",
+        '# sanktionerande = ["Näringslivsdirektören"]',
+        "",
+        "[beslut]",
+        "# Vem som får fatta beslut i beslut/ (beslutat_av); utan listan prövas det inte.",
+        '# beslutande = ["Kommunstyrelsen", "Näringslivsdirektören"]',
         "",
         "[publicera]",
         "# Öppna data (partner publicera) och html-rapporten; utgivaren är kommunen i",
@@ -94,12 +101,39 @@ def partner_toml() -> str:
 def filer(ci: str | None) -> Iterator[tuple[str, str]]:
     """(relativ sökväg, innehåll) för varje fil som `partner init` skriver."""
     yield "partner.toml", partner_toml()
-    yield "forslag/exempel.yaml", mall("forslag.yaml")
+    # Exemplet ligger utanför forslag/: CI:n granskar och registrerar bara forslag/.
+    yield "exempel/forslag.yaml", mall("forslag.yaml")
+    for katalog in KATALOGER:
+        yield f"{katalog}/README.md", mall(f"arkiv/{katalog}-README.md")
     yield "register/README.md", mall("register/README.md")
     yield "register/.gitignore", mall("register/gitignore")
+    yield "CODEOWNERS", mall("arkiv/CODEOWNERS")
     if ci is not None:
         for kalla, mal in CI[ci]:
             yield mal, mall(kalla)
+
+
+# Exemplets värden som ett nytt förslag inte får ärva: de blir mallens platshållare, som
+# formatet underkänner tills de är ifyllda.
+_EXEMPLETS = (
+    ("Örebro Logistikpartner AB", "(motpartens namn)"),
+    ("556781-2341", "(motpartens organisationsnummer)"),
+    ("  namn: Anna Lind", "  namn: (avtalsägarens namn)"),
+)
+# nl-2014-007.yaml och nl-2014-007-logistik.yaml ger id NL-2014-007.
+_ID_I_FILNAMN = re.compile(r"([A-Za-z]{1,10}-\d{4}-\d{1,6})(?![0-9])")
+
+
+def nytt_forslag(filnamn: str) -> str:
+    """Mallen för `partner ny FIL`: id ur filnamnet när det går, annars en platshållare, och
+    platshållare för motparten och avtalsägaren."""
+    m = _ID_I_FILNAMN.match(Path(filnamn).name)
+    text = mall("forslag.yaml").replace(
+        "id: NL-2014-007", f"id: {m[1].upper() if m else '(förslagets id)'}", 1
+    )
+    for exemplets, platshallare in _EXEMPLETS:
+        text = text.replace(exemplets, platshallare)
+    return text
 
 
 def init(katalog: Path, ci: str | None) -> Iterator[tuple[str, bool]]:
