@@ -45,7 +45,7 @@ def test_init_skriver_inte_genom_lankar(tmp_path: Path, utanfor: Path) -> None:
     assert "register" in p.stderr and "symbolisk länk" in p.stderr
     assert sorted(f.name for f in utanfor.parent.iterdir()) == ["hemlig.txt"]
     assert "finns redan, lämnades orörd: partner.toml" in p.stdout
-    assert (arkiv / "forslag" / "exempel.yaml").is_file()
+    assert (arkiv / "exempel" / "forslag.yaml").is_file()
 
 
 @pytest.fixture

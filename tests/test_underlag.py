@@ -252,7 +252,6 @@ def test_utbetalningsplanen_per_ar(tmp_path: Path) -> None:
     fil = tmp_path / "plan.yaml"
     fil.write_text(
         andrad_mall(
-            ("namn: (avtalsägarens namn)", "namn: Anna Lind"),
             (
                 "    kontant: 400 000 kr\n",
                 "    kontant: 400 000 kr\n    utbetalningar:\n"

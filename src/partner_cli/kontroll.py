@@ -245,7 +245,10 @@ def las_beslut(konfig: Konfig, filer: Iterable[str] = ()) -> dict[str, tuple[Bes
     En fil som inte följer formatet ger inget beslut; den underkänns när beslut/ granskas."""
     rotter = {konfig.katalog.resolve()}
     for katalog in {os.path.dirname(f) or "." for f in filer if f != STDIN}:
-        toml = hitta(Path(katalog).resolve())
+        try:
+            toml = hitta(Path(katalog).resolve())
+        except OSError:  # en sökväg som inte går att slå upp blir ogiltig när filen läses
+            continue
         if toml is not None:
             rotter.add(toml.parent)
     efter_avtal: dict[str, list[Beslut]] = {}
