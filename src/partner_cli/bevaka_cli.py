@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from partner_cli.cli import Kommando, KonfigFlagga
+from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
-from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig
+from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, per_dag, valj_format
 from partner_cli.register_cli import RegisterFlagga, registret
 
 # Renderarna tar `Bevakningar` och en textström.
@@ -22,12 +22,7 @@ BEVAKNINGSFORMAT: Formatregister[Callable[[Any, Any], None]] = Formatregister(
     Format("ics", "iCalendar, en händelse per datum", "partner_cli.bevakning.ics"),
 )
 
-bevaka_app = typer.Typer(
-    rich_markup_mode=None,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+bevaka_app = ny_app()
 
 
 @bevaka_app.command("bevaka", cls=Kommando)
@@ -57,20 +52,11 @@ def bevaka(
     config: KonfigFlagga = None,
 ) -> None:
     """Bevakning: utvärderingar, avtalsslut, undantag och årsredovisningar per avtalsägare."""
-    import datetime as dt
 
     from partner_cli import bevakning
 
-    if format_ not in BEVAKNINGSFORMAT:
-        fel(BEVAKNINGSFORMAT.okant(format_))
-    idag = dt.date.today()
-    if per is not None:
-        from partner_cli.varden import VardeFel, datum
-
-        try:
-            idag = datum(per)
-        except VardeFel as e:
-            fel(f"--per: {e}")
+    valj_format(format_, BEVAKNINGSFORMAT)
+    idag = per_dag(per)
     konfig = las_konfig(config)
     dagar = konfig.bevakning["dagar"] if dagar is None else dagar
     if not 0 <= dagar <= 3660:

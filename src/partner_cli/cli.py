@@ -153,16 +153,20 @@ class _Huvudgrupp(_Grupp):
         return kommando
 
 
-def ny_grupp(hjalp: str, cls: type[TyperGroup] = _Grupp) -> typer.Typer:
+def ny_app(**installningar: Any) -> typer.Typer:
+    """En Typer-app med partners inställningar: utan Rich i hjälpen, utan Typers egen
+    komplettering och tracebacks, med -h som --help."""
     return typer.Typer(
-        cls=cls,
-        help=hjalp,
         rich_markup_mode=None,
         add_completion=False,
-        no_args_is_help=True,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
+        **installningar,
     )
+
+
+def ny_grupp(hjalp: str, cls: type[TyperGroup] = _Grupp) -> typer.Typer:
+    return ny_app(cls=cls, help=hjalp, no_args_is_help=True)
 
 
 app = ny_grupp(

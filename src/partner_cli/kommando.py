@@ -17,7 +17,12 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from partner_cli.formatregister import Formatregister
 
 AVSLUT_OK, AVSLUT_FYND, AVSLUT_ANVANDNING, AVSLUT_AVBRUTEN = 0, 1, 2, 130
 # Utdatan gick inte att skriva: full disk eller I/O-fel (3), standard ut kan inte koda tecknen
@@ -46,6 +51,34 @@ def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:
 
     skriv(f"partner: {synlig(meddelande)}", err=True)
     raise SystemExit(kod)
+
+
+def valj_format(varde: str, register: Formatregister[Any]) -> str:
+    """--format: ett namn ur kommandofamiljens formatregister, annars ett fel med förslag."""
+    if varde not in register:
+        fel(register.okant(varde))
+    return varde
+
+
+def per_dag(per: str | None) -> dt.date:
+    """--per ÅÅÅÅ-MM-DD: dagen att räkna per, i dag utan flaggan."""
+    from partner_cli.varden import VardeFel, datum
+
+    if per is None:
+        import datetime
+
+        return datetime.date.today()
+    try:
+        return datum(per)
+    except VardeFel as e:
+        fel(f"--per: {e}")
+
+
+def rimligt_ar(ar: int) -> int:
+    """--år: ett år från 1900 till 2200, annars ett fel."""
+    if not 1900 <= ar <= 2200:
+        fel(f"--år {ar} är inget rimligt år")
+    return ar
 
 
 def fraga(text: str) -> str:

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from partner_cli.cli import Kommando, KonfigFlagga
+from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
-from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, skriv
+from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, rimligt_ar, skriv, valj_format
 from partner_cli.register_cli import RegisterFlagga, registret
 
 _MODUL = "partner_cli.oppna_data"
@@ -22,12 +22,7 @@ PUBLICERINGSFORMAT: Formatregister[Callable[[Any, Any], None]] = Formatregister(
     Format("dcat", "katalogpost enligt DCAT-AP-SE, JSON-LD", _MODUL, funktion="dcat"),
 )
 
-publicera_app = typer.Typer(
-    rich_markup_mode=None,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+publicera_app = ny_app()
 
 
 @publicera_app.command("publicera", cls=Kommando)
@@ -56,10 +51,8 @@ def publicera(
 
     valda = format_ or list(PUBLICERINGSFORMAT)
     for f in valda:
-        if f not in PUBLICERINGSFORMAT:
-            fel(PUBLICERINGSFORMAT.okant(f))
-    if not 1900 <= ar <= 2200:
-        fel(f"--år {ar} är inget rimligt år")
+        valj_format(f, PUBLICERINGSFORMAT)
+    rimligt_ar(ar)
     konfig = las_konfig(config)
     utgivare = oppna_data.Utgivare.ur(konfig.publicering, konfig.kommun)
     with registret(register, config, skriv=False) as reg:

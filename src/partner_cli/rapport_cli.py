@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from partner_cli.cli import Kommando, KonfigFlagga
+from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
-from partner_cli.kommando import fel, las_konfig
+from partner_cli.kommando import fel, las_konfig, per_dag, rimligt_ar, valj_format
 from partner_cli.register_cli import CsvStilFlagga, RegisterFlagga, registret, skriv_vy
 
 # Renderarna tar `Arsrapport` och en ström, eller (katalog) en katalog och ger de skrivna filerna.
@@ -34,12 +34,7 @@ RAPPORTFORMAT: Formatregister[Callable[..., Any]] = Formatregister(
 PUBLICERADE = frozenset({"html"})
 
 
-rapport_app = typer.Typer(
-    rich_markup_mode=None,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+rapport_app = ny_app()
 
 
 @rapport_app.command("report", cls=Kommando)
@@ -83,24 +78,12 @@ def report(
     config: KonfigFlagga = None,
 ) -> None:
     """Årsrapporten: partnerskap, avtalsägare, måluppfyllelse, uppföljning och risker."""
-    import datetime as dt
 
-    if format_ not in RAPPORTFORMAT:
-        fel(RAPPORTFORMAT.okant(format_))
-    valt = RAPPORTFORMAT[format_]
+    valt = RAPPORTFORMAT[valj_format(format_, RAPPORTFORMAT)]
     if valt.katalog and ut is None:
         fel(f"--format {format_} skriver en fil per avsnitt: ange katalogen med --ut KATALOG")
-    idag = dt.date.today()
-    if per is not None:
-        from partner_cli.varden import VardeFel, datum
-
-        try:
-            idag = datum(per)
-        except VardeFel as e:
-            fel(f"--per: {e}")
-    ar = idag.year if ar is None else ar
-    if not 1900 <= ar <= 2200:
-        fel(f"--år {ar} är inget rimligt år")
+    idag = per_dag(per)
+    ar = rimligt_ar(idag.year if ar is None else ar)
     from partner_cli import rapport
     from partner_cli.register import rapportlasning
 

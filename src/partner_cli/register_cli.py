@@ -22,7 +22,7 @@ import typer
 from partner_cli.cli import Kommando, KonfigFlagga, ny_grupp
 from partner_cli.formatregister import Formatregister
 from partner_cli.kalkyl import CSV_STILAR
-from partner_cli.kommando import AVSLUT_FYND, fel, fraga, las_konfig
+from partner_cli.kommando import AVSLUT_FYND, fel, fraga, las_konfig, valj_format
 from partner_cli.konfig import registersokvag
 from partner_cli.registerformat import (
     AVTALSFORMAT,
@@ -56,12 +56,6 @@ RegisterFlagga = Annotated[
         show_default=False,
     ),
 ]
-
-
-def valj_format(varde: str, register: Formatregister[Any]) -> str:
-    if varde not in register:
-        fel(register.okant(varde))
-    return varde
 
 
 UtFlagga = Annotated[

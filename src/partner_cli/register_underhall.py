@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 
 from partner_cli.cli import Kommando, KonfigFlagga
-from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, las_konfig
+from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, las_konfig, valj_format
 from partner_cli.konfig import registersokvag
-from partner_cli.register_cli import RegisterFlagga, register_app, registret, valj_format
+from partner_cli.register_cli import RegisterFlagga, register_app, registret
 from partner_cli.registerformat import EXPORTFORMAT
 
 __all__ = ["register_app"]

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from partner_cli.cli import Kommando, KonfigFlagga
+from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
-from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, skriv
+from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, skriv, valj_format
 from partner_cli.register_cli import RegisterFlagga
 
 # Renderarna tar `Underlag` och en textström, eller (binar) en byteström.
@@ -21,12 +21,7 @@ UNDERLAGSFORMAT: Formatregister[Callable[[Any, Any], None]] = Formatregister(
     Format("docx", "Word; till --ut FIL eller ett rör", "partner_cli.underlag.docx", binar=True),
 )
 
-underlag_app = typer.Typer(
-    rich_markup_mode=None,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+underlag_app = ny_app()
 
 
 @underlag_app.command("underlag", cls=Kommando)
@@ -46,9 +41,7 @@ def underlag(
     from partner_cli.granskning import registerkontext
     from partner_cli.kontroll import AnvandningsFel, kontrollera, samla_filer
 
-    if format_ not in UNDERLAGSFORMAT:
-        fel(UNDERLAGSFORMAT.okant(format_))
-    valt = UNDERLAGSFORMAT[format_]
+    valt = UNDERLAGSFORMAT[valj_format(format_, UNDERLAGSFORMAT)]
     if valt.binar and ut is None and sys.stdout.isatty():
         fel(f"--format {format_} är binärt: ange filen med --ut FIL")
     konfig = las_konfig(config)
