@@ -164,6 +164,15 @@ def test_annan_agare_vags_och_byt_agare_flyttar(tmp_path: Path, reg: Path) -> No
     assert json.loads(senaste[0][2])["avtalsagare_namn"] == "Per Berg"
 
 
+def test_byt_agare_behaller_enheten_nar_ingen_ny_anges(tmp_path: Path, reg: Path) -> None:
+    assert lagg_till(reg, skriv_forslag(tmp_path, "a.yaml", id_="NL-1")).returncode == 0
+    p = kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", env=miljo(reg))
+    assert p.returncode == 0, p.stderr
+    assert sql(reg, "SELECT avtalsagare_namn, avtalsagare_enhet FROM organisation") == [
+        ("Per Berg", "Avdelningen för näringsliv och kompetens")
+    ]
+
+
 def test_olika_agare_i_samma_omgang_skriver_inget(tmp_path: Path, reg: Path) -> None:
     assert (
         lagg_till(reg, skriv_forslag(tmp_path, "x.yaml", id_="NL-0", org=orgnr(9))).returncode == 0

@@ -136,7 +136,9 @@ def byt_agare(
         fore = _rad(db, "organisation", orgnr)
         if fore is None:
             raise RegisterFel(f"organisationen {orgnr} finns inte i registret {reg.sokvag}")
-        andring = {"avtalsagare_namn": namn.strip(), "avtalsagare_enhet": enhet or None}
+        # Enheten står kvar när ingen ny anges: ägaren byts, inte organisationens enhet.
+        ny_enhet = enhet.strip() or None if enhet is not None else fore["avtalsagare_enhet"]
+        andring = {"avtalsagare_namn": namn.strip(), "avtalsagare_enhet": ny_enhet}
         db.table("organisation").update(orgnr, andring)
         efter = {**fore, **andring}
         handelse = handelse_rad(nu(), vem or anvandare(), "byt ägare", orgnr, None, fore, efter)
