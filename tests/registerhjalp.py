@@ -76,18 +76,18 @@ def sql(register: Path, fraga: str, parametrar: tuple[Any, ...] = ()) -> list[tu
         conn.close()
 
 
-def innehall(register: Path, utan: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+def innehall(register: Path, bara_avtalen: bool = False) -> dict[str, list[tuple[Any, ...]]]:
     """Alla rader i alla registertabeller, för att se att ett fel inte ändrade något. Med
-    `utan` bara innehållet: utan händelserna vars `vad` står där (som registret skriver om
-    sig självt) och utan migreringarnas bokföring (när filen fick sitt schema)."""
+    `bara_avtalen` utan det registret skriver om filen själv (importer och återställningar i
+    `underhall`, migreringarnas bokföring)."""
     tabeller = [
         r[0]
         for r in sql(register, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
     ]
     ut = {t: sorted(sql(register, f"SELECT * FROM {t}"), key=repr) for t in tabeller}
-    if utan:
+    if bara_avtalen:
         ut.pop("_sqlite_migrations", None)
-        ut["handelse"] = [r for r in ut["handelse"] if r[3] not in utan]
+        ut.pop("underhall", None)
     return ut
 
 
@@ -122,24 +122,3 @@ def utvardera(register_: Path, id_: str, text: str) -> None:
         registrera(reg, id_, utv, "u.yaml", "0" * 64, vem="Testa Testsson")
     finally:
         reg.stang()
-
-
-def utan_importer(text: str, namn: str = "register.json") -> str:
-    """En exportfil (`namn`) utan händelserna `importerad`: en import loggar sig själv, så
-    export → import → export är lika byte för byte utom just de händelserna."""
-    import io
-    import json
-
-    from partner_cli.register import utbyte
-
-    if namn == "handelse.csv":
-        return "".join(r for r in text.splitlines(keepends=True) if ",importerad," not in r)
-    if namn != "register.json":
-        return text
-    data = json.loads(text)
-    poster = data["tabeller"]
-    poster["handelse"]["rader"] = [r for r in poster["handelse"]["rader"] if r[3] != "importerad"]
-    ut = io.StringIO()
-    export = {t: (p["kolumner"], p["rader"]) for t, p in poster.items()}
-    utbyte.skriv_json(utbyte.Export(data["schemaversion"], export), ut)
-    return ut.getvalue()

@@ -231,7 +231,7 @@ def aterstall(reg: Register, kalla: Register, fran: str, *, ersatt: bool) -> int
     prövningen av att registret är tomt och ersättningen sker i samma ögonblick, så en
     skrivning som hann före syns i prövningen och en som kommer efter läggs ovanpå. Raderna
     kopieras, inte sidorna: registret behåller sitt eget schema, sin sidstorlek och sitt
-    journalläge. Återställningen loggas som en händelse, sist i säkerhetskopians kedja."""
+    journalläge. Återställningen loggas i registerfilens logg (`underhall`)."""
     with reg.transaktion() as db, kalla.ogonblick() as fran_conn:
         conn = db.conn
         if not ersatt and not _tomt(conn):
@@ -257,9 +257,5 @@ def aterstall(reg: Register, kalla: Register, fran: str, *, ersatt: bool) -> int
         for _, sql in triggrar:
             conn.execute(sql)
         antal = int(conn.execute("SELECT count(*) FROM avtal").fetchone()[0])
-        handelse = kedja.handelse_rad(
-            nu(), anvandare(), "återställd", None, None, None, {"fran": fran, "avtal": antal}
-        )
-        kedja.lanka(conn, [handelse])
-        db.table("handelse").insert(handelse)
+        kedja.logga_underhall(conn, nu(), anvandare(), "återställd", {"fran": fran, "avtal": antal})
     return antal

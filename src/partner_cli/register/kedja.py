@@ -123,3 +123,15 @@ def handelse_rad(
         "fore": None if fore is None else _json(fore),
         "efter": None if efter is None else _json(efter),
     }
+
+
+def logga_underhall(
+    conn: sqlite3.Connection, tid: str, vem: str, vad: str, efter: dict[str, Any]
+) -> None:
+    """Skriver en import eller återställning i registerfilens logg (`underhall`), med
+    avtalshistorikens sista hash: historiken själv är exportens och ändras inte av att flyttas."""
+    sista = conn.execute("SELECT sha256 FROM handelse ORDER BY id DESC LIMIT 1").fetchone()
+    conn.execute(
+        "INSERT INTO underhall (tid, vem, vad, efter, kedjans_sha256) VALUES (?, ?, ?, ?, ?)",
+        (tid, vem, vad, json.dumps(efter, ensure_ascii=False, sort_keys=True), sista and sista[0]),
+    )

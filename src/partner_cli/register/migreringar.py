@@ -255,14 +255,36 @@ CREATE TABLE utbetalning (
 ) STRICT;
 """
 
+# Registerfilens egen logg: importer och återställningar beskriver filen, inte avtalen, och
+# exporteras inte, så att en export som importeras och exporteras igen blir samma byte.
+# `kedjans_sha256` är avtalshistorikens sista händelse när det skedde.
+_SCHEMA_5 = """
+CREATE TABLE underhall (
+    id INTEGER PRIMARY KEY,
+    tid TEXT NOT NULL,
+    vem TEXT NOT NULL,
+    vad TEXT NOT NULL CHECK (vad IN ('importerad', 'återställd')),
+    efter TEXT NOT NULL CHECK (json_valid(efter)),
+    kedjans_sha256 TEXT
+) STRICT;
+
+CREATE TRIGGER underhall_ingen_andring BEFORE UPDATE ON underhall
+BEGIN SELECT RAISE(ABORT, 'registrets logg går bara att lägga till i, inte ändra'); END;
+CREATE TRIGGER underhall_ingen_borttagning BEFORE DELETE ON underhall
+BEGIN SELECT RAISE(ABORT, 'registrets logg går bara att lägga till i, inte radera'); END;
+"""
+
 MIGRERINGAR: tuple[Migrering, ...] = (
     Migrering("0001_grund", _SCHEMA_1),
     Migrering("0002_genomford_utvardering", _SCHEMA_2),
     Migrering("0003_handelsekedja", _SCHEMA_3, _kedja),
     Migrering("0004_fordelning_och_utvecklingsomraden", _SCHEMA_4),
+    Migrering("0005_underhall", _SCHEMA_5),
 )
 SCHEMAVERSION = len(MIGRERINGAR)
 KANDA_MIGRERINGAR = frozenset(m.namn for m in MIGRERINGAR)
+# Tabeller om registerfilen själv, utanför exporten och `tabeller`.
+LOKALA_TABELLER = frozenset({"underhall"})
 
 
 def satser(sql: str) -> Iterator[str]:
@@ -320,7 +342,7 @@ def _migrerad(version: int) -> sqlite3.Connection:
 
 @functools.cache
 def tabeller(version: int = SCHEMAVERSION) -> dict[str, tuple[Kolumn, ...]]:
-    """Tabellerna i en schemaversion, i den ordning de skapades (föräldrar före barn, så att
+    """Avtalens tabeller i en schemaversion, i den ordning de skapades (föräldrar före barn, så att
     de kan fyllas i den ordningen), med sina lagrade kolumner (härledda utelämnade)."""
     conn = _migrerad(version)
     try:
@@ -329,6 +351,7 @@ def tabeller(version: int = SCHEMAVERSION) -> dict[str, tuple[Kolumn, ...]]:
             for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
             )
+            if r[0] not in LOKALA_TABELLER
         ]
         return {
             t: tuple(

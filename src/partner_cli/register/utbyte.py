@@ -89,8 +89,8 @@ def uppgradera(export: Export) -> Export:
 
 def importera(reg: Register, export: Export, kalla: str) -> dict[str, int]:
     """Läser in en export i ett tomt register, i en transaktion: allt eller inget. Exportens
-    händelser läses in som de är; importen loggas sist som en egen händelse (`importerad`),
-    kedjad efter dem. Antalen är exportens rader."""
+    händelser läses in som de är; importen loggas i registerfilens logg (`importerad`), efter
+    kedjans sista hash. Antalen är exportens rader."""
     fran_version = export.version
     if export.version < SCHEMAVERSION:
         with sqlfel(reg.sokvag):
@@ -109,9 +109,7 @@ def importera(reg: Register, export: Export, kalla: str) -> dict[str, int]:
         if problem:
             raise RegisterFel("exporten är inte sammanhängande: " + "; ".join(problem))
         efter = {"fran": kalla, "schemaversion": fran_version, "avtal": antal["avtal"]}
-        handelse = kedja.handelse_rad(nu(), anvandare(), "importerad", None, None, None, efter)
-        kedja.lanka(db.conn, [handelse])
-        infoga(db.conn, "handelse", list(handelse), [list(handelse.values())])
+        kedja.logga_underhall(db.conn, nu(), anvandare(), "importerad", efter)
     return antal
 
 
