@@ -172,6 +172,14 @@ def test_byt_agare_behaller_enheten_nar_ingen_ny_anges(tmp_path: Path, reg: Path
     ]
 
 
+def test_agarens_namn_jamfors_utan_skiftlage_och_mellanslag(tmp_path: Path, reg: Path) -> None:
+    assert lagg_till(reg, skriv_forslag(tmp_path, "a.yaml", id_="NL-1")).returncode == 0
+    b = skriv_forslag(tmp_path, "b.yaml", id_="NL-2", agare="'  anna   LIND '")
+    p = lagg_till(reg, b)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert sql(reg, "SELECT avtalsagare_namn FROM organisation") == [("Anna Lind",)]
+
+
 def test_olika_agare_i_samma_omgang_skriver_inget(tmp_path: Path, reg: Path) -> None:
     assert (
         lagg_till(reg, skriv_forslag(tmp_path, "x.yaml", id_="NL-0", org=orgnr(9))).returncode == 0

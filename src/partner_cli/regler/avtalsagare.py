@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from partner_cli.arkiv import jamforbart
 from partner_cli.modell import Avtalsagare, Forslag
 from partner_cli.regler.bas import Kontext, Problem
 
@@ -58,7 +59,8 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
         return
     orgnr = forslag.motpart.organisationsnummer
     nuvarande = kontext.agare(orgnr)
-    if nuvarande is not None and nuvarande[0] != agare.namn:
+    # Samma person oavsett skiftläge och mellanslag: "anna  lind" är Anna Lind.
+    if nuvarande is not None and jamforbart(nuvarande[0]) != jamforbart(agare.namn):
         yield Problem(
             "avtalsägare.namn",
             f"{forslag.motpart.namn} ({orgnr}) har redan avtalsägaren {nuvarande[0]} i "
