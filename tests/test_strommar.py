@@ -87,3 +87,63 @@ def test_c_lokal_ger_utf8(tmp_path: Path) -> None:
     )
     assert p.returncode == 0, p.stderr
     assert "godkänd" in p.stdout.decode("utf-8")
+
+
+# Registrets och rapportens kommandon, som skriver till standard ut i stället för till --ut.
+REGISTERKOMMANDON = [
+    ("register", "export"),
+    ("register", "export", "--format", "json"),
+    ("register", "list", "--format", "csv"),
+    ("register", "show", "NL-2014-001", "--format", "json"),
+    ("report", "--år", "2014", "--format", "json"),
+    ("underlag", str(ROT / "exempel" / "forslag" / "nl-2014-001-logistik.yaml")),
+]
+
+
+@pytest.fixture(scope="module")
+def registermiljo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    register = tmp_path_factory.mktemp("register") / "partnerskap.db"
+    env = {"PARTNER_REGISTER": str(register), "PARTNER_ANVANDARE": "Testa Testsson"}
+    kod, fel = _kor(
+        ("register", "add", GODKANDA, "--sanktionerad-av", "Karin Ek"), subprocess.DEVNULL, env
+    )
+    assert kod == 0, fel
+    return env
+
+
+@pytest.mark.parametrize("argument", REGISTERKOMMANDON, ids=" ".join)
+def test_registrets_kommandon_i_ett_stangt_ror_ger_141_utan_text(
+    argument: tuple[str, ...], registermiljo: dict[str, str]
+) -> None:
+    las, skriv = os.pipe()
+    os.close(las)
+    try:
+        kod, fel = _kor(argument, skriv, registermiljo)
+    finally:
+        os.close(skriv)
+    assert (kod, fel) == (141, "")
+
+
+@pytest.mark.parametrize("argument", REGISTERKOMMANDON, ids=" ".join)
+def test_registrets_kommandon_pa_full_disk_ger_3(
+    argument: tuple[str, ...], registermiljo: dict[str, str]
+) -> None:
+    with open("/dev/full", "wb") as full:
+        kod, fel = _kor(argument, full.fileno(), registermiljo)
+    assert (kod, fel) == (3, "partner: utdatan kan inte skrivas: No space left on device\n")
+
+
+def test_init_och_rapportens_filer_i_ett_stangt_ror_ger_141(
+    tmp_path: Path, registermiljo: dict[str, str]
+) -> None:
+    for argument in [
+        ("init", str(tmp_path / "arkiv")),
+        ("report", "--år", "2014", "--format", "csv", "--ut", str(tmp_path / "rapport")),
+    ]:
+        las, skriv = os.pipe()
+        os.close(las)
+        try:
+            kod, fel = _kor(argument, skriv, registermiljo)
+        finally:
+            os.close(skriv)
+        assert (kod, fel) == (141, ""), argument

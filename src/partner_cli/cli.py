@@ -399,11 +399,17 @@ def init(
 
     if ci is not None and ci not in CI:
         fel(f"okänd CI {ci!r}; välj github eller gitlab")
-    try:
-        for namn, skriven in init(katalog, ci):
-            typer.echo(f"skapade {namn}" if skriven else f"finns redan, lämnades orörd: {namn}")
-    except OSError as e:
-        fel(f"kan inte skriva i {e.filename or katalog}: {e.strerror}")
+    filer = init(katalog, ci)
+    while True:
+        # Bara arkivets filer i try: ett fel i standard ut går till kommando.avsluta.
+        try:
+            nasta = next(filer, None)
+        except OSError as e:
+            fel(f"kan inte skriva i {e.filename or katalog}: {e.strerror}")
+        if nasta is None:
+            return
+        namn, skriven = nasta
+        typer.echo(f"skapade {namn}" if skriven else f"finns redan, lämnades orörd: {namn}")
 
 
 # Clicks meddelanden, efter att parameterns namn har satts utan citattecken (`_namn`).

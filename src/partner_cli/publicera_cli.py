@@ -79,6 +79,7 @@ def publicera(
         ut.mkdir(parents=True, exist_ok=True)
         for fil, text in texter.items():
             (ut / fil).write_text(text, encoding="utf-8")
-            skriv(f"skrev {ut / fil}")
     except OSError as e:
         fel(f"kan inte skriva i {ut}: {e.strerror}")
+    for fil in texter:
+        skriv(f"skrev {ut / fil}")

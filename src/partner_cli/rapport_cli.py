@@ -114,7 +114,8 @@ def report(
     from partner_cli.kalkyl import CSV_STILAR
 
     try:
-        for fil in RAPPORTFORMAT.renderare(format_)(arsrapport, ut, stil=CSV_STILAR[csv_stil]):
-            typer.echo(f"skrev {fil}")
+        filer = list(RAPPORTFORMAT.renderare(format_)(arsrapport, ut, stil=CSV_STILAR[csv_stil]))
     except OSError as e:
         fel(f"kan inte skriva i {ut}: {e.strerror}")
+    for fil in filer:
+        typer.echo(f"skrev {fil}")

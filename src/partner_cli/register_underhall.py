@@ -39,17 +39,18 @@ def export(
     with registret(register, config, skriv=False) as reg:
         data = utbyte.exportera(reg)
     render = EXPORTFORMAT.renderare(format_)
+    if ut is None:
+        # Ett fel i standard ut (ett stängt rör, full disk) går till kommando.avsluta.
+        render(data, sys.stdout)
+        return
     try:
-        if ut is None:
-            render(data, sys.stdout)
-        elif not EXPORTFORMAT[format_].katalog:
+        if not EXPORTFORMAT[format_].katalog:
             utbyte.skriv_json_fil(data, ut)
         else:
             render(data, ut)
     except OSError as e:
         fel(f"kan inte skriva {e.filename or ut}: {e.strerror}", AVSLUT_FYND)
-    if ut is not None:
-        typer.echo(f"Exporterade {len(data.tabeller['avtal'][1])} avtal till {ut}", err=True)
+    typer.echo(f"Exporterade {len(data.tabeller['avtal'][1])} avtal till {ut}", err=True)
 
 
 @register_app.command("import", cls=Kommando)

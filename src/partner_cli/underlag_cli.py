@@ -64,18 +64,18 @@ def underlag(
     engagemang = _engagemang(register, config, resultat.forslag.motpart.organisationsnummer)
     dokument = modul.bygg(resultat, konfig.regler, engagemang)
     render = UNDERLAGSFORMAT.renderare(format_)
-    try:
-        if ut is None:
-            render(dokument, sys.stdout.buffer if valt.binar else sys.stdout)
-        elif valt.binar:
-            with ut.open("wb") as strom:
-                render(dokument, strom)
-        else:
-            with ut.open("w", encoding="utf-8") as text:
-                render(dokument, text)
-    except OSError as e:
-        fel(f"kan inte skriva {ut}: {e.strerror}")
-    if ut is not None:
+    if ut is None:
+        render(dokument, sys.stdout.buffer if valt.binar else sys.stdout)
+    else:
+        try:
+            if valt.binar:
+                with ut.open("wb") as strom:
+                    render(dokument, strom)
+            else:
+                with ut.open("w", encoding="utf-8") as text:
+                    render(dokument, text)
+        except OSError as e:
+            fel(f"kan inte skriva {ut}: {e.strerror}")
         skriv(f"skrev {ut}", err=True)
     if resultat.utfall != "godkänd":
         raise SystemExit(AVSLUT_FYND)
