@@ -58,7 +58,7 @@ def test_full_disk_ger_3_och_en_rad(argument: tuple[str, ...]) -> None:
     with open("/dev/full", "wb") as full:
         kod, fel = _kor(argument, full.fileno())
     assert kod == 3
-    assert fel.splitlines()[-1] == "partner: utdatan kan inte skrivas: No space left on device"
+    assert fel.splitlines()[-1] == "partner: utdatan kan inte skrivas: disken är full"
     assert len([r for r in fel.splitlines() if r.startswith("partner:")]) == 1
 
 

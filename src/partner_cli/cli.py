@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from partner_cli import granskning
+from partner_cli import granskning, systemfel
 from partner_cli.kommando import (
     AVSLUT_ANVANDNING,
     AVSLUT_AVBRUTEN,
@@ -208,7 +208,7 @@ def _installera_komplettering(varde: str | None) -> None:
         try:
             _, fil = install(shell=_skal(varde), prog_name="partner", complete_var=_KOMPLETTERING)
         except OSError as e:
-            fel(f"kan inte installera kompletteringen: {e.strerror} ({e.filename})")
+            fel(f"kan inte installera kompletteringen: {systemfel.text(e)} ({e.filename})")
         typer.echo(f"Kompletteringen för {varde} är installerad i {fil}; den gäller i nya skal.")
         raise typer.Exit()
 
@@ -363,8 +363,10 @@ def ny(
 
     try:
         fil.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        fel(f"kan inte skapa katalogen {fil.parent}: det finns en fil med det namnet")
     except OSError as e:
-        fel(f"kan inte skapa katalogen {fil.parent}: {e.strerror}")
+        fel(f"kan inte skapa katalogen {fil.parent}: {systemfel.text(e)}")
     try:
         with ny_fil(fil) as ut:
             ut.write(mall("utvardering.yaml") if utvardering else nytt_forslag(fil.name))
@@ -372,7 +374,7 @@ def ny(
         vad = "är en symbolisk länk" if fil.is_symlink() else "finns redan"
         fel(f"{fil} {vad}; välj ett annat namn")
     except OSError as e:
-        fel(f"kan inte skriva {fil}: {e.strerror}")
+        fel(f"kan inte skriva {fil}: {systemfel.text(e)}")
     if utvardering:
         typer.echo(
             f"Skapade {fil}. Fyll i det och registrera med: partner register utvärdera ID {fil}"
@@ -405,7 +407,7 @@ def init(
         try:
             nasta = next(filer, None)
         except OSError as e:
-            fel(f"kan inte skriva i {e.filename or katalog}: {e.strerror}")
+            fel(f"kan inte skriva i {e.filename or katalog}: {systemfel.text(e)}")
         if nasta is None:
             return
         namn, skriven = nasta

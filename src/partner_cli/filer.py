@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from partner_cli import systemfel
+
 
 @contextlib.contextmanager
 def skriv_fil(mal: Path, *, ny: bool) -> Iterator[Path]:
@@ -87,7 +89,7 @@ def kataloger(bas: Path, katalog: Path) -> None:
     for del_ in katalog.relative_to(bas).parts:
         steg = steg / del_
         if steg.is_symlink():
-            raise OSError(
+            raise systemfel.Vagrat(
                 errno.ELOOP, "en symbolisk länk; partner skriver inte genom länkar", str(steg)
             )
         with contextlib.suppress(FileExistsError):

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from partner_cli import systemfel
 from partner_cli.kommando import (
     AVSLUT_FYND,
     AVSLUT_OK,
@@ -94,7 +95,7 @@ def check(
             with ut.open("w", encoding="utf-8") as fil:
                 FORMAT.renderare(fmt)(resultat, fil)
         except OSError as e:
-            fel(f"kan inte skriva {ut}: {e.strerror}")
+            fel(f"kan inte skriva {ut}: {systemfel.text(e)}")
     terminal = format_[len(output) :]
     if terminal:
         FORMAT.renderare(terminal[0])(resultat, sys.stdout)
@@ -124,7 +125,8 @@ def _stegsammanfattning(resultat: Kontrollresultat) -> None:
         with open(sokvag, "a", encoding="utf-8") as fil:
             fil.write(stegsammanfattning(resultat))
     except OSError as e:
-        skriv(f"::warning::{github_data(f'Kan inte skriva stegsammanfattningen: {e}')}")
+        text = f"Kan inte skriva stegsammanfattningen {sokvag}: {systemfel.text(e)}"
+        skriv(f"::warning::{github_data(text)}")
 
 
 def registerkontext(konfig: Any) -> Any:
@@ -149,7 +151,8 @@ def registerkontext(konfig: Any) -> Any:
             "med partner register add"
         )
     except (OSError, ValueError) as e:
-        fel(f"registret {sokvag} kan inte läsas: {getattr(e, 'strerror', None) or e}")
+        orsak = systemfel.text(e) if isinstance(e, OSError) else str(e)
+        fel(f"registret {sokvag} kan inte läsas: {orsak}")
     if not stat.S_ISREG(st.st_mode):
         vad = "en katalog" if stat.S_ISDIR(st.st_mode) else "inte en vanlig fil"
         fel(

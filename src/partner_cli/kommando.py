@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
+from partner_cli import systemfel
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -218,7 +220,7 @@ def _stromkod(e: OSError | UnicodeEncodeError) -> int:
         return AVSLUT_KODNING
     if e.errno == errno.EPIPE:
         return AVSLUT_STANGD
-    skriv(f"partner: utdatan kan inte skrivas: {e.strerror or e}", err=True)
+    skriv(f"partner: utdatan kan inte skrivas: {systemfel.text(e)}", err=True)
     return AVSLUT_SKRIVFEL
 
 

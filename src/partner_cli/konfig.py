@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from partner_cli import regler
+from partner_cli import regler, systemfel
 from partner_cli.laddning import STANDARD_MAX_BYTE, STANDARD_MAX_VARDEN
 from partner_cli.modell import Kommun
 from partner_cli.namn import attributnamn
@@ -209,8 +209,10 @@ def ladda(angiven: Path | None = None, start: Path | None = None) -> Konfig:
         data = tomllib.loads(fil.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise KonfigFel(f"{fil}: filen finns inte") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise KonfigFel(f"{fil}: kan inte läsas ({e})") from None
+    except OSError as e:
+        raise KonfigFel(f"{fil}: kan inte läsas ({systemfel.text(e)})") from None
+    except UnicodeDecodeError as e:
+        raise KonfigFel(f"{fil}: kan inte läsas (inte UTF-8 vid byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise KonfigFel(f"{fil}: inte giltig TOML ({e})") from None
     return _tolka(data, fil)

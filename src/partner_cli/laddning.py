@@ -15,6 +15,8 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from partner_cli import systemfel
+
 if TYPE_CHECKING:
     import yaml
 
@@ -100,14 +102,9 @@ def _las_hogst(fd: int, n: int) -> bytes:
 
 
 def _oserror(e: OSError) -> str:
-    texter = {
-        errno.ENOENT: "den finns inte (flyttad eller borttagen under körningen?)",
-        errno.EACCES: "behörighet saknas",
-        errno.EISDIR: "det är en katalog",
-        errno.ELOOP: "symboliska länkar i en slinga",
-        errno.ENAMETOOLONG: "sökvägen är för lång",
-    }
-    return texter.get(e.errno or 0, e.strerror or str(e))
+    if e.errno == errno.ENOENT:
+        return "finns inte (flyttad eller borttagen under körningen?)"
+    return systemfel.text(e)
 
 
 def las_bytes(data: bytes, max_varden: int = STANDARD_MAX_VARDEN) -> Nod | LasFel:

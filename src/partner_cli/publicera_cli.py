@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, rimligt_ar, skriv, valj_format
@@ -80,6 +81,6 @@ def publicera(
         for fil, text in texter.items():
             (ut / fil).write_text(text, encoding="utf-8")
     except OSError as e:
-        fel(f"kan inte skriva i {ut}: {e.strerror}")
+        fel(f"kan inte skriva i {ut}: {systemfel.text(e)}")
     for fil in texter:
         skriv(f"skrev {ut / fil}")

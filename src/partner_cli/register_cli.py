@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga, ny_grupp
 from partner_cli.formatregister import Formatregister
 from partner_cli.kalkyl import CSV_STILAR
@@ -100,7 +101,7 @@ def skriv_vy(
         with ny_fil(fil, ersatt=True, binar=valt.binar, newline="") as ut:
             render(vy, ut)
     except OSError as e:
-        fel(f"kan inte skriva {fil}: {e.strerror}")
+        fel(f"kan inte skriva {fil}: {systemfel.text(e)}")
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from partner_cli import systemfel
 from partner_cli.register.migreringar import KANDA_MIGRERINGAR, MIGRERINGSMANGD, SCHEMAVERSION
 
 if TYPE_CHECKING:
@@ -253,7 +254,9 @@ def skriv(sokvag: Path, *, skapa: bool = True) -> Register:
         try:
             sokvag.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise RegisterFel(f"kan inte skapa katalogen {sokvag.parent}: {e.strerror}") from None
+            raise RegisterFel(
+                f"kan inte skapa katalogen {sokvag.parent}: {systemfel.text(e)}"
+            ) from None
     reg = Register(sokvag, _anslut(sokvag, skriv=True))
     try:
         # Läs först: ett främmande eller nyare register får inte röras, inte ens av WAL.

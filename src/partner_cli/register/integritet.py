@@ -12,6 +12,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from partner_cli import systemfel
 from partner_cli.register import kedja
 from partner_cli.register.anslutning import (
     Register,
@@ -223,7 +224,9 @@ def sakerhetskopiera(reg: Register, mal: Path) -> None:
     except FileExistsError:
         raise RegisterFel(f"{mal} finns redan; välj en ny fil för säkerhetskopian", 2) from None
     except OSError as e:
-        raise RegisterFel(f"kan inte skriva säkerhetskopian {mal}: {e.strerror}", 2) from None
+        raise RegisterFel(
+            f"kan inte skriva säkerhetskopian {mal}: {systemfel.text(e)}", 2
+        ) from None
 
 
 def aterstall(reg: Register, kalla: Register, fran: str, *, ersatt: bool) -> int:

@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
+from partner_cli import systemfel
 from partner_cli.register import kedja
 from partner_cli.register.anslutning import (
     Register,
@@ -192,7 +193,7 @@ def las_export(kalla: Path) -> Export:
     except FileNotFoundError as e:
         raise RegisterFel(f"{e.filename} finns inte", 2) from None
     except OSError as e:
-        raise RegisterFel(f"kan inte läsa {e.filename or kalla}: {e.strerror}", 2) from None
+        raise RegisterFel(f"kan inte läsa {e.filename or kalla}: {systemfel.text(e)}", 2) from None
     except UnicodeDecodeError:
         raise RegisterFel(f"{kalla} är inte UTF-8 och alltså ingen export", 2) from None
 
