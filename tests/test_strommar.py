@@ -130,7 +130,7 @@ def test_registrets_kommandon_pa_full_disk_ger_3(
 ) -> None:
     with open("/dev/full", "wb") as full:
         kod, fel = _kor(argument, full.fileno(), registermiljo)
-    assert (kod, fel) == (3, "partner: utdatan kan inte skrivas: No space left on device\n")
+    assert (kod, fel) == (3, "partner: utdatan kan inte skrivas: disken är full\n")
 
 
 def test_init_och_rapportens_filer_i_ett_stangt_ror_ger_141(
