@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -807,3 +808,23 @@ def test_fordelning_utvecklingsomraden_och_utbetalningar_sparas(tmp_path: Path) 
         (2016, 10_000_000),
     ]
     assert kor("register", "kontroll", "--register", str(db), cwd=tmp_path).returncode == 0
+
+
+def test_filnamn_som_inte_ar_utf8_registreras_som_det_visas(tmp_path: Path, reg: Path) -> None:
+    katalog = tmp_path / "forslag"
+    katalog.mkdir()
+    namn = os.fsdecode(b"\xff.yaml")
+    skriv_forslag(katalog, namn)
+    p = lagg_till(reg, katalog)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == f"{katalog}/\\xff.yaml: NL-1 registrerad\n"
+    assert sql(reg, "SELECT fil FROM avtal") == [(f"{katalog}/\\xff.yaml",)]
+    utv = tmp_path / os.fsdecode(b"utv\xfe.yaml")
+    utv.write_text(
+        "datum: 2015-09-01\ntyp: delutvärdering\nutförd_av: R\nmål:\n  - {mål: 1, utfall: 3}\n",
+        encoding="utf-8",
+    )
+    p = kor("register", "utvärdera", "NL-1", str(utv), env=miljo(reg))
+    assert p.returncode == 0, p.stderr
+    assert sql(reg, "SELECT fil FROM genomford_utvardering") == [(f"{tmp_path}/utv\\xfe.yaml",)]
+    assert kor("register", "kontroll", env=miljo(reg)).returncode == 0

@@ -401,6 +401,7 @@ def utvardera(
     """Registrera en genomförd utvärdering (en ny från mallen: partner ny --utvardering FIL)."""
     from partner_cli import laddning
     from partner_cli.register.skrivning import utvardera as registrera
+    from partner_cli.saker import filnamn, synlig
     from partner_cli.utvarderingsfil import las_utvardering
 
     konfig = las_konfig(config)
@@ -409,8 +410,6 @@ def utvardera(
         fel(f"{fil}: {data.meddelande}", AVSLUT_FYND)
     utv = las_utvardering(data)
     if isinstance(utv, list):
-        from partner_cli.saker import filnamn, synlig
-
         for f in utv:
             typer.echo(
                 f"{filnamn(str(fil))}:{f.rad}:{f.kolumn}: fel [format] {synlig(f.meddelande)}"
@@ -419,7 +418,9 @@ def utvardera(
     with registret(register, config, skriv=True) as reg:
         rader = registrera(reg, id_, utv, str(fil), hashlib.sha256(data).hexdigest())
     if rader is None:
-        typer.echo(f"{fil}: utvärderingen är redan registrerad för {id_}; inget ändrat")
+        typer.echo(
+            f"{filnamn(str(fil))}: utvärderingen är redan registrerad för {id_}; inget ändrat"
+        )
         return
     rita(
         sys.stdout,
@@ -436,7 +437,7 @@ def utvardera(
             for r in rader
         ],
     )
-    typer.echo(f"{fil}: utvärderingen av {id_} registrerad")
+    typer.echo(f"{filnamn(str(fil))}: utvärderingen av {id_} registrerad")
 
 
 @register_app.command("historik", cls=Kommando)

@@ -16,6 +16,7 @@ from partner_cli.register.anslutning import Register, RegisterFel, anvandare, in
 from partner_cli.register.kedja import AVTALETS_DELAR, avtal_i_historiken, handelse_rad, lanka
 from partner_cli.register.lasning import aktiva
 from partner_cli.regler import avtalsagare
+from partner_cli.saker import filnamn
 from partner_cli.varden import maluppfyllelse
 
 if TYPE_CHECKING:
@@ -188,7 +189,7 @@ def utvardera(
                     "datum": utv.datum.isoformat(),
                     "typ": utv.typ,
                     "utford_av": utv.utford_av,
-                    "fil": fil,
+                    "fil": filnamn(fil),
                     "sha256": sha,
                     "registrerad": tid,
                     "registrerad_av": vem,
@@ -339,7 +340,7 @@ def _avtalsrad(
         "langsiktighet_efter_avtalstiden": (
             f.langsiktighet or modell.Langsiktighet()
         ).efter_avtalstiden,
-        "fil": fil,
+        "fil": filnamn(fil),
         "sha256": sha,
         "registrerad": tid,
         "registrerad_av": vem,
