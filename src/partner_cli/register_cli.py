@@ -63,6 +63,10 @@ UtFlagga = Annotated[
     Path | None,
     typer.Option("--ut", metavar="FIL", help="Skriv till filen i stället för standard ut."),
 ]
+# --format för registrets tabeller (list, ägare, historik).
+TabellformatFlagga = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help=TABELLFORMAT.hjalp())
+]
 CsvStilFlagga = Annotated[
     str,
     typer.Option(
@@ -254,9 +258,7 @@ def list_(
             help="Bara avtal som tjänar utvecklingsområdet ([kommun] i partner.toml).",
         ),
     ] = None,
-    format_: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help=TABELLFORMAT.hjalp())
-    ] = "text",
+    format_: TabellformatFlagga = "text",
     csv_stil: CsvStilFlagga = "standard",
     ut: UtFlagga = None,
     register: RegisterFlagga = None,
@@ -327,9 +329,7 @@ def show(
 
 @register_app.command("ägare", cls=Kommando)
 def agare(
-    format_: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help=TABELLFORMAT.hjalp())
-    ] = "text",
+    format_: TabellformatFlagga = "text",
     csv_stil: CsvStilFlagga = "standard",
     ut: UtFlagga = None,
     register: RegisterFlagga = None,
@@ -446,9 +446,7 @@ def historik(
         str | None,
         typer.Argument(metavar="[ORGNR|ID]", help="En organisation eller ett avtal."),
     ] = None,
-    format_: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help=TABELLFORMAT.hjalp())
-    ] = "text",
+    format_: TabellformatFlagga = "text",
     csv_stil: CsvStilFlagga = "standard",
     ut: UtFlagga = None,
     register: RegisterFlagga = None,
