@@ -828,3 +828,18 @@ def test_filnamn_som_inte_ar_utf8_registreras_som_det_visas(tmp_path: Path, reg:
     assert p.returncode == 0, p.stderr
     assert sql(reg, "SELECT fil FROM genomford_utvardering") == [(f"{tmp_path}/utv\\xfe.yaml",)]
     assert kor("register", "kontroll", env=miljo(reg)).returncode == 0
+
+
+def test_show_json_ger_andelen_exakt_som_decimaltext(tmp_path: Path, reg: Path) -> None:
+    bygg(reg, skriv_forslag(tmp_path, "a.yaml"))  # 780 000 av 1 180 000 kr = 0,661016949…
+    p = kor("register", "show", "NL-1", "--format", "json", env=miljo(reg))
+    data = json.loads(p.stdout, parse_float=lambda t: pytest.fail(f"flyttal {t} i {p.stdout}"))
+    assert (data["garanterad"], data["total"], data["andel"]) == (
+        "780000.00",
+        "1180000.00",
+        "0.6610",
+    )
+    toml = tmp_path / "partner.toml"
+    toml.write_text("[regler.medfinansiering]\nmin_andel = 0.661016\n", encoding="utf-8")
+    p = kor("register", "show", "NL-1", "--format", "json", "--config", str(toml), env=miljo(reg))
+    assert json.loads(p.stdout)["andel"] == "0.661016"  # godkänd: aldrig under gränsen

@@ -50,7 +50,18 @@ class Avtalsvy:
 
     @property
     def data(self) -> dict[str, Any]:
-        data: dict[str, Any] = maskinvarde(self.avtal)
+        """Avtalet för program, med `andel` (garanterad / total) som exakt decimaltal avkortat
+        till fyra decimaler mot gränsen, som i granskningens json; räknad ur öre här, inte
+        ur registrets härledda kolumn, som är ett flyttal för sortering."""
+        from partner_cli.varden import andel_decimal
+
+        a = self.avtal
+        andel = andel_decimal(Fraction(a.garanterad, a.total), self.grans, 4) if a.total else None
+        data: dict[str, Any] = {}
+        for k, v in maskinvarde(a).items():
+            data[k] = v
+            if k == "total":
+                data["andel"] = andel
         return data
 
 

@@ -175,7 +175,6 @@ class Avtal(NamedTuple):
     garanterad: int
     naringsliv: int
     total: int
-    andel: float
     insyn_ratt_till_insyn: int | None
     insyn_redovisning: str | None
     ekonomi_rakenskapsar: int | None
