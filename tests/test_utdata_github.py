@@ -105,4 +105,4 @@ def test_sammanfattning_som_inte_kan_skrivas_blir_en_varning(tmp_path: Path) -> 
     env = {**UTAN_ACTIONS, "GITHUB_STEP_SUMMARY": str(tmp_path)}  # en katalog
     svar = kor("check", "-f", "github", "forslag/underkand.yaml", cwd=tmp_path, env=env)
     assert svar.returncode == 1
-    assert "::warning::Kan inte skriva stegsammanfattningen: " in svar.stdout
+    assert "::warning::Kan inte skriva stegsammanfattningen: det är en katalog" in svar.stdout

@@ -125,7 +125,7 @@ def _stegsammanfattning(resultat: Kontrollresultat) -> None:
         with open(sokvag, "a", encoding="utf-8") as fil:
             fil.write(stegsammanfattning(resultat))
     except OSError as e:
-        text = f"Kan inte skriva stegsammanfattningen {sokvag}: {systemfel.text(e)}"
+        text = f"Kan inte skriva stegsammanfattningen: {systemfel.text(e)}"
         skriv(f"::warning::{github_data(text)}")
 
 
