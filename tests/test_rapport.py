@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -84,9 +85,10 @@ def test_partnerskap_under_aret_med_nya_markerade(register: Path) -> None:
     }
     assert partnerskap["NL-2015-004"]["ny"] == "ny" and partnerskap["NL-2015-004"]["markerad"]
     assert partnerskap["NL-2014-001"]["ny"] == "" and "markerad" not in partnerskap["NL-2014-001"]
-    # 780 000 av 1 180 000 kr garanterat; kommunens 400 000 kr.
+    # 780 000 av 1 180 000 kr garanterat; kommunens 400 000 kr över 731 dagar, 365 av dem
+    # under 2015.
     assert partnerskap["NL-2014-001"]["garanterad_andel"] == "0.6610"
-    assert partnerskap["NL-2014-001"]["kommunen"] == "400000.00"
+    assert partnerskap["NL-2014-001"]["kommunen"] == "199726.40"
     # Företagarföreningen: näringslivets 400 000 av 710 000 kr (regionens 50 000 kr är offentliga).
     assert partnerskap["NL-2014-002"]["naringslivsandel"] == "0.5634"
     assert partnerskap["NL-2014-002"]["initiativ"] == "gemensamt"
@@ -97,15 +99,17 @@ def test_indikatorerna_mot_foregaende_ar(register: Path) -> None:
     ind = d["indikatorer"]
     assert ind["år"]["aktiva"] == 5 and ind["föregående"]["aktiva"] == 3
     assert ind["år"]["nya"] == 2 and ind["föregående"]["nya"] == 3
-    # 2015: 780+400+400+1500+780 = 3 860 000 av 1180+710+1000+2700+1180 = 6 770 000 kr.
-    assert ind["år"]["garanterad"] == "3860000.00" and ind["år"]["total"] == "6770000.00"
-    # 2014: 780+400+400 = 1 580 000 av 2 890 000 kr.
-    assert ind["föregående"]["garanterad"] == "1580000.00"
-    assert ind["föregående"]["total"] == "2890000.00"
+    # Årets del av varje avtal, jämnt över dess dagar. 2015 garanterat: 780 000 × 365/731
+    # + 400 000 × 365/579 + 400 000 × 365/731 + 1 500 000 × 334/731 + 780 000 × 245/366;
+    # budgeten likadant, utom NL-2015-004:s kontanta 1,2 mnkr som följer planen (700 000 kr).
+    assert ind["år"]["garanterad"] == "2048845.44" and ind["år"]["total"] == "3711344.16"
+    # 2014: 780 000 × 306/731 + 400 000 × 214/579 + 400 000 × 184/731 av 1 008 081,44 kr.
+    assert ind["föregående"]["garanterad"] == "575036.74"
+    assert ind["föregående"]["total"] == "1008081.44"
     tabell = {r["indikator"]: r for r in rader(d, "indikatorer")}
     medfin = tabell["Garanterad medfinansiering, viktad med budget"]
-    assert (medfin["varde"], medfin["foregaende"]) == ("0.5701", "0.5467")
-    assert medfin["riktning"] == "↑ ökar"
+    assert (medfin["varde"], medfin["foregaende"]) == ("0.5520", "0.5704")
+    assert medfin["riktning"] == "↓ minskar"
     # Initiativ 2015: näringslivet 001, 004 och 009 (mallen) av 5; gemensamt 002.
     assert tabell["Initierade av näringslivet"]["varde"] == "0.6000"
     assert tabell["Initierade av näringslivet"]["foregaende"] == "0.3333"
@@ -247,7 +251,7 @@ def test_csv_en_fil_per_avsnitt(register: Path, tmp_path: Path) -> None:
     with (tmp_path / "ut" / "partnerskap.csv").open(encoding="utf-8") as f:
         partnerskap = list(csv.DictReader(f))
     assert {r["id"] for r in partnerskap} >= {"NL-2014-001", "NL-2015-004"}
-    assert next(r for r in partnerskap if r["id"] == "NL-2014-001")["kommunen"] == "400000.00"
+    assert next(r for r in partnerskap if r["id"] == "NL-2014-001")["kommunen"] == "199726.40"
 
 
 class _Sida(HTMLParser):
@@ -287,7 +291,7 @@ def test_html_ar_fristaende_med_alla_avsnitt_och_diagram(register: Path) -> None
     assert sida.externa == []  # inga externa resurser
     assert sida.taggar.count("svg") == 2 and "polyline" in sida.taggar
     text = " ".join(sida.text)
-    assert "Partnerskap 2015" in text and "66,1 %" in text and "400 000 kr" in text
+    assert "Partnerskap 2015" in text and "66,1 %" in text and "199 726,40 kr" in text
     assert "NL-2015-009" in text and "Maria Holm" in text
     # Ett streck för gränsen och en stapel per avtal.
     assert sida.taggar.count("rect") >= 5 and "line" in sida.taggar
@@ -381,6 +385,57 @@ def test_en_tabell_per_utvecklingsomrade(tmp_path: Path) -> None:
     }
     assert set(omraden) == {"Logistik", "Besöksnäring"}
     assert omraden["Logistik"]["avtal"] == 2 and omraden["Besöksnäring"]["avtal"] == 1
-    assert omraden["Logistik"]["kommunen"] == "800000.00"
-    assert omraden["Logistik"]["medfinansiering"] == "1560000.00"
+    # Årets del: NL-A 365 av 731 dagar, NL-B 365 av 547; kommunen 400 000 kr och garanterat
+    # 780 000 kr i vardera.
+    assert omraden["Logistik"]["kommunen"] == "466636.82"
+    assert omraden["Logistik"]["medfinansiering"] == "909941.80"
     assert omraden["Besöksnäring"]["andel"] == "0.6610"
+
+
+def arets(db: Path, ar: int, cwd: Path) -> dict[str, Any]:
+    svar = kor(
+        "report", "--år", str(ar), "--per", "2017-06-01", "--format", "json",
+        cwd=cwd, env=miljo(db),
+    )  # fmt: skip
+    assert svar.returncode == 0, svar.stderr
+    dokument: dict[str, Any] = json.loads(svar.stdout)
+    return dokument
+
+
+@pytest.mark.parametrize("med_plan", [False, True])
+def test_arets_belopp_ar_avtalets_del_av_aret(tmp_path: Path, med_plan: bool) -> None:
+    """Ett avtal 2014-09-01 – 2016-08-31 (122, 365 och 244 av 731 dagar): varje år bär sin
+    del, aldrig hela budgeten, och åren summerar exakt till avtalets belopp."""
+    fil = skriv_forslag(tmp_path, "a.yaml", id_="NL-A")
+    if med_plan:
+        text = fil.read_text(encoding="utf-8").replace(
+            "    kontant: 400 000 kr\n    in_kind: []\n",
+            "    kontant: 400 000 kr\n    in_kind: []\n    utbetalningar:\n"
+            "      - {år: 2015, belopp: 300 000 kr}\n      - {år: 2016, belopp: 100 000 kr}\n",
+        )
+        fil.write_text(text, encoding="utf-8")
+    db = tmp_path / "r.db"
+    svar = kor("register", "add", "a.yaml", "--sanktionerad-av", "N", cwd=tmp_path, env=miljo(db))
+    assert svar.returncode == 0, svar.stdout + svar.stderr
+    ar = {a: arets(db, a, tmp_path) for a in (2014, 2015, 2016)}
+    kommunen = {a: rader(d, "partnerskap")[0]["kommunen"] for a, d in ar.items()}
+    garanterad = {a: d["indikatorer"]["år"]["garanterad"] for a, d in ar.items()}
+    total = {a: d["indikatorer"]["år"]["total"] for a, d in ar.items()}
+    # Garanterat 780 000 kr jämnt över dagarna: 130 177,8386 + 389 466,4843 + 260 355,6772 kr,
+    # nedåt till hela öre och de två öre som fattas till de två största resterna.
+    assert garanterad == {2014: "130177.84", 2015: "389466.48", 2016: "260355.68"}
+    if med_plan:
+        # Kommunens kontanta 400 000 kr enligt planen; resten av budgeten (780 000 kr) jämnt.
+        assert kommunen == {2014: "0.00", 2015: "300000.00", 2016: "100000.00"}
+        assert total == {2014: "130177.84", 2015: "689466.48", 2016: "360355.68"}
+        andel = [r for r in rader(ar[2014], "indikatorer") if r["indikator"].startswith("Gar")]
+        assert andel[0]["varde"] == "1.0000"  # 2014 bär bara medfinansieringen
+        # Avtalets andel är hela avtalets, som regeln prövar: 780 000 av 1 180 000 kr.
+        assert rader(ar[2014], "partnerskap")[0]["garanterad_andel"] == "0.6610"
+    else:
+        # 400 000 kr: 66 757,8659 + 199 726,4022 + 133 515,7319; den största resten får öret.
+        assert kommunen == {2014: "66757.87", 2015: "199726.40", 2016: "133515.73"}
+        # 1 180 000 kr: 196 935,7045 + 589 192,8865 + 393 871,4090; två öre till 2016 och 2015.
+        assert total == {2014: "196935.70", 2015: "589192.89", 2016: "393871.41"}
+    for belopp, summa in ((kommunen, 400_000), (garanterad, 780_000), (total, 1_180_000)):
+        assert sum(map(Decimal, belopp.values())) == summa

@@ -10,6 +10,7 @@ modell, databaskolumn och rapportrubrik.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -52,6 +53,21 @@ class Period(NamedTuple):
             sista = min(self.slut, dt.date(ar, 12, 31))
             ut[ar] = Fraction(belopp * ((sista - forsta).days + 1), dagar)
         return ut
+
+    def per_ar_ore(self, belopp: int) -> dict[int, int]:
+        """`per_ar` i hela öre: avrundat med största rest (vid lika rest det tidigare året),
+        så att åren summerar exakt till beloppet."""
+        return storsta_rest(self.per_ar(belopp))
+
+
+def storsta_rest(andelar: Mapping[int, Fraction]) -> dict[int, int]:
+    """Bråk som summerar till ett heltal, avrundade till heltal som summerar till detsamma:
+    nedåt, och den återstående skillnaden en i taget till de största resterna."""
+    ut = {k: math.floor(v) for k, v in andelar.items()}
+    kvar = sum(andelar.values()) - sum(ut.values())
+    for k in sorted(andelar, key=lambda k: (ut[k] - andelar[k], k))[: int(kvar)]:
+        ut[k] += 1
+    return ut
 
 
 IN_KIND_SLAG = ("personal", "lokaler", "utrustning", "övrigt")

@@ -228,9 +228,11 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
             ),
             frozenset(i for i, a in enumerate(r.partnerskap) if a.ny),
             not_=(
-                "Kommunen: kommunens bidrag, kontant och in kind. Garanterat: garanterad "
-                "medfinansiering från andra parter. Näringsliv: näringslivets andel av "
-                f"finansieringen. Ny: partnerskapet började {ar}."
+                f"Kommunen: kommunens bidrag under {ar}, kontant och in kind (det kontanta "
+                "enligt utbetalningsplanen när avtalet har en, annars jämnt över periodens "
+                "dagar). Garanterat: garanterad medfinansiering från andra parter. Näringsliv: "
+                "näringslivets andel av finansieringen; andelarna gäller hela avtalet. Ny: "
+                f"partnerskapet började {ar}."
             ),
             tom=f"Inga partnerskap var aktiva under {ar}.",
         ),
@@ -315,7 +317,8 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
             not_=(
                 "Årets avtal per strategiskt utvecklingsområde (utvecklingsområden i "
                 "förslagen); ett avtal som tjänar flera områden räknas i vart och ett. "
-                "Medfinansiering: garanterad från andra parter; Andel: av avtalens budget."
+                "Beloppen är avtalens del av året. Medfinansiering: garanterad från andra "
+                "parter; Andel: av avtalens budget under året."
             ),
             tom=f"Inga av årets avtal angav utvecklingsområden under {ar}.",
         ),

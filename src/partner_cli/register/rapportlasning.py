@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from partner_cli.modell import Period
 from partner_cli.register.anslutning import Register
 from partner_cli.register.lasning import aktiva
 
@@ -24,8 +25,48 @@ def _datum(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+class Arsdel(NamedTuple):
+    """Ett avtals del av ett år: beloppen jämnt över periodens dagar i hela öre (största rest,
+    så att åren summerar till beloppet), kommunens kontanta bidrag ur utbetalningsplanen när
+    avtalet har en. Aldrig hela budgeten varje år avtalet löper."""
+
+    ar: int
+    period: Period
+    kontant: int
+    plan: dict[int, int] | None
+
+    def av(self, belopp: int, *, med_kontant: bool = False) -> int:
+        """Årets del av beloppet; `med_kontant`: beloppet rymmer kommunens kontanta bidrag,
+        som följer planen medan resten fördelas jämnt."""
+        if self.plan is None or not med_kontant:
+            return self.period.per_ar_ore(belopp).get(self.ar, 0)
+        resten = self.period.per_ar_ore(belopp - self.kontant).get(self.ar, 0)
+        return resten + self.plan.get(self.ar, 0)
+
+
+def arsdelar(reg: Register, ar: int) -> dict[str, Arsdel]:
+    """Årets del för varje avtal som är aktivt under året."""
+    planer: dict[str, dict[int, int]] = {}
+    for id_, planar, belopp in reg.rader(
+        f"""SELECT u.avtal_id, u.ar, u.belopp FROM utbetalning u JOIN avtal a ON a.id = u.avtal_id
+            WHERE {_AKTIVA}""",
+        _aret(ar),
+    ):
+        planer.setdefault(id_, {})[planar] = belopp
+    fromiso = dt.date.fromisoformat
+    return {
+        id_: Arsdel(ar, Period(fromiso(start), fromiso(slut)), kontant, planer.get(id_))
+        for id_, start, slut, kontant in reg.rader(
+            f"""SELECT a.id, a.period_start, a.period_slut, a.kommunen_kontant FROM avtal a
+                WHERE {_AKTIVA}""",
+            _aret(ar),
+        )
+    }
+
+
 class Partnerskap(NamedTuple):
-    """Ett avtal som är aktivt under året."""
+    """Ett avtal som är aktivt under året: kommunens bidrag är årets del (`Arsdel`), andelarna
+    hela avtalets, som regeln medfinansiering prövar och ett beslutat undantag gäller."""
 
     id: str
     organisation: str
@@ -35,24 +76,32 @@ class Partnerskap(NamedTuple):
     period_slut: dt.date
     initiativ: str
     kommunen: int
-    garanterad: int
-    naringsliv: int
-    total: int
+    andel: Fraction  # garanterad medfinansiering av avtalets budget
+    naringslivsandel: Fraction
     ny: bool  # började under året
-
-    @property
-    def andel(self) -> Fraction:
-        return Fraction(self.garanterad, self.total)
-
-    @property
-    def naringslivsandel(self) -> Fraction:
-        return Fraction(self.naringsliv, self.total)
 
 
 def partnerskap(reg: Register, ar: int) -> tuple[Partnerskap, ...]:
     fromiso = dt.date.fromisoformat
+    delar = arsdelar(reg, ar)
+
+    def rad(r: tuple[Any, ...]) -> Partnerskap:
+        d = delar[r[0]]
+        return Partnerskap._make(
+            (
+                *r[:4],
+                fromiso(r[4]),
+                fromiso(r[5]),
+                r[6],
+                d.av(r[7], med_kontant=True),
+                Fraction(r[8], r[10]),
+                Fraction(r[9], r[10]),
+                r[4] >= f"{ar}-01-01",
+            )
+        )
+
     return tuple(
-        Partnerskap._make((*r[:4], fromiso(r[4]), fromiso(r[5]), *r[6:], r[4] >= f"{ar}-01-01"))
+        rad(r)
         for r in reg.rader(
             f"""SELECT a.id, o.namn, a.organisationsnummer, a.typ, a.period_start,
                     a.period_slut, a.initiativ, a.kommunen_kontant + a.kommunen_in_kind,
@@ -156,22 +205,45 @@ class Indikatorer(NamedTuple):
 
 
 def indikatorer(reg: Register, ar: int) -> Indikatorer:
-    (rad,) = reg.rader(
+    """Årets indikatorer; beloppen är avtalens del av året (`Arsdel`)."""
+    delar = arsdelar(reg, ar)
+    ((aktiva_, nya, initiativ_n, initiativ_g, initiativ_k, organisationer_),) = reg.rader(
         f"""SELECT count(*), count(*) FILTER (WHERE a.period_start >= :start),
-                coalesce(sum(a.garanterad), 0), coalesce(sum(a.naringsliv), 0),
-                coalesce(sum(a.total), 0),
                 count(*) FILTER (WHERE a.initiativ = 'näringslivet'),
                 count(*) FILTER (WHERE a.initiativ = 'gemensamt'),
                 count(*) FILTER (WHERE a.initiativ = 'kommunen'),
-                count(DISTINCT a.organisationsnummer),
-                -- Avtal från före schemaversion 4 saknar fördelningen: ur finansiärerna.
-                coalesce(sum(coalesce(a.fordelning_offentliga, (
-                    SELECT coalesce(sum(f.kontant + f.in_kind), 0) FROM finansiar f
-                    WHERE f.avtal_id = a.id AND f.garanterad AND f.kategori = 'offentlig'))), 0)
+                count(DISTINCT a.organisationsnummer)
             FROM avtal a WHERE {_AKTIVA}""",
         _aret(ar),
     )
-    return Indikatorer._make((ar, *rad))
+    summor = [0, 0, 0, 0]  # garanterad, näringsliv, total, andra offentliga
+    for id_, garanterad, naringsliv, total, offentliga in reg.rader(
+        f"""SELECT a.id, a.garanterad, a.naringsliv, a.total,
+                -- Avtal från före schemaversion 4 saknar fördelningen: ur finansiärerna.
+                coalesce(a.fordelning_offentliga, (
+                    SELECT coalesce(sum(f.kontant + f.in_kind), 0) FROM finansiar f
+                    WHERE f.avtal_id = a.id AND f.garanterad AND f.kategori = 'offentlig'))
+            FROM avtal a WHERE {_AKTIVA}""",
+        _aret(ar),
+    ):
+        d = delar[id_]
+        summor[0] += d.av(garanterad)
+        summor[1] += d.av(naringsliv)
+        summor[2] += d.av(total, med_kontant=True)
+        summor[3] += d.av(offentliga)
+    return Indikatorer(
+        ar,
+        aktiva_,
+        nya,
+        summor[0],
+        summor[1],
+        summor[2],
+        initiativ_n,
+        initiativ_g,
+        initiativ_k,
+        organisationer_,
+        summor[3],
+    )
 
 
 def indikatorer_per_ar(reg: Register, till_ar: int) -> tuple[Indikatorer, ...]:
@@ -355,21 +427,27 @@ class Utvecklingsomrade(NamedTuple):
 
 
 def utvecklingsomraden(reg: Register, ar: int) -> tuple[Utvecklingsomrade, ...]:
-    """Per utvecklingsområde: avtal, kommunens pengar och medfinansiering (ett avtal som
-    tjänar flera områden räknas i vart och ett)."""
-    return tuple(
-        Utvecklingsomrade._make(r)
-        for r in reg.rader(
-            f"""SELECT u.namn, count(*),
-                    sum(coalesce(a.fordelning_kommunen, a.kommunen_kontant + a.kommunen_in_kind)),
-                    sum(coalesce(a.fordelning_naringslivet + a.fordelning_offentliga
-                        + a.fordelning_ovriga, a.garanterad)),
-                    sum(a.total)
-                FROM utvecklingsomrade u JOIN avtal a ON a.id = u.avtal_id
-                WHERE {_AKTIVA} GROUP BY u.namn ORDER BY u.namn""",
-            _aret(ar),
-        )
-    )
+    """Per utvecklingsområde: avtal, kommunens pengar och medfinansiering, årets del
+    (`Arsdel`; ett avtal som tjänar flera områden räknas i vart och ett)."""
+    delar = arsdelar(reg, ar)
+    omraden: dict[str, list[int]] = {}
+    for namn, id_, kommunen, medfinansiering, total in reg.rader(
+        f"""SELECT u.namn, a.id,
+                coalesce(a.fordelning_kommunen, a.kommunen_kontant + a.kommunen_in_kind),
+                coalesce(a.fordelning_naringslivet + a.fordelning_offentliga
+                    + a.fordelning_ovriga, a.garanterad),
+                a.total
+            FROM utvecklingsomrade u JOIN avtal a ON a.id = u.avtal_id
+            WHERE {_AKTIVA} ORDER BY u.namn""",
+        _aret(ar),
+    ):
+        d = delar[id_]
+        summor = omraden.setdefault(namn, [0, 0, 0, 0])
+        summor[0] += 1
+        summor[1] += d.av(kommunen, med_kontant=True)
+        summor[2] += d.av(medfinansiering)
+        summor[3] += d.av(total, med_kontant=True)
+    return tuple(Utvecklingsomrade(namn, *summor) for namn, summor in omraden.items())
 
 
 class Underlag(NamedTuple):
