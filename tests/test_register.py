@@ -189,7 +189,7 @@ def test_olika_agare_i_samma_omgang_skriver_inget(tmp_path: Path, reg: Path) -> 
     a = skriv_forslag(tmp_path, "a.yaml", id_="NL-1")
     b = skriv_forslag(tmp_path, "b.yaml", id_="NL-2", agare="Per Berg")
     p = lagg_till(reg, a, b)
-    assert p.returncode == 1 and "har redan avtalsägaren Anna Lind" in p.stderr
+    assert p.returncode == 1 and f"har avtalsägaren Anna Lind i {a} i samma körning" in p.stdout
     assert innehall(reg) == fore
 
 
@@ -843,3 +843,44 @@ def test_show_json_ger_andelen_exakt_som_decimaltext(tmp_path: Path, reg: Path) 
     toml.write_text("[regler.medfinansiering]\nmin_andel = 0.661016\n", encoding="utf-8")
     p = kor("register", "show", "NL-1", "--format", "json", "--config", str(toml), env=miljo(reg))
     assert json.loads(p.stdout)["andel"] == "0.661016"  # godkänd: aldrig under gränsen
+
+
+@pytest.mark.parametrize("antal", [1, 250], ids=["en process", "flera processer"])
+def test_check_ger_registreringens_utfall_for_olika_agare_i_samma_korning(
+    tmp_path: Path, reg: Path, antal: int
+) -> None:
+    """`check A B` med samma organisation och olika avtalsägare underkänner B, som
+    `register add A B` vägrar B; också när granskningen delas på flera processer."""
+    katalog = tmp_path / "forslag"
+    katalog.mkdir()
+    for n in range(1, antal):
+        skriv_forslag(katalog, f"x{n:03d}.yaml", id_=f"NL-X{n}", org=orgnr(n))
+    skriv_forslag(katalog, "y1.yaml", id_="NL-1", agare="Anna Lind")
+    skriv_forslag(katalog, "y2.yaml", id_="NL-2", agare="Per Berg")
+    skriv_forslag(katalog, "y3.yaml", id_="NL-3", agare="anna  LIND")  # samma person
+    p = kor("check", str(katalog), "--format", "json", cwd=tmp_path)  # utan register
+    assert p.returncode == 1, p.stderr
+    underkanda = [
+        (Path(f["fil"]).name, [x["meddelande"] for x in f["fynd"] if x["nivå"] == "fel"])
+        for f in json.loads(p.stdout)["filer"]
+        if f["utfall"] != "godkänd"
+    ]
+    assert underkanda == [
+        (
+            "y2.yaml",
+            [
+                f"Örebro Logistikpartner AB ({ORGNR}) har avtalsägaren Anna Lind i "
+                f"{katalog}/y1.yaml i samma körning, och en organisation har en avtalsägare: "
+                "ange samma avtalsägare i båda förslagen"
+            ],
+        )
+    ]
+    p = lagg_till(reg, katalog / "y1.yaml", katalog / "y2.yaml")
+    assert p.returncode == 1
+    assert f"har avtalsägaren Anna Lind i {katalog}/y1.yaml i samma körning" in p.stdout
+    # Organisationen i registret: registrets ägare gäller, inte körningens första fil.
+    assert lagg_till(reg, katalog / "y2.yaml").returncode == 0
+    p = kor("check", str(katalog / "y1.yaml"), str(katalog / "y2.yaml"), env=miljo(reg))
+    assert p.returncode == 1
+    assert "y1.yaml:" in p.stdout and "har redan avtalsägaren Per Berg i registret" in p.stdout
+    assert "y2.yaml: godkänd" in p.stdout

@@ -6,17 +6,19 @@ En fil som inte går att läsa blir utfallet `ogiltig` för den filen; övriga f
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from partner_cli import arkiv, laddning, regler, schema
 from partner_cli.arkiv import Beslut
 from partner_cli.konfig import Konfig, hitta
 from partner_cli.modell import (
     IN_KIND_SLAG,
+    Avtalsagare,
     Filresultat,
     Fynd,
     Kontrollresultat,
@@ -26,6 +28,9 @@ from partner_cli.modell import (
 )
 from partner_cli.regler.bas import Kontext
 from partner_cli.regler.jambordighet import ID as JAMBORDIGHET
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 FORMATGRUND = "Förslagsformatet (README, partner schema)"
 STDIN = "-"
@@ -203,6 +208,13 @@ def kontrollera_bytes(
         forslag=forslag._replace(platser={}) if behall_forslag else None,
         sha256=sha,
         undantag=regler.undantagsutfall(forslag, fynd) if tillamplig else (),
+        agare=(
+            (forslag.motpart.organisationsnummer, forslag.avtalsagare.namn)
+            if tillamplig
+            and isinstance(forslag.avtalsagare, Avtalsagare)
+            and forslag.avtalsagare.namn
+            else None
+        ),
     )
 
 
@@ -287,13 +299,18 @@ def _ogiltig(fil: str, fynd: list[Fynd], sha: str | None = None) -> Filresultat:
 
 def las(fil: str, max_byte: int) -> bytes | laddning.LasFel:
     if fil == STDIN:
-        data = sys.stdin.buffer.read(max_byte + 1)
-        if len(data) > max_byte:
-            return laddning.LasFel(
-                f"Indata är större än gränsen på {max_byte:,} byte".replace(",", " ")
-            )
-        return data
+        return _las_stdin(max_byte)
     return laddning.las_fil_bytes(Path(fil), max_byte)
+
+
+@functools.cache  # en gång, också när filen granskas om med körningens övriga filer
+def _las_stdin(max_byte: int) -> bytes | laddning.LasFel:
+    data = sys.stdin.buffer.read(max_byte + 1)
+    if len(data) > max_byte:
+        return laddning.LasFel(
+            f"Indata är större än gränsen på {max_byte:,} byte".replace(",", " ")
+        )
+    return data
 
 
 # En fils post i ett rapportformat, som arbetsprocessen skriver medan resultatet finns där
@@ -306,9 +323,10 @@ _JOBB: (
 ) = None
 
 
-def _kontrollera_en(fil: str) -> tuple[Filresultat, tuple[str, ...]]:
+def _kontrollera_en(fil: str, omgang: Kontext | None = None) -> tuple[Filresultat, tuple[str, ...]]:
     assert _JOBB is not None
     konfig, kontext, behall, per_fil, beslut = _JOBB
+    kontext = omgang or kontext
     data = las(fil, konfig.max_filstorlek)
     r = kontrollera_bytes(fil, data, konfig, kontext, behall, beslut)
     return r, tuple(rendera(r) for rendera in per_fil)
@@ -346,10 +364,59 @@ def kontrollera(
     for i, r in _id_dubbletter(resultat):
         resultat[i] = r
         texter[i] = tuple(rendera(r) for rendera in per_fil.values())
+    # Regeln `avtalsägare` ser körningens övriga filer, som `register add` ser omgången: en
+    # fil vars organisation fick en annan ägare i en tidigare fil granskas om med den.
+    omgang = Omgangskontext(kontext)
+    for i, r in enumerate(resultat):
+        if omgang.strider_mot(r):
+            resultat[i], texter[i] = _kontrollera_en(r.fil, omgang)
     renderat = {namn: tuple(t[j] for t in texter) for j, namn in enumerate(per_fil)}
     return Kontrollresultat(
         tuple(resultat), strikt=strikt, renderat=renderat, konfiguration=konfig.beskrivning()
     )
+
+
+class Omgangskontext:
+    """Regeln `avtalsägare`s `Kontext` för körningens övriga filer: registret (när det
+    finns) och, för en organisation som inte står där, avtalsägaren i körningens första fil
+    för den. Det är vad `register add` ser när filerna registreras i samma omgång."""
+
+    def __init__(self, registret: Kontext | None) -> None:
+        self.registret = registret
+        self.forsta: dict[str, tuple[str, str]] = {}  # organisationsnummer → (ägare, fil)
+
+    def strider_mot(self, r: Filresultat) -> bool:
+        """Sant när filens avtalsägare är en annan än den en tidigare fil gav organisationen;
+        annars blir den organisationens ägare för de följande filerna. Registrets ägare har
+        regeln redan prövat."""
+        if r.agare is None or r.utfall == "ogiltig":
+            return False
+        orgnr, namn = r.agare
+        if self._i_registret(orgnr):
+            return False
+        forsta = self.forsta.setdefault(orgnr, (namn, r.fil))
+        return arkiv.jamforbart(forsta[0]) != arkiv.jamforbart(namn)
+
+    def _i_registret(self, organisationsnummer: str) -> bool:
+        return self.registret is not None and self.registret.agare(organisationsnummer) is not None
+
+    def agare(self, organisationsnummer: str) -> tuple[str, str | None] | None:
+        if self.registret is not None and self._i_registret(organisationsnummer):
+            return self.registret.agare(organisationsnummer)
+        forsta = self.forsta.get(organisationsnummer)
+        return None if forsta is None else (forsta[0], None)
+
+    def omgangens_fil(self, organisationsnummer: str) -> str | None:
+        if self._i_registret(organisationsnummer) or organisationsnummer not in self.forsta:
+            return None
+        return self.forsta[organisationsnummer][1]
+
+    def overlappande(
+        self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
+    ) -> list[str]:
+        if self.registret is None:
+            return []
+        return self.registret.overlappande(organisationsnummer, start, slut, utom_id)
 
 
 def _id_dubbletter(resultat: list[Filresultat]) -> Iterator[tuple[int, Filresultat]]:

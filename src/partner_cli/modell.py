@@ -424,6 +424,9 @@ class Filresultat(NamedTuple):
     forslag: Forslag | None = None
     sha256: str | None = None
     undantag: tuple[Undantagsutfall, ...] = ()
+    # (organisationsnummer, avtalsägarens namn) för ett tillämpligt förslag med en ägare: det
+    # regeln `avtalsägare` prövar mot körningens övriga filer.
+    agare: tuple[str, str] | None = None
 
     def antal(self, niva: Niva) -> int:
         return sum(1 for f in self.fynd if f.niva == niva)

@@ -344,6 +344,9 @@ class Ogonblicksbild(NamedTuple):
     def agare(self, organisationsnummer: str) -> tuple[str, str | None] | None:
         return self.agare_per_org.get(organisationsnummer)
 
+    def omgangens_fil(self, organisationsnummer: str) -> str | None:
+        return None
+
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
     ) -> list[str]:

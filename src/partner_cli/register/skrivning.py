@@ -82,6 +82,7 @@ def _lagg_till_en(
         }
         omgang.rader["organisation"].append(ny_org)
         omgang.agare[orgnr] = (agare.namn, agare.enhet)
+        omgang.agarfil[orgnr] = fil
         omgang.rader["handelse"].append(
             handelse_rad(tid, vem, "ny organisation", orgnr, None, None, ny_org)
         )
@@ -229,6 +230,7 @@ class _Omgang:
         }
     )
     agare: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # namn, enhet
+    agarfil: dict[str, str] = field(default_factory=dict)  # filen som gav ägaren
     sha: dict[str, tuple[str]] = field(default_factory=dict)  # som en rad ur avtal
     perioder: dict[str, list[tuple[str, modell.Period]]] = field(default_factory=dict)
 
@@ -253,6 +255,9 @@ class _Skrivkontext:
             ).fetchone()
             self.i_registret[organisationsnummer] = None if rad is None else (rad[0], rad[1])
         return self.i_registret[organisationsnummer]
+
+    def omgangens_fil(self, organisationsnummer: str) -> str | None:
+        return self.omgang.agarfil.get(organisationsnummer)
 
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str

@@ -61,6 +61,15 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
     nuvarande = kontext.agare(orgnr)
     # Samma person oavsett skiftläge och mellanslag: "anna  lind" är Anna Lind.
     if nuvarande is not None and jamforbart(nuvarande[0]) != jamforbart(agare.namn):
+        fil = kontext.omgangens_fil(orgnr)
+        if fil is not None:
+            yield Problem(
+                "avtalsägare.namn",
+                f"{forslag.motpart.namn} ({orgnr}) har avtalsägaren {nuvarande[0]} i {fil} i "
+                "samma körning, och en organisation har en avtalsägare: ange samma "
+                "avtalsägare i båda förslagen",
+            )
+            return
         yield Problem(
             "avtalsägare.namn",
             f"{forslag.motpart.namn} ({orgnr}) har redan avtalsägaren {nuvarande[0]} i "

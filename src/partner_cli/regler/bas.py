@@ -19,6 +19,11 @@ class Kontext(Protocol):
 
     def agare(self, organisationsnummer: str) -> tuple[str, str | None] | None: ...
 
+    def omgangens_fil(self, organisationsnummer: str) -> str | None:
+        """Filen i samma körning som gav organisationen avtalsägaren som `agare` ger; None
+        när ägaren står i registret."""
+        ...
+
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
     ) -> list[str]: ...
