@@ -355,3 +355,67 @@ def test_tva_registreringar_samtidigt_blir_bada_grona(tmp_path: Path, ci: str) -
     assert kor("register", "import", "register/export", cwd=slut).returncode == 0
     assert {"NL-2016-010", "NL-2016-011", "NL-2014-001"} <= registrerade(slut)
     assert kor("register", "kontroll", cwd=slut).returncode == 0
+
+
+def registrera(
+    tmp_path: Path, arkiv: Path, origin: Path, ci: str
+) -> subprocess.CompletedProcess[str]:
+    """Registreringsjobbet som det står i arkivets CI-konfiguration."""
+    if ci == "github":
+        env = miljo(arkiv, PARTNER_SANKTIONERAD_AV="Näringslivsdirektören", GITHUB_REF_NAME="main")
+        return kor_skript(
+            arkiv, github_steg(arkiv, "registrera")[-1]["run"], env, GITHUB_HOPPAS_OVER
+        )
+    skript = "\n".join(gitlab_jobb(arkiv)["registrera"]["script"])
+    return kor_skript(arkiv, skript, gitlab_miljo(tmp_path, arkiv, origin), GITLAB_HOPPAS_OVER)
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_rattelse_ar_ingen_andring_och_budget_kraver_beslut(tmp_path: Path, ci: str) -> None:
+    arkiv = nytt_arkiv(tmp_path, ci)
+    origin = med_origin(tmp_path, arkiv)
+    assert registrera(tmp_path, arkiv, origin, ci).returncode == 0
+    commits = git(origin, "rev-list", "--count", "main")
+    forslag = arkiv / "forslag" / "nl-2014-001-logistik.yaml"
+
+    def pusha(meddelande: str) -> None:
+        git(arkiv, "add", ".")
+        git(arkiv, "commit", "-q", "-m", meddelande)
+        git(arkiv, "push", "-q", str(origin), "HEAD:main")
+
+    # En rättad kommentar och ett belopp skrivet på annat sätt: ingen ny commit.
+    text = forslag.read_text(encoding="utf-8")
+    forslag.write_text(
+        text.replace("# Påhittat", "# Rättat och påhittat").replace("400 000 kr", "400000 kr"),
+        encoding="utf-8",
+    )
+    pusha("Rättad kommentar")
+    p = registrera(tmp_path, arkiv, origin, ci)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "stämmer redan med arkivet" in p.stdout
+    assert git(origin, "rev-list", "--count", "main") == str(int(commits) + 1) + "\n"
+
+    # En ändrad budget utan beslut om ändring: jobbet fälls och inget checkas in.
+    forslag.write_text(
+        forslag.read_text(encoding="utf-8").replace("400000 kr", "450 000 kr"), encoding="utf-8"
+    )
+    pusha("Ny budget")
+    p = registrera(tmp_path, arkiv, origin, ci)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "NL-2014-001" in p.stdout and "ändring" in p.stdout
+    assert git(origin, "rev-list", "--count", "main") == str(int(commits) + 2) + "\n"
+
+    # Med beslutet registreras ändringen och exporten checkas in.
+    (arkiv / "beslut" / "ks-2015-77.yaml").write_text(
+        "typ: ändring\nreferens: KS 2015/77 § 12\ndatum: 2015-02-10\n"
+        "beslutat_av: Kommunstyrelsen\nmotivering: Insatsen ökas.\navtal: NL-2014-001\n",
+        encoding="utf-8",
+    )
+    pusha("Beslut om ändring")
+    p = registrera(tmp_path, arkiv, origin, ci)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "enligt beslut KS 2015/77 § 12" in p.stdout
+    assert git(origin, "log", "-1", "--format=%s", "main").startswith(
+        "Registret uppdaterat av partner"
+    )
+    assert kor("register", "kontroll", cwd=arkiv).returncode == 0

@@ -135,21 +135,45 @@ def _grans(config: Path | None) -> Fraction:
     return grans
 
 
+SanktioneradFlagga = Annotated[
+    str | None,
+    typer.Option(
+        "--sanktionerad-av",
+        metavar="NAMN",
+        help="Vem i näringslivsdirektörens funktion som sanktionerade avtalen.",
+        show_default=False,
+    ),
+]
+
+
+def sanktionerande(sanktionerad_av: str | None, konfig: Any) -> str:
+    """Vem som sanktionerade: --sanktionerad-av, annars frågat i en terminal; en av
+    [register] sanktionerande i partner.toml när listan finns."""
+    if not (sanktionerad_av or "").strip():
+        if not sys.stdin.isatty():
+            fel(
+                "ange vem som sanktionerade avtalen med --sanktionerad-av NAMN "
+                "(näringslivsdirektörens funktion); inget registrerades"
+            )
+        sanktionerad_av = fraga("Sanktionerad av (näringslivsdirektörens funktion)")
+    from partner_cli.arkiv import bland
+
+    if konfig.sanktionerande and not bland(sanktionerad_av or "", konfig.sanktionerande):
+        fel(
+            f"{(sanktionerad_av or '').strip()!r} finns inte bland de sanktionerande i "
+            f"partner.toml ([register] sanktionerande: {', '.join(konfig.sanktionerande)}); "
+            "inget registrerades"
+        )
+    return (sanktionerad_av or "").strip()
+
+
 @register_app.command("add", cls=Kommando)
 def add(
     filer: Annotated[
         list[str],
         typer.Argument(metavar="FIL...", help="Förslag att registrera.", show_default=False),
     ],
-    sanktionerad_av: Annotated[
-        str | None,
-        typer.Option(
-            "--sanktionerad-av",
-            metavar="NAMN",
-            help="Vem i näringslivsdirektörens funktion som sanktionerade avtalen.",
-            show_default=False,
-        ),
-    ] = None,
+    sanktionerad_av: SanktioneradFlagga = None,
     ersatt: Annotated[
         bool,
         typer.Option(
@@ -172,21 +196,7 @@ def add(
     if not resultat.godkant:
         FORMAT.renderare("text")(resultat, sys.stdout)
         fel("inget registrerades: varje förslag måste vara godkänt", AVSLUT_FYND)
-    if not (sanktionerad_av or "").strip():
-        if not sys.stdin.isatty():
-            fel(
-                "ange vem som sanktionerade avtalen med --sanktionerad-av NAMN "
-                "(näringslivsdirektörens funktion); inget registrerades"
-            )
-        sanktionerad_av = fraga("Sanktionerad av (näringslivsdirektörens funktion)")
-    from partner_cli.arkiv import bland
-
-    if konfig.sanktionerande and not bland(sanktionerad_av or "", konfig.sanktionerande):
-        fel(
-            f"{(sanktionerad_av or '').strip()!r} finns inte bland de sanktionerande i "
-            f"partner.toml ([register] sanktionerande: {', '.join(konfig.sanktionerande)}); "
-            "inget registrerades"
-        )
+    sanktionerad_av = sanktionerande(sanktionerad_av, konfig)
     poster = [(r.forslag, r.fil, r.sha256) for r in resultat.filer]
     from partner_cli.register.skrivning import lagg_till
     from partner_cli.regler import avtalsagare
@@ -195,7 +205,7 @@ def add(
         tillagg = lagg_till(
             reg,
             [(f, fil, sha) for f, fil, sha in poster if f is not None and sha is not None],
-            (sanktionerad_av or "").strip(),
+            sanktionerad_av,
             ersatt=ersatt,
         )
     texter = {

@@ -1,5 +1,5 @@
-"""`partner register export|import|kontroll|backup|restore`: registrets underhåll, på samma
-kommandogrupp som de dagliga kommandona i register_cli (som laddas först)."""
+"""`partner register sync|export|import|kontroll|backup|restore`: registrets underhåll, på
+samma kommandogrupp som de dagliga kommandona i register_cli (som laddas först)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,89 @@ from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga
 from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, las_konfig, valj_format
 from partner_cli.konfig import registersokvag
-from partner_cli.register_cli import RegisterFlagga, register_app, registret
+from partner_cli.register_cli import (
+    RegisterFlagga,
+    SanktioneradFlagga,
+    register_app,
+    registret,
+    sanktionerande,
+)
 from partner_cli.registerformat import EXPORTFORMAT
 
 __all__ = ["register_app"]
+
+
+@register_app.command("sync", cls=Kommando)
+def sync(
+    arkiv: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[ARKIV]",
+            help="Förslagsarkivet (annars katalogen med partner.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    sanktionerad_av: SanktioneradFlagga = None,
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Gör registret likt förslagsarkivet: nya förslag, ändringar med beslut och gjorda
+    utvärderingar, allt eller inget. Utan registerfil byggs registret först ur
+    register/export."""
+    from partner_cli import register as reg_
+    from partner_cli.register import utbyte
+    from partner_cli.saker import synlig
+    from partner_cli.synk import Synkning, synka
+    from partner_cli.utdata import FORMAT
+
+    if arkiv is not None and not arkiv.is_dir():
+        fel(f"{arkiv}: förslagsarkivet finns inte (ingen katalog)")
+    if config is None and arkiv is not None and (arkiv / "partner.toml").is_file():
+        config = arkiv / "partner.toml"
+    konfig = las_konfig(config)
+    rot = arkiv if arkiv is not None else konfig.katalog
+    sokvag = registersokvag(register, konfig)
+    export_ = rot / "register" / "export"
+    ny = not sokvag.exists()
+    if ny and not export_.is_dir() and not any((rot / "forslag").rglob("*.y*ml")):
+        typer.echo("Registret stämmer redan med arkivet: inga avtal ännu; inget ändrat")
+        return
+    svar: list[str] = []
+    synk: Synkning | None = None
+
+    def vem() -> str:
+        if not svar:
+            svar.append(sanktionerande(sanktionerad_av, konfig))
+        return svar[0]
+
+    try:
+        with registret(register, config, skriv=True, skapa=True) as reg:
+            if ny and export_.is_dir():
+                try:
+                    utbyte.importera(reg, utbyte.las_export(export_), str(export_))
+                except reg_.RegisterFel as e:
+                    fel(f"{export_}: {e}", e.kod)
+            synk = synka(reg, rot, konfig, vem)
+    finally:
+        # Ett register som den här körningen byggde står inte kvar när inget fick skrivas.
+        if ny and (synk is None or synk.problem):
+            for fil in (sokvag, Path(f"{sokvag}-wal"), Path(f"{sokvag}-shm")):
+                fil.unlink(missing_ok=True)
+    if synk.granskning is not None:
+        FORMAT.renderare("text")(synk.granskning, sys.stdout)
+    if synk.problem:
+        for p in synk.problem:
+            typer.echo(synlig(p))
+        fel(
+            f"inget ändrades i registret: {len(synk.problem)} problem i förslagsarkivet",
+            AVSLUT_FYND,
+        )
+    if not synk.andringar:
+        typer.echo("Registret stämmer redan med arkivet; inget ändrat")
+        return
+    for rad in synk.andringar:
+        typer.echo(synlig(rad))
+    typer.echo(f"Registret följer arkivet: {len(synk.andringar)} ändringar")
 
 
 @register_app.command("export", cls=Kommando)

@@ -128,6 +128,8 @@ def _oforklarade_avtal(conn: sqlite3.Connection) -> list[str]:
             problem.append(f"avtalet {id_} har ingen händelse som förklarar det")
             continue
         loggat = json.loads(handelse[1]) if handelse[1] is not None else None
+        if isinstance(loggat, dict):
+            loggat = {k: v for k, v in loggat.items() if k not in kedja.KALLA}
         handelse = handelser.fetchone()
         nu = kedja.avtal_i_historiken(avtal, dess)
         if loggat is not None:

@@ -26,6 +26,10 @@ AVTALETS_DELAR = (
     "utbetalning",
 )
 
+# Vad en händelse i ett förslagsarkiv kom ur (`register sync`): beslutets referens och
+# commit. De står i händelsens efter bredvid avtalet, men är inte en del av det.
+KALLA = ("beslut", "commit")
+
 
 def sha256(innehall: Sequence[Any], foregaende: str | None) -> str:
     """Händelsens hash ur dess innehåll (värdena i `INNEHALL`) och föregående händelses hash."""

@@ -6,10 +6,10 @@ utvärderingar. Varje skrivning är en transaktion (`Register.transaktion`, sqli
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from partner_cli import modell
 from partner_cli.register.anslutning import Register, RegisterFel, anvandare, infoga, nu
@@ -32,18 +32,19 @@ def lagg_till(
     *,
     ersatt: bool = False,
     vem: str | None = None,
+    kalla: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Tillagg]:
     """Registrerar granskade förslag (förslag, fil, sha256) i en transaktion: alla eller
-    inga. En annan avtalsägare, eller ett ändrat avtal utan `ersatt`, är `RegisterFel`."""
+    inga. En annan avtalsägare, eller ett ändrat avtal utan `ersatt`, är `RegisterFel`.
+    `kalla` (avtalets id → beslut, commit) följer med i händelsens efter."""
     vem = vem or anvandare()
     tid = nu()
     resultat: list[Tillagg] = []
     omgang = _Omgang()
     with reg.transaktion() as db:
         for forslag, fil, sha in poster:
-            resultat.append(
-                _lagg_till_en(db, forslag, fil, sha, sanktionerad_av, ersatt, vem, tid, omgang)
-            )
+            post = _Post(forslag, fil, sha, (kalla or {}).get(forslag.id, {}))
+            resultat.append(_lagg_till_en(db, post, sanktionerad_av, ersatt, vem, tid, omgang))
         lanka(db.conn, omgang.rader["handelse"])
         for tabell, rader in omgang.rader.items():
             if rader:
@@ -52,17 +53,23 @@ def lagg_till(
     return resultat
 
 
+class _Post(NamedTuple):
+    forslag: modell.Forslag
+    fil: str
+    sha: str
+    kalla: Mapping[str, str]
+
+
 def _lagg_till_en(
     db: Database,
-    forslag: modell.Forslag,
-    fil: str,
-    sha: str,
+    post: _Post,
     sanktionerad_av: str,
     ersatt: bool,
     vem: str,
     tid: str,
     omgang: _Omgang,
 ) -> Tillagg:
+    forslag, fil, sha = post.forslag, post.fil, post.sha
     kontext = _Skrivkontext(db, omgang)
     problem = list(avtalsagare.check(forslag, {}, kontext))
     for p in problem:
@@ -124,9 +131,44 @@ def _lagg_till_en(
         status = "ersatt"
     for tabell, rader in barn.items():
         omgang.rader[tabell].extend(rader)
-    efter = avtal_i_historiken(rad, barn)
+    efter = {**avtal_i_historiken(rad, barn), **post.kalla}
     omgang.rader["handelse"].append(handelse_rad(tid, vem, status, orgnr, forslag.id, fore, efter))
     return Tillagg(forslag.id, fil, status, varningar)
+
+
+# Avtalsraden och händelsen: var och när avtalet registrerades, inte vad det innehåller.
+REGISTRERINGENS_FALT = frozenset(
+    {"fil", "sha256", "registrerad", "registrerad_av", "sanktionerad_av"}
+)
+
+
+def innehall(forslag: modell.Forslag) -> dict[str, Any]:
+    """Förslagets innehåll som registret sparar det, utan registreringens fält: två filer som
+    bara skiljer sig i kommentarer, nycklarnas ordning, beloppens stavning eller mellanslag
+    har samma innehåll."""
+    rad = _avtalsrad(forslag, "", "", "", "", "")
+    ut = avtal_i_historiken(rad, _barnrader(forslag))
+    return {k: v for k, v in ut.items() if k not in REGISTRERINGENS_FALT}
+
+
+def andrade_falt(db: Database, forslag: modell.Forslag) -> list[str] | None:
+    """Fälten där förslaget skiljer sig från det registrerade avtalet med samma id (tomt när
+    innehållet är detsamma); None när avtalet inte är registrerat."""
+    if _rad(db, "avtal", forslag.id) is None:
+        return None
+    nytt = innehall(forslag)
+    gammalt = _avtal_json(db, forslag.id)
+    andrade = []
+    for nyckel, varde in nytt.items():
+        fore = gammalt.get(nyckel)
+        if isinstance(varde, list) and isinstance(fore, list):
+            fore = [{k: r.get(k) for k in n} for r, n in zip(fore, varde, strict=False)]
+            lika = len(fore) == len(gammalt[nyckel]) == len(varde) and fore == varde
+        else:
+            lika = fore == varde
+        if not lika:
+            andrade.append(nyckel)
+    return andrade
 
 
 def byt_agare(

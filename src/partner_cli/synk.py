@@ -1,0 +1,166 @@
+"""`partner register sync`: registret görs likt förslagsarkivet, allt eller inget.
+
+Förslagen i forslag/ som är godkända och inte registrerade registreras; ett registrerat
+förslag vars innehåll är detsamma (kommentarer, nycklarnas ordning, beloppens stavning) är
+oförändrat; ett ändrat innehåll förs in bara när ett beslut om `ändring` för avtalet finns i
+beslut/. De gjorda utvärderingarna i utvarderingar/ registreras i datumordning. Varje problem
+samlas; finns något skrivs inget.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from partner_cli import arkiv, laddning
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from partner_cli.konfig import Konfig
+    from partner_cli.modell import Kontrollresultat
+    from partner_cli.register.anslutning import Register
+    from partner_cli.utvarderingsfil import Utvardering
+
+
+class Avbruten(Exception):
+    """Det fanns problem: transaktionen rullas tillbaka."""
+
+
+@dataclass
+class Synkning:
+    andringar: list[str] = field(default_factory=list)  # "fil: vad som gjordes"
+    problem: list[str] = field(default_factory=list)  # "fil: meddelande"
+    granskning: Kontrollresultat | None = None  # när ett förslag inte är godkänt
+
+
+def commit(rot: Path) -> str | None:
+    """Arkivets commit (`git rev-parse HEAD`); None utanför git eller utan git."""
+    import subprocess
+
+    try:
+        p = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=rot, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    rad = p.stdout.strip()
+    return rad if p.returncode == 0 and len(rad) in (40, 64) else None
+
+
+def _yamlfiler(katalog: Path) -> Iterator[Path]:
+    if katalog.is_dir():
+        yield from sorted(p for p in katalog.rglob("*") if p.suffix in (".yaml", ".yml"))
+
+
+def _utvarderingar(rot: Path, konfig: Konfig, synk: Synkning) -> list[tuple[Utvardering, str, str]]:
+    from partner_cli.saker import synlig
+    from partner_cli.utvarderingsfil import las_utvardering
+
+    ut = []
+    for fil in _yamlfiler(rot / arkiv.UTVARDERINGAR):
+        data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
+        if isinstance(data, laddning.LasFel):
+            synk.problem.append(f"{fil}: {data.meddelande}")
+            continue
+        utv = las_utvardering(data, med_avtal=True)
+        if isinstance(utv, list):
+            synk.problem.extend(f"{fil}:{f.rad}:{f.kolumn}: {synlig(f.meddelande)}" for f in utv)
+            continue
+        ut.append((utv, str(fil), hashlib.sha256(data).hexdigest()))
+    return sorted(ut, key=lambda u: (u[0].datum, u[1]))
+
+
+def synka(
+    reg: Register,
+    rot: Path,
+    konfig: Konfig,
+    sanktionerad_av: Callable[[], str],
+) -> Synkning:
+    """Gör registret likt arkivet i `rot`, i en transaktion. `sanktionerad_av` frågas bara
+    när något ska registreras. Med problem skrivs inget (och `problem` säger vad)."""
+    from partner_cli.kontroll import kontrollera, las_beslut, samla_filer
+    from partner_cli.register.anslutning import RegisterFel
+    from partner_cli.register.skrivning import andrade_falt, lagg_till, utvardera
+
+    synk = Synkning()
+    filer = samla_filer([str(rot / arkiv.FORSLAG)]) if (rot / arkiv.FORSLAG).is_dir() else []
+    granskning = kontrollera(filer, konfig, behall_forslag=True)
+    if not granskning.godkant:
+        synk.granskning = granskning
+        synk.problem.extend(
+            f"{r.fil}: förslaget är inte godkänt ({r.utfall}); se fynden ovan"
+            for r in granskning.filer
+            if r.utfall != "godkänd"
+        )
+    beslut = las_beslut(konfig, filer)
+    utvarderingar = _utvarderingar(rot, konfig, synk)
+    kalla = {"commit": c} if (c := commit(rot)) else {}
+    try:
+        with reg.transaktion() as db:
+            for r in granskning.filer:
+                f = r.forslag
+                if f is None or r.sha256 is None or r.utfall != "godkänd":
+                    continue
+                andrade = andrade_falt(db, f)
+                if andrade == []:
+                    continue
+                post_kalla = dict(kalla)
+                if andrade is not None:
+                    andring = _andringsbeslut(db, f.id, beslut.get(f.id, ()))
+                    if andring is None:
+                        synk.problem.append(
+                            f"{r.fil}: avtalet {f.id} skiljer sig från det registrerade "
+                            f"({', '.join(andrade)}); ett beslut av typen ändring för {f.id} "
+                            f"saknas i {arkiv.BESLUT}/"
+                        )
+                        continue
+                    post_kalla["beslut"] = andring
+                try:
+                    (t,) = lagg_till(
+                        reg,
+                        [(f, r.fil, r.sha256)],
+                        sanktionerad_av(),
+                        ersatt=True,
+                        kalla={f.id: post_kalla},
+                    )
+                except RegisterFel as e:
+                    synk.problem.append(str(e).removesuffix("; inget registrerades"))
+                    continue
+                text = "registrerad" if t.status == "registrerad" else "ändrad"
+                if "beslut" in post_kalla:
+                    text += f" enligt beslut {post_kalla['beslut']}"
+                synk.andringar.append(f"{r.fil}: {f.id} {text}")
+            for utv, fil, sha in utvarderingar:
+                assert utv.avtal is not None  # en fil i utvarderingar/ har `avtal`
+                try:
+                    rader = utvardera(reg, utv.avtal, utv, fil, sha)
+                except RegisterFel as e:
+                    synk.problem.append(str(e) if str(e).startswith(fil) else f"{fil}: {e}")
+                    continue
+                if rader is not None:
+                    synk.andringar.append(f"{fil}: utvärderingen av {utv.avtal} registrerad")
+            if synk.problem:
+                raise Avbruten
+    except Avbruten:
+        synk.andringar.clear()
+    return synk
+
+
+def _andringsbeslut(db: Database, id_: str, beslut: tuple[arkiv.Beslut, ...]) -> str | None:
+    """Referensen för det senaste beslutet om ändring av avtalet som inte redan har använts i
+    avtalets historik; None när inget finns."""
+    anvanda = {
+        r[0]
+        for r in db.execute(
+            "SELECT json_extract(efter, '$.beslut') FROM handelse WHERE avtal_id = ?", [id_]
+        )
+    }
+    kandidater = sorted(
+        (b for b in beslut if b.typ == "ändring" and b.referens not in anvanda),
+        key=lambda b: b.datum,
+    )
+    return kandidater[-1].referens if kandidater else None
