@@ -23,6 +23,13 @@ import pytest
 import yaml
 
 from conftest import ROT, kor
+from fientlig_text import (
+    STRANGAR,
+    fientliga_beslut,
+    fientligt_forslag,
+    radstarter,
+    skapa_arkiv,
+)
 from forslagsarkiv import rad_med
 from registerhjalp import orgnr
 
@@ -419,3 +426,74 @@ def test_rattelse_ar_ingen_andring_och_budget_kraver_beslut(tmp_path: Path, ci: 
         "Registret uppdaterat av partner"
     )
     assert kor("register", "kontroll", cwd=arkiv).returncode == 0
+
+
+# Arbetsflödeskommandon som partner själv skriver: annoteringar för arkivets filer.
+PARTNERS_KOMMANDON = tuple(
+    f"::{niva} file={katalog}/"
+    for niva in ("error", "warning", "notice")
+    for katalog in ("forslag", "beslut")
+)
+
+
+def _kor_github_steg(arkiv: Path, jobb: str, env: dict[str, str]) -> tuple[int, str]:
+    """Jobbets steg i ordning tills ett misslyckas: (det stegets kod, allt stegen skrev på
+    stdout och stderr)."""
+    ut = []
+    for steg in github_steg(arkiv, jobb):
+        p = kor_skript(arkiv, steg["run"], env, GITHUB_HOPPAS_OVER)
+        ut += [p.stdout, p.stderr]
+        if p.returncode:
+            return p.returncode, "".join(ut)
+    return 0, "".join(ut)
+
+
+def _frammande_kommandon(logg: str) -> list[str]:
+    """Loggens rader (delade som den strängaste läsaren delar dem) som börjar ett
+    arbetsflödeskommando partner inte skrev."""
+    return [
+        r
+        for r in radstarter(logg)
+        if (r.startswith("::") and not r.startswith(PARTNERS_KOMMANDON)) or r.startswith("##[")
+    ]
+
+
+@pytest.mark.parametrize("med_fientliga_filnamn", [False, True], ids=["text", "filnamn"])
+def test_github_jobben_med_fientliga_forslag(tmp_path: Path, med_fientliga_filnamn: bool) -> None:
+    """Fientlig text i förslagen (och i filnamnen) startar inget arbetsflödeskommando i
+    jobbens logg, och jobben ger rätt utfall: förslag vars undantag har beslut godkänns och
+    registreras; förslag med fientliga namn utan beslut för sina undantag stoppar båda."""
+    arkiv = nytt_arkiv(tmp_path, "github")
+    for i, s in enumerate(STRANGAR):
+        (arkiv / "forslag" / f"f{i:02}.yaml").write_text(fientligt_forslag(i, s), "utf-8")
+        for namn, text in fientliga_beslut(i, s).items():
+            (arkiv / "beslut" / namn).write_text(text, encoding="utf-8")
+    if med_fientliga_filnamn:
+        skapa_arkiv(tmp_path / "fientligt")
+        shutil.copytree(tmp_path / "fientligt", arkiv, dirs_exist_ok=True)
+    git(arkiv, "add", ".")
+    git(arkiv, "commit", "-q", "-m", "Fientliga förslag")
+    origin = med_origin(tmp_path, arkiv)
+    env = miljo(
+        arkiv,
+        GITHUB_ACTIONS="true",
+        GITHUB_WORKSPACE=str(arkiv),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "sammanfattning.md"),
+        PARTNER_SANKTIONERAD_AV="Näringslivsdirektören",
+        PARTNER_ANVANDARE="github-actions",
+        GITHUB_REF_NAME="main",
+    )
+    kod, logg = _kor_github_steg(arkiv, "granska", env)
+    assert _frammande_kommandon(logg) == []
+    assert "::notice file=forslag/f00.yaml" in logg  # de beslutade undantagen
+    fore = git(origin, "rev-list", "--count", "main")
+    registrering, registreringslogg = _kor_github_steg(arkiv, "registrera", env)
+    assert _frammande_kommandon(registreringslogg) == []
+    if med_fientliga_filnamn:
+        assert (kod, registrering) == (1, 1), logg + registreringslogg
+        assert "::error file=forslag/" in logg
+        assert git(origin, "rev-list", "--count", "main") == fore
+    else:
+        assert (kod, registrering) == (0, 0), logg + registreringslogg
+        assert {f"F-{i}" for i in range(len(STRANGAR))} <= registrerade(arkiv)
+        assert "Registret uppdaterat av partner" in git(origin, "log", "--format=%s", "main")
