@@ -86,7 +86,7 @@ def test_rapporten_som_xlsx(registret: Path, tmp_path: Path) -> None:
     argument = ("report", "--år", "2015", "--per", "2016-06-01")
     bok = xlsx(*argument, register=registret, fil=tmp_path / "rapport.xlsx")
     assert bok.sheetnames == [
-        "partnerskap", "organisationer", "undantag", "indikatorer", "utvecklingsomraden",
+        "partnerskap", "organisationer", "typer", "undantag", "indikatorer", "utvecklingsomraden",
         "utvarderingar", "malutfall", "risker",
     ]  # fmt: skip
     assert all(ark.freeze_panes == "A2" for ark in bok.worksheets)

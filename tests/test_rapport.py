@@ -244,6 +244,7 @@ def test_csv_en_fil_per_avsnitt(register: Path, tmp_path: Path) -> None:
         "organisationer.csv",
         "partnerskap.csv",
         "risker.csv",
+        "typer.csv",
         "undantag.csv",
         "utvarderingar.csv",
         "utvecklingsomraden.csv",
@@ -439,3 +440,35 @@ def test_arets_belopp_ar_avtalets_del_av_aret(tmp_path: Path, med_plan: bool) ->
         assert total == {2014: "196935.70", 2015: "589192.89", 2016: "393871.41"}
     for belopp, summa in ((kommunen, 400_000), (garanterad, 780_000), (total, 1_180_000)):
         assert sum(map(Decimal, belopp.values())) == summa
+
+
+def test_partnerskap_per_typ_som_avtal_och_organisationer(register: Path) -> None:
+    # 2015: projekt NL-2014-001, NL-2015-004 och NL-2015-009 (de två senare samma
+    # organisation), samarbetsavtal NL-2014-002 och verksamhetsstöd NL-2014-003.
+    typer = [
+        (r["grupp"], r["typ"], r["avtal"], r["organisationer"], r.get("markerad", False))
+        for r in rader(json_rapport(register, 2015), "typer")
+    ]
+    gemensamma = "Gemensamma utvecklingsprojekt och samverkan"
+    assert typer == [
+        (gemensamma, "projekt", 3, 2, False),
+        (gemensamma, "samarbetsavtal", 1, 1, False),
+        (gemensamma, "alla", 4, 3, True),
+        ("Verksamhetsstöd och övriga", "verksamhetsstöd", 1, 1, False),
+        ("Verksamhetsstöd och övriga", "alla", 1, 1, True),
+    ]
+
+
+def test_gruppen_av_utvecklingsprojekt_star_i_partner_toml(register: Path, tmp_path: Path) -> None:
+    toml = tmp_path / "partner.toml"
+    toml.write_text('[rapport]\nutvecklingsprojekt = ["projekt"]\n', encoding="utf-8")
+    svar = rapport(register, "--år", "2015", "--format", "json", "--config", str(toml))
+    assert svar.returncode == 0, svar.stderr
+    typer = {(r["grupp"], r["typ"]): r["avtal"] for r in rader(json.loads(svar.stdout), "typer")}
+    assert typer[("Verksamhetsstöd och övriga", "samarbetsavtal")] == 1
+    assert typer[("Gemensamma utvecklingsprojekt och samverkan", "alla")] == 3
+    toml.write_text('[rapport]\nutvecklingsprojekt = ["projekten"]\n', encoding="utf-8")
+    svar = rapport(register, "--år", "2015", "--config", str(toml))
+    assert svar.returncode == 2
+    assert "rapport.utvecklingsprojekt" in svar.stderr and "projekten" in svar.stderr
+    assert "Traceback" not in svar.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from partner_cli import regler
 from partner_cli.arkiv import KATALOGER
-from partner_cli.konfig import BEVAKNING, PUBLICERING, STANDARD_MAX_FYND
+from partner_cli.konfig import BEVAKNING, PUBLICERING, RAPPORT, STANDARD_MAX_FYND
 from partner_cli.laddning import STANDARD_MAX_BYTE, STANDARD_MAX_VARDEN
 from partner_cli.mallfiler import mall
 
@@ -89,6 +89,12 @@ def partner_toml() -> str:
         "[bevaka]",
         "# Hur många dagar framåt partner bevaka visar utvärderingar, avtalsslut och undantag.",
         *(f"{_nyckel(k)} = {_toml(v)}" for k, v in BEVAKNING.items()),
+        "",
+        "[rapport]",
+        "# Avtalstyperna som årsrapporten räknar som gemensamma utvecklingsprojekt och samverkan;",
+        "# övriga (verksamhetsstöd) redovisas för sig. Strategin: Syfte & mål, Det kommunala",
+        "# ansvaret.",
+        *(f"{_nyckel(k)} = {_toml(v)}" for k, v in RAPPORT.items()),
     ]
     for id_, modul in regler.REGLER.items():
         forsta = (modul.__doc__ or "").strip().splitlines()[0]

@@ -61,6 +61,12 @@ PUBLICERING: dict[str, Any] = {
 # bevakas (strategins punkt 4: planerade utvärderingar; Det kommunala ansvaret: avtalsägaren).
 BEVAKNING: dict[str, Any] = {"dagar": 60}
 
+# Årsrapporten: avtalstyperna som räknas som gemensamma utvecklingsprojekt och samverkan
+# (strategins Syfte & mål: "fler gemensamma utvecklingsprojekt"; Det kommunala ansvaret:
+# helst ett samarbetsavtal per organisation), skilda från stöd till en organisations
+# verksamhet (Förhållningsregler, punkt 2). En tolkning, därför inställbar.
+RAPPORT: dict[str, Any] = {"utvecklingsprojekt": ("projekt", "samarbetsavtal")}
+
 
 class _Konfig(NamedTuple):
     regler: dict[str, dict[str, Any]]
@@ -74,6 +80,7 @@ class _Konfig(NamedTuple):
     max_varden: int  # YAML-värden per fil
     beslutande: tuple[str, ...]  # [beslut] beslutande: vem som får fatta beslut i beslut/
     sanktionerande: tuple[str, ...]  # [register] sanktionerande: vem som får sanktionera
+    rapport: dict[str, Any]  # [rapport]
 
 
 # En NamedTuple och inte en dataclass: granskningens start ska inte importera dataclasses.
@@ -93,6 +100,7 @@ class Konfig(_Konfig):
         max_varden: int = STANDARD_MAX_VARDEN,
         beslutande: tuple[str, ...] = (),
         sanktionerande: tuple[str, ...] = (),
+        rapport: dict[str, Any] | None = None,
     ) -> Konfig:
         standard = regler if regler is not None else _standardregler()
         publicera = {**PUBLICERING, **(publicering or {})}
@@ -110,6 +118,7 @@ class Konfig(_Konfig):
             max_varden,
             beslutande,
             sanktionerande,
+            {**RAPPORT, **(rapport or {})},
         )
 
     @property
@@ -141,6 +150,9 @@ class Konfig(_Konfig):
         for nyckel, varde in self.bevakning.items():
             if varde != BEVAKNING[nyckel]:
                 ut[f"bevaka.{nyckel}"] = varde
+        for nyckel, varde in self.rapport.items():
+            if varde != RAPPORT[nyckel]:
+                ut[f"rapport.{nyckel}"] = list(varde)
         if self.kommun is not None:
             ut["kommun"] = f"{self.kommun.namn} ({self.kommun.organisationsnummer})"
         return ut
@@ -223,7 +235,10 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         return KonfigFel(f"{fil}: {nyckel}: {text}")
 
     avsnitt = _normalisera(
-        data, {"check", "register", "regler", "publicera", "kommun", "bevaka", "beslut"}, "", fel
+        data,
+        {"check", "register", "regler", "publicera", "kommun", "bevaka", "beslut", "rapport"},
+        "",
+        fel,
     )
     check = _normalisera(
         avsnitt.get("check", {}), {"max_filstorlek", "max_fynd_per_fil", "max_värden"}, "check", fel
@@ -251,6 +266,13 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         for k, v in _normalisera(avsnitt.get("bevaka", {}), set(BEVAKNING), "bevaka", fel).items()
     }
     beslut = _normalisera(avsnitt.get("beslut", {}), {"beslutande"}, "beslut", fel)
+    rapport = _normalisera(avsnitt.get("rapport", {}), set(RAPPORT), "rapport", fel)
+    if "utvecklingsprojekt" in rapport:
+        from partner_cli.schema import TYPER
+
+        rapport["utvecklingsprojekt"] = _val(
+            rapport["utvecklingsprojekt"], TYPER, "rapport.utvecklingsprojekt", fel
+        )
     installningar = regler.standardinstallningar()
     regelavsnitt = _normalisera(avsnitt.get("regler", {}), set(regler.REGLER), "regler", fel)
     for id_, varden_ in regelavsnitt.items():
@@ -288,6 +310,7 @@ def _tolka(data: dict[str, Any], fil: Path) -> Konfig:
         sanktionerande=_namn(
             register_avsnitt.get("sanktionerande", []), "register.sanktionerande", fel
         ),
+        rapport=rapport,
     )
 
 

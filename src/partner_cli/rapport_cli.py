@@ -103,6 +103,7 @@ def report(
         underlag,
         min_andel=konfig.regler["medfinansiering"]["min_andel"],
         max_offentlig_andel=max_offentlig_andel,
+        utvecklingsprojekt=konfig.rapport["utvecklingsprojekt"],
     )
     if publik or format_ in PUBLICERADE:
         arsrapport = arsrapport.publik(

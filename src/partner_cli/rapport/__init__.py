@@ -50,6 +50,41 @@ class Risk:
 
 
 @dataclass(frozen=True, slots=True)
+class Typantal:
+    """Årets partnerskap av en typ, eller av en grupp typer (`typ` None), räknade både som
+    avtal och som organisationer."""
+
+    grupp: str
+    typ: str | None
+    avtal: int
+    organisationer: int
+
+
+UTVECKLINGSPROJEKT = "Gemensamma utvecklingsprojekt och samverkan"
+OVRIGA = "Verksamhetsstöd och övriga"
+
+
+def per_typ(
+    partnerskap: tuple[Partnerskap, ...], utvecklingsprojekt: frozenset[str]
+) -> tuple[Typantal, ...]:
+    """Först gruppen av gemensamma utvecklingsprojekt (typerna i `utvecklingsprojekt`), sedan
+    övriga; i varje grupp en rad per typ och en för hela gruppen. En organisation räknas en
+    gång per rad, hur många avtal den än har."""
+    ut: list[Typantal] = []
+    if not partnerskap:
+        return ()
+    for grupp, i_gruppen in ((UTVECKLINGSPROJEKT, True), (OVRIGA, False)):
+        avtal = [a for a in partnerskap if (a.typ in utvecklingsprojekt) == i_gruppen]
+        for typ in sorted({a.typ for a in avtal}):
+            av_typen = [a for a in avtal if a.typ == typ]
+            ut.append(
+                Typantal(grupp, typ, len(av_typen), len({a.organisationsnummer for a in av_typen}))
+            )
+        ut.append(Typantal(grupp, None, len(avtal), len({a.organisationsnummer for a in avtal})))
+    return tuple(ut)
+
+
+@dataclass(frozen=True, slots=True)
 class Arsrapport:
     ar: int
     brytdag: dt.date
@@ -65,6 +100,8 @@ class Arsrapport:
     historik: tuple[Indikatorer, ...]  # registrets år till och med rapportens, för diagrammen
     utan_risker: bool = False  # den publika rapporten (`--publik`) har ingen risktabell
     utvecklingsomraden: tuple[Utvecklingsomrade, ...] = ()
+    typer: tuple[Typantal, ...] = ()
+    utvecklingsprojekt: tuple[str, ...] = ()  # typerna i gruppen, ur partner.toml
 
     def publik(self, *, dolj_enskild_firmas_namn: bool, med_risker: bool) -> Arsrapport:
         """Rapporten att publicera: en enskild firmas personnummer visas aldrig, dess namn inte
@@ -159,7 +196,11 @@ def risker(underlag: Underlag, max_offentlig_andel: Fraction) -> tuple[Risk, ...
 
 
 def berakna(
-    underlag: Underlag, *, min_andel: Fraction, max_offentlig_andel: Fraction
+    underlag: Underlag,
+    *,
+    min_andel: Fraction,
+    max_offentlig_andel: Fraction,
+    utvecklingsprojekt: tuple[str, ...],
 ) -> Arsrapport:
     return Arsrapport(
         ar=underlag.ar,
@@ -185,6 +226,8 @@ def berakna(
         risker=risker(underlag, max_offentlig_andel),
         historik=underlag.historik,
         utvecklingsomraden=underlag.utvecklingsomraden,
+        typer=per_typ(underlag.partnerskap, frozenset(utvecklingsprojekt)),
+        utvecklingsprojekt=utvecklingsprojekt,
     )
 
 
@@ -197,6 +240,7 @@ __all__ = [
     "Partnerskap",
     "PlaneradUtvardering",
     "Risk",
+    "Typantal",
     "Utvecklingsomrade",
     "berakna",
     "brytdag",

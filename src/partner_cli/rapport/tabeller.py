@@ -268,6 +268,25 @@ def tabeller(r: Arsrapport) -> list[Tabell]:
             tom=f"Inga organisationer hade avtal under {ar}.",
         ),
         Tabell(
+            "typer",
+            f"Partnerskap per typ {ar}",
+            (
+                Kolumn("grupp", "Grupp", fri=True),
+                Kolumn("typ", "Typ"),
+                Kolumn("avtal", "Avtal"),
+                Kolumn("organisationer", "Organisationer"),
+            ),
+            tuple((t.grupp, t.typ or "alla", t.avtal, t.organisationer) for t in r.typer),
+            frozenset(i for i, t in enumerate(r.typer) if t.typ is None),
+            not_=(
+                "Årets partnerskap som avtal och som organisationer. Gemensamma "
+                f"utvecklingsprojekt och samverkan: {', '.join(r.utvecklingsprojekt) or 'inga'} "
+                "(rapport.utvecklingsprojekt i partner.toml); övriga är stöd till en "
+                "organisations verksamhet. Markerade rader gäller hela gruppen."
+            ),
+            tom=f"Inga partnerskap var aktiva under {ar}.",
+        ),
+        Tabell(
             "undantag",
             "Beslutade undantag",
             (
