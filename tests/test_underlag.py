@@ -275,3 +275,30 @@ def test_utbetalningsplanen_per_ar(tmp_path: Path) -> None:
     assert "kommunens kontanta bidrag det största året (250 000 kr" in p.stdout
     utan = kor("underlag", str(UNDANTAG), "-f", "markdown").stdout
     assert "utbetalningsplanen:" not in utan
+
+
+def test_provningens_siffror_ar_regelns_fordelning(tmp_path: Path) -> None:
+    """Ett kommunalt bolag som medfinansiär är kommunen: prövningens siffror för
+    medfinansieringen räknar som regeln och räknar inte bolagets 100 000 kr som annan part."""
+    (tmp_path / "partner.toml").write_text(
+        '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n'
+        'bolag = ["556912-3457"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "f.yaml").write_text(
+        andrad_mall(
+            (
+                "      underlag: Avsiktsförklaring undertecknad 2014-05-12\n",
+                "      underlag: Avsiktsförklaring undertecknad 2014-05-12\n"
+                "    - namn: Örebrokompaniet AB\n      organisationsnummer: 556912-3457\n"
+                "      kategori: näringsliv\n      kontant: 100 000 kr\n      garanterad: ja\n"
+                "      underlag: Bolagets beslut\n",
+            ),
+        ),
+        encoding="utf-8",
+    )
+    p = kor("underlag", "f.yaml", "-f", "markdown", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    # 780 000 kr från näringslivet av 1 280 000 kr; bolaget räknas som kommunen.
+    assert "Garanterat från andra parter 780 000 kr av 1 280 000 kr: 60,9 %" in p.stdout
+    assert "880 000 kr av 1 280 000 kr" not in p.stdout

@@ -38,12 +38,16 @@ def _siffror(f: Forslag, id_: str, inst: Mapping[str, Any]) -> str:
             f"({juridisk_form(f.motpart.organisationsnummer)})."
         )
     if id_ == "medfinansiering":
-        if not fin.total:
+        # Granskningens fördelning, som regeln räknar: kommunens bolag är kommunen.
+        fordelning = f.fordelning
+        if not fordelning.total:
             return "Budgeten är 0 kr."
         grans = inst["min_andel"]
+        garanterad = fordelning.medfinansiering
         return (
-            f"Garanterat från andra parter {kronor(fin.garanterad)} av {kronor(fin.total)}: "
-            f"{procent(Fraction(fin.garanterad, fin.total), grans)} "
+            f"Garanterat från andra parter {kronor(garanterad)} av "
+            f"{kronor(fordelning.total)}: "
+            f"{procent(Fraction(garanterad, fordelning.total), grans)} "
             f"(minst {procentsats(grans)})."
         )
     if id_ == "insyn":
