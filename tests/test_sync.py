@@ -178,6 +178,25 @@ def test_utvarderingen_registreras_en_gang(tmp_path: Path) -> None:
     visa = kor("register", "show", "NL-2014-001", "--format", "json", cwd=arkiv)
     assert "Eva Berg" in visa.stdout
     assert sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
+    (handelse,) = [h for h in historik(arkiv, "NL-2014-001") if h["vad"] == "utvärdering"]
+    assert (
+        json.loads(str(handelse["efter"]))["commit"] == ci.git(arkiv, "rev-parse", "HEAD").strip()
+    )
+
+    # En rättad kommentar i filen och en annan ordning är samma utvärdering.
+    andra(arkiv, "utvarderingar/nl-2014-001-2015.yaml", "avtal: NL-2014-001\n", "")
+    andra(
+        arkiv,
+        "utvarderingar/nl-2014-001-2015.yaml",
+        "datum:",
+        "# Rättad.\navtal: NL-2014-001\ndatum:",
+    )
+    assert sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
+    # Ett annat utfall är en ny utvärdering.
+    andra(arkiv, "utvarderingar/nl-2014-001-2015.yaml", "utfall: 12}", "utfall: 13}")
+    kod, ut = sync(arkiv)
+    assert kod == 0 and "utvärderingen av NL-2014-001 registrerad" in ut
+    helt(arkiv)
 
 
 def test_arkivet_som_inte_finns_ar_ett_anvandningsfel(tmp_path: Path) -> None:

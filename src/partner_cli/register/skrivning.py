@@ -197,8 +197,11 @@ def utvardera(
     fil: str,
     sha: str,
     vem: str | None = None,
+    kalla: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]] | None:
-    """Registrerar en genomförd utvärdering; None när samma fil redan är registrerad."""
+    """Registrerar en genomförd utvärdering; None när samma fil, eller en utvärdering med
+    samma innehåll (datum, typ, utförare och utfall), redan är registrerad. `kalla` (commit)
+    följer med i händelsens efter."""
     vem = vem or anvandare()
     tid = nu()
     with reg.transaktion() as db:
@@ -207,7 +210,7 @@ def utvardera(
             raise RegisterFel(f"avtalet {id_!r} finns inte i registret {reg.sokvag}")
         if db.execute(
             "SELECT 1 FROM genomford_utvardering WHERE avtal_id = ? AND sha256 = ?", [id_, sha]
-        ).fetchone():
+        ).fetchone() or _samma_utvardering(db, id_, utv):
             return None
         mal = {
             r[0]: r[1]
@@ -252,11 +255,34 @@ def utvardera(
             for m in sorted(utv.mal, key=lambda m: m.mal)
         ]
         db.table("genomford_utvardering_mal").insert_all(rader)
-        efter = {**(_rad(db, "genomford_utvardering", uid) or {}), "mal": rader}
+        efter = {
+            **(_rad(db, "genomford_utvardering", uid) or {}),
+            "mal": rader,
+            **(kalla or {}),
+        }
         handelse = handelse_rad(tid, vem, "utvärdering", avtal[0], id_, None, efter)
         lanka(db.conn, [handelse])
         db.table("handelse").insert(handelse)
     return rader
+
+
+def _samma_utvardering(db: Database, id_: str, utv: Utvardering) -> bool:
+    """Om avtalet redan har en utvärdering med samma datum, typ, utförare och utfall: en fil
+    som bara fått en rättad kommentar eller en annan ordning är samma utvärdering."""
+    utfall = sorted((m.mal, m.utfall, m.kommentar) for m in utv.mal)
+    for (uid,) in db.execute(
+        "SELECT id FROM genomford_utvardering WHERE avtal_id = ? AND datum = ? AND typ = ? "
+        "AND utford_av = ?",
+        [id_, utv.datum.isoformat(), utv.typ, utv.utford_av],
+    ).fetchall():
+        registrerat = db.execute(
+            "SELECT mal_nr, utfall, kommentar FROM genomford_utvardering_mal "
+            "WHERE genomford_utvardering_id = ? ORDER BY mal_nr",
+            [uid],
+        ).fetchall()
+        if [tuple(r) for r in registrerat] == utfall:
+            return True
+    return False
 
 
 @dataclass
