@@ -10,7 +10,6 @@ modell, databaskolumn och rapportrubrik.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -43,31 +42,32 @@ class Period(NamedTuple):
     def overlappar(self, start: dt.date, slut: dt.date) -> bool:
         return self.start <= slut and start <= self.slut
 
+    def dagar_per_ar(self) -> dict[int, int]:
+        """Periodens dagar per kalenderår."""
+        return {
+            ar: (min(self.slut, dt.date(ar, 12, 31)) - max(self.start, dt.date(ar, 1, 1))).days + 1
+            for ar in range(self.start.year, self.slut.year + 1)
+        }
+
     def per_ar(self, belopp: int) -> dict[int, Fraction]:
         """Beloppet (öre) fördelat jämnt över periodens dagar, per kalenderår: exakta bråk
         som summerar till beloppet, aldrig hela beloppet varje år."""
         dagar = (self.slut - self.start).days + 1
-        ut = {}
-        for ar in range(self.start.year, self.slut.year + 1):
-            forsta = max(self.start, dt.date(ar, 1, 1))
-            sista = min(self.slut, dt.date(ar, 12, 31))
-            ut[ar] = Fraction(belopp * ((sista - forsta).days + 1), dagar)
-        return ut
+        return {ar: Fraction(belopp * d, dagar) for ar, d in self.dagar_per_ar().items()}
 
     def per_ar_ore(self, belopp: int) -> dict[int, int]:
-        """`per_ar` i hela öre: avrundat med största rest (vid lika rest det tidigare året),
-        så att åren summerar exakt till beloppet."""
-        return storsta_rest(self.per_ar(belopp))
-
-
-def storsta_rest(andelar: Mapping[int, Fraction]) -> dict[int, int]:
-    """Bråk som summerar till ett heltal, avrundade till heltal som summerar till detsamma:
-    nedåt, och den återstående skillnaden en i taget till de största resterna."""
-    ut = {k: math.floor(v) for k, v in andelar.items()}
-    kvar = sum(andelar.values()) - sum(ut.values())
-    for k in sorted(andelar, key=lambda k: (ut[k] - andelar[k], k))[: int(kvar)]:
-        ut[k] += 1
-    return ut
+        """`per_ar` i hela öre: nedåt, och de öre som då fattas ett i taget till åren med
+        störst rest (vid lika rest det tidigare året), så att åren summerar exakt till
+        beloppet. Heltal rakt igenom: rapporten räknar så för varje avtal och år."""
+        dagar = (self.slut - self.start).days + 1
+        delar: dict[int, int] = {}
+        rester: list[tuple[int, int]] = []
+        for ar, d in self.dagar_per_ar().items():
+            delar[ar], rest = divmod(belopp * d, dagar)
+            rester.append((-rest, ar))
+        for _, ar in sorted(rester)[: belopp - sum(delar.values())]:
+            delar[ar] += 1
+        return delar
 
 
 IN_KIND_SLAG = ("personal", "lokaler", "utrustning", "övrigt")
