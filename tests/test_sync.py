@@ -69,7 +69,9 @@ def test_sync_registrerar_och_andrar_inget_andra_gangen(tmp_path: Path) -> None:
     arkiv = ci.nytt_arkiv(tmp_path, "github")
     kod, ut = sync(arkiv)
     assert kod == 0, ut
-    assert "NL-2014-001 registrerad" in ut
+    assert "forslag/nl-2014-001-logistik.yaml: NL-2014-001 registrerad" in ut.splitlines()
+    visa = kor("register", "show", "NL-2014-001", "--format", "json", cwd=arkiv)
+    assert json.loads(visa.stdout)["fil"] == "forslag/nl-2014-001-logistik.yaml"
     assert ci.registrerade(arkiv) == {"NL-2014-001", "NL-2014-002", "NL-2014-003", "NL-2015-004"}
     helt(arkiv)
     fore = export(arkiv)

@@ -3,6 +3,7 @@ samma kommandogrupp som de dagliga kommandona i register_cli (som laddas först)
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -53,7 +54,9 @@ def sync(
     if config is None and arkiv is not None and (arkiv / "partner.toml").is_file():
         config = arkiv / "partner.toml"
     konfig = las_konfig(config)
-    rot = arkiv if arkiv is not None else konfig.katalog
+    # Relativt: filerna står i registret och dess export som i arkivet (forslag/x.yaml), inte
+    # med sökvägen till den maskin som körde.
+    rot = arkiv if arkiv is not None else Path(os.path.relpath(konfig.katalog))
     sokvag = registersokvag(register, konfig)
     export_ = rot / "register" / "export"
     ny = not sokvag.exists()
