@@ -430,8 +430,14 @@ def test_hjulet_installeras_i_en_ny_venv(tmp_path: Path) -> None:
     ny = subprocess.run([partner, "ny", "f.yaml"], capture_output=True, text=True, cwd=arbete)
     assert ny.returncode == 0, ny.stderr
     check = subprocess.run([partner, "check", "f.yaml"], capture_output=True, text=True, cwd=arbete)
-    assert check.returncode == 0, check.stdout + check.stderr
-    assert (arbete / "f.yaml").read_text("utf-8") == MALLTEXT
+    # Mallen följer med hjulet och är ett giltigt förslag så när som på platshållarna, som
+    # aldrig går igenom förrän de fyllts i.
+    assert check.returncode == 1, check.stdout + check.stderr
+    fel = [r for r in check.stdout.splitlines() if ": fel [" in r]
+    assert fel and all("står kvar från mallen" in r for r in fel), check.stdout
+    # Samma fil som utcheckningens partner ny skriver.
+    assert kor("ny", str(tmp_path / "f.yaml")).returncode == 0
+    assert (arbete / "f.yaml").read_text("utf-8") == (tmp_path / "f.yaml").read_text("utf-8")
     # Utvärderingens mall följer också med hjulet.
     ny = subprocess.run(
         [partner, "ny", "--utvardering", "u/u.yaml"], capture_output=True, text=True, cwd=arbete
