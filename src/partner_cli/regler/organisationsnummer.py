@@ -21,26 +21,18 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from partner_cli.modell import Forslag
+from partner_cli.regler import tillampning
 from partner_cli.regler.bas import Kontext, Problem
 from partner_cli.varden import ar_personnummer
 
 ID = "organisationsnummer"
 GRUND = "Avgränsning"
-CITAT = (
-    "Denna strategi är endast tillämpbar i kommunens relation med näringslivet och andra "
-    "aktörer inom näringslivsområdet såsom företags- och andra tillväxtfrämjande organisationer. "
-    "Strategin är inte tillämpbar i relation till det civila samhället, vid kommunala "
-    "upphandlingar, för de kommunala bolagen eller i relation med andra offentliga organisationer."
-)
+# Samma stycke som regeln tillämpning: numret säger vilken sorts aktör motparten är.
+CITAT = tillampning.CITAT
 NIVA = "varning"
 KONF: dict[str, type] = {}
 STANDARD: dict[str, Any] = {}
-EXEMPEL_GODKANT = """\
-motpart:
-  namn: Örebro Logistikpartner AB
-  organisationsnummer: 556781-2341
-  kategori: företag
-"""
+EXEMPEL_GODKANT = tillampning.EXEMPEL_GODKANT
 EXEMPEL_UNDERKANT = """\
 motpart:
   namn: Stiftelsen Örebro Logistik
