@@ -145,7 +145,7 @@ def registerkontext(konfig: Any) -> Any:
         st = os.stat(sokvag)
     except FileNotFoundError:
         if kalla is None:
-            return None
+            return exportkontext(konfig)
         fel(
             f"registret {sokvag} ({kalla}) finns inte; rätta sökvägen eller skapa registret "
             "med partner register add"
@@ -165,3 +165,20 @@ def registerkontext(konfig: Any) -> Any:
         return lasning.ogonblicksbild(sokvag)
     except RegisterFel as e:
         fel(str(e), e.kod)
+
+
+def exportkontext(konfig: Any) -> Any:
+    """Utan registerfil dömer granskningen mot arkivets inlämnade export, som
+    `partner register sync` bygger registret ur: en pull request får samma utslag som
+    synkningen efter sammanslagningen. En trasig export är ett fel (kod 2)."""
+    from partner_cli.konfig import exportkatalog
+
+    katalog = exportkatalog(konfig)
+    if katalog is None:
+        return None
+    from partner_cli.register import RegisterFel, lasning
+
+    try:
+        return lasning.ogonblicksbild_ur_export(katalog)
+    except (RegisterFel, ValueError) as e:
+        fel(f"registerexporten {katalog} kan inte läsas: {e}")

@@ -23,6 +23,7 @@ from partner_cli.varden import VardeFel, organisationsnummer
 FILNAMN = "partner.toml"
 MILJO_REGISTER = "PARTNER_REGISTER"
 STANDARD_REGISTER = Path("register") / "partnerskap.db"
+EXPORTKATALOG = Path("register") / "export"
 STANDARD_MAX_FYND = 100
 
 # Varje heltalsinställnings övre gräns: större värden är skrivfel, och de skulle annars
@@ -196,6 +197,29 @@ def registerkalla(konfig: Konfig) -> str | None:
         return MILJO_REGISTER
     if konfig.register is not None:
         return f"[register] sökväg i {konfig.fil}"
+    return None
+
+
+def exportkatalog(konfig: Konfig, start: Path | None = None) -> Path | None:
+    """Förslagsarkivets inlämnade registerexport (register/export, JSON eller CSV), eller None.
+
+    Bredvid partner.toml, där `partner register sync` läser den; utan partner.toml i arkivets
+    rot (katalogen med `.git`), sökt uppåt från start som partner.toml söks."""
+    if konfig.fil is not None:
+        katalog: Path | None = konfig.katalog / EXPORTKATALOG
+    else:
+        katalog = None
+        hem = Path.home()
+        for kandidat in (s := (start or Path.cwd()).resolve(), *s.parents):
+            if os.path.lexists(kandidat / ".git"):
+                katalog = kandidat / EXPORTKATALOG
+                break
+            if kandidat == hem:
+                break
+    if katalog is None or not katalog.is_dir():
+        return None
+    if (katalog / "register.json").is_file() or (katalog / "schemaversion.txt").is_file():
+        return katalog
     return None
 
 

@@ -7,8 +7,9 @@ Kolumnnamnen är registrets; `rad._asdict()` ger dem som de står i registret (j
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from partner_cli.modell import Period
 from partner_cli.register.anslutning import Register, RegisterFel
@@ -366,22 +367,52 @@ def ogonblicksbild(sokvag: Path) -> Ogonblicksbild | None:
     reg = las(sokvag)
     try:
         with reg.ogonblick() as conn:
-            agare_ = {
-                r[0]: (r[1], r[2])
-                for r in conn.execute(
+            return _bild(
+                conn.execute(
                     "SELECT organisationsnummer, avtalsagare_namn, avtalsagare_enhet "
                     "FROM organisation"
-                )
-            }
-            perioder: dict[str, list[tuple[str, Period]]] = {}
-            for id_, orgnr, start, slut in conn.execute(
-                "SELECT id, organisationsnummer, period_start, period_slut FROM avtal"
-            ):
-                perioder.setdefault(orgnr, []).append(
-                    (id_, Period(dt.date.fromisoformat(start), dt.date.fromisoformat(slut)))
-                )
+                ),
+                conn.execute(
+                    "SELECT id, organisationsnummer, period_start, period_slut FROM avtal"
+                ),
+            )
     finally:
         reg.stang()
+
+
+def ogonblicksbild_ur_export(kalla: Path) -> Ogonblicksbild:
+    """Samma ögonblicksbild ur en inlämnad export (`register export`), läst och förd till
+    aktuell schemaversion som importen gör, i minnet: granskningen av en pull request dömer
+    mot de registrerade avtalen utan en databas."""
+    from partner_cli.register import utbyte
+    from partner_cli.register.anslutning import sqlfel
+    from partner_cli.register.migreringar import SCHEMAVERSION
+
+    export = utbyte.las_export(kalla)
+    if export.version < SCHEMAVERSION:
+        with sqlfel(kalla):
+            export = utbyte.uppgradera(export)
+
+    def kolumner(tabell: str, *namn: str) -> list[tuple[Any, ...]]:
+        rubrik, rader = export.tabeller[tabell]
+        index = [rubrik.index(n) for n in namn]
+        return [tuple(rad[i] for i in index) for rad in rader]
+
+    return _bild(
+        kolumner("organisation", "organisationsnummer", "avtalsagare_namn", "avtalsagare_enhet"),
+        kolumner("avtal", "id", "organisationsnummer", "period_start", "period_slut"),
+    )
+
+
+def _bild(
+    organisationer: Iterable[tuple[Any, ...]], avtal: Iterable[tuple[Any, ...]]
+) -> Ogonblicksbild:
+    agare_ = {r[0]: (r[1], r[2]) for r in organisationer}
+    perioder: dict[str, list[tuple[str, Period]]] = {}
+    for id_, orgnr, start, slut in avtal:
+        perioder.setdefault(orgnr, []).append(
+            (id_, Period(dt.date.fromisoformat(start), dt.date.fromisoformat(slut)))
+        )
     return Ogonblicksbild(agare_, {k: tuple(v) for k, v in perioder.items()})
 
 
