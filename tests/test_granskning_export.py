@@ -6,14 +6,18 @@ ett riktigt git-arkiv."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
+
 import test_ci_arkiv as ci
-from conftest import kor
+from conftest import ROT, kor
 from forslagsarkiv import rad_med
 from registerhjalp import ORGNR, skriv_forslag
 
 SANKTIONERAD = ("--sanktionerad-av", "Näringslivsdirektören")
+EXPORTER = ROT / "tests" / "exporter"
 
 
 def registrerat_arkiv(tmp_path: Path) -> Path:
@@ -95,3 +99,24 @@ def test_namngivet_register_vinner(tmp_path: Path) -> None:
     # Ett namngivet register som saknas är ett fel; exporten tar aldrig dess plats.
     assert p.returncode == 2, p.stdout + p.stderr
     assert str(tomt) in p.stderr
+
+
+@pytest.mark.parametrize("form", ["json", "csv"])
+@pytest.mark.parametrize("version", sorted(p.name for p in EXPORTER.glob("v*")))
+def test_aldre_exporter_fors_upp_i_minnet(tmp_path: Path, version: str, form: str) -> None:
+    """Exporten i varje schemaversion, JSON eller CSV, läses som `register import` läser den;
+    i exporterna har 556781-2341 avtalsägaren Karin Ek."""
+    arkiv = tmp_path / "forslagsarkiv"
+    assert kor("init", str(arkiv)).returncode == 0
+    kalla = EXPORTER / version
+    if form == "json":
+        (arkiv / "register" / "export").mkdir(parents=True)
+        shutil.copy(kalla / "register.json", arkiv / "register" / "export" / "register.json")
+    else:
+        shutil.copytree(kalla / "csv", arkiv / "register" / "export")
+    ci.git(arkiv, "init", "-q", "-b", "main")
+    nytt_forslag(arkiv, "Per Berg")
+    p = kor("check", "--format", "text", cwd=arkiv)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "Karin Ek i registret" in p.stdout, p.stdout
+    assert not (arkiv / "register" / "partnerskap.db").exists()
