@@ -65,9 +65,10 @@ def _jamfor(namn: str, text: str) -> None:
     fil = FACIT / namn
     if os.environ.get("PARTNER_SKRIV_FACIT") == "1":
         fil.parent.mkdir(parents=True, exist_ok=True)
-        fil.write_text(text, encoding="utf-8")
+        fil.write_bytes(text.encode("utf-8"))
     assert fil.is_file(), f"facit {fil} saknas"
-    assert text == fil.read_text(encoding="utf-8"), f"skiljer sig från {fil}"
+    # Byte för byte: iCalendar har CRLF, som en läsning med universella radslut skulle dölja.
+    assert text == fil.read_bytes().decode("utf-8"), f"skiljer sig från {fil}"
 
 
 KEDJAN = ("foregaende", "sha256")
@@ -132,3 +133,42 @@ def test_arsrapporten_csv(register: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("format_", ["text", "json", "csv"])
 def test_agartabellen(register: Path, format_: str) -> None:
     _jamfor(f"agare.{format_}", _ok("register", "ägare", "--format", format_, db=register))
+
+
+# Bevakningen och publiceringen med kommunen som utgivare; publiceringens dag byts mot `IDAG`.
+KONFIG = """\
+[kommun]
+namn = "Örebro kommun"
+organisationsnummer = "212000-1967"
+
+[publicera]
+bidragsprefix = "360G-orebrokommun"
+kontakt_epost = "naringsliv@example.se"
+adress = "https://example.se/oppna-data/partnerskap/"
+"""
+
+
+@pytest.fixture(scope="module")
+def konfig(register: Path) -> Path:
+    fil = register.parent / "facit.toml"
+    fil.write_text(KONFIG, encoding="utf-8")
+    return fil
+
+
+@pytest.mark.parametrize("format_", ["text", "json", "markdown", "ics"])
+def test_bevakningen(register: Path, konfig: Path, format_: str) -> None:
+    svar = kor("bevaka", "--per", PER, "--dagar", "400", "--format", format_, "--config",
+               str(konfig), cwd=register.parent, env=miljo(register))  # fmt: skip
+    assert svar.returncode == 1, svar.stderr  # något är försenat
+    _jamfor(f"bevaka.{format_}", svar.stdout)
+
+
+def test_publiceringen(register: Path, konfig: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    _ok("publicera", "--år", "2015", "--ut", str(tmp_path), "--config", str(konfig),
+        db=register)  # fmt: skip
+    filer = sorted(tmp_path.iterdir())
+    assert len(filer) == 4
+    text = "".join(f"## {f.name}\n{f.read_text(encoding='utf-8')}" for f in filer)
+    _jamfor("publicera-2015.txt", text.replace(dt.date.today().isoformat(), "IDAG"))
