@@ -13,15 +13,35 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 import yaml
 
+from cijobb import (
+    GITHUB_HOPPAS_OVER,
+    GITLAB_HOPPAS_OVER,
+    HOPPAS_OVER,
+    UNDERKANT,
+    git,
+    github_steg,
+    gitlab_jobb,
+    gitlab_miljo,
+    jobbets_skript,
+    kor_github_jobb,
+    kor_jobb,
+    kor_skript,
+    med_origin,
+    miljo,
+    ny_motpart,
+    nytt_arkiv,
+    registrera,
+    registrerade,
+    registreringsmiljo,
+    utan_installation,
+)
 from conftest import ROT, kor
 from fientlig_text import (
     STRANGAR,
@@ -33,91 +53,7 @@ from fientlig_text import (
 from forslagsarkiv import rad_med
 from registerhjalp import orgnr
 
-EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
-BESLUT = sorted((ROT / "exempel" / "beslut").glob("*.yaml"))
-UNDERKANT = ROT / "exempel" / "avvisade" / "nl-2014-005-matkluster.yaml"
 SARIF_SCHEMA = ROT / "tests" / "schemas" / "sarif-schema-2.1.0.json"
-# Installationen hoppas över: partner är redan installerat, och git finns.
-GITHUB_HOPPAS_OVER = ("pip install",)
-GITLAB_HOPPAS_OVER = ("pip install", "apt-get")
-PAKET = "partner-cli==0.1.0"
-GITLAB_SERVER = "gitlab.example.invalid"
-
-
-def git(arkiv: Path, *argument: str) -> str:
-    return subprocess.run(
-        ["git", *argument], cwd=arkiv, check=True, capture_output=True, text=True
-    ).stdout
-
-
-def nytt_arkiv(tmp_path: Path, ci: str) -> Path:
-    arkiv = tmp_path / "forslagsarkiv"
-    assert kor("init", str(arkiv), "--ci", ci).returncode == 0
-    for fil in EXEMPEL:
-        shutil.copy(fil, arkiv / "forslag" / fil.name)
-    for fil in BESLUT:
-        shutil.copy(fil, arkiv / "beslut" / fil.name)
-    git(arkiv, "init", "-q", "-b", "main")
-    git(arkiv, "config", "user.name", "Testa Testsson")
-    git(arkiv, "config", "user.email", "testa@example.invalid")
-    git(arkiv, "add", ".")
-    git(arkiv, "commit", "-q", "-m", "Förslagsarkiv")
-    return arkiv
-
-
-def miljo(arkiv: Path, **extra: str) -> dict[str, str]:
-    bort = {"GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_STEP_SUMMARY", "CI_PROJECT_DIR"}
-    env = {k: v for k, v in os.environ.items() if k not in bort and not k.startswith("PARTNER_")}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["PARTNER_PAKET"] = PAKET
-    env.update(extra)
-    return env
-
-
-def kor_skript(
-    arkiv: Path, skript: str, env: dict[str, str], hoppa_over: tuple[str, ...]
-) -> subprocess.CompletedProcess[str]:
-    rader = [r for r in skript.splitlines() if not any(h in r for h in hoppa_over)]
-    p = subprocess.run(
-        ["bash", "-e", "-c", "\n".join(rader)],
-        cwd=arkiv,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert "Traceback" not in p.stderr, p.stderr
-    return p
-
-
-def github_steg(arkiv: Path, jobb: str) -> list[dict[str, Any]]:
-    arbetsflode = yaml.safe_load((arkiv / ".github/workflows/partner.yml").read_text("utf-8"))
-    return [s for s in arbetsflode["jobs"][jobb]["steps"] if "run" in s]
-
-
-def kor_github_jobb(arkiv: Path, jobb: str, env: dict[str, str]) -> str:
-    ut = []
-    for steg in github_steg(arkiv, jobb):
-        p = kor_skript(arkiv, steg["run"], env, GITHUB_HOPPAS_OVER)
-        ut.append(p.stdout)
-        if p.returncode:
-            raise AssertionError(f"{steg.get('name')}: {p.returncode}\n{p.stdout}\n{p.stderr}")
-    return "".join(ut)
-
-
-def med_origin(tmp_path: Path, arkiv: Path) -> Path:
-    """Ett lokalt bart `origin` med arkivets huvudgren."""
-    origin = tmp_path / "origin.git"
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
-    git(arkiv, "remote", "add", "origin", str(origin))
-    git(arkiv, "push", "-q", "-u", "origin", "main")
-    return origin
-
-
-def registrerade(arkiv: Path) -> set[str]:
-    visa = kor("register", "list", "--format", "json", cwd=arkiv)
-    assert visa.returncode == 0, visa.stderr
-    return {a["id"] for a in json.loads(visa.stdout)}
 
 
 def test_github_granskar_och_registrerar(tmp_path: Path) -> None:
@@ -165,11 +101,6 @@ def test_github_underkant_forslag_stoppar_granskningen(tmp_path: Path) -> None:
     assert f"::error file=forslag/nl-2014-005-matkluster.yaml,line={rad},col=1" in p.stdout
 
 
-def gitlab_jobb(arkiv: Path) -> dict[str, Any]:
-    konfig: dict[str, Any] = yaml.safe_load((arkiv / ".gitlab-ci.yml").read_text("utf-8"))
-    return konfig
-
-
 @pytest.mark.parametrize("med_underkant", [False, True])
 def test_gitlab_code_quality_och_junit(tmp_path: Path, med_underkant: bool) -> None:
     arkiv = nytt_arkiv(tmp_path, "gitlab")
@@ -200,26 +131,6 @@ def test_gitlab_code_quality_och_junit(tmp_path: Path, med_underkant: bool) -> N
     # partner check i arkivet: förslagen och besluten.
     assert len(fall) == len(list(arkiv.glob("forslag/*.yaml")) + list(arkiv.glob("beslut/*.yaml")))
     assert len(junit.findall(".//testcase/failure")) == (1 if med_underkant else 0)
-
-
-def gitlab_miljo(tmp_path: Path, arkiv: Path, origin: Path) -> dict[str, str]:
-    """GitLabs variabler; pushadressen till servern skrivs om till det lokala `origin`."""
-    gitconfig = tmp_path / "gitconfig"
-    gitconfig.parent.mkdir(exist_ok=True)
-    server = f"https://oauth2:hemlig@{GITLAB_SERVER}/kommunen/forslag.git"
-    gitconfig.write_text(f'[url "{origin}"]\n\tinsteadOf = {server}\n', encoding="utf-8")
-    login = gitlab_jobb(arkiv)["registrera"]["variables"]["PARTNER_ANVANDARE"]
-    return miljo(
-        arkiv,
-        CI_PROJECT_DIR=str(arkiv),
-        CI_SERVER_HOST=GITLAB_SERVER,
-        CI_PROJECT_PATH="kommunen/forslag",
-        CI_COMMIT_BRANCH="main",
-        PARTNER_PUSH_TOKEN="hemlig",
-        PARTNER_SANKTIONERAD_AV="Näringslivsdirektören",
-        PARTNER_ANVANDARE=login.replace("$GITLAB_USER_LOGIN", "kalle"),
-        GIT_CONFIG_GLOBAL=str(gitconfig),
-    )
 
 
 def test_gitlab_registrerar_pa_huvudgrenen(tmp_path: Path) -> None:
@@ -302,16 +213,6 @@ def test_paketet_installeras_bara_med_fast_version(
     assert (f"pip install {paket}" in p.stdout) == installeras
 
 
-def ny_motpart(id_: str, orgnr: str, namn: str) -> str:
-    return (
-        (ROT / "exempel" / "forslag" / "nl-2014-001-logistik.yaml")
-        .read_text(encoding="utf-8")
-        .replace("id: NL-2014-001", f"id: {id_}")
-        .replace("556781-2341", orgnr)
-        .replace("Örebro Logistikpartner AB", namn)
-    )
-
-
 @pytest.mark.parametrize("ci", ["github", "gitlab"])
 def test_tva_registreringar_samtidigt_blir_bada_grona(tmp_path: Path, ci: str) -> None:
     arkiv = nytt_arkiv(tmp_path, ci)
@@ -334,18 +235,11 @@ def test_tva_registreringar_samtidigt_blir_bada_grona(tmp_path: Path, ci: str) -
         utcheckning = tmp_path / f"jobb{i}"
         subprocess.run(["git", "clone", "-q", str(origin), str(utcheckning)], check=True)
         git(utcheckning, "checkout", "-q", "-B", "main", commit)
-        if ci == "github":
-            env = miljo(
-                utcheckning, PARTNER_SANKTIONERAD_AV="Näringslivsdirektören", GITHUB_REF_NAME="main"
-            )
-            skript = github_steg(utcheckning, "registrera")[-1]["run"]
-        else:
-            env = gitlab_miljo(tmp_path / f"jobb{i}-konfig", utcheckning, origin)
-            skript = "\n".join(gitlab_jobb(utcheckning)["registrera"]["script"])
-        rader = [r for r in skript.splitlines() if not any(h in r for h in GITLAB_HOPPAS_OVER)]
+        env = registreringsmiljo(tmp_path / f"jobb{i}-konfig", utcheckning, origin, ci)
+        (skript,) = [s for s in jobbets_skript(utcheckning, ci, "registrera") if "sync" in s]
         jobb.append(
             subprocess.Popen(
-                ["bash", "-e", "-c", "\n".join(rader)],
+                ["bash", "-e", "-c", utan_installation(skript, HOPPAS_OVER[ci])],
                 cwd=utcheckning,
                 env=env,
                 stdout=subprocess.PIPE,
@@ -362,19 +256,6 @@ def test_tva_registreringar_samtidigt_blir_bada_grona(tmp_path: Path, ci: str) -
     assert kor("register", "import", "register/export", cwd=slut).returncode == 0
     assert {"NL-2016-010", "NL-2016-011", "NL-2014-001"} <= registrerade(slut)
     assert kor("register", "kontroll", cwd=slut).returncode == 0
-
-
-def registrera(
-    tmp_path: Path, arkiv: Path, origin: Path, ci: str
-) -> subprocess.CompletedProcess[str]:
-    """Registreringsjobbet som det står i arkivets CI-konfiguration."""
-    if ci == "github":
-        env = miljo(arkiv, PARTNER_SANKTIONERAD_AV="Näringslivsdirektören", GITHUB_REF_NAME="main")
-        return kor_skript(
-            arkiv, github_steg(arkiv, "registrera")[-1]["run"], env, GITHUB_HOPPAS_OVER
-        )
-    skript = "\n".join(gitlab_jobb(arkiv)["registrera"]["script"])
-    return kor_skript(arkiv, skript, gitlab_miljo(tmp_path, arkiv, origin), GITLAB_HOPPAS_OVER)
 
 
 @pytest.mark.parametrize("ci", ["github", "gitlab"])
@@ -436,18 +317,6 @@ PARTNERS_KOMMANDON = tuple(
 )
 
 
-def _kor_github_steg(arkiv: Path, jobb: str, env: dict[str, str]) -> tuple[int, str]:
-    """Jobbets steg i ordning tills ett misslyckas: (det stegets kod, allt stegen skrev på
-    stdout och stderr)."""
-    ut = []
-    for steg in github_steg(arkiv, jobb):
-        p = kor_skript(arkiv, steg["run"], env, GITHUB_HOPPAS_OVER)
-        ut += [p.stdout, p.stderr]
-        if p.returncode:
-            return p.returncode, "".join(ut)
-    return 0, "".join(ut)
-
-
 def _frammande_kommandon(logg: str) -> list[str]:
     """Loggens rader (delade som den strängaste läsaren delar dem) som börjar ett
     arbetsflödeskommando partner inte skrev."""
@@ -483,11 +352,11 @@ def test_github_jobben_med_fientliga_forslag(tmp_path: Path, med_fientliga_filna
         PARTNER_ANVANDARE="github-actions",
         GITHUB_REF_NAME="main",
     )
-    kod, logg = _kor_github_steg(arkiv, "granska", env)
+    kod, logg = kor_jobb(arkiv, "github", "granska", env)
     assert _frammande_kommandon(logg) == []
     assert "::notice file=forslag/f00.yaml" in logg  # de beslutade undantagen
     fore = git(origin, "rev-list", "--count", "main")
-    registrering, registreringslogg = _kor_github_steg(arkiv, "registrera", env)
+    registrering, registreringslogg = kor_jobb(arkiv, "github", "registrera", env)
     assert _frammande_kommandon(registreringslogg) == []
     if med_fientliga_filnamn:
         assert (kod, registrering) == (1, 1), logg + registreringslogg

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import test_ci_arkiv as ci
+import cijobb as ci
 from conftest import ROT, kor
 from forslagsarkiv import rad_med
 from registerhjalp import ORGNR, skriv_forslag

@@ -7,8 +7,9 @@ import json
 import shutil
 from pathlib import Path
 
-import test_ci_arkiv as ci
+import cijobb as ci
 from conftest import kor
+from registerhjalp import orgnr
 
 SANKTIONERAD = ("--sanktionerad-av", "Näringslivsdirektören")
 LOGISTIK = "forslag/nl-2014-001-logistik.yaml"
@@ -145,7 +146,7 @@ def test_varje_problem_rapporteras_och_inget_skrivs(tmp_path: Path) -> None:
     andra(arkiv, LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
     shutil.copy(ci.UNDERKANT, arkiv / "forslag" / ci.UNDERKANT.name)
     (arkiv / "forslag" / "nl-2016-010.yaml").write_text(
-        ci.ny_motpart("NL-2016-010", ci.orgnr(10), "Karlslunds Verkstäder AB"), encoding="utf-8"
+        ci.ny_motpart("NL-2016-010", orgnr(10), "Karlslunds Verkstäder AB"), encoding="utf-8"
     )
     (arkiv / "utvarderingar" / "fel.yaml").write_text(
         UTVARDERING.replace("  - {mål: 2, utfall: 150, kommentar: Hälften av målet.}\n", ""),
