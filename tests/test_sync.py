@@ -129,6 +129,7 @@ def test_andring_kraver_beslut_och_loggas_med_det(tmp_path: Path) -> None:
     assert sista["vad"] == "ersatt"
     efter = json.loads(str(sista["efter"]))
     assert efter["beslut"] == "KS 2015/77 § 12"
+    assert efter["beslutsdatum"] == "2015-02-10"
     assert efter["commit"] == head
     assert efter["kommunen_kontant"] == 45_000_000
     assert sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")

@@ -411,6 +411,9 @@ class Omgangskontext:
             return None
         return self.forsta[organisationsnummer][1]
 
+    def registrerat(self, organisationsnummer: str, id_: str) -> bool:
+        return self.registret is not None and self.registret.registrerat(organisationsnummer, id_)
+
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
     ) -> list[str]:

@@ -118,7 +118,10 @@ def synka(
                             f"saknas i {arkiv.BESLUT}/"
                         )
                         continue
-                    post_kalla["beslut"] = andring
+                    post_kalla |= {
+                        "beslut": andring.referens,
+                        "beslutsdatum": andring.datum.isoformat(),
+                    }
                 try:
                     (t,) = lagg_till(
                         reg,
@@ -150,9 +153,11 @@ def synka(
     return synk
 
 
-def _andringsbeslut(db: Database, id_: str, beslut: tuple[arkiv.Beslut, ...]) -> str | None:
-    """Referensen för det senaste beslutet om ändring av avtalet som inte redan har använts i
-    avtalets historik; None när inget finns."""
+def _andringsbeslut(
+    db: Database, id_: str, beslut: tuple[arkiv.Beslut, ...]
+) -> arkiv.Beslut | None:
+    """Det senaste beslutet om ändring av avtalet som inte redan har använts i avtalets
+    historik; None när inget finns."""
     anvanda = {
         r[0]
         for r in db.execute(
@@ -163,4 +168,4 @@ def _andringsbeslut(db: Database, id_: str, beslut: tuple[arkiv.Beslut, ...]) ->
         (b for b in beslut if b.typ == "ändring" and b.referens not in anvanda),
         key=lambda b: b.datum,
     )
-    return kandidater[-1].referens if kandidater else None
+    return kandidater[-1] if kandidater else None

@@ -26,9 +26,9 @@ AVTALETS_DELAR = (
     "utbetalning",
 )
 
-# Vad en händelse i ett förslagsarkiv kom ur (`register sync`): beslutets referens och
-# commit. De står i händelsens efter bredvid avtalet, men är inte en del av det.
-KALLA = ("beslut", "commit")
+# Vad en händelse kom ur: beslutets referens och datum, och i ett förslagsarkiv commit. De
+# står i händelsens efter bredvid avtalet, men är inte en del av det.
+KALLA = ("beslut", "beslutsdatum", "commit")
 
 
 def sha256(innehall: Sequence[Any], foregaende: str | None) -> str:

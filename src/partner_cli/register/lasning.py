@@ -348,6 +348,9 @@ class Ogonblicksbild(NamedTuple):
     def omgangens_fil(self, organisationsnummer: str) -> str | None:
         return None
 
+    def registrerat(self, organisationsnummer: str, id_: str) -> bool:
+        return any(i == id_ for i, _ in self.avtal_per_org.get(organisationsnummer, ()))
+
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
     ) -> list[str]:

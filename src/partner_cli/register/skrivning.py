@@ -70,6 +70,14 @@ def _lagg_till_en(
     omgang: _Omgang,
 ) -> Tillagg:
     forslag, fil, sha = post.forslag, post.fil, post.sha
+    gammal = (
+        omgang.sha.get(forslag.id)
+        or db.execute("SELECT sha256 FROM avtal WHERE id = ?", [forslag.id]).fetchone()
+    )
+    # Samma fil är oförändrad före varje prövning: också efter ett byte av avtalsägare, som
+    # filen inte känner till.
+    if gammal is not None and gammal[0] == sha:
+        return Tillagg(forslag.id, fil, "oförändrad", [])
     kontext = _Skrivkontext(db, omgang)
     problem = list(avtalsagare.check(forslag, {}, kontext))
     for p in problem:
@@ -93,12 +101,6 @@ def _lagg_till_en(
         omgang.rader["handelse"].append(
             handelse_rad(tid, vem, "ny organisation", orgnr, None, None, ny_org)
         )
-    gammal = (
-        omgang.sha.get(forslag.id)
-        or db.execute("SELECT sha256 FROM avtal WHERE id = ?", [forslag.id]).fetchone()
-    )
-    if gammal is not None and gammal[0] == sha:
-        return Tillagg(forslag.id, fil, "oförändrad", [])
     if gammal is not None and not ersatt:
         raise RegisterFel(
             f"{fil}: avtalet {forslag.id} finns redan i registret med annat innehåll; ange "
@@ -326,6 +328,14 @@ class _Skrivkontext:
 
     def omgangens_fil(self, organisationsnummer: str) -> str | None:
         return self.omgang.agarfil.get(organisationsnummer)
+
+    def registrerat(self, organisationsnummer: str, id_: str) -> bool:
+        return bool(
+            self.db.execute(
+                "SELECT 1 FROM avtal WHERE id = ? AND organisationsnummer = ?",
+                [id_, organisationsnummer],
+            ).fetchone()
+        )
 
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str

@@ -3,7 +3,9 @@
 `avtalsägare` är en karta med ett namn som inte är tomt: exakt en person, aldrig en lista.
 När ett register finns prövas förslaget mot det: en organisation som redan har en annan
 avtalsägare är fel, och ett annat avtal med samma organisation som överlappar perioden ger
-en varning ("helst ett samarbetsavtal per organisation").
+en varning ("helst ett samarbetsavtal per organisation"). Ett avtal som redan står i
+registret har organisationens avtalsägare vad dess fil än säger: ägaren byts för
+organisationen (beslut om ägarbyte, `register byt-ägare`), inte i dess äldre filer.
 """
 
 from __future__ import annotations
@@ -59,8 +61,14 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
         return
     orgnr = forslag.motpart.organisationsnummer
     nuvarande = kontext.agare(orgnr)
-    # Samma person oavsett skiftläge och mellanslag: "anna  lind" är Anna Lind.
-    if nuvarande is not None and jamforbart(nuvarande[0]) != jamforbart(agare.namn):
+    # Samma person oavsett skiftläge och mellanslag: "anna  lind" är Anna Lind. Ett avtal som
+    # redan är registrerat har organisationens ägare, vad filen än säger: ett byte av
+    # avtalsägare (ägarbyte, byt-ägare) gäller organisationen, inte dess äldre filer.
+    if (
+        nuvarande is not None
+        and jamforbart(nuvarande[0]) != jamforbart(agare.namn)
+        and not kontext.registrerat(orgnr, forslag.id)
+    ):
         fil = kontext.omgangens_fil(orgnr)
         if fil is not None:
             yield Problem(

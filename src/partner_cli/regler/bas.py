@@ -24,6 +24,10 @@ class Kontext(Protocol):
         när ägaren står i registret."""
         ...
 
+    def registrerat(self, organisationsnummer: str, id_: str) -> bool:
+        """Om avtalet `id_` redan står i registret med organisationen."""
+        ...
+
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
     ) -> list[str]: ...
