@@ -55,19 +55,24 @@ class Period(NamedTuple):
         dagar = (self.slut - self.start).days + 1
         return {ar: Fraction(belopp * d, dagar) for ar, d in self.dagar_per_ar().items()}
 
-    def per_ar_ore(self, belopp: int) -> dict[int, int]:
-        """`per_ar` i hela öre: nedåt, och de öre som då fattas ett i taget till åren med
-        störst rest (vid lika rest det tidigare året), så att åren summerar exakt till
-        beloppet. Heltal rakt igenom: rapporten räknar så för varje avtal och år."""
-        dagar = (self.slut - self.start).days + 1
-        delar: dict[int, int] = {}
-        rester: list[tuple[int, int]] = []
-        for ar, d in self.dagar_per_ar().items():
-            delar[ar], rest = divmod(belopp * d, dagar)
-            rester.append((-rest, ar))
-        for _, ar in sorted(rester)[: belopp - sum(delar.values())]:
-            delar[ar] += 1
-        return delar
+
+def arets_ore(belopp: int, dagar: tuple[int, ...], i: int) -> int:
+    """Beloppet (öre) fördelat jämnt över dagarna per år (`Period.dagar_per_ar`), år nummer
+    `i` i hela öre: nedåt, och de öre som då fattas ett i taget till åren med störst rest (vid
+    lika rest det tidigare året), så att åren summerar exakt till beloppet. Heltal rakt igenom
+    och bara det efterfrågade året: rapporten räknar så för varje avtal och belopp."""
+    if len(dagar) == 1:
+        return belopp
+    summa = sum(dagar)
+    rester = [belopp * d % summa for d in dagar]
+    # Resterna summerar till summa × de öre som fattas.
+    fattas = sum(rester) // summa
+    del_ = belopp * dagar[i] // summa
+    if not fattas:
+        return del_
+    rest = rester[i]
+    fore = sum(1 for j, r in enumerate(rester) if r > rest or (r == rest and j < i))
+    return del_ + (fore < fattas)
 
 
 IN_KIND_SLAG = ("personal", "lokaler", "utrustning", "övrigt")

@@ -10,7 +10,7 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from partner_cli.modell import Period
+from partner_cli.modell import Period, arets_ore
 from partner_cli.register.anslutning import Register
 from partner_cli.register.lasning import aktiva
 
@@ -31,7 +31,8 @@ class Arsdel(NamedTuple):
     avtalet har en. Aldrig hela budgeten varje år avtalet löper."""
 
     ar: int
-    period: Period
+    dagar: tuple[int, ...]  # periodens dagar per kalenderår (`Period.dagar_per_ar`)
+    i: int  # årets plats bland periodens år
     kontant: int
     plan: dict[int, int] | None
 
@@ -39,9 +40,8 @@ class Arsdel(NamedTuple):
         """Årets del av beloppet; `med_kontant`: beloppet rymmer kommunens kontanta bidrag,
         som följer planen medan resten fördelas jämnt."""
         if self.plan is None or not med_kontant:
-            return self.period.per_ar_ore(belopp).get(self.ar, 0)
-        resten = self.period.per_ar_ore(belopp - self.kontant).get(self.ar, 0)
-        return resten + self.plan.get(self.ar, 0)
+            return arets_ore(belopp, self.dagar, self.i)
+        return arets_ore(belopp - self.kontant, self.dagar, self.i) + self.plan.get(self.ar, 0)
 
 
 def arsdelar(reg: Register, ar: int) -> dict[str, Arsdel]:
@@ -54,14 +54,20 @@ def arsdelar(reg: Register, ar: int) -> dict[str, Arsdel]:
     ):
         planer.setdefault(id_, {})[planar] = belopp
     fromiso = dt.date.fromisoformat
-    return {
-        id_: Arsdel(ar, Period(fromiso(start), fromiso(slut)), kontant, planer.get(id_))
-        for id_, start, slut, kontant in reg.rader(
-            f"""SELECT a.id, a.period_start, a.period_slut, a.kommunen_kontant FROM avtal a
-                WHERE {_AKTIVA}""",
-            _aret(ar),
-        )
-    }
+    # Dagarna per år en gång per period: många avtal har samma.
+    perioder: dict[tuple[str, str], tuple[int, ...]] = {}
+    delar = {}
+    for id_, start, slut, kontant in reg.rader(
+        f"SELECT a.id, a.period_start, a.period_slut, a.kommunen_kontant FROM avtal a "
+        f"WHERE {_AKTIVA}",
+        _aret(ar),
+    ):
+        dagar = perioder.get((start, slut))
+        if dagar is None:
+            period = Period(fromiso(start), fromiso(slut))
+            dagar = perioder[start, slut] = tuple(period.dagar_per_ar().values())
+        delar[id_] = Arsdel(ar, dagar, ar - int(start[:4]), kontant, planer.get(id_))
+    return delar
 
 
 class Partnerskap(NamedTuple):
@@ -81,9 +87,11 @@ class Partnerskap(NamedTuple):
     ny: bool  # började under året
 
 
-def partnerskap(reg: Register, ar: int) -> tuple[Partnerskap, ...]:
+def partnerskap(
+    reg: Register, ar: int, delar: dict[str, Arsdel] | None = None
+) -> tuple[Partnerskap, ...]:
     fromiso = dt.date.fromisoformat
-    delar = arsdelar(reg, ar)
+    delar = arsdelar(reg, ar) if delar is None else delar
 
     def rad(r: tuple[Any, ...]) -> Partnerskap:
         d = delar[r[0]]
@@ -204,9 +212,9 @@ class Indikatorer(NamedTuple):
         return Fraction(self.initiativ_gemensamt, self.aktiva) if self.aktiva else None
 
 
-def indikatorer(reg: Register, ar: int) -> Indikatorer:
+def indikatorer(reg: Register, ar: int, delar: dict[str, Arsdel] | None = None) -> Indikatorer:
     """Årets indikatorer; beloppen är avtalens del av året (`Arsdel`)."""
-    delar = arsdelar(reg, ar)
+    delar = arsdelar(reg, ar) if delar is None else delar
     ((aktiva_, nya, initiativ_n, initiativ_g, initiativ_k, organisationer_),) = reg.rader(
         f"""SELECT count(*), count(*) FILTER (WHERE a.period_start >= :start),
                 count(*) FILTER (WHERE a.initiativ = 'näringslivet'),
@@ -426,10 +434,12 @@ class Utvecklingsomrade(NamedTuple):
         return Fraction(self.medfinansiering, self.total) if self.total else None
 
 
-def utvecklingsomraden(reg: Register, ar: int) -> tuple[Utvecklingsomrade, ...]:
+def utvecklingsomraden(
+    reg: Register, ar: int, delar: dict[str, Arsdel] | None = None
+) -> tuple[Utvecklingsomrade, ...]:
     """Per utvecklingsområde: avtal, kommunens pengar och medfinansiering, årets del
     (`Arsdel`; ett avtal som tjänar flera områden räknas i vart och ett)."""
-    delar = arsdelar(reg, ar)
+    delar = arsdelar(reg, ar) if delar is None else delar
     omraden: dict[str, list[int]] = {}
     for namn, id_, kommunen, medfinansiering, total in reg.rader(
         f"""SELECT u.namn, a.id,
@@ -478,18 +488,20 @@ def underlag(
     med_historik: bool = False,
 ) -> Underlag:
     with reg.ogonblick():
+        # Årets delar en gång för partnerskapen, indikatorerna och utvecklingsområdena.
+        delar = arsdelar(reg, ar)
         return Underlag(
             ar=ar,
             brytdag=brytdag,
-            partnerskap=partnerskap(reg, ar),
+            partnerskap=partnerskap(reg, ar, delar),
             organisationer=organisationer(reg, ar),
             undantag=undantag(reg, ar),
-            indikatorer=indikatorer(reg, ar),
+            indikatorer=indikatorer(reg, ar, delar),
             foregaende=indikatorer(reg, ar - 1),
             planerade=planerade(reg, ar, brytdag),
             malutfall=malutfall(reg, ar, brytdag),
             ekonomi=ekonomiska_risker(reg, ar, max_offentlig_andel),
             slutande=slutar_utan_slututvardering(reg, ar, dagar_efter_aret, brytdag),
             historik=indikatorer_per_ar(reg, ar) if med_historik else (),
-            utvecklingsomraden=utvecklingsomraden(reg, ar),
+            utvecklingsomraden=utvecklingsomraden(reg, ar, delar),
         )
