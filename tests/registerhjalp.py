@@ -119,6 +119,14 @@ def utvardera(register_: Path, id_: str, text: str) -> None:
     assert isinstance(utv, Utvardering), utv
     reg = register.skriv(register_)
     try:
-        registrera(reg, id_, utv, "u.yaml", "0" * 64, vem="Testa Testsson")
+        registrera(
+            reg,
+            id_,
+            utv,
+            "u.yaml",
+            "0" * 64,
+            {"max_dagar_efter_slut": 365},
+            vem="Testa Testsson",
+        )
     finally:
         reg.stang()

@@ -157,7 +157,7 @@ def test_varje_problem_rapporteras_och_inget_skrivs(tmp_path: Path) -> None:
     assert kod == 1, ut
     assert "nl-2014-005-matkluster.yaml: förslaget är inte godkänt" in ut
     assert "nl-2014-001-logistik.yaml: avtalet NL-2014-001 skiljer sig" in ut
-    assert "fel.yaml: utfall saknas för mål 2" in ut
+    assert "utvarderingar/fel.yaml:5:1: fel [utvärdering] Utfall saknas för mål 2" in ut
     assert "inget ändrades i registret: 3 problem" in ut
     assert export(arkiv) == fore
     assert "NL-2016-010" not in ci.registrerade(arkiv)

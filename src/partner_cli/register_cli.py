@@ -410,7 +410,9 @@ def utvardera(
 ) -> None:
     """Registrera en genomförd utvärdering (en ny från mallen: partner ny --utvardering FIL)."""
     from partner_cli import laddning
+    from partner_cli.register.skrivning import UtvarderingPassarInte
     from partner_cli.register.skrivning import utvardera as registrera
+    from partner_cli.regler.utvardering import ID
     from partner_cli.saker import filnamn, synlig
     from partner_cli.utvarderingsfil import las_utvardering
 
@@ -426,7 +428,13 @@ def utvardera(
             )
         fel(f"{fil}: utvärderingen registrerades inte", AVSLUT_FYND)
     with registret(register, config, skriv=True) as reg:
-        rader = registrera(reg, id_, utv, str(fil), hashlib.sha256(data).hexdigest())
+        try:
+            rader = registrera(
+                reg, id_, utv, str(fil), hashlib.sha256(data).hexdigest(), konfig.regler[ID]
+            )
+        except UtvarderingPassarInte as e:
+            typer.echo("\n".join(map(synlig, e.rader)))
+            fel(f"{fil}: utvärderingen registrerades inte", AVSLUT_FYND)
     if rader is None:
         typer.echo(
             f"{filnamn(str(fil))}: utvärderingen är redan registrerad för {id_}; inget ändrat"

@@ -140,7 +140,9 @@ def synka(
             for utv, fil, sha in utvarderingar:
                 assert utv.avtal is not None  # en fil i utvarderingar/ har `avtal`
                 try:
-                    rader = utvardera(reg, utv.avtal, utv, fil, sha, kalla=kalla)
+                    rader = utvardera(
+                        reg, utv.avtal, utv, fil, sha, konfig.regler["utvärdering"], kalla=kalla
+                    )
                 except RegisterFel as e:
                     synk.problem.append(str(e) if str(e).startswith(fil) else f"{fil}: {e}")
                     continue

@@ -5,9 +5,13 @@ förslagsarkivs utvarderingar/ har filen också `avtal: ID`."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from partner_cli import laddning, schema
+from partner_cli.modell import Fynd, Period
+from partner_cli.regler import utvardering as regeln
 from partner_cli.tolkning import Falt, Formatfel, tolka_karta
 
 
@@ -25,6 +29,8 @@ class Utvardering:
     utford_av: str
     mal: tuple[Malutfall, ...]
     avtal: str | None = None  # i en fil i utvarderingar/
+    # Nycklarnas rad och kolumn (sökväg → plats), för fynden mot avtalet.
+    platser: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
 
 UTVARDERING_FALT: tuple[Falt, ...] = (
@@ -70,4 +76,64 @@ def las_utvardering(data: bytes, *, med_avtal: bool = False) -> Utvardering | li
             sedda[m.mal] = i
     if fel or varden_ is None:
         return sorted(fel, key=lambda f: (f.rad, f.kolumn))
-    return Utvardering(**varden_)
+    return Utvardering(**varden_, platser=platser)
+
+
+def prova(
+    utv: Utvardering,
+    id_: str,
+    period: Period,
+    malnr: Collection[int],
+    installningar: Mapping[str, Any],
+    idag: dt.date,
+) -> list[Fynd]:
+    """Om utvärderingen passar avtalet (`id_` med `period` och målen `malnr` i dess gällande
+    version), med regeln `utvärdering`s grund: datumet från periodens start till
+    `max_dagar_efter_slut` dagar efter dess slut och inte efter i dag, och ett utfall för
+    vart och ett av avtalets mål och inga andra. `partner check`, `register sync` och
+    `register utvärdera` prövar med den här."""
+    fynd: list[Fynd] = []
+
+    def fel(sokvag: str, meddelande: str) -> None:
+        rad, kolumn = utv.platser.get(sokvag, (1, 1))
+        fynd.append(Fynd(regeln.ID, "fel", meddelande, rad, kolumn, sokvag, regeln.GRUND))
+
+    dagar: int = installningar["max_dagar_efter_slut"]
+    sista = period.slut + dt.timedelta(days=dagar)
+    if utv.datum < period.start:
+        fel(
+            "datum",
+            f"Utvärderingen {utv.datum} ligger före avtalet {id_}s start {period.start} "
+            f"(avtalstiden {period.start}–{period.slut}); ett partnerskap utvärderas under "
+            "eller efter avtalstiden",
+        )
+    elif utv.datum > sista:
+        fel(
+            "datum",
+            f"Utvärderingen {utv.datum} ligger mer än {dagar} dagar efter avtalet {id_}s slut "
+            f'{period.slut} (senast {sista}; [regler."utvärdering"] max_dagar_efter_slut i '
+            "partner.toml)",
+        )
+    if utv.datum > idag:
+        fel(
+            "datum",
+            f"Utvärderingen {utv.datum} ligger efter i dag ({idag}): en gjord utvärdering kan "
+            "inte vara daterad framåt",
+        )
+    sedda = {m.mal for m in utv.mal}
+    for i, m in enumerate(utv.mal):
+        if m.mal not in malnr:
+            har = f"mål 1–{len(malnr)}" if malnr else "inga mål"
+            fel(
+                f"mål[{i}].mål",
+                f"Avtalet {id_} har inget mål nummer {m.mal} i sin gällande version (det har "
+                f"{har}; se `partner register show {id_}`)",
+            )
+    saknade = sorted(set(malnr) - sedda)
+    if saknade:
+        fel(
+            "mål",
+            f"Utfall saknas för mål {', '.join(map(str, saknade))} i avtalet {id_}: "
+            "partnerskapet utvärderas mot vart och ett av de överenskomna målen",
+        )
+    return sorted(fynd, key=lambda f: (f.rad, f.kolumn))

@@ -192,22 +192,43 @@ def byt_agare(
         db.table("handelse").insert(handelse)
 
 
+class UtvarderingPassarInte(RegisterFel):
+    """Utvärderingen passar inte sitt avtal (`utvarderingsfil.prova`): fynden med rad och
+    kolumn i filen."""
+
+    def __init__(self, fil: str, fynd: Sequence[modell.Fynd]) -> None:
+        self.fil = fil
+        self.fynd = tuple(fynd)
+        self.rader = tuple(
+            f"{fil}:{f.rad}:{f.kolumn}: fel [{f.regel}] {f.meddelande}" for f in fynd
+        )
+        super().__init__("\n".join(self.rader))
+
+
 def utvardera(
     reg: Register,
     id_: str,
     utv: Utvardering,
     fil: str,
     sha: str,
+    installningar: Mapping[str, Any],
     vem: str | None = None,
     kalla: Mapping[str, str] | None = None,
+    idag: dt.date | None = None,
 ) -> list[dict[str, Any]] | None:
     """Registrerar en genomförd utvärdering; None när samma fil, eller en utvärdering med
-    samma innehåll (datum, typ, utförare och utfall), redan är registrerad. `kalla` (commit)
-    följer med i händelsens efter."""
+    samma innehåll (datum, typ, utförare och utfall), redan är registrerad. En utvärdering som
+    inte passar avtalets gällande version (regeln `utvärdering`s `installningar`) är
+    `UtvarderingPassarInte`. `kalla` (commit) följer med i händelsens efter."""
+    from partner_cli.utvarderingsfil import prova
+
     vem = vem or anvandare()
     tid = nu()
     with reg.transaktion() as db:
-        avtal = db.execute("SELECT organisationsnummer FROM avtal WHERE id = ?", [id_]).fetchone()
+        avtal = db.execute(
+            "SELECT organisationsnummer, period_start, period_slut FROM avtal WHERE id = ?",
+            [id_],
+        ).fetchone()
         if avtal is None:
             raise RegisterFel(f"avtalet {id_!r} finns inte i registret {reg.sokvag}")
         if db.execute(
@@ -218,17 +239,10 @@ def utvardera(
             r[0]: r[1]
             for r in db.execute("SELECT nr, malvarde FROM mal WHERE avtal_id = ? ", [id_])
         }
-        saknade = sorted(set(mal) - {m.mal for m in utv.mal})
-        okanda = sorted({m.mal for m in utv.mal} - set(mal))
-        if okanda:
-            raise RegisterFel(
-                f"{fil}: avtalet {id_} har inget mål nummer {', '.join(map(str, okanda))} "
-                f"(det har mål 1–{len(mal)}; se `partner register show {id_}`)"
-            )
-        if saknade:
-            raise RegisterFel(
-                f"{fil}: utfall saknas för mål {', '.join(map(str, saknade))} i avtalet {id_}"
-            )
+        period = modell.Period(dt.date.fromisoformat(avtal[1]), dt.date.fromisoformat(avtal[2]))
+        fynd = prova(utv, id_, period, mal, installningar, idag or dt.date.today())
+        if fynd:
+            raise UtvarderingPassarInte(filnamn(fil), fynd)
         uid = (
             db.table("genomford_utvardering")
             .insert(
