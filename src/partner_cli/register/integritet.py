@@ -57,7 +57,7 @@ def invarianter(conn: sqlite3.Connection) -> list[str]:
 
 # Händelserna som sätter en organisations rad och ett avtals innehåll, med raden i `efter`.
 ORGANISATIONENS_HANDELSER = ("ny organisation", "byt ägare")
-AVTALETS_HANDELSER = ("registrerad", "ersatt")
+AVTALETS_HANDELSER = ("registrerad", "ersatt", "förlängd", "avslutad", "makulerad")
 
 
 def _dictrader(cur: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
@@ -94,8 +94,9 @@ def _oforklarade_organisationer(conn: sqlite3.Connection) -> list[str]:
 
 def _oforklarade_avtal(conn: sqlite3.Connection) -> list[str]:
     """Varje avtal, med finansiärer, mål, planerade utvärderingar och undantag, är exakt det
-    som dess senaste händelse (`registrerad` eller `ersatt`) bär. Tabellerna läses i
-    avtalens ordning sida vid sida, så att minnet inte växer med registret."""
+    som dess senaste händelse (`registrerad`, `ersatt` eller ett beslut om förlängning,
+    avslut eller makulering) bär. Tabellerna läses i avtalens ordning sida vid sida, så att
+    minnet inte växer med registret."""
     platser = ", ".join("?" * len(AVTALETS_HANDELSER))
     handelser = conn.execute(
         f"""SELECT avtal_id, efter FROM handelse WHERE id IN (

@@ -96,9 +96,8 @@ def som_loggat(nu: dict[str, Any], loggat: dict[str, Any]) -> dict[str, Any]:
 def avtal_i_historiken(
     avtal: dict[str, Any], delar: dict[str, list[dict[str, Any]]]
 ) -> dict[str, Any]:
-    """Hela avtalet som händelserna bär det: raden (utan den härledda andelen) och dess delar
-    utan avtal_id."""
-    ut = {k: v for k, v in avtal.items() if k != "andel"}
+    """Hela avtalet som händelserna bär det: raden och dess delar utan avtal_id."""
+    ut = dict(avtal)
     for tabell in AVTALETS_DELAR:
         ut[tabell] = [{k: v for k, v in r.items() if k != "avtal_id"} for r in delar[tabell]]
     return ut

@@ -274,12 +274,31 @@ CREATE TRIGGER underhall_ingen_borttagning BEFORE DELETE ON underhall
 BEGIN SELECT RAISE(ABORT, 'registrets logg går bara att lägga till i, inte radera'); END;
 """
 
+# Avtalets livscykel efter registreringen, var och en enligt ett beslut (arkiv.py): avslutat
+# i förtid (dagen, orsaken och beslutet, alla eller inget, dagen inom perioden) och makulerat
+# (beslutet: registreringen skulle aldrig ha gjorts; avtalet står kvar med sin historik men
+# räknas i ingen rapport). En förlängning skriver en senare period_slut. Den härledda andelen
+# läses inte längre av något kommando och tas bort.
+_SCHEMA_6 = """
+ALTER TABLE avtal DROP COLUMN andel;
+ALTER TABLE avtal ADD COLUMN avslutat_datum TEXT CHECK (
+    date(avslutat_datum) IS avslutat_datum
+    AND avslutat_datum >= period_start AND avslutat_datum < period_slut);
+ALTER TABLE avtal ADD COLUMN avslutat_orsak TEXT CHECK (trim(avslutat_orsak) <> '');
+ALTER TABLE avtal ADD COLUMN avslutat_beslut TEXT CHECK (
+    trim(avslutat_beslut) <> ''
+    AND (avslutat_datum IS NULL) = (avslutat_beslut IS NULL)
+    AND (avslutat_orsak IS NULL) = (avslutat_beslut IS NULL));
+ALTER TABLE avtal ADD COLUMN makulerat_beslut TEXT CHECK (trim(makulerat_beslut) <> '');
+"""
+
 MIGRERINGAR: tuple[Migrering, ...] = (
     Migrering("0001_grund", _SCHEMA_1),
     Migrering("0002_genomford_utvardering", _SCHEMA_2),
     Migrering("0003_handelsekedja", _SCHEMA_3, _kedja),
     Migrering("0004_fordelning_och_utvecklingsomraden", _SCHEMA_4),
     Migrering("0005_underhall", _SCHEMA_5),
+    Migrering("0006_avtalets_livscykel", _SCHEMA_6),
 )
 SCHEMAVERSION = len(MIGRERINGAR)
 KANDA_MIGRERINGAR = frozenset(m.namn for m in MIGRERINGAR)

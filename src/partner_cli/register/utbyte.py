@@ -287,7 +287,9 @@ _CSV_HELTAL = re.compile(r"-?[0-9]{1,19}", re.ASCII)
 MAX_TEXT = 1 << 20  # tecken i en text: mer än en hel förslagsfil (max_filstorlek 1 MB)
 MAX_JSON = 1 << 24  # tecken i loggens före och efter (ett helt avtal med alla delar)
 MAX_HELTAL = 2**63 - 1  # SQLites heltal
-DATUM = frozenset({"period_start", "period_slut", "datum", "beslutsdatum", "giltigt_till"})
+DATUM = frozenset(
+    {"period_start", "period_slut", "datum", "beslutsdatum", "giltigt_till", "avslutat_datum"}
+)
 TIDER = frozenset({"tid", "registrerad"})
 BELOPP = frozenset(
     {
