@@ -718,13 +718,14 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
     har_report = _har_kommando(partner, env, "report")
     namn_import = f"register import ({avtal} avtal)"
     namn_add, namn_check = f"register add ({n} filer)", f"partner check ({n} godkända filer)"
+    namn_sync = f"register sync ({n} oförändrade avtal)"
     namn_report, namn_agare = f"report --år {RAPPORTAR}", "register ägare"
     golv_report, golv_agare = "golv: SQL för report", "golv: SQL för ägare"
     if not har_register:
         return [
             mat(m, None, rep, saknas=SAKNAS_REGISTER)
-            for m in (namn_import, namn_check, namn_add, golv_report, namn_report, golv_agare,
-                      namn_agare)
+            for m in (namn_import, namn_check, namn_add, namn_sync, golv_report, namn_report,
+                      golv_agare, namn_agare)
         ]  # fmt: skip
     print(f"Genererar {n} godkända förslag och ett register med {avtal} avtal …", flush=True)
     filer = generera(data / "godkanda", n, seed=7, alla_godkanda=True)
@@ -752,6 +753,12 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
                           json.dumps(SQL_RAPPORT_AVSNITT),
                           json.dumps(rapportparametrar(RAPPORTAR))], rep, env=env),
     ]  # fmt: skip
+    arkiv, arkivdb = arkiv_for_sync(data, partner, env)
+    rader.append(
+        mat(namn_sync, [partner, "register", "sync", str(arkiv), "--sanktionerad-av", "Bench",
+                        "--register", str(arkivdb)],
+            rep, env=env, golv=namn_check, budget=1.5)
+    )  # fmt: skip
     rader.append(
         mat(
             namn_report,
@@ -773,6 +780,25 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
     ]  # fmt: skip
     rader += del_bevaka_publicera(data, db, partner, rep, env)
     return rader
+
+
+def arkiv_for_sync(data: Path, partner: str, env: dict[str, str]) -> tuple[Path, Path]:
+    """Ett förslagsarkiv med de godkända förslagen i forslag/ och ett register som redan
+    stämmer med det (byggt av en första `register sync`, som inte mäts): den mätta körningen
+    känner igen varje fil som oförändrad."""
+    arkiv, db = data / "arkiv", data / "arkiv.db"
+    if arkiv.exists():
+        shutil.rmtree(arkiv)
+    shutil.copytree(data / "godkanda", arkiv / "forslag", ignore=shutil.ignore_patterns(".*"))
+    (arkiv / "partner.toml").write_text("", encoding="utf-8")
+    for p in data.glob(db.name + "*"):
+        p.unlink()
+    subprocess.run(
+        [partner, "register", "sync", str(arkiv), "--sanktionerad-av", "Bench",
+         "--register", str(db)],
+        check=True, capture_output=True, env=env,
+    )  # fmt: skip
+    return arkiv, db
 
 
 # Bevakningen per en dag mitt i registrets tio år, och öppna data för rapportåret.
