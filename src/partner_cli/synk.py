@@ -101,9 +101,14 @@ def synka(
     kalla = {"commit": c} if (c := commit(rot)) else {}
     try:
         with reg.transaktion() as db:
+            # En fil med samma sha256 som det registrerade avtalet är oförändrad, som i
+            # `register add`: bara de andra jämförs fält för fält.
+            registrerade = dict(db.execute("SELECT id, sha256 FROM avtal").fetchall())
             for r in granskning.filer:
                 f = r.forslag
                 if f is None or r.sha256 is None or r.utfall != "godkänd":
+                    continue
+                if registrerade.get(f.id) == r.sha256:
                     continue
                 andrade = andrade_falt(db, f)
                 if andrade == []:
