@@ -64,7 +64,9 @@ def report(
         typer.Option(
             "--per",
             metavar="ÅÅÅÅ-MM-DD",
-            help="Räkna utvärderingarnas status per detta datum (standard: i dag).",
+            help="Räkna rapporten per detta datum, eller årets sista dag om den är "
+            "tidigare: avtalen och ägarna som de stod då, utvärderingarna gjorda senast då "
+            "(standard: i dag, med avtalen som de står).",
         ),
     ] = None,
     publik: Annotated[
@@ -90,14 +92,16 @@ def report(
 
     konfig = las_konfig(config)
     max_offentlig_andel = konfig.regler["ekonomi"]["max_offentlig_andel"]
+    brytdag = rapport.brytdag(ar, idag)
     with registret(register, config, skriv=False) as reg:
         underlag = rapportlasning.underlag(
             reg,
             ar,
-            rapport.brytdag(ar, idag),
+            brytdag,
             max_offentlig_andel=max_offentlig_andel,
             dagar_efter_aret=rapport.DAGAR_EFTER_ARET,
             med_historik=valt.historik,
+            per=brytdag if per is not None else None,
         )
     arsrapport = rapport.berakna(
         underlag,

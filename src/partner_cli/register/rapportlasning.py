@@ -6,11 +6,13 @@ Rapporten (`partner_cli.rapport`) får raderna i ett `Underlag` och räknar inte
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from fractions import Fraction
 from typing import Any, NamedTuple
 
 from partner_cli.modell import Period, arets_ore
+from partner_cli.register import versioner
 from partner_cli.register.anslutning import Register
 from partner_cli.register.lasning import aktiva
 
@@ -486,8 +488,11 @@ def underlag(
     max_offentlig_andel: Fraction,
     dagar_efter_aret: int,
     med_historik: bool = False,
+    per: dt.date | None = None,
 ) -> Underlag:
-    with reg.ogonblick():
+    """Årsrapportens underlag; med `per` avtalen och organisationerna som de stod per dagen
+    (`versioner`), annars som de står."""
+    with reg.ogonblick(), versioner.per(reg, per) if per else contextlib.nullcontext():
         # Årets delar en gång för partnerskapen, indikatorerna och utvecklingsområdena.
         delar = arsdelar(reg, ar)
         return Underlag(
