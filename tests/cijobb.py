@@ -203,6 +203,20 @@ def granskningsmiljo(tmp_path: Path, arkiv: Path, ci: str, gren: str) -> dict[st
     )
 
 
+def starta_registrering(arkiv: Path, ci: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """Registreringsjobbets skript (det som kör `sync`) i bakgrunden, för registreringar som
+    kapplöper."""
+    (skript,) = [s for s in jobbets_skript(arkiv, ci, "registrera") if "register sync" in s]
+    return subprocess.Popen(
+        ["bash", "-e", "-c", utan_installation(skript, HOPPAS_OVER[ci])],
+        cwd=arkiv,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def registrera(
     tmp_path: Path, arkiv: Path, origin: Path, ci: str
 ) -> subprocess.CompletedProcess[str]:

@@ -23,13 +23,11 @@ import yaml
 from cijobb import (
     GITHUB_HOPPAS_OVER,
     GITLAB_HOPPAS_OVER,
-    HOPPAS_OVER,
     UNDERKANT,
     git,
     github_steg,
     gitlab_jobb,
     gitlab_miljo,
-    jobbets_skript,
     kor_github_jobb,
     kor_jobb,
     kor_skript,
@@ -40,7 +38,7 @@ from cijobb import (
     registrera,
     registrerade,
     registreringsmiljo,
-    utan_installation,
+    starta_registrering,
 )
 from conftest import ROT, kor
 from fientlig_text import (
@@ -236,17 +234,7 @@ def test_tva_registreringar_samtidigt_blir_bada_grona(tmp_path: Path, ci: str) -
         subprocess.run(["git", "clone", "-q", str(origin), str(utcheckning)], check=True)
         git(utcheckning, "checkout", "-q", "-B", "main", commit)
         env = registreringsmiljo(tmp_path / f"jobb{i}-konfig", utcheckning, origin, ci)
-        (skript,) = [s for s in jobbets_skript(utcheckning, ci, "registrera") if "sync" in s]
-        jobb.append(
-            subprocess.Popen(
-                ["bash", "-e", "-c", utan_installation(skript, HOPPAS_OVER[ci])],
-                cwd=utcheckning,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
+        jobb.append(starta_registrering(utcheckning, ci, env))
     for p in jobb:
         ut, fel = p.communicate(timeout=120)
         assert p.returncode == 0, ut + fel
