@@ -76,25 +76,27 @@ def bevaka(
     poster: list[Bevakning] = []
     with reg.ogonblick():
         agare = lasning.agarna(reg)
-        planerade = rapportlasning.planerade_mellan(
+        planerade = rapportlasning.planerade_rader(
             reg, dt.date(1, 1, 1), till, idag, bara_ej_utforda=True
         )
         avtal = lasning.bevakade_avtal(reg, idag, till)
         undantag = lasning.utgaende_undantag(reg, idag, till)
-    for p in planerade:
-        namn, enhet = agare[p.organisationsnummer]
-        forsenad = p.datum < idag
+    # Tiotusentals rader: registrets rader direkt till bevakningar, datumen jämförda som text.
+    dag, fran_text = idag.isoformat(), dt.date.fromisoformat
+    for avtal_id, organisation, organisationsnummer, datum, typ, _, nr in planerade:
+        namn, enhet = agare[organisationsnummer]
+        forsenad = datum < dag
         poster.append(
             Bevakning(
-                p.datum,
+                fran_text(datum),
                 "utvärdering",
-                p.avtal_id,
-                p.organisation,
+                avtal_id,
+                organisation,
                 namn,
                 enhet,
-                f"{p.typ.capitalize()} {'skulle ha gjorts' if forsenad else 'planerad'} {p.datum}",
+                f"{typ.capitalize()} {'skulle ha gjorts' if forsenad else 'planerad'} {datum}",
                 forsenad,
-                f"utvardering-{p.avtal_id}-{p.nr}",
+                f"utvardering-{avtal_id}-{nr}",
             )
         )
     for b in avtal:

@@ -288,30 +288,40 @@ def planerade_mellan(
     """Planerade utvärderingar från start till slut (med `bara_ej_utforda` bara de som inte är
     utförda). Den k:te planerade utvärderingen av en typ för ett avtal räknas som utförd när
     minst k utvärderingar av den typen är registrerade per brytdagen."""
-    villkor = "WHERE k > n" if bara_ej_utforda else ""
-    # Räknade med korrelerade delfrågor per planerad utvärdering (index på avtal_id): en CTE
-    # med fönsterfunktion materialiserades och fick ett automatiskt index vid varje körning.
     return tuple(
-        Planerad(id_, org, orgnr, dt.date.fromisoformat(datum), typ, bool(utford), nr)
-        for id_, org, orgnr, datum, typ, utford, nr in reg.rader(
-            f"""SELECT avtal_id, namn, organisationsnummer, datum, typ, k <= n, nr FROM (
-                    SELECT p.avtal_id, o.namn, a.organisationsnummer, p.datum, p.typ, p.nr,
-                        -- Platsen bland avtalets planerade av typen i ordningen (datum, nr),
-                        -- och hur många av typen som är gjorda per brytdagen.
-                        (SELECT count(*) FROM planerad_utvardering q
-                            WHERE q.avtal_id = p.avtal_id AND q.typ IS p.typ AND (
-                                q.datum IS NULL OR q.datum < p.datum
-                                OR (q.datum = p.datum AND q.nr <= p.nr))) AS k,
-                        (SELECT count(*) FROM genomford_utvardering u
-                            WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ
-                                AND u.datum <= :brytdag) AS n
-                    FROM planerad_utvardering p JOIN avtal a ON a.id = p.avtal_id
-                        JOIN organisation o USING (organisationsnummer)
-                    WHERE p.datum BETWEEN :start AND :slut)
-                {villkor}
-                ORDER BY datum, avtal_id, nr""",
-            {"start": start.isoformat(), "slut": slut.isoformat(), "brytdag": brytdag.isoformat()},
+        Planerad(id_, org, orgnr, dt.date.fromisoformat(datum), typ, bool(gjord), nr)
+        for id_, org, orgnr, datum, typ, gjord, nr in planerade_rader(
+            reg, start, slut, brytdag, bara_ej_utforda=bara_ej_utforda
         )
+    )
+
+
+def planerade_rader(
+    reg: Register, start: dt.date, slut: dt.date, brytdag: dt.date, *, bara_ej_utforda: bool = False
+) -> list[tuple[str, str, str, str, str, int, int]]:
+    """`planerade_mellan` som registrets rader, i `Planerad`:s ordning med datumet som text
+    och utförd som 0 eller 1: för bevakningen, som gör egna poster av tiotusentals rader."""
+    # Platsen bland avtalets planerade av typen i ordningen (datum, nr) och antalet gjorda av
+    # typen per brytdagen, i korrelerade delfrågor (index på avtal_id); platsen räknas bara när
+    # något av typen är gjort, eftersom den alltid är minst 1. En CTE med fönsterfunktion
+    # materialiserades och fick ett automatiskt index vid varje körning.
+    utford = """EXISTS (SELECT 1 FROM genomford_utvardering u
+            WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ AND u.datum <= :brytdag)
+        AND (SELECT count(*) FROM planerad_utvardering q
+            WHERE q.avtal_id = p.avtal_id AND q.typ IS p.typ AND (
+                q.datum IS NULL OR q.datum < p.datum OR (q.datum = p.datum AND q.nr <= p.nr)))
+        <= (SELECT count(*) FROM genomford_utvardering u
+            WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ AND u.datum <= :brytdag)"""
+    # Uttrycket räknas en gång per rad: i villkoret när bara de ej utförda väljs, annars som
+    # kolumn.
+    kolumn, villkor = ("0", f"AND NOT ({utford})") if bara_ej_utforda else (utford, "")
+    return reg.rader(
+        f"""SELECT p.avtal_id, o.namn, a.organisationsnummer, p.datum, p.typ, {kolumn}, p.nr
+            FROM planerad_utvardering p JOIN avtal a ON a.id = p.avtal_id
+                JOIN organisation o USING (organisationsnummer)
+            WHERE p.datum BETWEEN :start AND :slut {villkor}
+            ORDER BY p.datum, p.avtal_id, p.nr""",
+        {"start": start.isoformat(), "slut": slut.isoformat(), "brytdag": brytdag.isoformat()},
     )
 
 
