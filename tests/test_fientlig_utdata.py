@@ -212,3 +212,16 @@ def test_meddelanden_som_citerar_en_ogiltig_fil(tmp_path: Path, kommando: str) -
     assert "\\x1b[2J" in p.stdout + p.stderr
     assert rata_styrtecken(p.stdout + p.stderr) == []
     assert rader_borjar_med(p.stdout + p.stderr, ("f.yaml:", "partner: ")) == []
+
+
+def test_snabbvagen_for_utskrivbar_text_ger_samma_text() -> None:
+    """`synlig`, `markdown` och kalenderns `text` lämnar utskrivbar text utan sökning; med en
+    tab först (inte utskrivbar) går samma tecken den långa vägen och ska ge samma sak."""
+    from partner_cli.bevakning.ics import text
+    from partner_cli.saker import markdown, synlig
+
+    utskrivbara = [chr(k) for k in range(0x110000) if chr(k).isprintable()]
+    assert len(utskrivbara) > 100_000
+    for funktion in (synlig, markdown, text):
+        olika = [t for t in utskrivbara if funktion(t) != funktion("\t" + t)[1:]]
+        assert olika == [], (funktion.__name__, olika[:5])

@@ -44,6 +44,7 @@ _I_JSON = re.compile(
     "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
+_MARKDOWN_ELLER_HTML = re.compile(r"[\\`*_\[\]|~&<>]")
 _KOMMANDOSTART = (":", "#")
 _FORMELSTART = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,7 +61,8 @@ def _synligt(m: re.Match[str]) -> str:
 
 def synlig(text: str) -> str:
     """Texten med varje styrtecken som en synlig flyktsekvens; tab står kvar."""
-    return _OSYNLIGA.sub(_synligt, text)
+    # Inget tecken som visas är utskrivbart (`isprintable`): det vanliga fallet utan sökning.
+    return text if text.isprintable() else _OSYNLIGA.sub(_synligt, text)
 
 
 def ren(text: str) -> bool:
@@ -88,6 +90,8 @@ def github_egenskap(text: str) -> str:
 
 
 def markdown(text: str) -> str:
+    if text.isprintable() and _MARKDOWN_ELLER_HTML.search(text) is None:
+        return text
     t = synlig(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN.sub(r"\\\1", t)
 
