@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import cijobb as ci
 from conftest import kor
 from registerhjalp import ORGNR, forslag, miljo
 
@@ -64,3 +65,51 @@ def test_ett_senare_agarbyte_andrar_inte_rapporten_per_en_tidigare_dag(
     assert svar.returncode == 0, svar.stderr
     assert rapport(db, 2015, "json", "--per", "2015-12-31") == fore
     assert "Bertil Ny" in rapport(db, 2015, "json")
+
+
+ANDRING = """typ: ändring
+referens: KS 2015/88 § 3
+datum: 2015-09-01
+beslutat_av: Kommunstyrelsen
+motivering: Projektet förlängs ett år och kommunens insats ökas.
+avtal: NL-2014-001
+"""
+
+
+def test_en_andring_enligt_beslut_galler_fran_beslutets_datum(tmp_path: Path) -> None:
+    """`register sync` för in ändringen i dag, men den gäller från beslutet 2015-09-01: en
+    rapport per en dag före beslutet är densamma, en per en dag efter visar ändringen."""
+    arkiv = ci.nytt_arkiv(tmp_path, "github")
+
+    def rapport_i(ar: int, per: str) -> str:
+        svar = kor("report", "--år", str(ar), "--per", per, "--format", "json", cwd=arkiv)
+        assert svar.returncode == 0, svar.stderr
+        return svar.stdout
+
+    def sync() -> None:
+        svar = kor("register", "sync", "--sanktionerad-av", "Näringslivsdirektören", cwd=arkiv)
+        assert svar.returncode == 0, svar.stdout + svar.stderr
+
+    sync()
+    fore = {per: rapport_i(2015, per) for per in ("2015-08-31", "2015-12-31")}
+    fil = arkiv / "forslag" / "nl-2014-001-logistik.yaml"
+    text = fil.read_text(encoding="utf-8")
+    for gammalt, nytt in (
+        ("slut: 2016-02-29", "slut: 2017-02-28"),
+        ("{datum: 2016-04-30, typ: slututvärdering}", "{datum: 2017-03-15, typ: slututvärdering}"),
+        ("    kontant: 400 000 kr", "    kontant: 500 000 kr"),
+        ("målvärde: 20,", "målvärde: 25,"),
+    ):
+        assert gammalt in text
+        text = text.replace(gammalt, nytt)
+    fil.write_text(text, encoding="utf-8")
+    (arkiv / "beslut" / "ks-2015-88.yaml").write_text(ANDRING, encoding="utf-8")
+    ci.git(arkiv, "add", ".")
+    ci.git(arkiv, "commit", "-q", "-m", "Förlängning och ökad insats")
+    sync()
+    assert rapport_i(2015, "2015-08-31") == fore["2015-08-31"]
+    assert rapport_i(2015, "2015-12-31") != fore["2015-12-31"]
+    assert (
+        rapport_i(2015, "2015-12-31")
+        == kor("report", "--år", "2015", "--format", "json", cwd=arkiv).stdout
+    )
