@@ -48,6 +48,8 @@ STRANGAR: tuple[str, ...] = (
     "riktning " + RIKTNING,
     "\x7f",
     "%25 %3A %2C : ,",
+    "section_start:1700000000:falsk\r\x1b[0Kfalsk sektion",
+    "rad\nsection_end:1700000000:falsk\r\x1b[0K",
 )
 
 # Ett filnamn som inte är UTF-8.

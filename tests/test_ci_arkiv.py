@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -45,7 +46,9 @@ from fientlig_text import (
     STRANGAR,
     fientliga_beslut,
     fientligt_forslag,
+    rader_borjar_med,
     radstarter,
+    rata_styrtecken,
     skapa_arkiv,
 )
 from forslagsarkiv import rad_med
@@ -315,12 +318,11 @@ def _frammande_kommandon(logg: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("med_fientliga_filnamn", [False, True], ids=["text", "filnamn"])
-def test_github_jobben_med_fientliga_forslag(tmp_path: Path, med_fientliga_filnamn: bool) -> None:
-    """Fientlig text i förslagen (och i filnamnen) startar inget arbetsflödeskommando i
-    jobbens logg, och jobben ger rätt utfall: förslag vars undantag har beslut godkänns och
-    registreras; förslag med fientliga namn utan beslut för sina undantag stoppar båda."""
-    arkiv = nytt_arkiv(tmp_path, "github")
+def fientligt_arkiv(tmp_path: Path, ci: str, med_fientliga_filnamn: bool) -> tuple[Path, Path]:
+    """Ett arkiv med ett fientligt förslag per sträng i katalogen och besluten som ger deras
+    undantag (och, med fientliga filnamn, förslagen med strängarna i namnen, vars undantag
+    saknar beslut); (arkivet, dess origin)."""
+    arkiv = nytt_arkiv(tmp_path, ci)
     for i, s in enumerate(STRANGAR):
         (arkiv / "forslag" / f"f{i:02}.yaml").write_text(fientligt_forslag(i, s), "utf-8")
         for namn, text in fientliga_beslut(i, s).items():
@@ -330,7 +332,15 @@ def test_github_jobben_med_fientliga_forslag(tmp_path: Path, med_fientliga_filna
         shutil.copytree(tmp_path / "fientligt", arkiv, dirs_exist_ok=True)
     git(arkiv, "add", ".")
     git(arkiv, "commit", "-q", "-m", "Fientliga förslag")
-    origin = med_origin(tmp_path, arkiv)
+    return arkiv, med_origin(tmp_path, arkiv)
+
+
+@pytest.mark.parametrize("med_fientliga_filnamn", [False, True], ids=["text", "filnamn"])
+def test_github_jobben_med_fientliga_forslag(tmp_path: Path, med_fientliga_filnamn: bool) -> None:
+    """Fientlig text i förslagen (och i filnamnen) startar inget arbetsflödeskommando i
+    jobbens logg, och jobben ger rätt utfall: förslag vars undantag har beslut godkänns och
+    registreras; förslag med fientliga namn utan beslut för sina undantag stoppar båda."""
+    arkiv, origin = fientligt_arkiv(tmp_path, "github", med_fientliga_filnamn)
     env = miljo(
         arkiv,
         GITHUB_ACTIONS="true",
@@ -349,6 +359,80 @@ def test_github_jobben_med_fientliga_forslag(tmp_path: Path, med_fientliga_filna
     if med_fientliga_filnamn:
         assert (kod, registrering) == (1, 1), logg + registreringslogg
         assert "::error file=forslag/" in logg
+        assert git(origin, "rev-list", "--count", "main") == fore
+    else:
+        assert (kod, registrering) == (0, 0), logg + registreringslogg
+        assert {f"F-{i}" for i in range(len(STRANGAR))} <= registrerade(arkiv)
+        assert "Registret uppdaterat av partner" in git(origin, "log", "--format=%s", "main")
+
+
+# Det GitLab läser i en jobblogg: ANSI-sekvenser (färger, radradering) och sektionsmarkeringar
+# (`section_start:TID:NAMN`, `section_end:…`) först på en rad, också efter en vagnretur.
+SEKTIONER = ("section_start:", "section_end:")
+# Elementen och attributen i partners JUnit-rapport; inga andra kan komma ur en fil.
+JUNIT_ELEMENT = frozenset(
+    ["testsuites", "testsuite", "properties", "property", "testcase", "failure", "system-out"]
+)
+JUNIT_ATTRIBUT = frozenset(
+    [
+        "name",
+        "value",
+        "tests",
+        "failures",
+        "errors",
+        "skipped",
+        "time",
+        "classname",
+        "file",
+        "message",
+        "type",
+    ]
+)
+
+
+def _gitlab_logg_ar_inert(logg: str) -> None:
+    assert rata_styrtecken(logg) == [], logg  # ingen ESC, ingen vagnretur, inget C1
+    assert [r for r in radstarter(logg) if r.lstrip().startswith(SEKTIONER)] == []
+
+
+@pytest.mark.parametrize("med_fientliga_filnamn", [False, True], ids=["text", "filnamn"])
+def test_gitlab_jobben_med_fientliga_forslag(tmp_path: Path, med_fientliga_filnamn: bool) -> None:
+    """Fientlig text i förslagen (och i filnamnen) når GitLabs jobblogg utan ANSI-sekvenser,
+    styrtecken eller sektionsmarkeringar; Code Quality-rapporten och JUnit-rapporten förblir
+    giltiga och bär inga råa styrtecken eller egna element; jobben ger samma utfall som på
+    GitHub."""
+    arkiv, origin = fientligt_arkiv(tmp_path, "gitlab", med_fientliga_filnamn)
+    env = miljo(arkiv, CI_PROJECT_DIR=str(arkiv), CI_PIPELINE_SOURCE="merge_request_event")
+    kod, logg = kor_jobb(arkiv, "gitlab", "granska", env)
+    _gitlab_logg_ar_inert(logg)
+    assert "section_start:1700000000:falsk\\r\\x1b[0K" in logg  # synlig, inte tolkad
+
+    text = (arkiv / "gl-code-quality-report.json").read_text(encoding="utf-8")
+    assert rata_styrtecken(text) == []
+    assert rader_borjar_med(text, ("{", "}", "[", "]", " ")) == []
+    kvalitet = json.loads(text)
+    for fynd in kvalitet:
+        # Regelns id och ett fingeravtryck, aldrig text ur en fil.
+        assert re.fullmatch(r"[a-zåäö_]+", fynd["check_name"]), fynd
+        assert re.fullmatch(r"[0-9a-f]{64}", fynd["fingerprint"]), fynd
+        assert fynd["location"]["path"].startswith(("forslag/", "beslut/")), fynd
+        assert fynd["severity"] in {"info", "minor", "major", "critical"}, fynd
+    assert any(f["severity"] == "info" for f in kvalitet)  # de beslutade undantagen
+
+    xml = (arkiv / "partner-junit.xml").read_text(encoding="utf-8")
+    assert rata_styrtecken(xml) == []
+    junit = ET.fromstring(xml)
+    assert {e.tag for e in junit.iter()} <= JUNIT_ELEMENT
+    assert {a for e in junit.iter() for a in e.attrib} <= JUNIT_ATTRIBUT
+
+    fore = git(origin, "rev-list", "--count", "main")
+    registrering, registreringslogg = kor_jobb(
+        arkiv, "gitlab", "registrera", gitlab_miljo(tmp_path, arkiv, origin)
+    )
+    _gitlab_logg_ar_inert(registreringslogg)
+    if med_fientliga_filnamn:
+        assert (kod, registrering) == (1, 1), logg + registreringslogg
+        assert len(junit.findall(".//failure")) == len(STRANGAR) + 1
         assert git(origin, "rev-list", "--count", "main") == fore
     else:
         assert (kod, registrering) == (0, 0), logg + registreringslogg
