@@ -355,8 +355,17 @@ def kontrollera(
         # Huvudprocessens objekt till en permanent generation: arbetsprocesserna går då inte
         # igenom dem vid skräpsamling (och kopierar inte sidorna de ligger på).
         gc.freeze()
-        with ProcessPoolExecutor(arbetare, mp_context=multiprocessing.get_context("fork")) as p:
-            par = list(p.map(_kontrollera_en, filer, chunksize=64))
+        # Resultaten som packas upp här är tiotusentals små objekt utan cykler: skräpsamlingen
+        # gick igenom dem om och om igen medan de kom (mer än att packa upp dem). I
+        # arbetsprocesserna är den på som vanligt.
+        gc.disable()
+        try:
+            with ProcessPoolExecutor(
+                arbetare, mp_context=multiprocessing.get_context("fork"), initializer=gc.enable
+            ) as p:
+                par = list(p.map(_kontrollera_en, filer, chunksize=64))
+        finally:
+            gc.enable()
     else:
         par = [_kontrollera_en(fil) for fil in filer]
     resultat = [r for r, _ in par]
