@@ -42,9 +42,13 @@ def lagg_till(
     resultat: list[Tillagg] = []
     omgang = _Omgang()
     with reg.transaktion() as db:
+        omgang.las_registret(db, [f for f, _, _ in poster])
+        kontext = _Skrivkontext(db, omgang)
         for forslag, fil, sha in poster:
             post = _Post(forslag, fil, sha, (kalla or {}).get(forslag.id, {}))
-            resultat.append(_lagg_till_en(db, post, sanktionerad_av, ersatt, vem, tid, omgang))
+            resultat.append(
+                _lagg_till_en(db, post, sanktionerad_av, ersatt, vem, tid, omgang, kontext)
+            )
         lanka(db.conn, omgang.rader["handelse"])
         for tabell, rader in omgang.rader.items():
             if rader:
@@ -68,17 +72,14 @@ def _lagg_till_en(
     vem: str,
     tid: str,
     omgang: _Omgang,
+    kontext: _Skrivkontext,
 ) -> Tillagg:
     forslag, fil, sha = post.forslag, post.fil, post.sha
-    gammal = (
-        omgang.sha.get(forslag.id)
-        or db.execute("SELECT sha256 FROM avtal WHERE id = ?", [forslag.id]).fetchone()
-    )
+    gammal = omgang.sha.get(forslag.id) or omgang.registrets_avtal.get(forslag.id)
     # Samma fil är oförändrad före varje prövning: också efter ett byte av avtalsägare, som
     # filen inte känner till.
     if gammal is not None and gammal[0] == sha:
         return Tillagg(forslag.id, fil, "oförändrad", [])
-    kontext = _Skrivkontext(db, omgang)
     problem = list(avtalsagare.check(forslag, {}, kontext))
     for p in problem:
         if p.niva != "varning":
@@ -317,6 +318,33 @@ class _Omgang:
     agarfil: dict[str, str] = field(default_factory=dict)  # filen som gav ägaren
     sha: dict[str, tuple[str]] = field(default_factory=dict)  # som en rad ur avtal
     perioder: dict[str, list[tuple[str, modell.Period]]] = field(default_factory=dict)
+    # Registret för omgångens förslag, läst med en fråga per tabell i stället för en per förslag.
+    registrets_agare: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    registrets_avtal: dict[str, tuple[str, str]] = field(default_factory=dict)  # sha256, orgnr
+
+    def las_registret(self, db: Database, forslag: Sequence[modell.Forslag]) -> None:
+        """Ägarna till förslagens organisationer och de av förslagens avtal som redan står i
+        registret."""
+        import json
+
+        orgnr = json.dumps(sorted({f.motpart.organisationsnummer for f in forslag}))
+        self.registrets_agare = {
+            r[0]: (r[1], r[2])
+            for r in db.execute(
+                "SELECT organisationsnummer, avtalsagare_namn, avtalsagare_enhet "
+                "FROM organisation WHERE organisationsnummer IN (SELECT value FROM json_each(?))",
+                [orgnr],
+            )
+        }
+        ids = json.dumps([f.id for f in forslag])
+        self.registrets_avtal = {
+            r[0]: (r[1], r[2])
+            for r in db.execute(
+                "SELECT id, sha256, organisationsnummer FROM avtal "
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                [ids],
+            )
+        }
 
 
 class _Skrivkontext:
@@ -326,38 +354,31 @@ class _Skrivkontext:
     def __init__(self, db: Database, omgang: _Omgang) -> None:
         self.db = db
         self.omgang = omgang
-        self.i_registret: dict[str, tuple[str, str | None] | None] = {}
 
     def agare(self, organisationsnummer: str) -> tuple[str, str | None] | None:
         if organisationsnummer in self.omgang.agare:
             return self.omgang.agare[organisationsnummer]
-        if organisationsnummer not in self.i_registret:
-            rad = self.db.execute(
-                "SELECT avtalsagare_namn, avtalsagare_enhet FROM organisation "
-                "WHERE organisationsnummer = ?",
-                [organisationsnummer],
-            ).fetchone()
-            self.i_registret[organisationsnummer] = None if rad is None else (rad[0], rad[1])
-        return self.i_registret[organisationsnummer]
+        return self.omgang.registrets_agare.get(organisationsnummer)
 
     def omgangens_fil(self, organisationsnummer: str) -> str | None:
         return self.omgang.agarfil.get(organisationsnummer)
 
     def registrerat(self, organisationsnummer: str, id_: str) -> bool:
-        return bool(
-            self.db.execute(
-                "SELECT 1 FROM avtal WHERE id = ? AND organisationsnummer = ?",
-                [id_, organisationsnummer],
-            ).fetchone()
-        )
+        avtal = self.omgang.registrets_avtal.get(id_)
+        return avtal is not None and avtal[1] == organisationsnummer
 
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
     ) -> list[str]:
-        i_registret = self.db.execute(
-            "SELECT id FROM avtal a WHERE organisationsnummer = ? AND id <> ? AND "
-            + aktiva("?", "?"),
-            [organisationsnummer, utom_id, slut.isoformat(), start.isoformat()],
+        # En organisation som inte står i registret har inga avtal där.
+        i_registret = (
+            self.db.execute(
+                "SELECT id FROM avtal a WHERE organisationsnummer = ? AND id <> ? AND "
+                + aktiva("?", "?"),
+                [organisationsnummer, utom_id, slut.isoformat(), start.isoformat()],
+            ).fetchall()
+            if organisationsnummer in self.omgang.registrets_agare
+            else []
         )
         i_omgangen = (
             id_
