@@ -1,10 +1,12 @@
 """`partner register sync`: registret görs likt förslagsarkivet, allt eller inget.
 
-Förslagen i forslag/ som är godkända och inte registrerade registreras; ett registrerat
-förslag vars innehåll är detsamma (kommentarer, nycklarnas ordning, beloppens stavning) är
-oförändrat; ett ändrat innehåll förs in bara när ett beslut om `ändring` för avtalet finns i
-beslut/. De gjorda utvärderingarna i utvarderingar/ registreras i datumordning. Varje problem
-samlas; finns något skrivs inget.
+Först byts avtalsägare enligt besluten om `ägarbyte` i beslut/. Sedan registreras förslagen
+i forslag/ som är godkända och inte registrerade; ett registrerat förslag vars innehåll är
+detsamma (kommentarer, nycklarnas ordning, beloppens stavning, en avtalsägare som bytts
+sedan) är oförändrat; ett ändrat innehåll förs in bara när ett beslut om `ändring` för
+avtalet finns i beslut/. Därefter besluten om `förlängning`, `avslut` och `makulering`, och
+sist de gjorda utvärderingarna i utvarderingar/, var för sig i datumordning. Ett beslut som
+redan står i historiken förs inte in igen. Varje problem samlas; finns något skrivs inget.
 """
 
 from __future__ import annotations
@@ -56,6 +58,85 @@ def _yamlfiler(katalog: Path) -> Iterator[Path]:
         yield from sorted(p for p in katalog.rglob("*") if p.suffix in (".yaml", ".yml"))
 
 
+def _beslut(rot: Path, konfig: Konfig, synk: Synkning) -> list[tuple[arkiv.Beslut, str]]:
+    """Besluten i beslut/ med sina filer, i datumordning; en fil som inte följer formatet
+    (också ett `beslutat_av` som inte är bland [beslut] beslutande) är ett problem."""
+    from partner_cli.saker import synlig
+
+    ut = []
+    for fil in _yamlfiler(rot / arkiv.BESLUT):
+        data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
+        if isinstance(data, laddning.LasFel):
+            synk.problem.append(f"{fil}: {data.meddelande}")
+            continue
+        b = arkiv.las_beslut(data, konfig.beslutande)
+        if isinstance(b, list):
+            synk.problem.extend(f"{fil}:{f.rad}:{f.kolumn}: {synlig(f.meddelande)}" for f in b)
+            continue
+        ut.append((b, str(fil)))
+    return sorted(ut, key=lambda u: (u[0].datum, u[1]))
+
+
+def _tillampa(
+    reg: Register, db: Database, b: arkiv.Beslut, fil: str, commit_: str | None
+) -> str | None:
+    """För in ett beslut om ägarbyte, förlängning, avslut eller makulering; texten för
+    ändringen, eller None när beslutet redan står i historiken. Ett beslut som inte går att
+    föra in är `RegisterFel` med filens rad och kolumn."""
+    from partner_cli.register import livscykel
+    from partner_cli.register.anslutning import RegisterFel
+    from partner_cli.register.skrivning import byt_agare
+
+    grund = livscykel.Beslutsgrund(b.referens, b.datum, commit_)
+
+    def plats(nyckel: str) -> str:
+        rad, kolumn = b.platser.get(nyckel, b.platser["typ"])
+        return f"{fil}:{rad}:{kolumn}"
+
+    if b.typ == "ägarbyte":
+        assert b.organisationsnummer is not None and b.avtalsagare is not None
+        orgnr = b.organisationsnummer
+        if livscykel.tillampat(db, "byt ägare", b.referens, orgnr=orgnr):
+            return None
+        if livscykel.las_rad(db, "organisation", orgnr) is None:
+            raise RegisterFel(
+                f"{plats('organisationsnummer')}: organisationen {orgnr} finns inte i registret"
+            )
+        agare = b.avtalsagare
+        byt_agare(reg, orgnr, agare.namn or "", agare.enhet, grund=grund)
+        return f"{fil}: {orgnr} har avtalsägaren {agare.namn} enligt beslut {b.referens}"
+    assert b.avtal is not None
+    vad = livscykel.HANDELSER[b.typ]
+    # Ett avtal som inte finns är ett problem för sig (`_okant_avtal`).
+    if livscykel.las_rad(db, "avtal", b.avtal) is None or livscykel.tillampat(
+        db, vad, b.referens, avtal=b.avtal
+    ):
+        return None
+    try:
+        if b.typ == "förlängning":
+            assert b.slut is not None
+            livscykel.forlang(reg, b.avtal, b.slut, grund)
+        elif b.typ == "avslut":
+            assert b.slut is not None and b.orsak is not None
+            livscykel.avsluta(reg, b.avtal, b.slut, b.orsak, grund)
+        else:
+            livscykel.makulera(reg, b.avtal, grund)
+    except RegisterFel as e:
+        raise RegisterFel(f"{plats('slut')}: {e}") from None
+    return f"{fil}: {b.avtal} {vad} enligt beslut {b.referens}"
+
+
+def _okant_avtal(db: Database, b: arkiv.Beslut, fil: str) -> str | None:
+    """Problemet med ett beslut om ett avtal som inte finns i registret, eller None."""
+    if b.avtal is None or db.execute("SELECT 1 FROM avtal WHERE id = ?", [b.avtal]).fetchone():
+        return None
+    rad, kolumn = b.platser["avtal"]
+    return (
+        f"{fil}:{rad}:{kolumn}: beslutet {b.referens} gäller avtalet {b.avtal}, som inte finns "
+        f"i registret eller bland de godkända förslagen i {arkiv.FORSLAG}/"
+    )
+
+
 def _utvarderingar(rot: Path, konfig: Konfig, synk: Synkning) -> list[tuple[Utvardering, str, str]]:
     from partner_cli.saker import synlig
     from partner_cli.utvarderingsfil import las_utvardering
@@ -83,6 +164,7 @@ def synka(
     """Gör registret likt arkivet i `rot`, i en transaktion. `sanktionerad_av` frågas bara
     när något ska registreras. Med problem skrivs inget (och `problem` säger vad)."""
     from partner_cli.kontroll import kontrollera, las_beslut, samla_filer
+    from partner_cli.register import livscykel
     from partner_cli.register.anslutning import RegisterFel
     from partner_cli.register.skrivning import andrade_falt, lagg_till, utvardera
 
@@ -97,10 +179,25 @@ def synka(
             if r.utfall != "godkänd"
         )
     beslut = las_beslut(konfig, filer)
+    beslutsfiler = _beslut(rot, konfig, synk)
     utvarderingar = _utvarderingar(rot, konfig, synk)
-    kalla = {"commit": c} if (c := commit(rot)) else {}
+    commit_ = commit(rot)
+    kalla = {"commit": commit_} if commit_ else {}
+
+    def tillampa(typer: tuple[str, ...]) -> None:
+        for b, fil in beslutsfiler:
+            if b.typ in typer:
+                try:
+                    text = _tillampa(reg, db, b, fil, commit_)
+                except RegisterFel as e:
+                    synk.problem.append(str(e))
+                    continue
+                if text is not None:
+                    synk.andringar.append(text)
+
     try:
         with reg.transaktion() as db:
+            tillampa(("ägarbyte",))
             # En fil med samma sha256 som det registrerade avtalet är oförändrad, som i
             # `register add`: bara de andra jämförs fält för fält.
             registrerade = dict(db.execute("SELECT id, sha256 FROM avtal").fetchall())
@@ -142,6 +239,10 @@ def synka(
                 if "beslut" in post_kalla:
                     text += f" enligt beslut {post_kalla['beslut']}"
                 synk.andringar.append(f"{r.fil}: {f.id} {text}")
+            synk.problem.extend(
+                p for b, fil in beslutsfiler if (p := _okant_avtal(db, b, fil)) is not None
+            )
+            tillampa(tuple(livscykel.HANDELSER))
             for utv, fil, sha in utvarderingar:
                 assert utv.avtal is not None  # en fil i utvarderingar/ har `avtal`
                 try:

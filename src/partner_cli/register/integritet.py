@@ -79,6 +79,8 @@ def _oforklarade_organisationer(conn: sqlite3.Connection) -> list[str]:
         orgnr = rad["organisationsnummer"]
         efter = senaste.pop(orgnr, None)
         loggad = json.loads(efter) if efter is not None else None
+        if isinstance(loggad, dict):
+            loggad = {k: v for k, v in loggad.items() if k not in kedja.KALLA}
         if not isinstance(loggad, dict):
             problem.append(f"organisationen {orgnr} har ingen händelse som förklarar den")
         elif loggad.get("avtalsagare_namn") != rad["avtalsagare_namn"]:

@@ -6,6 +6,7 @@ utvärderingar. Varje skrivning är en transaktion (`Register.transaktion`, sqli
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -15,6 +16,7 @@ from partner_cli import modell
 from partner_cli.register.anslutning import Register, RegisterFel, anvandare, infoga, nu
 from partner_cli.register.kedja import AVTALETS_DELAR, avtal_i_historiken, handelse_rad, lanka
 from partner_cli.register.lasning import aktiva
+from partner_cli.register.livscykel import LIVSCYKELNS_FALT, Beslutsgrund, avtal_json, las_rad
 from partner_cli.regler import avtalsagare
 from partner_cli.saker import filnamn
 from partner_cli.varden import maluppfyllelse
@@ -127,7 +129,14 @@ def _lagg_till_en(
                 f"men den nya versionen har {len(forslag.mal)} mål; ta inte bort utvärderade "
                 "mål. Inget registrerades"
             )
-        fore = _avtal_json(db, forslag.id)
+        fore = avtal_json(db, forslag.id)
+        if fore["makulerat_beslut"]:
+            raise RegisterFel(
+                f"{fil}: avtalet {forslag.id} är makulerat (beslut {fore['makulerat_beslut']}) "
+                "och kan inte ändras. Inget registrerades"
+            )
+        # Det som beslut efter registreringen satte (ett avslut) står kvar i den nya versionen.
+        rad |= {k: fore[k] for k in LIVSCYKELNS_FALT}
         for tabell in AVTALETS_DELAR:
             db.execute(f"DELETE FROM {tabell} WHERE avtal_id = ?", [forslag.id])
         db.table("avtal").update(forslag.id, rad)
@@ -156,11 +165,24 @@ def innehall(forslag: modell.Forslag) -> dict[str, Any]:
 
 def andrade_falt(db: Database, forslag: modell.Forslag) -> list[str] | None:
     """Fälten där förslaget skiljer sig från det registrerade avtalet med samma id (tomt när
-    innehållet är detsamma); None när avtalet inte är registrerat."""
-    if _rad(db, "avtal", forslag.id) is None:
+    innehållet är detsamma, också som det senast registrerades ur en fil: en förlängning
+    ändrar avtalet men inte dess fil); None när avtalet inte är registrerat."""
+    if las_rad(db, "avtal", forslag.id) is None:
         return None
     nytt = innehall(forslag)
-    gammalt = _avtal_json(db, forslag.id)
+    andrade = _skillnad(nytt, avtal_json(db, forslag.id))
+    if andrade:
+        senaste_fil = db.execute(
+            "SELECT efter FROM handelse WHERE avtal_id = ? AND vad IN ('registrerad', 'ersatt') "
+            "ORDER BY id DESC LIMIT 1",
+            [forslag.id],
+        ).fetchone()
+        if senaste_fil is not None and not _skillnad(nytt, json.loads(senaste_fil[0])):
+            return []
+    return andrade
+
+
+def _skillnad(nytt: dict[str, Any], gammalt: dict[str, Any]) -> list[str]:
     andrade = []
     for nyckel, varde in nytt.items():
         fore = gammalt.get(nyckel)
@@ -175,19 +197,25 @@ def andrade_falt(db: Database, forslag: modell.Forslag) -> list[str] | None:
 
 
 def byt_agare(
-    reg: Register, orgnr: str, namn: str, enhet: str | None, vem: str | None = None
+    reg: Register,
+    orgnr: str,
+    namn: str,
+    enhet: str | None,
+    vem: str | None = None,
+    grund: Beslutsgrund | None = None,
 ) -> None:
+    """Organisationens avtalsägare byts, med beslutet (`grund`) i händelsen när det finns."""
     if not namn.strip():
         raise RegisterFel("avtalsägarens namn får inte vara tomt", 2)
     with reg.transaktion() as db:
-        fore = _rad(db, "organisation", orgnr)
+        fore = las_rad(db, "organisation", orgnr)
         if fore is None:
             raise RegisterFel(f"organisationen {orgnr} finns inte i registret {reg.sokvag}")
         # Enheten står kvar när ingen ny anges: ägaren byts, inte organisationens enhet.
         ny_enhet = enhet.strip() or None if enhet is not None else fore["avtalsagare_enhet"]
         andring = {"avtalsagare_namn": namn.strip(), "avtalsagare_enhet": ny_enhet}
         db.table("organisation").update(orgnr, andring)
-        efter = {**fore, **andring}
+        efter = {**fore, **andring, **(grund.kalla() if grund else {})}
         handelse = handelse_rad(nu(), vem or anvandare(), "byt ägare", orgnr, None, fore, efter)
         lanka(db.conn, [handelse])
         db.table("handelse").insert(handelse)
@@ -273,7 +301,7 @@ def utvardera(
         ]
         db.table("genomford_utvardering_mal").insert_all(rader)
         efter = {
-            **(_rad(db, "genomford_utvardering", uid) or {}),
+            **(las_rad(db, "genomford_utvardering", uid) or {}),
             "mal": rader,
             **(kalla or {}),
         }
@@ -394,26 +422,6 @@ class Tillagg:
     fil: str
     status: str  # registrerad | ersatt | oförändrad
     varningar: list[str] = field(default_factory=list)
-
-
-def _rad(db: Database, tabell: str, nyckel: Any) -> dict[str, Any] | None:
-    """Raden med primärnyckeln `nyckel` (sqlite-utils `table.get`), None när den saknas."""
-    from sqlite_utils.db import NotFoundError
-
-    try:
-        return dict(db.table(tabell).get(nyckel))
-    except NotFoundError:
-        return None
-
-
-def _avtal_json(db: Database, id_: str) -> dict[str, Any]:
-    """Hela avtalet som det står i registret."""
-    delar = {}
-    for tabell in AVTALETS_DELAR:
-        cur = db.execute(f"SELECT * FROM {tabell} WHERE avtal_id = ? ORDER BY nr", [id_])
-        namn = [d[0] for d in cur.description]
-        delar[tabell] = [dict(zip(namn, r, strict=True)) for r in cur]
-    return avtal_i_historiken(_rad(db, "avtal", id_) or {}, delar)
 
 
 def _bool(v: bool | None) -> int | None:
