@@ -8,15 +8,24 @@ raden och listans poster en per rad: snabbt, och ändå läsbart och lätt att d
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 
 def med_lista(huvud: Mapping[str, Any], nyckel: str, poster: Iterable[Any]) -> str:
     # En kodare för alla poster: json.dumps med egna flaggor bygger en ny för varje anrop.
-    koda = json.JSONEncoder(ensure_ascii=False).encode
-    text = koda(dict(huvud))
-    rader = ",\n".join(map(koda, poster))
-    lista = f"[\n{rader}\n]" if rader else "[]"
+    return med_listans_rader(huvud, nyckel, map(KODA, poster))
+
+
+def med_listans_rader(huvud: Mapping[str, Any], nyckel: str, rader: Iterable[str]) -> str:
+    """Som `med_lista`, med posterna redan kodade, en per rad (till exempel med `strang`)."""
+    text = KODA(dict(huvud))
+    lista = ",\n".join(rader)
+    lista = f"[\n{lista}\n]" if lista else "[]"
     avgransare = ", " if huvud else ""
-    return f"{text[:-1]}{avgransare}{koda(nyckel)}: {lista}}}\n"
+    return f"{text[:-1]}{avgransare}{KODA(nyckel)}: {lista}}}\n"
+
+
+KODA = json.JSONEncoder(ensure_ascii=False).encode
+# En sträng som JSON-text, som KODA kodar den (json-modulens C-funktion, utan Python-vägen).
+strang: Callable[[str], str] = json.encoder.encode_basestring

@@ -26,10 +26,10 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from partner_cli import publicering
-from partner_cli.jsontext import med_lista
+from partner_cli.jsontext import KODA, med_listans_rader, strang
 from partner_cli.register.lasning import Publicerat as Avtal
 from partner_cli.varden import ar_personnummer, decimal_kronor, kronor, luhn_giltig
 
@@ -45,7 +45,7 @@ STRATEGI = (
 STRATEGINS_KOD = "KS-2014-04-22-93"
 _SE_ON = re.compile(r"SE-ON-\d{10}")
 _PREFIX = re.compile(r"360G-[A-Za-z0-9-]+")
-_BELOPP = re.compile(r"\u0000belopp:(-?\d+\.\d{2})\u0000")
+_BELOPP = re.compile(r"-?\d+\.\d{2}")
 
 # Kolumnerna i CSV- och JSON-filen, i ordning, med sin betydelse (README: Öppna data).
 KOLUMNER: dict[str, str] = {
@@ -103,57 +103,76 @@ def organisations_id(a: Avtal, u: Utgivare) -> str:
     return se_on(a.organisationsnummer)
 
 
-def rader(avtal: Sequence[Avtal], ar: int, u: Utgivare) -> list[dict[str, str]]:
-    """Kolumnerna i `KOLUMNER` per avtal, som text: belopp i kronor med två decimaler."""
-    ut = []
+def rader(avtal: Sequence[Avtal], ar: int, u: Utgivare) -> list[tuple[str, ...]]:
+    """Kolumnerna i `KOLUMNER`, i ordning, per avtal, som text: belopp i kronor med två
+    decimaler."""
+    ut: list[tuple[str, ...]] = []
+    forsta_dagen = f"{ar:04d}-01-01"
+    dolj = u.dolj_enskild_firmas_namn
     for a in avtal:
         ut.append(
-            {
-                "id": a.id,
-                "titel": a.titel,
-                "typ": a.typ,
-                "diarienummer": a.diarienummer or "",
-                "organisation": publicering.namn(
-                    a.organisation, a.organisationsnummer, u.dolj_enskild_firmas_namn
-                ),
-                "organisationsnummer": publicering.nummer(a.organisationsnummer) or "",
-                "organisations_id": organisations_id(a, u),
-                "kategori": a.kategori,
-                "period_start": a.period_start.isoformat(),
-                "period_slut": a.period_slut.isoformat(),
-                "ny": "ja" if a.period_start.year == ar else "nej",
-                "initiativ": a.initiativ,
-                "kommunen_kontant": decimal_kronor(a.kommunen_kontant),
-                "kommunen_in_kind": decimal_kronor(a.kommunen_in_kind),
-                "medfinansiering": decimal_kronor(a.medfinansiering),
-                "garanterad": decimal_kronor(a.garanterad),
-                "naringsliv": decimal_kronor(a.naringsliv),
-                "total": decimal_kronor(a.total),
-            }
+            (
+                a.id,
+                a.titel,
+                a.typ,
+                a.diarienummer or "",
+                publicering.namn(a.organisation, a.organisationsnummer, dolj),
+                publicering.nummer(a.organisationsnummer) or "",
+                organisations_id(a, u),
+                a.kategori,
+                a.period_start,
+                a.period_slut,
+                "ja" if a.period_start >= forsta_dagen else "nej",  # aktivt under året
+                a.initiativ,
+                decimal_kronor(a.kommunen_kontant),
+                decimal_kronor(a.kommunen_in_kind),
+                decimal_kronor(a.medfinansiering),
+                decimal_kronor(a.garanterad),
+                decimal_kronor(a.naringsliv),
+                decimal_kronor(a.total),
+            )
         )
     return ut
 
 
-def _belopp(ore: int) -> str:
-    """Ett belopp som ska bli ett JSON-tal med exakt sin decimaltext (`json_text`)."""
-    return f"\u0000belopp:{decimal_kronor(ore)}\u0000"
+# Platserna i en rad ur `rader`.
+_ORGANISATION, _ORGANISATIONS_ID = (
+    list(KOLUMNER).index(k) for k in ("organisation", "organisations_id")
+)
 
 
-def json_text(paket: Mapping[str, Any]) -> str:
-    """Paketet som JSON, ett bidrag per rad, där belopp står som tal med exakt sin
-    decimaltext, aldrig genom ett flyttal."""
-    huvud = {k: v for k, v in paket.items() if k != "grants"}
-    text = med_lista(huvud, "grants", paket["grants"])
-    return re.sub(r'"\\u0000belopp:(-?\d+\.\d{2})\\u0000"', r"\1", text)
+class Bidrag(NamedTuple):
+    """Ett bidrag i 360Giving-paketet: det som skiljer bidragen åt. Valutan, kommunen som
+    finansiär och strategin som program är desamma i varje bidrag och står i `Paket360`."""
+
+    id: str
+    title: str
+    description: str
+    amount_awarded: str  # kronor som exakt decimaltext; skrivs som JSON-tal, aldrig flyttal
+    award_date: str
+    start_date: str  # plannedDates
+    end_date: str
+    mottagare_id: str  # recipientOrganization
+    mottagare_namn: str
+
+
+class Paket360(NamedTuple):
+    """Ett 360Giving-paket: huvudet, det som är gemensamt för bidragen och bidragen."""
+
+    huvud: dict[str, Any]
+    currency: str
+    finansiar: dict[str, str]  # fundingOrganization
+    program: dict[str, str]  # grantProgramme
+    bidrag: tuple[Bidrag, ...]
 
 
 def paket_360(
     avtal: Sequence[Avtal],
-    publicerade: Sequence[Mapping[str, str]],
+    publicerade: Sequence[Sequence[str]],
     ar: int,
     u: Utgivare,
     idag: dt.date,
-) -> dict[str, Any]:
+) -> Paket360:
     """Ett 360Giving-paket med ett bidrag per avtal (`publicerade` är avtalens `rader`):
     kommunens bidrag som beviljat belopp."""
     kommunen = {"id": se_on(u.organisationsnummer), "name": u.namn}
@@ -165,33 +184,54 @@ def paket_360(
     }
     bidrag = []
     for r, a in zip(publicerade, avtal, strict=True):
+        kommunens = a.kommunen_kontant + a.kommunen_in_kind
         bidrag.append(
-            {
-                "id": f"{u.prefix}-{a.id}",
-                "title": a.titel,
-                "description": f"{a.typ.capitalize()} med {r['organisation']}: kommunens "
-                f"bidrag {kronor(a.kommunen_kontant + a.kommunen_in_kind)} av en budget på "
-                f"{kronor(a.total)}, varav {kronor(a.garanterad)} garanterat av andra parter.",
-                "currency": "SEK",
-                "amountAwarded": _belopp(a.kommunen_kontant + a.kommunen_in_kind),
-                "awardDate": a.registrerad.isoformat(),
-                "plannedDates": [
-                    {"startDate": a.period_start.isoformat(), "endDate": a.period_slut.isoformat()}
-                ],
-                "recipientOrganization": [{"id": r["organisations_id"], "name": r["organisation"]}],
-                "fundingOrganization": [kommunen],
-                "grantProgramme": [program],
-            }
+            Bidrag(
+                f"{u.prefix}-{a.id}",
+                a.titel,
+                f"{a.typ.capitalize()} med {r[_ORGANISATION]}: kommunens bidrag "
+                f"{kronor(kommunens)} av en budget på {kronor(a.total)}, varav "
+                f"{kronor(a.garanterad)} garanterat av andra parter.",
+                decimal_kronor(kommunens),
+                a.registrerad,
+                a.period_start,
+                a.period_slut,
+                r[_ORGANISATIONS_ID],
+                r[_ORGANISATION],
+            )
         )
-    return {
+    huvud = {
         "version": VERSION_360,
         "title": f"{u.namn}: partnerskap med näringslivet {ar}",
         "identifier": f"{u.prefix}-partnerskap-{ar}",
         "issued": idag.isoformat(),
         "publisher": {"identifier": kommunen["id"], "name": u.namn},
         "license": u.licens,
-        "grants": bidrag,
     }
+    return Paket360(huvud, "SEK", kommunen, program, tuple(bidrag))
+
+
+def json_text(paket: Paket360) -> str:
+    """Paketet som JSON, ett bidrag per rad med fälten i standardens ordning, där belopp står
+    som tal med exakt sin decimaltext, aldrig genom ett flyttal. Det gemensamma kodas en gång."""
+    valuta = f'"currency": {strang(paket.currency)}'
+    svans = (
+        f'"fundingOrganization": {KODA([paket.finansiar])}, '
+        f'"grantProgramme": {KODA([paket.program])}}}'
+    )
+    return med_listans_rader(
+        paket.huvud,
+        "grants",
+        (
+            f'{{"id": {strang(b.id)}, "title": {strang(b.title)}, '
+            f'"description": {strang(b.description)}, {valuta}, '
+            f'"amountAwarded": {b.amount_awarded}, "awardDate": {strang(b.award_date)}, '
+            f'"plannedDates": [{{"startDate": {strang(b.start_date)}, '
+            f'"endDate": {strang(b.end_date)}}}], "recipientOrganization": '
+            f'[{{"id": {strang(b.mottagare_id)}, "name": {strang(b.mottagare_namn)}}}], {svans}'
+            for b in paket.bidrag
+        ),
+    )
 
 
 def filnamn(ar: int) -> dict[str, str]:
@@ -279,8 +319,9 @@ def katalogpost(ar: int, u: Utgivare, idag: dt.date) -> dict[str, Any]:
     }
 
 
-def _datum(text: Any) -> dt.date | None:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+@functools.cache
+def _datum(text: str) -> dt.date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return None
     try:
         return dt.date.fromisoformat(text)
@@ -293,8 +334,26 @@ def _se_on_giltigt(identifierare: str) -> bool:
     return bool(_SE_ON.fullmatch(identifierare)) and luhn_giltig(identifierare[6:])
 
 
-def kontrollera(paket: Mapping[str, Any], u: Utgivare) -> list[str]:
-    """Det som gör paketet ogiltigt att publicera, ett fel per rad; tomt när allt håller."""
+def _organisationens_fel(roll: str, org: Mapping[str, str], u: Utgivare) -> list[str]:
+    oid, onamn = org.get("id", ""), org.get("name", "")
+    fel = []
+    if not onamn:
+        fel.append(f"{roll} saknar namn")
+    if oid.startswith("SE-ON-"):
+        if not _se_on_giltigt(oid):
+            fel.append(f"{roll} {oid!r} är inget giltigt SE-ON-id")
+        elif ar_personnummer(oid[6:]):
+            fel.append(f"{roll} {oid!r} är ett personnummer")
+    elif not oid.startswith(u.prefix + "-IND-"):
+        fel.append(f"{roll} {oid!r} är varken SE-ON- eller utgivarens id")
+    return fel
+
+
+def kontrollera(paket: Paket360, u: Utgivare) -> list[str]:
+    """Det som gör paketet ogiltigt att publicera, ett fel per rad; tomt när allt håller.
+
+    Varje bidrag prövas fält för fält som det skrivs; det som är gemensamt för bidragen
+    (valutan, kommunen som finansiär) prövas en gång, och dess fel visas för varje bidrag."""
     fel: list[str] = []
     if not _PREFIX.fullmatch(u.prefix):
         fel.append(
@@ -309,52 +368,44 @@ def kontrollera(paket: Mapping[str, Any], u: Utgivare) -> list[str]:
         fel.append("[kommun] saknas: kommunen i den (namn och organisationsnummer) är utgivaren")
     elif not _se_on_giltigt(se_on(u.organisationsnummer)):
         fel.append(f"kommun.organisationsnummer {u.organisationsnummer}: ogiltigt")
+    valutan = [] if paket.currency == "SEK" else [f"valutan ska vara SEK, inte {paket.currency!r}"]
+    finansiaren = _organisationens_fel("fundingOrganization", paket.finansiar, u)
+    prefix = u.prefix + "-"
     sedda: set[str] = set()
-    for i, b in enumerate(paket.get("grants", [])):
-        namn = f"bidrag {i + 1} ({b.get('id', 'utan id')})"
-        for falt in (
-            "id",
-            "title",
-            "description",
-            "currency",
-            "amountAwarded",
-            "awardDate",
-            "recipientOrganization",
-            "fundingOrganization",
-        ):
-            if b.get(falt) in (None, "", []):
-                fel.append(f"{namn}: {falt} saknas")
-        gid = b.get("id", "")
-        if gid in sedda:
-            fel.append(f"{namn}: id:t finns redan i paketet")
-        sedda.add(gid)
-        if gid and not (gid.startswith(u.prefix + "-") and len(gid) > len(u.prefix) + 1):
-            fel.append(f"{namn}: id:t börjar inte med utgivarens prefix {u.prefix}-")
-        if b.get("currency") != "SEK":
-            fel.append(f"{namn}: valutan ska vara SEK, inte {b.get('currency')!r}")
-        belopp = _BELOPP.fullmatch(str(b.get("amountAwarded", "")))
-        if belopp is None or belopp[1].startswith("-"):
-            fel.append(f"{namn}: amountAwarded är inget belopp ≥ 0 i kronor")
-        if b.get("awardDate") and _datum(b["awardDate"]) is None:
-            fel.append(f"{namn}: awardDate {b['awardDate']!r} är inget datum (ÅÅÅÅ-MM-DD)")
-        for d in b.get("plannedDates", []):
-            start, slut = _datum(d.get("startDate")), _datum(d.get("endDate"))
-            if start is None or slut is None:
-                fel.append(f"{namn}: plannedDates har ett datum som inte är ÅÅÅÅ-MM-DD")
-            elif slut < start:
-                fel.append(f"{namn}: plannedDates slutar {slut} före starten {start}")
-        for roll in ("recipientOrganization", "fundingOrganization"):
-            for org in b.get(roll, []):
-                oid, onamn = org.get("id", ""), org.get("name", "")
-                if not onamn:
-                    fel.append(f"{namn}: {roll} saknar namn")
-                if oid.startswith("SE-ON-"):
-                    if not _se_on_giltigt(oid):
-                        fel.append(f"{namn}: {roll} {oid!r} är inget giltigt SE-ON-id")
-                    elif ar_personnummer(oid[6:]):
-                        fel.append(f"{namn}: {roll} {oid!r} är ett personnummer")
-                elif not oid.startswith(u.prefix + "-IND-"):
-                    fel.append(f"{namn}: {roll} {oid!r} är varken SE-ON- eller utgivarens id")
+    for i, b in enumerate(paket.bidrag):
+        egna: list[str] = []  # bidragets fel, utan bidragets namn
+        if not (b.id and b.title and b.description and paket.currency and b.amount_awarded):
+            for falt, varde in (
+                ("id", b.id),
+                ("title", b.title),
+                ("description", b.description),
+                ("currency", paket.currency),
+                ("amountAwarded", b.amount_awarded),
+            ):
+                if not varde:
+                    egna.append(f"{falt} saknas")
+        if not b.award_date:
+            egna.append("awardDate saknas")
+        if b.id in sedda:
+            egna.append("id:t finns redan i paketet")
+        sedda.add(b.id)
+        if b.id and not (b.id.startswith(prefix) and len(b.id) > len(prefix)):
+            egna.append(f"id:t börjar inte med utgivarens prefix {prefix}")
+        egna += valutan
+        if not _BELOPP.fullmatch(b.amount_awarded) or b.amount_awarded.startswith("-"):
+            egna.append("amountAwarded är inget belopp ≥ 0 i kronor")
+        if b.award_date and _datum(b.award_date) is None:
+            egna.append(f"awardDate {b.award_date!r} är inget datum (ÅÅÅÅ-MM-DD)")
+        start, slut = _datum(b.start_date), _datum(b.end_date)
+        if start is None or slut is None:
+            egna.append("plannedDates har ett datum som inte är ÅÅÅÅ-MM-DD")
+        elif slut < start:
+            egna.append(f"plannedDates slutar {slut} före starten {start}")
+        mottagaren = {"id": b.mottagare_id, "name": b.mottagare_namn}
+        egna += _organisationens_fel("recipientOrganization", mottagaren, u)
+        egna += finansiaren
+        if egna:
+            fel += [f"bidrag {i + 1} ({b.id}): {f}" for f in egna]
     return fel
 
 
@@ -366,8 +417,8 @@ class Publicering:
     avtal: tuple[Avtal, ...]
     utgivare: Utgivare
     idag: dt.date
-    rader: tuple[dict[str, str], ...]
-    paket: dict[str, Any]
+    rader: tuple[tuple[str, ...], ...]  # kolumnerna i `KOLUMNER`
+    paket: Paket360
 
     @classmethod
     def bygg(cls, ar: int, avtal: tuple[Avtal, ...], u: Utgivare, idag: dt.date) -> Publicering:
@@ -389,8 +440,7 @@ def csv_(p: Publicering, ut: Any) -> None:
 
     skrivare = csv.writer(ut, lineterminator="\n")
     skrivare.writerow(KOLUMNER)
-    for r in p.rader:
-        skrivare.writerow(kalkylcell(v) for v in r.values())
+    skrivare.writerows(map(kalkylcell, r) for r in p.rader)
 
 
 def json_(p: Publicering, ut: Any) -> None:
@@ -403,7 +453,10 @@ def json_(p: Publicering, ut: Any) -> None:
         "licens": p.utgivare.licens,
         "kolumner": KOLUMNER,
     }
-    ut.write(json_dokument(med_lista(huvud, "avtal", p.rader)))
+    # En post som `KODA` skriver ett objekt med kolumnerna: samma text, utan en ordbok per rad.
+    mall = "{{" + ", ".join(f"{strang(k)}: {{}}" for k in KOLUMNER) + "}}"
+    poster = (mall.format(*map(strang, r)) for r in p.rader)
+    ut.write(json_dokument(med_listans_rader(huvud, "avtal", poster)))
 
 
 def giving360(p: Publicering, ut: Any) -> None:

@@ -69,18 +69,12 @@ def publicera(
             skriv(f"partner: {synlig(p)}", err=True)
         fel(f"självkontrollen hittade {len(problem)} fel; inget skrevs i {ut}", AVSLUT_FYND)
     namn = oppna_data.filnamn(ar)
-    texter = {}
-    import io
-
-    for f in valda:
-        strom = io.StringIO()
-        PUBLICERINGSFORMAT.renderare(f)(data, strom)
-        texter[namn[f]] = strom.getvalue()
     try:
         ut.mkdir(parents=True, exist_ok=True)
-        for fil, text in texter.items():
-            (ut / fil).write_text(text, encoding="utf-8")
+        for f in valda:
+            with (ut / namn[f]).open("w", encoding="utf-8") as fil:
+                PUBLICERINGSFORMAT.renderare(f)(data, fil)
     except OSError as e:
         fel(f"kan inte skriva i {ut}: {systemfel.text(e)}")
-    for fil in texter:
-        skriv(f"skrev {ut / fil}")
+    for f in valda:
+        skriv(f"skrev {ut / namn[f]}")

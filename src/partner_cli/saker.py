@@ -121,4 +121,4 @@ def formellik(text: str) -> bool:
 
 
 def kalkylcell(text: str) -> str:
-    return "'" + text if formellik(text) else text
+    return "'" + text if text.startswith(_FORMELSTART) else text  # formellik, utan ett anrop

@@ -429,8 +429,8 @@ class Publicerat(NamedTuple):
     organisation: str
     organisationsnummer: str
     kategori: str
-    period_start: dt.date
-    period_slut: dt.date
+    period_start: str  # ÅÅÅÅ-MM-DD, som registret har dem
+    period_slut: str
     initiativ: str
     kommunen_kontant: int  # öre
     kommunen_in_kind: int
@@ -438,18 +438,17 @@ class Publicerat(NamedTuple):
     garanterad: int
     naringsliv: int
     total: int
-    registrerad: dt.date  # dagen då avtalet registrerades, efter sanktioneringen
+    registrerad: str  # dagen då avtalet registrerades, efter sanktioneringen
 
 
 def publiceras(reg: Register, ar: int) -> tuple[Publicerat, ...]:
-    fromiso = dt.date.fromisoformat
     return tuple(
-        Publicerat._make((*r[:7], fromiso(r[7]), fromiso(r[8]), *r[9:16], fromiso(r[16][:10])))
+        Publicerat._make(r)
         for r in reg.rader(
             f"""SELECT a.id, a.titel, a.typ, a.diarienummer, o.namn, a.organisationsnummer,
                     o.kategori, a.period_start, a.period_slut, a.initiativ, a.kommunen_kontant,
                     a.kommunen_in_kind, a.medfinansiering, a.garanterad, a.naringsliv, a.total,
-                    a.registrerad
+                    substr(a.registrerad, 1, 10)
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
                 WHERE {aktiva("?", "?")} ORDER BY a.period_start, a.id""",
             [f"{ar}-12-31", f"{ar}-01-01"],
