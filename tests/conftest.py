@@ -121,13 +121,12 @@ def kor(
     # Utan CI-miljön som testerna själva körs i: den byter rapportrot och lägger till annoteringar.
     miljo = {k: v for k, v in os.environ.items() if k not in _CI_MILJO}
     miljo.update({"COLUMNS": "200", **(env or {})})
+    # Utan svar är standard in tom, aldrig testkörningens terminal: en fråga hänger aldrig.
+    inmatning: dict[str, Any] = (
+        {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
+    )
     p = subprocess.run(
-        [PARTNER, *argument],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        env=miljo,
-        timeout=60,
+        [PARTNER, *argument], cwd=cwd, capture_output=True, env=miljo, timeout=60, **inmatning
     )
     ut = subprocess.CompletedProcess(
         p.args, p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -41,6 +41,9 @@ from partner_cli.typerkompat import (
     install,
     make_default_short_help,
 )
+
+if TYPE_CHECKING:
+    from partner_cli.modell import Kommun
 
 _RUBRIKER = [
     ("Usage:", "Användning:"),
@@ -395,13 +398,41 @@ def init(
         str | None,
         typer.Option("--ci", metavar="github|gitlab", help="Lägg till CI-konfiguration."),
     ] = None,
+    kommun_namn: Annotated[
+        str | None,
+        typer.Option("--kommun-namn", metavar="NAMN", help="Kommunens namn ([kommun] namn)."),
+    ] = None,
+    kommun_organisationsnummer: Annotated[
+        str | None,
+        typer.Option(
+            "--kommun-organisationsnummer",
+            metavar="NNNNNN-NNNN",
+            help="Kommunens organisationsnummer ([kommun] organisationsnummer).",
+        ),
+    ] = None,
+    kommunalt_bolag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kommunalt-bolag",
+            metavar="NNNNNN-NNNN",
+            help="Ett av kommunens bolag eller en organisation som kommunen bestämmer över "
+            "([kommun] bolag); kan upprepas.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Lägg upp ett förslagsarkiv: partner.toml, forslag/, register/ och CI. Skriver aldrig över."""
+    """Lägg upp ett förslagsarkiv: partner.toml, forslag/, register/ och CI. Skriver aldrig över.
+
+    [kommun] i partner.toml (kommunen och dess bolag, som aldrig är annan part) fylls i med
+    flaggorna --kommun-*, frågas efter i en terminal, och står annars som en kommenterad mall
+    som partner check påpekar tills den är ifylld.
+    """
     from partner_cli.initiering import CI, init
 
     if ci is not None and ci not in CI:
         fel(f"okänd CI {ci!r}; välj github eller gitlab")
-    filer = init(katalog, ci)
+    kommun = _kommunen(katalog, kommun_namn, kommun_organisationsnummer, kommunalt_bolag or [])
+    filer = init(katalog, ci, kommun)
     while True:
         # Bara arkivets filer i try: ett fel i standard ut går till kommando.avsluta.
         try:
@@ -412,6 +443,37 @@ def init(
             return
         namn, skriven = nasta
         typer.echo(f"skapade {namn}" if skriven else f"finns redan, lämnades orörd: {namn}")
+
+
+def _kommunen(
+    katalog: Path, namn: str | None, nummer: str | None, bolag: list[str]
+) -> Kommun | None:
+    """[kommun] för `init`: ur flaggorna, frågad i en terminal eller None (mallen)."""
+    from partner_cli.konfig import FILNAMN, kommunens_nummer
+    from partner_cli.modell import Kommun
+    from partner_cli.varden import VardeFel, organisationsnummer
+
+    if namn is None and nummer is None and not bolag:
+        if not sys.stdin.isatty() or (katalog / FILNAMN).exists():
+            return None
+        from partner_cli.initiering import fraga_kommun
+
+        return fraga_kommun()
+    if (katalog / FILNAMN).exists():
+        fel(f"{katalog / FILNAMN} finns redan och skrivs inte över; fyll i [kommun] i den")
+    if not (namn or "").strip() or nummer is None:
+        fel("ange både --kommun-namn och --kommun-organisationsnummer")
+    try:
+        kommunens = kommunens_nummer(nummer)
+    except VardeFel as e:
+        fel(f"--kommun-organisationsnummer: {e}")
+    nummer_ = []
+    for b in bolag:
+        try:
+            nummer_.append(organisationsnummer(b))
+        except VardeFel as e:
+            fel(f"--kommunalt-bolag: {e}")
+    return Kommun((namn or "").strip(), kommunens, tuple(dict.fromkeys(nummer_)))
 
 
 # Clicks meddelanden, efter att parameterns namn har satts utan citattecken (`_namn`).

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +14,7 @@ from partner_cli.arkiv import KATALOGER
 from partner_cli.konfig import BEVAKNING, PUBLICERING, RAPPORT, STANDARD_MAX_FYND
 from partner_cli.laddning import STANDARD_MAX_BYTE, STANDARD_MAX_VARDEN
 from partner_cli.mallfiler import mall
+from partner_cli.modell import Kommun
 
 # (mall, fil i arkivet) per CI: granskningen och registret, och den veckovisa bevakningen.
 CI = {
@@ -34,7 +36,10 @@ def _toml(varde: object) -> str:
         return f"[{', '.join(_toml(v) for v in varde)}]"
     if isinstance(varde, Fraction):
         return str(Decimal(varde.numerator) / Decimal(varde.denominator))
-    return f'"{varde}"' if isinstance(varde, str) else str(varde)
+    if isinstance(varde, str):
+        # En TOML-sträng: JSON:s flyktsekvenser är TOML:s, utom att DEL också ska flyas.
+        return json.dumps(varde, ensure_ascii=False).replace("\x7f", "\\u007f")
+    return str(varde)
 
 
 def _nyckel(nyckel: str) -> str:
@@ -42,8 +47,9 @@ def _nyckel(nyckel: str) -> str:
     return nyckel if re.fullmatch(r"[A-Za-z0-9_-]+", nyckel) else f'"{nyckel}"'
 
 
-def partner_toml() -> str:
-    """partner.toml med varje gräns utskriven och kommenterad, ur reglernas egna standardvärden."""
+def partner_toml(kommun: Kommun | None = None) -> str:
+    """partner.toml med varje gräns utskriven och kommenterad, ur reglernas egna standardvärden;
+    `[kommun]` ifylld med `kommun`, annars som en kommenterad mall."""
     rader = [
         "# partner.toml: gränser och regelnivåer för `partner`.",
         "# Varje värde nedan är standardvärdet; ändra det som er kommuns strategi anger.",
@@ -74,17 +80,7 @@ def partner_toml() -> str:
         "# adress (där filerna publiceras) krävs av partner publicera.",
         *(f"{_nyckel(k)} = {_toml(v)}" for k, v in PUBLICERING.items()),
         "",
-        "# Kommunen själv: dess och dess bolags bidrag är inte medfinansiering från annan",
-        "# part, och den är utgivaren i partner publicera. Fyll i och ta bort kommentartecknen;",
-        "# tills dess påpekar `partner check` det vid offentliga medfinansiärer. bolag:",
-        "# organisationsnumren för kommunens bolag och för organisationer som kommunen",
-        "# bestämmer över.",
-        "# [kommun]",
-        '# namn = "Örebro kommun"',
-        '# organisationsnummer = "212000-1967"',
-        "# bolag = []",
-        "# Kommunens strategiska utvecklingsområden, som förslagen kan ange att de tjänar.",
-        '# "utvecklingsområden" = ["Logistik", "Besöksnäring"]',
+        *_kommun(kommun),
         "",
         "[bevaka]",
         "# Hur många dagar framåt partner bevaka visar utvärderingar, avtalsslut och undantag.",
@@ -104,9 +100,77 @@ def partner_toml() -> str:
     return "\n".join(rader) + "\n"
 
 
-def filer(ci: str | None) -> Iterator[tuple[str, str]]:
+def _kommun(kommun: Kommun | None) -> list[str]:
+    if kommun is None:
+        rader = [
+            "# Kommunen själv: dess och dess bolags bidrag är inte medfinansiering från annan",
+            "# part, och den är utgivaren i partner publicera. Fyll i och ta bort "
+            "kommentartecknen;",
+            "# tills dess påpekar `partner check` det vid offentliga medfinansiärer. bolag:",
+            "# organisationsnumren för kommunens bolag och för organisationer som kommunen",
+            "# bestämmer över.",
+            "# [kommun]",
+            '# namn = "Örebro kommun"',
+            '# organisationsnummer = "212000-1967"',
+            "# bolag = []",
+        ]
+    else:
+        rader = [
+            "# Kommunen själv: dess och dess bolags bidrag är inte medfinansiering från annan",
+            "# part, och den är utgivaren i partner publicera. bolag: organisationsnumren för",
+            "# kommunens bolag och för organisationer som kommunen bestämmer över.",
+            "[kommun]",
+            f"namn = {_toml(kommun.namn)}",
+            f"organisationsnummer = {_toml(kommun.organisationsnummer)}",
+            f"bolag = {_toml(kommun.bolag)}",
+        ]
+    return [
+        *rader,
+        "# Kommunens strategiska utvecklingsområden, som förslagen kan ange att de tjänar.",
+        '# "utvecklingsområden" = ["Logistik", "Besöksnäring"]',
+    ]
+
+
+def fraga_kommun() -> Kommun | None:
+    """[kommun] frågad i terminalen, varje organisationsnummer prövat som i partner.toml och
+    frågat igen tills det är giltigt; None när namnet lämnas tomt."""
+    from partner_cli.kommando import fraga, skriv
+    from partner_cli.konfig import kommunens_nummer
+    from partner_cli.saker import synlig
+    from partner_cli.varden import VardeFel, organisationsnummer
+
+    def nummer(text: str, tolka: Callable[[str], str], tomt: bool = False) -> str:
+        while True:
+            svar = fraga(text, tomt=tomt)
+            if not svar:
+                return svar
+            try:
+                return tolka(svar)
+            except VardeFel as e:
+                skriv(f"partner: {synlig(str(e))}; försök igen", err=True)
+
+    skriv(
+        "Kommunen i partner.toml ([kommun]): den och dess bolag är aldrig annan part. "
+        "Lämna namnet tomt för att fylla i det senare."
+    )
+    namn = fraga("Kommunens namn", tomt=True)
+    if not namn:
+        return None
+    kommunens = nummer("Kommunens organisationsnummer", kommunens_nummer)
+    skriv(
+        "Kommunens bolag och organisationer som kommunen bestämmer över, ett "
+        "organisationsnummer i taget (tomt: inga fler)."
+    )
+    bolag: list[str] = []
+    while svar := nummer("Bolag", organisationsnummer, tomt=True):
+        if svar not in bolag:
+            bolag.append(svar)
+    return Kommun(namn, kommunens, tuple(bolag))
+
+
+def filer(ci: str | None, kommun: Kommun | None = None) -> Iterator[tuple[str, str]]:
     """(relativ sökväg, innehåll) för varje fil som `partner init` skriver."""
-    yield "partner.toml", partner_toml()
+    yield "partner.toml", partner_toml(kommun)
     # Exemplet ligger utanför forslag/: CI:n granskar och registrerar bara forslag/.
     yield "exempel/forslag.yaml", mall("forslag.yaml")
     for katalog in KATALOGER:
@@ -142,11 +206,11 @@ def nytt_forslag(filnamn: str) -> str:
     return text
 
 
-def init(katalog: Path, ci: str | None) -> Iterator[tuple[str, bool]]:
+def init(katalog: Path, ci: str | None, kommun: Kommun | None = None) -> Iterator[tuple[str, bool]]:
     """Skriver filerna; ger (sökväg, skriven) där False betyder att filen redan fanns."""
     from partner_cli.filer import kataloger, ny_fil
 
-    for namn, innehall in filer(ci):
+    for namn, innehall in filer(ci, kommun):
         mal = katalog / namn
         kataloger(katalog, mal.parent)
         try:

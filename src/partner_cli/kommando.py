@@ -83,8 +83,9 @@ def rimligt_ar(ar: int) -> int:
     return ar
 
 
-def fraga(text: str) -> str:
-    """Ett svar från terminalen, frågat igen tills det inte är tomt.
+def fraga(text: str, *, tomt: bool = False) -> str:
+    """Ett svar från terminalen, frågat igen tills det inte är tomt (med `tomt` godtas ett
+    tomt svar).
 
     Ctrl-C avbryter som överallt (kod 130), Ctrl-D som ett avbrutet svar (kod 1); Clicks
     `prompt` gör båda till samma avbrott med kod 1.
@@ -95,7 +96,7 @@ def fraga(text: str) -> str:
         except KeyboardInterrupt:
             skriv(err=True)  # "Avbrutet." på en egen rad, inte efter frågan
             raise
-        if svar:
+        if svar or tomt:
             return svar
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -361,9 +362,9 @@ def _kommun(data: Any, fel: Any) -> Kommun:
     for nyckel in ("namn", "organisationsnummer"):
         if not isinstance(kommun.get(nyckel), str) or not kommun[nyckel].strip():
             raise fel(f"kommun.{nyckel}", "saknas; ange den i citattecken")
-    nummer = _orgnr(kommun["organisationsnummer"], "kommun.organisationsnummer", fel)
-    if not nummer.startswith("2"):
-        raise fel("kommun.organisationsnummer", f"{nummer} börjar inte med 2, som kommuner gör")
+    nummer = _orgnr(
+        kommun["organisationsnummer"], "kommun.organisationsnummer", fel, kommunens_nummer
+    )
     bolag = kommun.get("bolag", [])
     if not isinstance(bolag, list):
         raise fel("kommun.bolag", "ska vara en lista med organisationsnummer")
@@ -382,11 +383,22 @@ def _kommun(data: Any, fel: Any) -> Kommun:
     )
 
 
-def _orgnr(varde: Any, namn: str, fel: Any) -> str:
+def kommunens_nummer(text: str) -> str:
+    """Kommunens organisationsnummer som NNNNNN-NNNN: giltigt och med gruppsiffran 2 (stat,
+    regioner och kommuner); annars `VardeFel`."""
+    nummer = organisationsnummer(text)
+    if not nummer.startswith("2"):
+        raise VardeFel(f"{nummer} börjar inte med 2, som kommuner gör")
+    return nummer
+
+
+def _orgnr(
+    varde: Any, namn: str, fel: Any, tolka: Callable[[str], str] = organisationsnummer
+) -> str:
     if not isinstance(varde, str):
         raise fel(namn, f"ska vara ett organisationsnummer i citattecken, inte {varde!r}")
     try:
-        return organisationsnummer(varde)
+        return tolka(varde)
     except VardeFel as e:
         raise fel(namn, str(e)) from None
 
