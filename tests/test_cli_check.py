@@ -310,18 +310,23 @@ def test_regler_listar_alla_med_grund() -> None:
         assert any(r.startswith(id_) and modul.GRUND in r for r in rader), id_
 
 
-@pytest.mark.parametrize("namn", ["medfinansiering", "langsiktighet", "avtalsagare"])
-def test_regler_en_regel(namn: str) -> None:
-    p = kor("regler", namn)
+@pytest.mark.parametrize("id_", list(regler.REGLER))
+def test_regler_en_regel(id_: str) -> None:
+    # Med id:t translittererat (langsiktighet, avtalsagare), som det kan skrivas.
+    p = kor("regler", id_.translate(str.maketrans("åäö", "aao")))
     assert p.returncode == 0
-    modul = next(
-        m for i, m in regler.REGLER.items() if i.translate(str.maketrans("åäö", "aao")) == namn
-    )
+    modul = regler.REGLER[id_]
     assert p.stdout.startswith(f"{modul.ID} — {modul.GRUND}")
     assert modul.CITAT in p.stdout
     for exempel in (modul.EXEMPEL_GODKANT, modul.EXEMPEL_UNDERKANT):
         for rad in exempel.splitlines():
             assert f"    {rad}" in p.stdout
+    # Varje inställning och tolkning med sin text, sin partner.toml och sina två exempel.
+    for tolkning in modul.TOLKNINGAR:
+        assert f"{tolkning.namn}: {tolkning.text}" in p.stdout
+        for text in (tolkning.toml, tolkning.godkant, tolkning.underkant):
+            for rad in text.splitlines():
+                assert f"        {rad}" in p.stdout
 
 
 def test_schema_ar_json() -> None:

@@ -19,6 +19,7 @@ from conftest import MALLTEXT, andrad_mall, granska, mall_med, mallrad
 from partner_cli import konfig, laddning, regler, schema, varden
 from partner_cli.modell import Forslag, Kommun
 from partner_cli.regler import medfinansiering
+from partner_cli.regler.bas import Exempel
 from partner_cli.varden import kronor
 
 
@@ -884,6 +885,46 @@ def test_regelns_exempel(skriv: Callable[..., Path], regel: str) -> None:
     else:
         assert underkant.utfall == ("ej_tillämplig" if regel == "tillämpning" else "underkänd")
         assert {f.regel for f in underkant.fynd if f.niva == "fel"} == {regel}
+
+
+TOLKNINGAR = [(regel, e) for regel, modul in regler.REGLER.items() for e in modul.TOLKNINGAR]
+
+
+@pytest.mark.parametrize("regel", list(regler.REGLER))
+def test_varje_installning_har_exempel(regel: str) -> None:
+    modul = regler.REGLER[regel]
+    assert set(modul.KONF) <= {e.namn for e in modul.TOLKNINGAR}
+
+
+@pytest.mark.parametrize(
+    ("regel", "exempel"), TOLKNINGAR, ids=[f"{r}:{e.namn}" for r, e in TOLKNINGAR]
+)
+def test_tolkningarnas_exempel(tmp_path: Path, regel: str, exempel: Exempel) -> None:
+    """Varje inställnings och tolknings exempel, som `partner regler ID` visar, ger det utfall
+    det påstår: som riktiga filer med sin partner.toml bredvid."""
+    modul = regler.REGLER[regel]
+    underkant_toml = exempel.toml if exempel.toml_underkant is None else exempel.toml_underkant
+    niva = exempel.niva or modul.NIVA
+    for namn, text, toml in (
+        ("godkant", exempel.godkant, exempel.toml),
+        ("underkant", exempel.underkant, underkant_toml),
+    ):
+        katalog = tmp_path / namn
+        katalog.mkdir()
+        (katalog / "partner.toml").write_text(toml, encoding="utf-8")
+        fil = katalog / "forslag.yaml"
+        fil.write_text(mall_med(text), encoding="utf-8")
+        r = granska(fil)
+        regelns = [f for f in r.fynd if f.regel == regel]
+        if namn == "godkant":
+            assert r.utfall == "godkänd", r.fynd
+            assert regelns == []
+        elif niva == "fel":
+            assert r.utfall == "underkänd", r.fynd
+            assert {f.regel for f in r.fynd if f.niva == "fel"} == {regel}
+        else:
+            assert r.utfall == "godkänd", r.fynd
+            assert "varning" in {f.niva for f in regelns}, r.fynd
 
 
 # --- medfinansieringens aritmetik genom hela kedjan ------------------------------------------

@@ -325,6 +325,19 @@ def regler_(
     typer.echo(_indrag(modul.EXEMPEL_GODKANT))
     typer.echo("Underkänt exempel:\n")
     typer.echo(_indrag(modul.EXEMPEL_UNDERKANT))
+    if modul.TOLKNINGAR:
+        typer.echo("Inställningar och tolkningar, med ett godkänt och ett underkänt exempel var:\n")
+    for e in modul.TOLKNINGAR:
+        typer.echo(f"{e.namn}: {e.text}\n")
+        delar = [
+            ("partner.toml", e.toml),
+            ("partner.toml i det underkända", e.toml_underkant),
+            ("Godkänt", e.godkant),
+            (f"Underkänt ({e.niva or modul.NIVA})", e.underkant),
+        ]
+        for rubrik, text in delar:
+            if text is not None:
+                typer.echo(f"    {rubrik}:\n\n{_indrag(_indrag(text or '(standardvärdena)'))}")
 
 
 def _indrag(text: str) -> str:

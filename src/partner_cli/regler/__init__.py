@@ -1,10 +1,11 @@
 """Strategins regler, en modul per regel, i en handskriven förteckning.
 
 Varje regelmodul har `ID`, `GRUND` (stycket i strategin den vilar på), `NIVA`, `KONF`
-(inställningar och deras typ), `STANDARD`, exempel som dokumenteras och testas, och en
-`check()` som ger `Problem` och aldrig skriver ut något. Kärnan (`granska`) stämplar regel,
-nivå, plats och grund på varje fynd, så att reglerna förblir små. Kärnan tillämpar också
-förslagets beslutade undantag, så att ingen regel behöver känna till dem.
+(inställningar och deras typ), `STANDARD`, exempel som dokumenteras och testas (två för
+regeln och, i `TOLKNINGAR`, ett godkänt och ett underkänt för varje inställning och
+tolkning), och en `check()` som ger `Problem` och aldrig skriver ut något. Kärnan (`granska`)
+stämplar regel, nivå, plats och grund på varje fynd, så att reglerna förblir små. Kärnan
+tillämpar också förslagets beslutade undantag, så att ingen regel behöver känna till dem.
 """
 
 from __future__ import annotations

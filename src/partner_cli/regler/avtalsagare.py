@@ -16,7 +16,7 @@ from typing import Any
 
 from partner_cli.arkiv import jamforbart
 from partner_cli.modell import Avtalsagare, Forslag
-from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem
 
 ID = "avtalsägare"
 GRUND = "Det kommunala ansvaret"
@@ -38,6 +38,9 @@ avtalsägare:
   - namn: Anna Lind
   - namn: Per Berg
 """
+
+
+TOLKNINGAR: tuple[Exempel, ...] = ()
 
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:

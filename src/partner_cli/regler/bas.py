@@ -31,3 +31,17 @@ class Kontext(Protocol):
     def overlappande(
         self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
     ) -> list[str]: ...
+
+
+class Exempel(NamedTuple):
+    """En inställning eller en tolkning av strategins text, med ett godkänt och ett underkänt
+    exempel som `partner regler ID` visar och testerna prövar: ändringar i mallen
+    (mallar/forslag.yaml) och partner.toml för dem."""
+
+    namn: str  # inställningen i partner.toml, eller tolkningen
+    text: str  # vad den gör
+    godkant: str  # YAML: regeln ger inget fynd
+    underkant: str  # YAML: regeln ger ett fynd på nivån `niva`
+    toml: str = ""  # partner.toml för båda exemplen (tom: standardvärdena)
+    toml_underkant: str | None = None  # partner.toml för det underkända, när den skiljer sig
+    niva: Niva | None = None  # fyndets nivå i det underkända; None: regelns nivå

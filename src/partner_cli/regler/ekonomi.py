@@ -21,7 +21,7 @@ from typing import Any
 
 from partner_cli.modell import Forslag
 from partner_cli.namn import attributnamn
-from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem
 from partner_cli.varden import kronor, procent, procentsats
 
 ID = "ekonomi"
@@ -58,6 +58,73 @@ _FALT = (
     "eget_kapital",
     "offentlig_finansiering",
     "källa",
+)
+
+
+TOLKNINGAR: tuple[Exempel, ...] = (
+    Exempel(
+        "max_ålder_år",
+        "Hur många år före startåret årsredovisningen högst får vara (standard 2).",
+        """\
+ekonomi:
+  räkenskapsår: 2013
+""",
+        """\
+ekonomi:
+  räkenskapsår: 2012
+""",
+        """\
+[regler.ekonomi]
+"max_ålder_år" = 1
+""",
+    ),
+    Exempel(
+        "max_offentlig_andel",
+        "Den andel offentliga medel av omsättningen som ger en varning för beroende (standard "
+        "0.50), räknad med avtalets årliga stöd från kommunen.",
+        """\
+ekonomi:
+  offentlig_finansiering: 240 000 kr
+""",
+        """\
+ekonomi:
+  offentlig_finansiering: 600 000 kr
+""",
+        """\
+[regler.ekonomi]
+max_offentlig_andel = 0.3
+""",
+        niva="varning",
+    ),
+    Exempel(
+        "beroende efter avtalet",
+        '"Risk att dessa organisationer blir beroende av offentliga medel": andelen räknas också '
+        "med avtalets årliga kontanta stöd från kommunen lagt till de offentliga medlen och "
+        "omsättningen, så att ett avtal som gör organisationen beroende varnar.",
+        """\
+ekonomi:
+  offentlig_finansiering: 900 000 kr
+""",
+        """\
+ekonomi:
+  offentlig_finansiering: 1 150 000 kr
+""",
+        niva="varning",
+    ),
+    Exempel(
+        "omsättning 0",
+        "En organisation utan omsättning är alltid en varning, med offentliga medel helt beroende.",
+        """\
+ekonomi:
+  omsättning: 2 400 000 kr
+""",
+        """\
+ekonomi:
+  omsättning: 0 kr
+  offentlig_finansiering: 0 kr
+""",
+        niva="varning",
+    ),
 )
 
 

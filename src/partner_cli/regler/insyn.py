@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from partner_cli.modell import Forslag
-from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem
 from partner_cli.varden import procent, procentsats
 
 ID = "insyn"
@@ -35,6 +35,29 @@ insyn:
   rätt_till_insyn: nej
   redovisning: årlig
 """
+
+
+TOLKNINGAR: tuple[Exempel, ...] = (
+    Exempel(
+        "betydande_andel",
+        "Kommunens andel av budgeten från vilken insyn krävs också för projekt (standard 0.25; "
+        "verksamhetsstöd kräver alltid insyn).",
+        """\
+insyn:
+  rätt_till_insyn: nej
+""",
+        """\
+finansiering:
+  kommunen: {kontant: 600 000 kr}
+insyn:
+  rätt_till_insyn: nej
+""",
+        """\
+[regler.insyn]
+betydande_andel = 0.4
+""",
+    ),
+)
 
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:

@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from partner_cli.modell import Forslag
-from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem
 from partner_cli.varden import kronor, procent, procentsats
 
 ID = "jämbördighet"
@@ -63,6 +63,98 @@ finansiering:
       garanterad: ja
       underlag: Regionens beslut 2014-05-20
 """
+
+
+TOLKNINGAR: tuple[Exempel, ...] = (
+    Exempel(
+        "min_näringslivsandel",
+        "Näringslivets del av den garanterade medfinansieringen från andra parter som krävs för "
+        "att inte varna (standard 0.50; exakt gränsen räcker).",
+        """\
+finansiering:
+  kommunen: {kontant: 500 000 kr}
+  motparter:
+    - namn: Örebro Logistikpartner AB
+      kategori: näringsliv
+      kontant: 375 000 kr
+      garanterad: ja
+      underlag: Avsiktsförklaring undertecknad 2014-05-12
+    - namn: Region Örebro län
+      organisationsnummer: 232100-0164
+      kategori: offentlig
+      kontant: 125 000 kr
+      garanterad: ja
+      underlag: Regionens beslut 2014-05-20
+""",
+        """\
+finansiering:
+  kommunen: {kontant: 500 000 kr}
+  motparter:
+    - namn: Örebro Logistikpartner AB
+      kategori: näringsliv
+      kontant: 300 000 kr
+      garanterad: ja
+      underlag: Avsiktsförklaring undertecknad 2014-05-12
+    - namn: Region Örebro län
+      organisationsnummer: 232100-0164
+      kategori: offentlig
+      kontant: 200 000 kr
+      garanterad: ja
+      underlag: Regionens beslut 2014-05-20
+""",
+        """\
+[kommun]
+namn = "Örebro kommun"
+organisationsnummer = "212000-1967"
+bolag = ["556912-3457"]
+[regler."jämbördighet"]
+"min_näringslivsandel" = 0.75
+""",
+    ),
+    Exempel(
+        "gruppsiffran 2",
+        "En medfinansiär vars organisationsnummer har gruppsiffran 2 (stat, regioner, kommuner) "
+        "räknas som offentlig vad kategorin än säger.",
+        """\
+finansiering:
+  kommunen: {kontant: 500 000 kr}
+  motparter:
+    - namn: Örebro Logistikpartner AB
+      kategori: näringsliv
+      kontant: 300 000 kr
+      garanterad: ja
+      underlag: Avsiktsförklaring undertecknad 2014-05-12
+    - namn: Region Örebro län
+      organisationsnummer: 232100-0164
+      kategori: offentlig
+      kontant: 200 000 kr
+      garanterad: ja
+      underlag: Regionens beslut 2014-05-20
+""",
+        """\
+finansiering:
+  kommunen: {kontant: 500 000 kr}
+  motparter:
+    - namn: Örebro Logistikpartner AB
+      kategori: näringsliv
+      kontant: 200 000 kr
+      garanterad: ja
+      underlag: Avsiktsförklaring undertecknad 2014-05-12
+    - namn: Region Örebro län
+      organisationsnummer: 232100-0164
+      kategori: näringsliv
+      kontant: 300 000 kr
+      garanterad: ja
+      underlag: Regionens beslut 2014-05-20
+""",
+        """\
+[kommun]
+namn = "Örebro kommun"
+organisationsnummer = "212000-1967"
+bolag = ["556912-3457"]
+""",
+    ),
+)
 
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:

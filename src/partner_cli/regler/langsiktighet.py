@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from partner_cli.modell import Forslag
-from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem
 
 ID = "långsiktighet"
 GRUND = "Förhållningsregler för framtida partnerskap, punkt 3"
@@ -28,6 +28,9 @@ EXEMPEL_UNDERKANT = """\
 långsiktighet:
   efter_avtalstiden: ""
 """
+
+
+TOLKNINGAR: tuple[Exempel, ...] = ()
 
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from partner_cli.modell import Forslag
 from partner_cli.namn import attributnamn
-from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem
 
 ID = "mål"
 GRUND = "Förhållningsregler för framtida partnerskap, punkt 4"
@@ -33,6 +33,9 @@ mål:
     målvärde: 20
     överenskommet: nej
 """
+
+
+TOLKNINGAR: tuple[Exempel, ...] = ()
 
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:

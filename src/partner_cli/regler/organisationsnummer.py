@@ -22,7 +22,7 @@ from typing import Any
 
 from partner_cli.modell import Forslag
 from partner_cli.regler import tillampning
-from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem
 from partner_cli.varden import ar_personnummer
 
 ID = "organisationsnummer"
@@ -39,6 +39,104 @@ motpart:
   organisationsnummer: 802467-8917
   kategori: företag
 """
+
+TOLKNINGAR: tuple[Exempel, ...] = (
+    Exempel(
+        "gruppsiffran",
+        "Gruppsiffran mot kategorin: en ideell förening eller stiftelse (grupp 8) som företag, "
+        "eller en ekonomisk förening (grupp 7) som civilsamhälle, är en motsägelse.",
+        """\
+motpart:
+  namn: Örebro Logistikpartner AB
+  organisationsnummer: 556781-2341
+  kategori: företag
+""",
+        """\
+motpart:
+  namn: Stiftelsen Örebro Logistik
+  organisationsnummer: 802467-8917
+  kategori: företag
+""",
+    ),
+    Exempel(
+        "dödsbon och grupperna 0, 3 och 4",
+        "Gruppsiffror som inte hör till en part i ett partnerskap namnges: 1 dödsbon, 3 utländska "
+        "företag, 0 och 4 tilldelas inte.",
+        """\
+motpart:
+  namn: Örebro Logistikpartner AB
+  organisationsnummer: 556781-2341
+  kategori: företag
+""",
+        """\
+motpart:
+  namn: Dödsbo efter Per Berg
+  organisationsnummer: 169876-5433
+  kategori: företag
+""",
+    ),
+    Exempel(
+        "personnummer",
+        "Ett personnummer godtas som en enskild firmas organisationsnummer (kategori företag) men "
+        "är en personuppgift, som publiceringen utelämnar: en varning.",
+        """\
+motpart:
+  namn: Örebro Logistikpartner AB
+  organisationsnummer: 556781-2341
+  kategori: företag
+""",
+        """\
+motpart:
+  namn: Bergs Logistik
+  organisationsnummer: 640823-3234
+  kategori: företag
+""",
+    ),
+    Exempel(
+        "medfinansiärens gruppsiffra 2",
+        "En medfinansiär med gruppsiffran 2 räknas som offentlig; en annan kategori är en "
+        "motsägelse.",
+        """\
+finansiering:
+  kommunen: {kontant: 500 000 kr}
+  motparter:
+    - namn: Örebro Logistikpartner AB
+      kategori: näringsliv
+      kontant: 300 000 kr
+      garanterad: ja
+      underlag: Avsiktsförklaring undertecknad 2014-05-12
+    - namn: Region Örebro län
+      organisationsnummer: 232100-0164
+      kategori: offentlig
+      kontant: 200 000 kr
+      garanterad: ja
+      underlag: Regionens beslut 2014-05-20
+""",
+        """\
+finansiering:
+  kommunen: {kontant: 500 000 kr}
+  motparter:
+    - namn: Örebro Logistikpartner AB
+      kategori: näringsliv
+      kontant: 300 000 kr
+      garanterad: ja
+      underlag: Avsiktsförklaring undertecknad 2014-05-12
+    - namn: Region Örebro län
+      organisationsnummer: 232100-0164
+      kategori: övrig
+      kontant: 200 000 kr
+      garanterad: ja
+      underlag: Regionens beslut 2014-05-20
+""",
+        """\
+[kommun]
+namn = "Örebro kommun"
+organisationsnummer = "212000-1967"
+bolag = ["556912-3457"]
+""",
+    ),
+)
+
 
 GRUPPER = {
     "0": "en gruppsiffra som inte tilldelas",

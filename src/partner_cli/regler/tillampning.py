@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from partner_cli.modell import Forslag
-from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem
 
 ID = "tillämpning"
 GRUND = "Avgränsning"
@@ -43,6 +43,9 @@ _KATEGORIER = {
     "kommunalt_bolag": "motparten är ett kommunalt bolag",
     "offentlig": "motparten är en offentlig organisation",
 }
+
+
+TOLKNINGAR: tuple[Exempel, ...] = ()
 
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from partner_cli.modell import Forslag
-from partner_cli.regler.bas import Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem
 
 ID = "utvärdering"
 GRUND = "Förhållningsregler för framtida partnerskap, punkt 4"
@@ -42,6 +42,65 @@ EXEMPEL_UNDERKANT = """\
 utvärdering:
   - {datum: 2014-09-01, typ: delutvärdering}
 """
+
+
+TOLKNINGAR: tuple[Exempel, ...] = (
+    Exempel(
+        "max_dagar_efter_slut",
+        "Hur många dagar efter avtalets slut en planerad utvärdering senast får ligga (standard "
+        "365).",
+        """\
+utvärdering:
+  - {datum: 2015-09-01, typ: delutvärdering}
+  - {datum: 2016-09-30, typ: slututvärdering}
+""",
+        """\
+utvärdering:
+  - {datum: 2015-09-01, typ: delutvärdering}
+  - {datum: 2016-10-01, typ: slututvärdering}
+""",
+        """\
+[regler."utvärdering"]
+max_dagar_efter_slut = 30
+""",
+    ),
+    Exempel(
+        "slututvärdering_dagar_före_slut",
+        "Hur många dagar före avtalets slut slututvärderingen tidigast får ligga (standard 90).",
+        """\
+utvärdering:
+  - {datum: 2015-09-01, typ: delutvärdering}
+  - {datum: 2016-08-01, typ: slututvärdering}
+""",
+        """\
+utvärdering:
+  - {datum: 2015-09-01, typ: delutvärdering}
+  - {datum: 2016-07-31, typ: slututvärdering}
+""",
+        """\
+[regler."utvärdering"]
+"slututvärdering_dagar_före_slut" = 30
+""",
+    ),
+    Exempel(
+        "kräv_slututvärdering",
+        '"Varje partnerskap skall utvärderas" läses som att det också utvärderas när det slutar: '
+        "minst en slututvärdering krävs (standard true); false stänger av kravet.",
+        """\
+utvärdering:
+  - {datum: 2015-09-01, typ: delutvärdering}
+""",
+        """\
+utvärdering:
+  - {datum: 2015-09-01, typ: delutvärdering}
+""",
+        """\
+[regler."utvärdering"]
+"kräv_slututvärdering" = false
+""",
+        "",
+    ),
+)
 
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:
