@@ -62,7 +62,7 @@ AVTALETS_HANDELSER = ("registrerad", "ersatt", "förlängd", "avslutad", "makule
 
 def _dictrader(cur: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
     namn = [d[0] for d in cur.description]
-    return (dict(zip(namn, r, strict=True)) for r in cur)
+    return map(dict, map(zip, itertools.repeat(namn), cur))
 
 
 def _oforklarade_organisationer(conn: sqlite3.Connection) -> list[str]:
@@ -94,25 +94,32 @@ def _oforklarade_organisationer(conn: sqlite3.Connection) -> list[str]:
     return problem
 
 
+def _delens_rader(
+    conn: sqlite3.Connection, tabell: str
+) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    """Tabellens rader per avtal i avtalens ordning, utan avtal_id (som i händelserna)."""
+    kolumner = [r[1] for r in conn.execute(f"PRAGMA table_info({tabell})") if r[1] != "avtal_id"]
+    rader = conn.execute(
+        f"SELECT avtal_id, {', '.join(kolumner)} FROM {tabell} ORDER BY avtal_id, nr"
+    )
+    for id_, grupp in itertools.groupby(rader, itemgetter(0)):
+        yield id_, (dict(zip(kolumner, r[1:], strict=True)) for r in grupp)
+
+
 def _oforklarade_avtal(conn: sqlite3.Connection) -> list[str]:
     """Varje avtal, med finansiärer, mål, planerade utvärderingar och undantag, är exakt det
     som dess senaste händelse (`registrerad`, `ersatt` eller ett beslut om förlängning,
     avslut eller makulering) bär. Tabellerna läses i avtalens ordning sida vid sida, så att
     minnet inte växer med registret."""
     platser = ", ".join("?" * len(AVTALETS_HANDELSER))
+    # Den senaste händelsen per avtal i en genomläsning av indexet på avtal_id: med max(id)
+    # tar SQLite efter ur raden med det största id:t.
     handelser = conn.execute(
-        f"""SELECT avtal_id, efter FROM handelse WHERE id IN (
-                SELECT max(id) FROM handelse WHERE vad IN ({platser}) GROUP BY avtal_id)
-            ORDER BY avtal_id""",
+        f"""SELECT avtal_id, efter, max(id) FROM handelse WHERE vad IN ({platser})
+            GROUP BY avtal_id ORDER BY avtal_id""",
         AVTALETS_HANDELSER,
     )
-    delar = {
-        t: itertools.groupby(
-            _dictrader(conn.execute(f"SELECT * FROM {t} ORDER BY avtal_id, nr")),
-            itemgetter("avtal_id"),
-        )
-        for t in kedja.AVTALETS_DELAR
-    }
+    delar = {t: _delens_rader(conn, t) for t in kedja.AVTALETS_DELAR}
     nasta: dict[str, Any] = {t: next(g, None) for t, g in delar.items()}
     handelse = handelser.fetchone()
     problem: list[str] = []
@@ -132,10 +139,11 @@ def _oforklarade_avtal(conn: sqlite3.Connection) -> list[str]:
             continue
         loggat = json.loads(handelse[1]) if handelse[1] is not None else None
         if isinstance(loggat, dict):
-            loggat = {k: v for k, v in loggat.items() if k not in kedja.KALLA}
+            for k in kedja.KALLA:
+                loggat.pop(k, None)
         handelse = handelser.fetchone()
         nu = kedja.avtal_i_historiken(avtal, dess)
-        if loggat is not None:
+        if isinstance(loggat, dict) and loggat != nu:
             nu = kedja.som_loggat(nu, loggat)
         if loggat != nu:
             andrat = sorted(

@@ -31,10 +31,14 @@ AVTALETS_DELAR = (
 KALLA = ("beslut", "beslutsdatum", "commit")
 
 
+# Samma text som json.dumps(…, ensure_ascii=True, separators=(",", ":")), med en kodare för
+# alla händelser i stället för en ny per anrop.
+_KANONISK = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+
+
 def sha256(innehall: Sequence[Any], foregaende: str | None) -> str:
     """Händelsens hash ur dess innehåll (värdena i `INNEHALL`) och föregående händelses hash."""
-    data = json.dumps([*innehall, foregaende], ensure_ascii=True, separators=(",", ":"))
-    return hashlib.sha256(data.encode("ascii")).hexdigest()
+    return hashlib.sha256(_KANONISK([*innehall, foregaende]).encode("ascii")).hexdigest()
 
 
 def lanka(conn: sqlite3.Connection, handelser: Iterable[dict[str, Any]]) -> None:
@@ -77,13 +81,29 @@ def brott(rader: Iterable[Sequence[Any]], grans: int = 10) -> list[str]:
 
 
 def som_loggat(nu: dict[str, Any], loggat: dict[str, Any]) -> dict[str, Any]:
-    """Avtalet som det står i registret, utan de fält en äldre händelse inte kunde bära: en
-    kolumn eller en del som en senare migrering lade till är tom (NULL, inga rader) i avtal
-    som registrerades före den."""
-    ut = {k: v for k, v in nu.items() if k in loggat or v not in (None, [])}
-    for k, rader in ut.items():
-        loggade = loggat.get(k)
-        if isinstance(rader, list) and isinstance(loggade, list) and len(rader) == len(loggade):
+    """Avtalet som det står i registret (`avtal_i_historiken`), utan de fält en äldre händelse
+    inte kunde bära: en kolumn eller en del som en senare migrering lade till är tom (NULL,
+    inga rader) i avtal som registrerades före den."""
+    # Det vanliga fallet, utan en kopia: händelsen har varje fält och varje rads fält.
+    ut = (
+        nu
+        if nu.keys() <= loggat.keys()
+        else {k: v for k, v in nu.items() if k in loggat or v not in (None, [])}
+    )
+    # Bara delarna är listor (`avtal_i_historiken`); raden har SQLites värden.
+    for k in AVTALETS_DELAR:
+        rader, loggade = ut.get(k), loggat.get(k)
+        if (
+            isinstance(rader, list)
+            and isinstance(loggade, list)
+            and len(rader) == len(loggade)
+            and not all(
+                isinstance(lr, dict) and r.keys() <= lr.keys()
+                for r, lr in zip(rader, loggade, strict=True)
+            )
+        ):
+            if ut is nu:
+                ut = dict(nu)
             ut[k] = [
                 {f: v for f, v in r.items() if f in lr or v is not None}
                 if isinstance(lr, dict)
@@ -96,10 +116,14 @@ def som_loggat(nu: dict[str, Any], loggat: dict[str, Any]) -> dict[str, Any]:
 def avtal_i_historiken(
     avtal: dict[str, Any], delar: dict[str, list[dict[str, Any]]]
 ) -> dict[str, Any]:
-    """Hela avtalet som händelserna bär det: raden och dess delar utan avtal_id."""
+    """Hela avtalet som händelserna bär det: raden och dess delar utan avtal_id (en rad som
+    redan är utan avtal_id tas som den är)."""
     ut = dict(avtal)
     for tabell in AVTALETS_DELAR:
-        ut[tabell] = [{k: v for k, v in r.items() if k != "avtal_id"} for r in delar[tabell]]
+        ut[tabell] = [
+            {k: v for k, v in r.items() if k != "avtal_id"} if "avtal_id" in r else r
+            for r in delar[tabell]
+        ]
     return ut
 
 
