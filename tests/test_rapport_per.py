@@ -113,3 +113,67 @@ def test_en_andring_enligt_beslut_galler_fran_beslutets_datum(tmp_path: Path) ->
         rapport_i(2015, "2015-12-31")
         == kor("report", "--år", "2015", "--format", "json", cwd=arkiv).stdout
     )
+
+
+LIVSCYKEL = {
+    "ks-2016-10.yaml": """typ: förlängning
+referens: KS 2016/10 § 1
+datum: 2016-01-15
+beslutat_av: Kommunstyrelsen
+motivering: Projektet får ett år till.
+avtal: NL-2014-002
+slut: 2016-12-31
+""",
+    "ks-2016-11.yaml": """typ: avslut
+referens: KS 2016/11 § 2
+datum: 2016-02-01
+beslutat_av: Kommunstyrelsen
+motivering: Föreningen har upplösts.
+avtal: NL-2014-003
+slut: 2016-02-29
+orsak: Motparten upplöst
+""",
+    "ks-2016-12.yaml": """typ: makulering
+referens: KS 2016/12 § 3
+datum: 2016-02-15
+beslutat_av: Kommunstyrelsen
+motivering: Avtalet registrerades av misstag.
+avtal: NL-2015-004
+""",
+}
+
+
+def test_forlangning_avslut_och_makulering_efter_dagen_andrar_inte_rapporten(
+    tmp_path: Path,
+) -> None:
+    """Besluten 2016 om en förlängning, ett avslut i förtid och en makulering ändrar inte
+    rapporten för 2015 per årets sista dag; utan --per gäller de (förlängningen fördelar
+    avtalets belopp på fler dagar)."""
+    arkiv = ci.nytt_arkiv(tmp_path, "github")
+
+    def rapport_i(*per: str) -> str:
+        svar = kor("report", "--år", "2015", *per, "--format", "json", cwd=arkiv)
+        assert svar.returncode == 0, svar.stderr
+        return svar.stdout
+
+    def sync() -> str:
+        svar = kor("register", "sync", "--sanktionerad-av", "Näringslivsdirektören", cwd=arkiv)
+        assert svar.returncode == 0, svar.stdout + svar.stderr
+        return svar.stdout
+
+    sync()
+    fore = rapport_i("--per", "2015-12-31")
+    for namn, text in LIVSCYKEL.items():
+        (arkiv / "beslut" / namn).write_text(text, encoding="utf-8")
+    ci.git(arkiv, "add", ".")
+    ci.git(arkiv, "commit", "-q", "-m", "Beslut om avtalen 2016")
+    ut = sync()
+    for id_, vad in (
+        ("NL-2014-002", "förlängd"),
+        ("NL-2014-003", "avslutad"),
+        ("NL-2015-004", "makulerad"),
+    ):
+        assert f"{id_} {vad} enligt beslut" in ut
+    assert rapport_i("--per", "2015-12-31") == fore
+    assert rapport_i() != fore
+    assert kor("register", "kontroll", cwd=arkiv).returncode == 0
