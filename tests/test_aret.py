@@ -57,6 +57,14 @@ undantag:
     beslut: KS 2014/200 § 3
     motivering: Strategiskt etableringsprojekt i ett uppbyggnadsskede.
 """
+AGARBYTE = f"""typ: ägarbyte
+referens: NLD 2015/14
+datum: 2015-02-02
+beslutat_av: Näringslivsdirektören
+motivering: Anna Lind går i pension; Per Berg tar över kontakten med organisationen.
+organisationsnummer: {KARLSLUND[1]}
+avtalsägare: {{namn: Per Berg, enhet: Avdelningen för näringsliv och kompetens}}
+"""
 UTVARDERING = """avtal: NL-2014-010
 datum: 2015-09-01
 typ: delutvärdering
@@ -279,12 +287,32 @@ def budgeten_andras_med_beslut_om_andring(ar: Aret) -> None:
 
 
 @steg
-def en_annan_agare_for_organisationen_falls(ar: Aret) -> None:
-    ar.gren("annan-agare")
-    ar.nytt_forslag("forslag/nl-2015-011.yaml", *KARLSLUND, "Per Berg")
-    kod, logg = ar.pull_request("Förslag NL-2015-011 med en annan avtalsägare")
-    assert kod == 1, f"en andra avtalsägare för organisationen gick igenom: {logg}"
-    assert "avtalsägare" in logg and "Anna Lind" in logg, logg
+def agarbyte_genom_beslut(ar: Aret) -> None:
+    ar.gren("agarbyte")
+    ar.skriv("beslut/nld-2015-014-agarbyte.yaml", AGARBYTE)
+    kod, logg = ar.pull_request("Per Berg tar över Karlslunds Verkstäder enligt NLD 2015/14")
+    assert kod == 0, f"beslutet om ägarbyte underkändes i pull requesten: {logg}"
+    sammanslagen = ar.sammanslagning()
+    kod, logg = ar.huvudgrenens_jobb(sammanslagen)
+    assert kod == 0, f"ägarbytet fällde registreringen: {logg}"
+    assert f"{KARLSLUND[1]} har avtalsägaren Per Berg enligt beslut NLD 2015/14" in logg, logg
+    show = json.loads(ar.partner("register", "show", "NL-2014-010", "-f", "json").stdout)
+    assert show["avtalsagare_namn"] == "Per Berg", show
+    # Jobbet en gång till på samma commit: beslutet står redan i historiken.
+    commits = ar.commits()
+    kod, logg = ar.huvudgrenens_jobb(sammanslagen)
+    assert kod == 0, f"den andra registreringen efter ägarbytet: {logg}"
+    assert "stämmer redan med arkivet" in logg, logg
+    assert ar.commits() == commits, "den andra registreringen ändrade registret"
+
+
+@steg
+def forslag_med_den_gamla_agaren_falls(ar: Aret) -> None:
+    ar.gren("gamla-agaren")
+    ar.nytt_forslag("forslag/nl-2015-011.yaml", *KARLSLUND, "Anna Lind")
+    kod, logg = ar.pull_request("Förslag NL-2015-011 med den förra avtalsägaren")
+    assert kod == 1, f"ett förslag med organisationens förra avtalsägare gick igenom: {logg}"
+    assert "har redan avtalsägaren Per Berg i registret" in logg, logg
 
 
 @steg
