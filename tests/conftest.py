@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -50,6 +51,8 @@ class _Strangar(yaml.SafeLoader):
 
 
 _Strangar.yaml_implicit_resolvers = {}
+# Utom en nyckel utan värde (`kontant:`), som står utan värde också i den nya texten.
+_Strangar.add_implicit_resolver("tag:yaml.org,2002:null", re.compile("^$"), [""])
 
 
 def som_strangar(text: str) -> Any:

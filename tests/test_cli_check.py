@@ -329,6 +329,17 @@ def test_regler_en_regel(id_: str) -> None:
                 assert f"        {rad}" in p.stdout
 
 
+def test_regler_format_visar_formatets_tolkningar() -> None:
+    assert any(r.startswith("format ") for r in kor("regler").stdout.splitlines())
+    p = kor("regler", "format")
+    assert p.returncode == 0
+    assert p.stdout.startswith(f"format — {regler.FORMATETS_GRUND}")
+    for tolkning in regler.FORMATETS_TOLKNINGAR:
+        assert f"{tolkning.namn}: {tolkning.text}" in p.stdout
+        for rad in (tolkning.toml + tolkning.godkant + tolkning.underkant).splitlines():
+            assert f"        {rad}" in p.stdout
+
+
 def test_schema_ar_json() -> None:
     p = kor("schema")
     assert p.returncode == 0

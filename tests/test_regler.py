@@ -887,7 +887,10 @@ def test_regelns_exempel(skriv: Callable[..., Path], regel: str) -> None:
         assert {f.regel for f in underkant.fynd if f.niva == "fel"} == {regel}
 
 
-TOLKNINGAR = [(regel, e) for regel, modul in regler.REGLER.items() for e in modul.TOLKNINGAR]
+TOLKNINGAR = [
+    *((regel, e) for regel, modul in regler.REGLER.items() for e in modul.TOLKNINGAR),
+    *((regler.FORMAT, e) for e in regler.FORMATETS_TOLKNINGAR),
+]
 
 
 @pytest.mark.parametrize("regel", list(regler.REGLER))
@@ -902,9 +905,8 @@ def test_varje_installning_har_exempel(regel: str) -> None:
 def test_tolkningarnas_exempel(tmp_path: Path, regel: str, exempel: Exempel) -> None:
     """Varje inställnings och tolknings exempel, som `partner regler ID` visar, ger det utfall
     det påstår: som riktiga filer med sin partner.toml bredvid."""
-    modul = regler.REGLER[regel]
     underkant_toml = exempel.toml if exempel.toml_underkant is None else exempel.toml_underkant
-    niva = exempel.niva or modul.NIVA
+    niva = exempel.niva or ("fel" if regel == regler.FORMAT else regler.REGLER[regel].NIVA)
     for namn, text, toml in (
         ("godkant", exempel.godkant, exempel.toml),
         ("underkant", exempel.underkant, underkant_toml),
@@ -919,6 +921,9 @@ def test_tolkningarnas_exempel(tmp_path: Path, regel: str, exempel: Exempel) -> 
         if namn == "godkant":
             assert r.utfall == "godkänd", r.fynd
             assert regelns == []
+        elif regel == regler.FORMAT:  # ett formatfel: filen går inte att läsa som ett förslag
+            assert r.utfall == "ogiltig", r.fynd
+            assert regelns and {f.regel for f in r.fynd} == {regel}
         elif niva == "fel":
             assert r.utfall == "underkänd", r.fynd
             assert {f.regel for f in r.fynd if f.niva == "fel"} == {regel}

@@ -309,16 +309,27 @@ def regler_(
         for id_, modul in regler.REGLER.items():
             forsta = (modul.__doc__ or "").strip().splitlines()[0]
             typer.echo(f"{id_:<16}{modul.GRUND:<56}{forsta.split(':', 1)[-1].strip()}")
+        typer.echo(
+            f"{regler.FORMAT:<16}{regler.FORMATETS_GRUND:<56}förslagsformatets tolkningar "
+            "(utvecklingsområden, tomt är inte noll)"
+        )
         return
     from partner_cli.namn import attributnamn
 
-    efter_ascii = {attributnamn(i): i for i in regler.REGLER}
+    efter_ascii = {attributnamn(i): i for i in (*regler.REGLER, regler.FORMAT)}
     hittad = efter_ascii.get(attributnamn(regel))
     if hittad is None:
-        fel(f"okänd regel {regel!r}; kända är {', '.join(regler.REGLER)}")
-    id_ = hittad
-    modul = regler.REGLER[id_]
-    typer.echo(f"{id_} — {modul.GRUND}\n")
+        fel(f"okänd regel {regel!r}; kända är {', '.join((*regler.REGLER, regler.FORMAT))}")
+    if hittad == regler.FORMAT:
+        typer.echo(f"{regler.FORMAT} — {regler.FORMATETS_GRUND}\n")
+        typer.echo(
+            "Förslagsformatets tolkningar av strategins text. Deras fel är formatfel: filen "
+            "är ogiltig.\n"
+        )
+        _tolkningar(regler.FORMATETS_TOLKNINGAR, "fel")
+        return
+    modul = regler.REGLER[hittad]
+    typer.echo(f"{hittad} — {modul.GRUND}\n")
     typer.echo(f"Strategin: «{modul.CITAT}»\n")
     typer.echo((modul.__doc__ or "").strip() + "\n")
     typer.echo("Godkänt exempel (ändring i mallen mallar/forslag.yaml):\n")
@@ -327,13 +338,18 @@ def regler_(
     typer.echo(_indrag(modul.EXEMPEL_UNDERKANT))
     if modul.TOLKNINGAR:
         typer.echo("Inställningar och tolkningar, med ett godkänt och ett underkänt exempel var:\n")
-    for e in modul.TOLKNINGAR:
+    _tolkningar(modul.TOLKNINGAR, modul.NIVA)
+
+
+def _tolkningar(tolkningar: Sequence[Any], niva: str) -> None:
+    """Inställningarnas och tolkningarnas exempel (`regler.bas.Exempel`)."""
+    for e in tolkningar:
         typer.echo(f"{e.namn}: {e.text}\n")
         delar = [
             ("partner.toml", e.toml),
             ("partner.toml i det underkända", e.toml_underkant),
             ("Godkänt", e.godkant),
-            (f"Underkänt ({e.niva or modul.NIVA})", e.underkant),
+            (f"Underkänt ({e.niva or niva})", e.underkant),
         ]
         for rubrik, text in delar:
             if text is not None:

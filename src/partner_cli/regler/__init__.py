@@ -34,7 +34,7 @@ from partner_cli.regler import (
     tillampning,
     utvardering,
 )
-from partner_cli.regler.bas import Kontext
+from partner_cli.regler.bas import Exempel, Kontext
 
 if TYPE_CHECKING:
     from partner_cli.arkiv import Beslut
@@ -55,6 +55,33 @@ REGLER: dict[str, ModuleType] = {
     )
 }
 NIVAER = ("fel", "varning", "av")
+# Förslagsformatets tolkningar av strategins text, dokumenterade som reglernas (`partner regler
+# format`): deras fel är formatfel, som gör filen ogiltig.
+FORMAT = "format"
+FORMATETS_GRUND = "Syfte & mål; Förhållningsregler, punkt 1"
+FORMATETS_TOLKNINGAR: tuple[Exempel, ...] = (
+    Exempel(
+        "utvecklingsområden",
+        'Syfte & mål: strategin ska stärka "de av kommunen utpekade strategiska '
+        'utvecklingsområdena". Ett förslag kan ange vilka av [kommun] utvecklingsområden i '
+        "partner.toml det tjänar; ett okänt namn (och varje namn utan listan) är ett formatfel "
+        "med förslag på vad som menades.",
+        "utvecklingsområden: [Logistik]\n",
+        "utvecklingsområden: [Logistk]\n",
+        '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n'
+        '"utvecklingsområden" = ["Logistik", "Besöksnäring"]\n',
+    ),
+    Exempel(
+        "tomt är inte noll",
+        "En nyckel som står utan värde (som kommunens kontant:) är ett formatfel som namnger "
+        "nyckeln, inte 0 kr: ett ofärdigt förslag går inte igenom som om kommunen inte betalar "
+        "något. Bara ett belopp som inte står med alls är 0 kr.",
+        "finansiering:\n  kommunen:\n    kontant: 0 kr\n    in_kind:\n"
+        "      - {beskrivning: Lokaler, belopp: 400 000 kr}\n",
+        "finansiering:\n  kommunen:\n    kontant:\n    in_kind:\n"
+        "      - {beskrivning: Lokaler, belopp: 400 000 kr}\n",
+    ),
+)
 # Om strategin gäller avgörs av motparten och avtalets art, inte av ett beslut.
 KAN_UNDANTAS: tuple[str, ...] = tuple(i for i in REGLER if i != tillampning.ID)
 # Fynd om undantagen själva (utgångna, oanvända) har detta id, som `format` och `yaml`.
@@ -174,6 +201,9 @@ def _om_undantag(forslag: Forslag, utfall: Undantagsutfall) -> Fynd:
 
 
 __all__ = [
+    "FORMAT",
+    "FORMATETS_GRUND",
+    "FORMATETS_TOLKNINGAR",
     "KAN_UNDANTAS",
     "NIVAER",
     "REGLER",
