@@ -8,6 +8,7 @@ något; fel blir `RegisterFel` med ett svenskt meddelande. Schemat beskrivs i re
 - `skrivning`: registrera förslag, byta avtalsägare, registrera genomförda utvärderingar.
 - `lasning`: registerkommandonas läsningar och granskningens ögonblicksbild, typade rader.
 - `rapportlasning`: årsrapportens läsningar, typade rader i ett `Underlag`.
+- `versioner`: registret som det stod en dag, ur händelseloggens versioner (`report --per`).
 - `utbyte`: export och import, med uppgradering av exporter från äldre schemaversioner.
 - `integritet`: kontrollen, invarianterna och säkerhetskopiorna.
 """
