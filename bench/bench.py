@@ -720,12 +720,13 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
     namn_add, namn_check = f"register add ({n} filer)", f"partner check ({n} godkända filer)"
     namn_sync = f"register sync ({n} oförändrade avtal)"
     namn_report, namn_agare = f"report --år {RAPPORTAR}", "register ägare"
+    namn_per = f"report --år {RAPPORTAR} --per {RAPPORTAR}-12-31"
     golv_report, golv_agare = "golv: SQL för report", "golv: SQL för ägare"
     if not har_register:
         return [
             mat(m, None, rep, saknas=SAKNAS_REGISTER)
             for m in (namn_import, namn_check, namn_add, namn_sync, golv_report, namn_report,
-                      golv_agare, namn_agare)
+                      namn_per, golv_agare, namn_agare)
         ]  # fmt: skip
     print(f"Genererar {n} godkända förslag och ett register med {avtal} avtal …", flush=True)
     filer = generera(data / "godkanda", n, seed=7, alla_godkanda=True)
@@ -773,6 +774,12 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
             budget_sekunder=1.0,
         )
     )
+    # Per årets sista dag, utan versioner som gäller senare: bara genomläsningen av loggen.
+    rader.append(
+        mat(namn_per, [partner, "report", "--år", str(RAPPORTAR), "--per", f"{RAPPORTAR}-12-31",
+                       "--register", str(db)] if har_report else None,
+            rep, saknas=SAKNAS_REPORT, env=env, golv=namn_report, budget=1.2)
+    )  # fmt: skip
     rader += [
         mat(golv_agare, [sys.executable, "-c", SQL_GOLV, str(db), SQL_AGARE], rep, env=env),
         mat(namn_agare, [partner, "register", "ägare", "--register", str(db)], rep, env=env,

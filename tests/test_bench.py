@@ -88,6 +88,7 @@ def test_hela_matningen_med_litet_n(tmp_path: Path) -> None:
         "register add (20 filer)",
         "register sync (20 oförändrade avtal)",
         "register ägare",
+        "report --år 2019 --per 2019-12-31",
     ):
         assert rader[namn]["avslutningskod"] == 0, namn
     assert "partner check (1 fil)" in resultat["tabell"]
