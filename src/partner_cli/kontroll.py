@@ -316,19 +316,31 @@ def _las_stdin(max_byte: int) -> bytes | laddning.LasFel:
 # En fils post i ett rapportformat, som arbetsprocessen skriver medan resultatet finns där
 # (huvudprocessen skriver den bara ut).
 PerFil = Callable[[Filresultat], str]
+# Körs på varje fils resultat i processen som granskade filen, medan förslaget finns där.
+Efterbehandling = Callable[[Filresultat], Filresultat]
 
 # Sätts före fork så att arbetsprocesserna ärver inställningarna utan att de picklas per fil.
 _JOBB: (
-    tuple[Konfig, Kontext | None, bool, tuple[PerFil, ...], dict[str, tuple[Beslut, ...]]] | None
+    tuple[
+        Konfig,
+        Kontext | None,
+        bool,
+        tuple[PerFil, ...],
+        dict[str, tuple[Beslut, ...]],
+        Efterbehandling | None,
+    ]
+    | None
 ) = None
 
 
 def _kontrollera_en(fil: str, omgang: Kontext | None = None) -> tuple[Filresultat, tuple[str, ...]]:
     assert _JOBB is not None
-    konfig, kontext, behall, per_fil, beslut = _JOBB
+    konfig, kontext, behall, per_fil, beslut, efter = _JOBB
     kontext = omgang or kontext
     data = las(fil, konfig.max_filstorlek)
     r = kontrollera_bytes(fil, data, konfig, kontext, behall, beslut)
+    if efter is not None:
+        r = efter(r)
     return r, tuple(rendera(r) for rendera in per_fil)
 
 
@@ -340,11 +352,21 @@ def kontrollera(
     strikt: bool = False,
     behall_forslag: bool = False,
     per_fil: Mapping[str, PerFil] | None = None,
+    efterbehandling: Efterbehandling | None = None,
 ) -> Kontrollresultat:
-    """Granskar filerna; `per_fil` (format → funktion) ger varje fils post i de formaten."""
+    """Granskar filerna; `per_fil` (format → funktion) ger varje fils post i de formaten, och
+    `efterbehandling` gör om varje fils resultat där filen granskades (med `behall_forslag`:
+    registrets rader medan förslaget finns i arbetsprocessen)."""
     global _JOBB
     per_fil = per_fil or {}
-    _JOBB = (konfig, kontext, behall_forslag, tuple(per_fil.values()), las_beslut(konfig, filer))
+    _JOBB = (
+        konfig,
+        kontext,
+        behall_forslag,
+        tuple(per_fil.values()),
+        las_beslut(konfig, filer),
+        efterbehandling,
+    )
     arbetare = min(os.cpu_count() or 1, 8)
     if len(filer) >= MIN_FILER_PARALLELLT and arbetare > 1 and STDIN not in filer:
         # Här och inte överst: en enstaka fil (pre-commit) ska inte betala importen.
@@ -443,7 +465,11 @@ def _id_dubbletter(resultat: list[Filresultat]) -> Iterator[tuple[int, Filresult
             yield (
                 i,
                 r._replace(
-                    utfall="ogiltig", fynd=(*r.fynd, dubblett), forslag=None, medfinansiering=None
+                    utfall="ogiltig",
+                    fynd=(*r.fynd, dubblett),
+                    forslag=None,
+                    medfinansiering=None,
+                    registerrader=None,
                 ),
             )
         else:

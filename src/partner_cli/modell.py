@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from partner_cli.varden import andel_text
 
@@ -418,6 +418,14 @@ class Medfinansiering(NamedTuple):
         return Fraction(self.garanterad, self.total)
 
 
+class Registerrader(NamedTuple):
+    """Ett godkänt förslag som registret sparar det, utan registreringens fält (fil, sha256,
+    vem och när): avtalets rad och dess delar per tabell."""
+
+    avtal: dict[str, Any]
+    delar: dict[str, list[dict[str, Any]]]
+
+
 class Filresultat(NamedTuple):
     fil: str
     utfall: Utfall
@@ -432,6 +440,8 @@ class Filresultat(NamedTuple):
     # (organisationsnummer, avtalsägarens namn) för ett tillämpligt förslag med en ägare: det
     # regeln `avtalsägare` prövar mot körningens övriga filer.
     agare: tuple[str, str] | None = None
+    # Registrets rader för ett godkänt förslag, byggda där det granskades (`register add`).
+    registerrader: Registerrader | None = None
 
     def antal(self, niva: Niva) -> int:
         return sum(1 for f in self.fynd if f.niva == niva)

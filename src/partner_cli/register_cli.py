@@ -192,21 +192,27 @@ def add(
         sokvagar = samla_filer(filer)
     except AnvandningsFel as e:
         fel(str(e))
-    resultat = kontrollera(sokvagar, konfig, behall_forslag=True)
+    from partner_cli.register.skrivning import lagg_till, med_registerrader
+
+    resultat = kontrollera(sokvagar, konfig, behall_forslag=True, efterbehandling=med_registerrader)
     if not resultat.godkant:
         FORMAT.renderare("text")(resultat, sys.stdout)
         fel("inget registrerades: varje förslag måste vara godkänt", AVSLUT_FYND)
     sanktionerad_av = sanktionerande(sanktionerad_av, konfig)
-    poster = [(r.forslag, r.fil, r.sha256) for r in resultat.filer]
-    from partner_cli.register.skrivning import lagg_till
     from partner_cli.regler import avtalsagare
 
+    poster = [
+        (r.forslag, r.fil, r.sha256, r.registerrader)
+        for r in resultat.filer
+        if r.forslag is not None and r.sha256 is not None
+    ]
     with registret(register, config, skriv=True, skapa=True) as reg:
         tillagg = lagg_till(
             reg,
-            [(f, fil, sha) for f, fil, sha in poster if f is not None and sha is not None],
+            [(f, fil, sha) for f, fil, sha, _ in poster],
             sanktionerad_av,
             ersatt=ersatt,
+            rader=[rader for _, _, _, rader in poster],
         )
     texter = {
         "registrerad": "registrerad",

@@ -35,10 +35,12 @@ def lagg_till(
     ersatt: bool = False,
     vem: str | None = None,
     kalla: Mapping[str, Mapping[str, str]] | None = None,
+    rader: Sequence[modell.Registerrader | None] = (),
 ) -> list[Tillagg]:
     """Registrerar granskade förslag (förslag, fil, sha256) i en transaktion: alla eller
     inga. En annan avtalsägare, eller ett ändrat avtal utan `ersatt`, är `RegisterFel`.
-    `kalla` (avtalets id → beslut, commit) följer med i händelsens efter."""
+    `kalla` (avtalets id → beslut, commit) följer med i händelsens efter. `rader`: varje
+    förslags rader när granskningen byggde dem (`med_registerrader`), annars byggs de här."""
     vem = vem or anvandare()
     tid = nu()
     resultat: list[Tillagg] = []
@@ -46,16 +48,23 @@ def lagg_till(
     with reg.transaktion() as db:
         omgang.las_registret(db, [f for f, _, _ in poster])
         kontext = _Skrivkontext(db, omgang)
-        for forslag, fil, sha in poster:
-            post = _Post(forslag, fil, sha, (kalla or {}).get(forslag.id, {}))
+        byggda_rader = rader or [None] * len(poster)
+        for (forslag, fil, sha), byggda in zip(poster, byggda_rader, strict=True):
+            post = _Post(
+                forslag,
+                fil,
+                sha,
+                byggda or registerrader(forslag),
+                (kalla or {}).get(forslag.id, {}),
+            )
             resultat.append(
                 _lagg_till_en(db, post, sanktionerad_av, ersatt, vem, tid, omgang, kontext)
             )
         lanka(db.conn, omgang.rader["handelse"])
-        for tabell, rader in omgang.rader.items():
-            if rader:
-                kolumner = list(rader[0])
-                infoga(db.conn, tabell, kolumner, map(itemgetter(*kolumner), rader))
+        for tabell, tabellens in omgang.rader.items():
+            if tabellens:
+                kolumner = list(tabellens[0])
+                infoga(db.conn, tabell, kolumner, map(itemgetter(*kolumner), tabellens))
     return resultat
 
 
@@ -63,7 +72,32 @@ class _Post(NamedTuple):
     forslag: modell.Forslag
     fil: str
     sha: str
+    rader: modell.Registerrader
     kalla: Mapping[str, str]
+
+
+def registerrader(forslag: modell.Forslag) -> modell.Registerrader:
+    """Förslaget som registret sparar det, utan registreringens fält."""
+    return modell.Registerrader(_innehallsrad(forslag), _barnrader(forslag))
+
+
+# Det som `med_registerrader` lämnar kvar av förslaget: det regeln avtalsägare prövar.
+_UTAN_FINANSIERING = modell.Finansiering(modell.Bidrag())
+
+
+def med_registerrader(r: modell.Filresultat) -> modell.Filresultat:
+    """Ett godkänt förslags rader i registret, byggda i processen som granskade filen
+    (`kontrollera`s efterbehandling), och förslaget utan det som raderna redan bär: det som
+    skickas tillbaka är då det regeln avtalsägare prövar (id, motpart, avtalsägare, period)
+    och raderna."""
+    f = r.forslag
+    if f is None or r.utfall != "godkänd":
+        return r
+    kvar = modell.Forslag(
+        f.id, f.titel, f.typ, f.initiativ, f.motpart, f.period, _UTAN_FINANSIERING,
+        avtalsagare=f.avtalsagare, platser={},
+    )  # fmt: skip
+    return r._replace(forslag=kvar, registerrader=registerrader(f))
 
 
 def _lagg_till_en(
@@ -111,8 +145,15 @@ def _lagg_till_en(
             "registrerades"
         )
     varningar = [p.meddelande for p in problem if p.niva == "varning"]
-    rad = _avtalsrad(forslag, fil, sha, sanktionerad_av, vem, tid)
-    barn = _barnrader(forslag)
+    rad = {
+        **post.rader.avtal,
+        "fil": filnamn(fil),
+        "sha256": sha,
+        "registrerad": tid,
+        "registrerad_av": vem,
+        "sanktionerad_av": sanktionerad_av,
+    }
+    barn = post.rader.delar
     if gammal is None:
         omgang.rader["avtal"].append(rad)
         omgang.sha[forslag.id] = (sha,)
@@ -123,10 +164,10 @@ def _lagg_till_en(
         utvarderat = db.execute(
             "SELECT max(mal_nr) FROM genomford_utvardering_mal WHERE avtal_id = ?", [forslag.id]
         ).fetchone()[0]
-        if utvarderat is not None and utvarderat > len(forslag.mal):
+        if utvarderat is not None and utvarderat > len(barn["mal"]):
             raise RegisterFel(
                 f"{fil}: avtalet {forslag.id} har utvärderade utfall för mål {utvarderat}, "
-                f"men den nya versionen har {len(forslag.mal)} mål; ta inte bort utvärderade "
+                f"men den nya versionen har {len(barn['mal'])} mål; ta inte bort utvärderade "
                 "mål. Inget registrerades"
             )
         fore = avtal_json(db, forslag.id)
@@ -148,19 +189,11 @@ def _lagg_till_en(
     return Tillagg(forslag.id, fil, status, varningar)
 
 
-# Avtalsraden och händelsen: var och när avtalet registrerades, inte vad det innehåller.
-REGISTRERINGENS_FALT = frozenset(
-    {"fil", "sha256", "registrerad", "registrerad_av", "sanktionerad_av"}
-)
-
-
 def innehall(forslag: modell.Forslag) -> dict[str, Any]:
     """Förslagets innehåll som registret sparar det, utan registreringens fält: två filer som
     bara skiljer sig i kommentarer, nycklarnas ordning, beloppens stavning eller mellanslag
     har samma innehåll."""
-    rad = _avtalsrad(forslag, "", "", "", "", "")
-    ut = avtal_i_historiken(rad, _barnrader(forslag))
-    return {k: v for k, v in ut.items() if k not in REGISTRERINGENS_FALT}
+    return avtal_i_historiken(_innehallsrad(forslag), _barnrader(forslag))
 
 
 def andrade_falt(db: Database, forslag: modell.Forslag) -> list[str] | None:
@@ -428,9 +461,9 @@ def _bool(v: bool | None) -> int | None:
     return None if v is None else int(v)
 
 
-def _avtalsrad(
-    f: modell.Forslag, fil: str, sha: str, sanktionerad_av: str, vem: str, tid: str
-) -> dict[str, Any]:
+def _innehallsrad(f: modell.Forslag) -> dict[str, Any]:
+    """Avtalets rad utan registreringens fält: var och när avtalet registrerades (fil, sha256,
+    registrerad, registrerad_av, sanktionerad_av), inte vad det innehåller."""
     fin = f.finansiering
     insyn = f.insyn or modell.Insyn()
     eko = f.ekonomi or modell.Ekonomi()
@@ -466,11 +499,6 @@ def _avtalsrad(
         "langsiktighet_efter_avtalstiden": (
             f.langsiktighet or modell.Langsiktighet()
         ).efter_avtalstiden,
-        "fil": filnamn(fil),
-        "sha256": sha,
-        "registrerad": tid,
-        "registrerad_av": vem,
-        "sanktionerad_av": sanktionerad_av,
     }
 
 
