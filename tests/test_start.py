@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MALLTEXT, andrad_mall, kor
+from conftest import MALLTEXT, PARTNER, andrad_mall, kor
 
 TUNGA = ("rich", "yaml", "sqlite_utils", "docx")
 # Laddas först när de anropas (cli._LATA), inte ens för `partner --help`.
@@ -87,11 +87,13 @@ def arkiv(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# Samma anrop genom Typer-kommandot, förbi den snabba vägen i kommando.main.
+_TYPER = "import sys\nfrom partner_cli.cli import main\nsys.argv[0] = 'partner'\nmain()\n"
+
+
 def _med_typer(*argument: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Samma anrop genom Typer-kommandot, förbi den snabba vägen i kommando.main."""
-    kod = "import sys\nfrom partner_cli.cli import main\nsys.argv[0] = 'partner'\nmain()\n"
     return subprocess.run(
-        [sys.executable, "-c", kod, *argument], cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-c", _TYPER, *argument], cwd=cwd, capture_output=True, text=True
     )
 
 
@@ -158,3 +160,86 @@ def test_tolka_argv_som_typer() -> None:
     assert tolka_argv(PARAMETRAR, ["-h"]) is None
     # Utan sökväg: förslagsarkivet (kommandot prövar att partner.toml finns).
     assert tolka_argv(PARAMETRAR, [])["sokvagar"] == []  # type: ignore[index]
+
+
+@pytest.fixture
+def registerarkiv(tmp_path: Path) -> Path:
+    from registerhjalp import bygg, orgnr, skriv_forslag
+
+    bygg(
+        tmp_path / "register.db",
+        skriv_forslag(tmp_path, "a.yaml"),
+        skriv_forslag(tmp_path, "b.yaml", id_="NL-2", org=orgnr(2)),
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        (),
+        ("-f", "json"),
+        ("--format=csv", "--csv-stil", "excel"),
+        ("--csv-stil", "excel"),
+        ("--csv-stil", "fel"),
+        ("-f", "xml"),
+        ("--ut", "agare.txt"),
+        ("--register", "saknas.db"),
+        ("--config", "saknas.toml"),
+        ("--format",),
+        ("extra",),
+        ("--okand",),
+        ("-h",),
+        ("--help",),
+    ],
+)
+def test_register_agare_utan_typer_ar_samma_som_med(
+    registerarkiv: Path, argument: tuple[str, ...]
+) -> None:
+    # Som check: den snabba vägen och Typer-kommandot byggs ur samma deklaration
+    # (registervy.AGARE).
+    anrop = ("register", "ägare", *argument)
+    if "--register" not in argument:
+        anrop += ("--register", "register.db")
+    utfil = registerarkiv / "agare.txt"
+    ut = []
+    # Byte för byte (csv har CRLF), med samma miljö för båda vägarna.
+    for kommando in ([PARTNER], [sys.executable, "-c", _TYPER]):
+        p = subprocess.run(
+            [*kommando, *anrop], cwd=registerarkiv, capture_output=True, stdin=subprocess.DEVNULL
+        )
+        ut.append((p.stdout, p.stderr, p.returncode, utfil.read_bytes() if utfil.exists() else b""))
+        utfil.unlink(missing_ok=True)
+    assert ut[0] == ut[1]
+
+
+def test_register_agare_importerar_inte_typer(registerarkiv: Path) -> None:
+    kod = (
+        "import sys\n"
+        "from partner_cli.kommando import main\n"
+        "sys.argv = ['partner', 'register', 'ägare', '--register', 'register.db']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "print('LADDADE:' + ','.join(m for m in ('typer', 'rich', 'sqlite_utils') "
+        "if m in sys.modules))"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", kod], cwd=registerarkiv, capture_output=True, text=True
+    )
+    assert p.stdout.splitlines()[-1] == "LADDADE:", p.stderr
+
+
+def test_tolka_argv_med_standard_och_val() -> None:
+    from partner_cli.kommando import tolka_argv
+    from partner_cli.registervy import AGARE
+
+    assert tolka_argv(AGARE, []) == {
+        "format_": "text",
+        "csv_stil": "standard",
+        "ut": None,
+        "register": None,
+        "config": None,
+    }
+    assert tolka_argv(AGARE, ["--csv-stil", "excel"])["csv_stil"] == "excel"  # type: ignore[index]
+    # Ett värde utanför valen och ett argument till ett kommando utan argument: Typers fel.
+    assert tolka_argv(AGARE, ["--csv-stil", "fel"]) is None
+    assert tolka_argv(AGARE, ["extra"]) is None

@@ -13,7 +13,8 @@ from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, per_dag, valj_format
-from partner_cli.register_cli import RegisterFlagga, registret
+from partner_cli.register_cli import RegisterFlagga
+from partner_cli.registervy import registret
 
 # Renderarna tar `Bevakningar` och en textström.
 BEVAKNINGSFORMAT: Formatregister[Callable[[Any, Any], None]] = Formatregister(

@@ -35,6 +35,7 @@ from partner_cli.typerkompat import (
     BadParameter,
     ClickException,
     NoArgsIsHelpError,
+    TyperChoice,
     UsageError,
     completion_init,
     get_completion_script,
@@ -254,16 +255,29 @@ def _huvudflaggor(
     pass
 
 
-def _typer_parameter(p: Parameter) -> inspect.Parameter:
+def flagga(p: Parameter) -> Any:
+    """Typers `Option` för flaggan, till en `Annotated` med flaggans typ."""
+    return typer.Option(
+        *p.flaggor,
+        metavar=p.metavar,
+        help=p.hjalp,
+        show_default=p.visa_standard,
+        click_type=TyperChoice(list(p.val)) if p.val else None,
+    )
+
+
+def typer_parameter(p: Parameter) -> inspect.Parameter:
     """Deklarationen som Typer läser den ur en funktions signatur."""
     typ: Any = list[p.typ] if p.flera else p.typ  # type: ignore[name-defined]
     standard: Any = inspect.Parameter.empty
     if p.typ is bool:
         standard = False
+    elif p.standard is not None:
+        standard = p.standard
     elif not p.kravs:
         typ, standard = typ | None, None
     info = (
-        typer.Option(*p.flaggor, metavar=p.metavar, help=p.hjalp, show_default=p.visa_standard)
+        flagga(p)
         if p.flaggor
         else typer.Argument(metavar=p.metavar, help=p.hjalp, show_default=p.visa_standard)
     )
@@ -275,10 +289,10 @@ def _typer_parameter(p: Parameter) -> inspect.Parameter:
     )
 
 
-KonfigFlagga = _typer_parameter(KONFIG).annotation
+KonfigFlagga = typer_parameter(KONFIG).annotation
 
 
-def _kommando_ur(
+def kommando_ur(
     funktion: Callable[..., None], parametrar: Sequence[Parameter]
 ) -> Callable[..., None]:
     """Ett Typer-kommando vars flaggor är deklarationens."""
@@ -289,11 +303,11 @@ def _kommando_ur(
 
     del kommando.__wrapped__  # signaturen nedan, inte funktionens
     kommando.__annotations__ = {}
-    kommando.__signature__ = inspect.Signature([_typer_parameter(p) for p in parametrar])  # type: ignore[attr-defined]
+    kommando.__signature__ = inspect.Signature([typer_parameter(p) for p in parametrar])  # type: ignore[attr-defined]
     return kommando
 
 
-app.command("check", cls=Kommando)(_kommando_ur(granskning.check, granskning.PARAMETRAR))
+app.command("check", cls=Kommando)(kommando_ur(granskning.check, granskning.PARAMETRAR))
 
 
 @app.command("regler", cls=Kommando)

@@ -2,9 +2,10 @@
 flaggor som deklareras en gång.
 
 `partner check` på en fil (pre-commit) är mest start: Typer och dess Click kostar mer än
-granskningen. Därför tolkar `main()` de vanliga formerna av `check` själv, efter samma
-deklaration (`Parameter`) som Typer-kommandot byggs av i `cli`; allt annat (hjälpen, fel i
-anropet, ovanliga former) går till Typer, så att hjälp, felmeddelanden och koder är Typers.
+granskningen, och `register ägare` mer än frågan. Därför tolkar `main()` de vanliga formerna
+av kommandona i `SNABBA` själv, efter samma deklaration (`Parameter`) som Typer-kommandot
+byggs av i `cli`; allt annat (hjälpen, fel i anropet, ovanliga former) går till Typer, så att
+hjälp, felmeddelanden och koder är Typers.
 """
 
 from __future__ import annotations
@@ -131,6 +132,8 @@ class Parameter(NamedTuple):
     flera: bool = False  # kan upprepas (flagga) eller ta flera värden (argument)
     kravs: bool = False
     visa_standard: bool = True
+    standard: str | None = None  # värdet utan flaggan
+    val: tuple[str, ...] = ()  # de tillåtna värdena, när de är givna
 
 
 KONFIG = Parameter(
@@ -147,12 +150,12 @@ def tolka_argv(parametrar: Sequence[Parameter], argv: Sequence[str]) -> dict[str
 
     Godtar flaggor som `--format json`, `--format=json`, `-f json` och `--strikt`, argument
     före och efter flaggorna och `--`. Okända flaggor, `-h`, hopslagna korta flaggor, värden
-    som börjar med `-` eller är tomma och saknade argument lämnas till Typer, som ger hjälpen
-    eller felet.
+    som börjar med `-`, är tomma eller inte är bland de tillåtna, saknade argument och
+    argument till ett kommando utan argument lämnas till Typer, som ger hjälpen eller felet.
     """
     flaggor = {f: p for p in parametrar for f in p.flaggor}
-    (argument,) = (p for p in parametrar if not p.flaggor)
-    varden: dict[str, Any] = {p.namn: False if p.typ is bool else None for p in parametrar}
+    argument = next((p for p in parametrar if not p.flaggor), None)
+    varden: dict[str, Any] = {p.namn: False if p.typ is bool else p.standard for p in parametrar}
     positionella: list[str] = []
     i, bara_argument = 0, False
     while i < len(argv):
@@ -178,12 +181,14 @@ def tolka_argv(parametrar: Sequence[Parameter], argv: Sequence[str]) -> dict[str
                 return None
             varde = argv[i]
             i += 1
-        if not varde or varde.startswith("-"):
+        if not varde or varde.startswith("-") or (p.val and varde not in p.val):
             return None
         if p.flera:
             varden[p.namn] = [*(varden[p.namn] or []), p.typ(varde)]
         else:
             varden[p.namn] = p.typ(varde)
+    if argument is None:
+        return None if positionella else varden
     if argument.kravs and not positionella:
         return None
     varden[argument.namn] = positionella
@@ -262,14 +267,24 @@ def kor(kommando: Callable[..., None], argument: dict[str, Any]) -> NoReturn:
     avsluta(kor_kommandot)
 
 
+# Kommandona som startar utan Typer: anropet → modulen, kommandot och dess deklaration, som
+# Typer-kommandot också byggs av.
+SNABBA = {
+    ("check",): ("partner_cli.granskning", "check", "PARAMETRAR"),
+    ("register", "ägare"): ("partner_cli.registervy", "agare", "AGARE"),
+}
+
+
 def main() -> None:
     argv = sys.argv[1:]
-    if argv[:1] == ["check"]:
-        from partner_cli import granskning
+    for anrop, (modul, kommando, deklaration) in SNABBA.items():
+        if tuple(argv[: len(anrop)]) == anrop:
+            import importlib
 
-        argument = tolka_argv(granskning.PARAMETRAR, argv[1:])
-        if argument is not None:
-            kor(granskning.check, argument)
+            m = importlib.import_module(modul)
+            argument = tolka_argv(getattr(m, deklaration), argv[len(anrop) :])
+            if argument is not None:
+                kor(getattr(m, kommando), argument)
     from partner_cli.cli import main as med_typer
 
     med_typer()

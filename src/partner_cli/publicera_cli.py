@@ -12,7 +12,8 @@ from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, rimligt_ar, skriv, valj_format
-from partner_cli.register_cli import RegisterFlagga, registret
+from partner_cli.register_cli import RegisterFlagga
+from partner_cli.registervy import registret
 
 _MODUL = "partner_cli.oppna_data"
 # Varje fil som publiceras; renderarna tar `Publicering` och en textström.

@@ -12,7 +12,8 @@ from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.kommando import fel, las_konfig, per_dag, rimligt_ar, valj_format
-from partner_cli.register_cli import CsvStilFlagga, RegisterFlagga, registret, skriv_vy
+from partner_cli.register_cli import CsvStilFlagga, RegisterFlagga
+from partner_cli.registervy import registret, skriv_vy
 
 # Renderarna tar `Arsrapport` och en ström, eller (katalog) en katalog och ger de skrivna filerna.
 RAPPORTFORMAT: Formatregister[Callable[..., Any]] = Formatregister(

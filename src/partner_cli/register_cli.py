@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 import hashlib
 import sys
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from partner_cli import systemfel
-from partner_cli.cli import Kommando, KonfigFlagga, ny_grupp
-from partner_cli.formatregister import Formatregister
-from partner_cli.kalkyl import CSV_STILAR
+from partner_cli import registervy
+from partner_cli.cli import Kommando, KonfigFlagga, flagga, kommando_ur, ny_grupp
 from partner_cli.kommando import AVSLUT_FYND, fel, fraga, las_konfig, valj_format
-from partner_cli.konfig import registersokvag
 from partner_cli.registerformat import (
     AVTALSFORMAT,
     TABELLFORMAT,
@@ -37,96 +32,27 @@ from partner_cli.registerformat import (
     text_,
     uppfyllelse,
 )
+from partner_cli.registervy import (
+    CSV_STIL,
+    REGISTER,
+    TABELLFORMAT_FLAGGA,
+    UT,
+    registret,
+    skriv_vy,
+)
 from partner_cli.schema import TYPER
 from partner_cli.typerkompat import TyperChoice
-
-if TYPE_CHECKING:
-    from partner_cli.register import Register
 
 register_app = ny_grupp(
     "Registret över avtalen: en avtalsägare per organisation, utvärderingar och historik."
 )
 
-RegisterFlagga = Annotated[
-    Path | None,
-    typer.Option(
-        "--register",
-        metavar="FIL",
-        help="Registret (annars PARTNER_REGISTER, [register] sökväg i partner.toml, "
-        "eller register/partnerskap.db bredvid partner.toml).",
-        show_default=False,
-    ),
-]
-
-
-UtFlagga = Annotated[
-    Path | None,
-    typer.Option("--ut", metavar="FIL", help="Skriv till filen i stället för standard ut."),
-]
+# Flaggorna som registervy deklarerar, som Typer läser dem.
+RegisterFlagga = Annotated[Path | None, flagga(REGISTER)]
+UtFlagga = Annotated[Path | None, flagga(UT)]
 # --format för registrets tabeller (list, ägare, historik).
-TabellformatFlagga = Annotated[
-    str, typer.Option("--format", "-f", metavar="FORMAT", help=TABELLFORMAT.hjalp())
-]
-CsvStilFlagga = Annotated[
-    str,
-    typer.Option(
-        "--csv-stil",
-        metavar="STIL",
-        click_type=TyperChoice(list(CSV_STILAR)),
-        help="csv: standard (komma och decimalpunkt) eller excel (semikolon, decimalkomma och "
-        "UTF-8 med BOM, för svenska Excel).",
-    ),
-]
-
-
-def skriv_vy(
-    register: Formatregister[Any], format_: str, vy: Any, csv_stil: str, fil: Path | None = None
-) -> None:
-    """Vyn i formatet till standard ut, eller till `fil`: ett binärt format (xlsx) aldrig till
-    en terminal, och --csv-stil bara till csv."""
-    valt = register[format_]
-    render = register.renderare(format_)
-    if valt.kalkylstil:
-        render = functools.partial(render, stil=CSV_STILAR[csv_stil])
-    elif csv_stil != "standard":
-        fel(f"--csv-stil gäller --format csv, inte {format_}")
-    if fil is None:
-        if not valt.binar:
-            render(vy, sys.stdout)
-            return
-        if sys.stdout.isatty():
-            fel(f"--format {format_} är binärt: ange filen med --ut FIL")
-        render(vy, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        from partner_cli.filer import ny_fil
-
-        with ny_fil(fil, ersatt=True, binar=valt.binar, newline="") as ut:
-            render(vy, ut)
-    except OSError as e:
-        fel(f"kan inte skriva {fil}: {systemfel.text(e)}")
-
-
-@contextlib.contextmanager
-def registret(
-    register: Path | None, config: Path | None, *, skriv: bool, skapa: bool = False
-) -> Iterator[Register]:
-    """Öppnar registret (med `skapa` även ett nytt); fel blir ett svenskt meddelande och rätt
-    avslutningskod."""
-    from partner_cli import register as reg
-
-    sokvag = registersokvag(register, las_konfig(config))
-    try:
-        r = reg.skriv(sokvag, skapa=skapa) if skriv else reg.las(sokvag)
-    except reg.RegisterFel as e:
-        fel(str(e), e.kod)
-    try:
-        yield r
-    except reg.RegisterFel as e:
-        fel(str(e), e.kod)
-    finally:
-        r.stang()
+TabellformatFlagga = Annotated[str, flagga(TABELLFORMAT_FLAGGA)]
+CsvStilFlagga = Annotated[str, flagga(CSV_STIL)]
 
 
 def _grans(config: Path | None) -> Fraction:
@@ -343,41 +269,7 @@ def show(
     AVTALSFORMAT.renderare(format_)(Avtalsvy(a, _grans(config)), sys.stdout)
 
 
-@register_app.command("ägare", cls=Kommando)
-def agare(
-    format_: TabellformatFlagga = "text",
-    csv_stil: CsvStilFlagga = "standard",
-    ut: UtFlagga = None,
-    register: RegisterFlagga = None,
-    config: KonfigFlagga = None,
-) -> None:
-    """En avtalsägare per organisation, med antal avtal och aktiva avtal i dag."""
-    format_ = valj_format(format_, TABELLFORMAT)
-    from partner_cli.register.lasning import agare as agarrader
-
-    with registret(register, config, skriv=False) as reg:
-        rader = agarrader(reg)
-    tabell = Tabell(
-        "Organisationer och avtalsägare",
-        ["Organisation", "Organisationsnummer", "Avtalsägare", "Enhet", "Antal avtal", "Aktiva"],
-        [
-            [
-                r.organisation,
-                r.organisationsnummer,
-                r.avtalsagare_namn,
-                text_(r.avtalsagare_enhet),
-                str(r.antal_avtal),
-                f"{r.aktiva_avtal} – helst ett samarbetsavtal per organisation"
-                if r.aktiva_avtal > 1
-                else str(r.aktiva_avtal),
-            ]
-            for r in rader
-        ],
-        rader,
-        markerade={i for i, r in enumerate(rader) if r.aktiva_avtal > 1},
-        fri=[True, False, True, True, False, True],
-    )
-    skriv_vy(TABELLFORMAT, format_, tabell, csv_stil, ut)
+register_app.command("ägare", cls=Kommando)(kommando_ur(registervy.agare, registervy.AGARE))
 
 
 @register_app.command("byt-ägare", cls=Kommando)

@@ -18,10 +18,10 @@ from partner_cli.register_cli import (
     RegisterFlagga,
     SanktioneradFlagga,
     register_app,
-    registret,
     sanktionerande,
 )
 from partner_cli.registerformat import EXPORTFORMAT
+from partner_cli.registervy import registret
 
 __all__ = ["register_app"]
 

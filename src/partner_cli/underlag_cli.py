@@ -90,7 +90,7 @@ def _engagemang(register: Path | None, config: Path | None, organisationsnummer:
     from partner_cli import underlag
     from partner_cli.konfig import registersokvag
     from partner_cli.register.lasning import Urval, lista
-    from partner_cli.register_cli import registret
+    from partner_cli.registervy import registret
 
     if not registersokvag(register, las_konfig(config)).exists():
         return None
