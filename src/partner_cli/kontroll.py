@@ -378,7 +378,9 @@ def kontrollera(
         # igenom dem vid skräpsamling (och kopierar inte sidorna de ligger på).
         gc.freeze()
         # Resultaten som packas upp här är tiotusentals små objekt utan cykler: skräpsamlingen
-        # gick igenom dem om och om igen medan de kom (mer än att packa upp dem). I
+        # gick igenom dem om och om igen medan de kom (mer än att packa upp dem), och efteråt
+        # vid varje full samling medan de används (registrets rader). De går till den
+        # permanenta generationen; referensräkningen frigör dem som vanligt. I
         # arbetsprocesserna är den på som vanligt.
         gc.disable()
         try:
@@ -387,6 +389,7 @@ def kontrollera(
             ) as p:
                 par = list(p.map(_kontrollera_en, filer, chunksize=64))
         finally:
+            gc.freeze()
             gc.enable()
     else:
         par = [_kontrollera_en(fil) for fil in filer]
