@@ -4,17 +4,20 @@ registrets kontroll hel efter varje steg."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import test_ci_arkiv as ci
+import test_publicera as tpub
 import test_sync as tsync
 from conftest import ROT, kor
 from partner_cli.register.migreringar import SCHEMAVERSION
-from registerhjalp import ORGNR, innehall, lagg_till, miljo, skriv_forslag
+from registerhjalp import ORGNR, innehall, lagg_till, miljo, orgnr, skriv_forslag
 
 
 def helt(reg: Path) -> None:
@@ -272,3 +275,188 @@ def test_ett_beslut_som_inte_kan_foras_in_skriver_inget(
     assert "inget ändrades i registret: 1 problem" in ut
     assert tsync.export(arkiv) == fore
     tsync.helt(arkiv)
+
+
+def _ok(reg: Path, *argument: str) -> str:
+    p = kor(*argument, env=miljo(reg))
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout
+
+
+def _kommunen(reg: Path, ar: int) -> dict[str, int]:
+    """Kommunens bidrag per avtal i årets rapport, i öre."""
+    ut = json.loads(_ok(reg, "report", "--år", str(ar), "--format", "json"))
+    rader = ut["avsnitt"]["partnerskap"]["rader"]
+    return {r["id"]: int(Decimal(r["kommunen"]) * 100) for r in rader}
+
+
+def test_kommandona_avsluta_makulera_forlang_och_andra(tmp_path: Path) -> None:
+    reg = tmp_path / "r.db"
+    # A avslutas, F förlängs, M makuleras och E ändras; B har en egen organisation.
+    filer = {
+        id_: skriv_forslag(tmp_path, f"{id_}.yaml", id_=id_, org=orgnr(n))
+        for n, id_ in enumerate(("NL-A", "NL-F", "NL-M", "NL-E"), 1)
+    }
+    assert lagg_till(reg, *filer.values()).returncode == 0
+    fore_2015 = _kommunen(reg, 2015)
+    assert set(_kommunen(reg, 2016)) == {"NL-A", "NL-F", "NL-M", "NL-E"}
+
+    beslut = ("--beslut", "KS 2015/90 § 2", "--beslutsdatum", "2015-06-15")
+    ut = _ok(
+        reg, "register", "avsluta", "NL-A", "--slut", "2015-06-30", "--orsak", "Upplöst", *beslut
+    )
+    assert ut == "NL-A: avslutat 2015-06-30 enligt beslut KS 2015/90 § 2\n"
+    helt(reg)
+    ut = _ok(reg, "register", "förläng", "NL-F", "--slut", "2017-08-31", *beslut)
+    assert ut == "NL-F: förlängt till 2017-08-31 enligt beslut KS 2015/90 § 2\n"
+    helt(reg)
+    ut = _ok(reg, "register", "makulera", "NL-M", *beslut)
+    assert ut == "NL-M: makulerat enligt beslut KS 2015/90 § 2\n"
+    helt(reg)
+    text = filer["NL-E"].read_text(encoding="utf-8")
+    filer["NL-E"].write_text(text.replace("kontant: 400 000 kr", "kontant: 450 000 kr"), "utf-8")
+    ut = _ok(reg, "register", "ändra", str(filer["NL-E"]), "--sanktionerad-av", "Karin Ek", *beslut)
+    assert "NL-E ändrat enligt beslut KS 2015/90 § 2" in ut
+    helt(reg)
+
+    # Historiken: varje händelse med beslutet och dess datum.
+    historik = json.loads(_ok(reg, "register", "historik", "--format", "json"))
+    for id_, vad in (
+        ("NL-A", "avslutad"),
+        ("NL-F", "förlängd"),
+        ("NL-M", "makulerad"),
+        ("NL-E", "ersatt"),
+    ):
+        (h,) = [h for h in historik if h["avtal_id"] == id_ and h["vad"] == vad]
+        efter = json.loads(h["efter"])
+        assert (efter["beslut"], efter["beslutsdatum"]) == ("KS 2015/90 § 2", "2015-06-15")
+
+    # show och list visar tillstånden.
+    visa = _ok(reg, "register", "show", "NL-A")
+    assert "Avslutat:         2015-06-30 enligt beslut KS 2015/90 § 2: Upplöst" in visa
+    assert "Makulerat:" in _ok(reg, "register", "show", "NL-M")
+    data = json.loads(_ok(reg, "register", "show", "NL-A", "--format", "json"))
+    assert (data["avslutat_datum"], data["avslutat_orsak"]) == ("2015-06-30", "Upplöst")
+    assert (
+        json.loads(_ok(reg, "register", "show", "NL-F", "--format", "json"))["period_slut"]
+        == "2017-08-31"
+    )
+    lista = _ok(reg, "register", "list")
+    assert "Status" in lista and "makulerat" in lista and "avslutat 2015-06-30" in lista
+    assert "4 avtal, varav 1 makulerade" in lista
+    assert "NL-M" not in _ok(reg, "register", "list", "--år", "2015")
+
+    # Rapporten: det makulerade avtalet finns inte, det avslutade slutar 2015-06-30 med sina
+    # belopp per dag till och med den dagen.
+    efter_2015 = _kommunen(reg, 2015)
+    assert "NL-M" not in efter_2015
+    assert set(_kommunen(reg, 2016)) == {"NL-F", "NL-E"}
+    dagar = (dt.date(2015, 6, 30) - dt.date(2014, 9, 1)).days + 1
+    hela = (dt.date(2016, 8, 31) - dt.date(2014, 9, 1)).days + 1
+    assert _kommunen(reg, 2014)["NL-A"] + efter_2015["NL-A"] == 40_000_000 * dagar // hela
+    assert efter_2015["NL-A"] < fore_2015["NL-A"]
+    # Förlängningen sprider beloppet över den längre perioden.
+    assert efter_2015["NL-F"] < fore_2015["NL-F"]
+    assert "NL-F" in _kommunen(reg, 2017)
+
+    # Ägartabellen, bevakningen och publiceringen räknar inte det makulerade avtalet.
+    agare = json.loads(_ok(reg, "register", "ägare", "--format", "json"))
+    assert {r["organisationsnummer"]: r["antal_avtal"] for r in agare}[orgnr(3)] == 0
+    bevakning = _ok(reg, "bevaka", "--per", "2016-08-01", "--dagar", "60")
+    assert "NL-E" in bevakning and "NL-M" not in bevakning
+    toml = tpub.konfig(tmp_path)
+    ut = str(tmp_path / "pub")
+    _ok(reg, "publicera", "--år", "2015", "-f", "json", "--ut", ut, "--config", str(toml))
+    publicerat = (tmp_path / "pub" / "partnerskap-2015.json").read_text(encoding="utf-8")
+    assert "NL-A" in publicerat and "NL-M" not in publicerat
+    assert '"period_slut": "2015-06-30"' in publicerat
+
+    # Ett makulerat avtal stoppar inte ett nytt förslag för organisationen med en annan ägare.
+    ny = skriv_forslag(tmp_path, "ny.yaml", id_="NL-N", org=orgnr(3), agare="Per Berg")
+    assert kor("check", str(ny), env=miljo(reg)).returncode == 0
+    assert lagg_till(reg, ny).returncode == 0
+    helt(reg)
+
+    # export → import → export är lika byte för byte.
+    export = _ok(reg, "register", "export")
+    kopia = tmp_path / "kopia.db"
+    (tmp_path / "export.json").write_text(export, encoding="utf-8")
+    assert (
+        kor("register", "import", str(tmp_path / "export.json"), env=miljo(kopia)).returncode == 0
+    )
+    assert _ok(kopia, "register", "export") == export
+
+
+@pytest.mark.parametrize(
+    ("argument", "kod", "text"),
+    [
+        (("avsluta", "NL-X", "--slut", "2015-06-30", "--orsak", "x"), 1, "finns inte i registret"),
+        (
+            ("avsluta", "NL-A", "--slut", "2017-06-30", "--orsak", "x"),
+            1,
+            "från start till före slutet",
+        ),
+        (("avsluta", "NL-A", "--slut", "2015-06-30", "--orsak", " "), 2, "orsaken"),
+        (("förläng", "NL-A", "--slut", "2016-01-01"), 1, "en förlängning ska ge en senare"),
+        (("makulera", "NL-X"), 1, "finns inte i registret"),
+        (("avsluta", "NL-A", "--slut", "2015-02-30", "--orsak", "x"), 2, "--slut"),
+    ],
+)
+def test_kommandonas_fel_andrar_inget(
+    tmp_path: Path, argument: tuple[str, ...], kod: int, text: str
+) -> None:
+    reg = tmp_path / "r.db"
+    assert lagg_till(reg, skriv_forslag(tmp_path, "a.yaml", id_="NL-A")).returncode == 0
+    fore = innehall(reg)
+    p = kor(
+        "register", *argument, "--beslut", "KS 1", "--beslutsdatum", "2015-01-01", env=miljo(reg)
+    )
+    assert p.returncode == kod, p.stdout + p.stderr
+    assert text in p.stderr
+    assert innehall(reg) == fore
+
+
+def test_beslutet_kravs_och_ett_beslut_gors_en_gang(tmp_path: Path) -> None:
+    reg = tmp_path / "r.db"
+    a = skriv_forslag(tmp_path, "a.yaml", id_="NL-A")
+    assert lagg_till(reg, a).returncode == 0
+    fore = innehall(reg)
+    p = kor("register", "makulera", "NL-A", env=miljo(reg))
+    assert p.returncode == 2 and "--beslut" in p.stderr
+    p = kor(
+        "register",
+        "makulera",
+        "NL-A",
+        "--beslut",
+        " ",
+        "--beslutsdatum",
+        "2015-01-01",
+        env=miljo(reg),
+    )
+    assert p.returncode == 2 and "beslutets referens" in p.stderr
+    assert innehall(reg) == fore
+    beslut = ("--beslut", "KS 1", "--beslutsdatum", "2015-01-01")
+    assert kor("register", "makulera", "NL-A", *beslut, env=miljo(reg)).returncode == 0
+    fore = innehall(reg)
+    p = kor("register", "makulera", "NL-A", *beslut, env=miljo(reg))
+    assert p.returncode == 1 and "redan makulerat" in p.stderr
+    p = kor(
+        "register",
+        "avsluta",
+        "NL-A",
+        "--slut",
+        "2015-06-30",
+        "--orsak",
+        "x",
+        *beslut,
+        env=miljo(reg),
+    )
+    assert p.returncode == 1 and "är makulerat" in p.stderr
+    # Ett makulerat avtal ändras inte, och ändra registrerar inga nya avtal.
+    a.write_text(a.read_text(encoding="utf-8").replace("400 000 kr", "450 000 kr"), "utf-8")
+    b = skriv_forslag(tmp_path, "b.yaml", id_="NL-B", org=orgnr(7))
+    for fil, text in ((a, "är makulerat"), (b, "finns inte i registret")):
+        p = kor("register", "ändra", str(fil), "--sanktionerad-av", "K", *beslut, env=miljo(reg))
+        assert p.returncode == 1 and text in p.stderr, p.stdout + p.stderr
+    assert innehall(reg) == fore
+    helt(reg)

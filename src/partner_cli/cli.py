@@ -107,8 +107,9 @@ class _Grupp(_Svensk, TyperGroup):
 # den lika med kommandots egen.
 _LATA = {
     "register": (
-        # Underhållets modul importerar de dagliga kommandonas och lägger sina till gruppen.
-        "partner_cli.register_underhall",
+        # Besluten importerar underhållet, som importerar de dagliga kommandona; var och en
+        # lägger sina kommandon till gruppen.
+        "partner_cli.register_beslut_cli",
         "register_app",
         "Registret över avtalen: en avtalsägare per organisation, utvärderingar och historik.",
     ),

@@ -28,6 +28,7 @@ from partner_cli.registerformat import (
     andel,
     andring,
     kr,
+    livscykel,
     rita,
     text_,
     uppfyllelse,
@@ -228,9 +229,14 @@ def list_(
     with registret(register, config, skriv=False) as reg:
         rader = lista(reg, urval)
     grans = _grans(config)
+    # Status (avslutat i förtid, makulerat) bara när något avtal har en.
+    status = [livscykel(r.avslutat_datum, r.makulerat_beslut) for r in rader]
+    med_status = any(status)
+    makulerade = sum(r.makulerat_beslut is not None for r in rader)
     tabell = Tabell(
         f"Avtal {ar}" if ar else "Avtal",
-        ["Id", "Titel", "Organisation", "Typ", "Period", "Kommunen", "Medfinansiering", "Ägare"],
+        ["Id", "Titel", "Organisation", "Typ", "Period", "Kommunen", "Medfinansiering", "Ägare"]
+        + ["Status"] * med_status,
         [
             [
                 r.id,
@@ -242,11 +248,12 @@ def list_(
                 andel(r.garanterad, r.total, grans),
                 r.avtalsagare_namn,
             ]
-            for r in rader
+            + [s] * med_status
+            for r, s in zip(rader, status, strict=True)
         ],
         rader,
-        fot=f"{len(rader)} avtal",
-        fri=[False, True, True, False, True, False, False, True],
+        fot=f"{len(rader)} avtal" + (f", varav {makulerade} makulerade" if makulerade else ""),
+        fri=[False, True, True, False, True, False, False, True] + [False] * med_status,
     )
     skriv_vy(TABELLFORMAT, format_, tabell, csv_stil, ut)
 

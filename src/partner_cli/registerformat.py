@@ -153,6 +153,14 @@ def text_(v: Any) -> str:
     return "–" if v is None else str(v)
 
 
+def livscykel(avslutat_datum: str | None, makulerat_beslut: str | None) -> str:
+    """Avtalets tillstånd efter registreringen i en tabell: makulerat, avslutat i förtid
+    (dagen), annars tomt."""
+    if makulerat_beslut is not None:
+        return "makulerat"
+    return f"avslutat {avslutat_datum}" if avslutat_datum is not None else ""
+
+
 def uppfyllelse(varde: str | None) -> str:
     from partner_cli.varden import procent
 
@@ -177,6 +185,21 @@ def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
         ("Organisation", f"{a.namn} ({a.organisationsnummer}, {a.kategori})"),
         ("Avtalsägare", f"{a.avtalsagare_namn} ({text_(a.avtalsagare_enhet)})"),
         ("Period", f"{a.period_start}–{a.period_slut}"),
+        *(
+            [
+                (
+                    "Avslutat",
+                    f"{a.avslutat_datum} enligt beslut {a.avslutat_beslut}: {a.avslutat_orsak}",
+                )
+            ]
+            if a.avslutat_datum
+            else []
+        ),
+        *(
+            [("Makulerat", f"enligt beslut {a.makulerat_beslut}; räknas inte i rapporterna")]
+            if a.makulerat_beslut
+            else []
+        ),
         ("Initiativ", a.initiativ),
         ("Diarienummer", text_(a.diarienummer)),
         ("Kommunen", f"{kr(a.kommunen_kontant)} kontant, {kr(a.kommunen_in_kind)} in kind"),

@@ -95,7 +95,7 @@ def _engagemang(register: Path | None, config: Path | None, organisationsnummer:
     if not registersokvag(register, las_konfig(config)).exists():
         return None
     with registret(register, config, skriv=False) as reg:
-        rader = lista(reg, Urval(organisationsnummer=organisationsnummer))
+        rader = lista(reg, Urval(organisationsnummer=organisationsnummer, giltiga=True))
     return underlag.Engagemang(
         tuple(
             underlag.Avtal(
@@ -103,7 +103,7 @@ def _engagemang(register: Path | None, config: Path | None, organisationsnummer:
                 r.titel,
                 r.typ,
                 dt.date.fromisoformat(r.period_start),
-                dt.date.fromisoformat(r.period_slut),
+                dt.date.fromisoformat(r.avslutat_datum or r.period_slut),
                 r.kommunen_kontant + r.kommunen_in_kind,
             )
             for r in rader

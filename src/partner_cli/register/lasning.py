@@ -15,10 +15,20 @@ from partner_cli.modell import Period
 from partner_cli.register.anslutning import Register, RegisterFel
 
 
+def sista_dag(alias: str = "a") -> str:
+    """Avtalets sista dag i SQL: dagen det avslutades i förtid, annars periodens slut."""
+    return f"coalesce({alias}.avslutat_datum, {alias}.period_slut)"
+
+
+def giltigt(alias: str = "a") -> str:
+    """Avtalet är inte makulerat: det räknas (en makulering står bara i historiken)."""
+    return f"{alias}.makulerat_beslut IS NULL"
+
+
 def aktiva(start: str, slut: str, alias: str = "a") -> str:
     """`Period.overlappar` i SQL: avtalet `alias` löper någon dag mellan start och slut
-    (parametrarnas namn eller `?`)."""
-    return f"{alias}.period_start <= {slut} AND {alias}.period_slut >= {start}"
+    (parametrarnas namn eller `?`) till sin sista dag, och är inte makulerat."""
+    return f"{alias}.period_start <= {slut} AND {sista_dag(alias)} >= {start} AND {giltigt(alias)}"
 
 
 class Avtalsrad(NamedTuple):
@@ -39,6 +49,8 @@ class Avtalsrad(NamedTuple):
     total: int
     avtalsagare_namn: str
     sanktionerad_av: str
+    avslutat_datum: str | None  # avslutat i förtid: den sista dagen
+    makulerat_beslut: str | None  # makulerat: beslutet
 
 
 class Urval(NamedTuple):
@@ -51,6 +63,7 @@ class Urval(NamedTuple):
     agare: str | None = None  # en del av avtalsägarens namn, utan hänsyn till skiftläge
     typ: str | None = None
     utvecklingsomrade: str | None = None  # ett av avtalets utvecklingsområden, hela namnet
+    giltiga: bool = False  # bara avtal som inte är makulerade (med --år och --aktiva-per alltid)
 
 
 def lista(reg: Register, urval: Urval | None = None) -> list[Avtalsrad]:
@@ -75,6 +88,8 @@ def lista(reg: Register, urval: Urval | None = None) -> list[Avtalsrad]:
             # SQLites lower() känner bara ASCII: Örebro och örebro ska vara samma.
             villkor.append(f"instr(casefold({kolumn}), ?) > 0")
             parametrar.append(del_.casefold())
+    if urval.giltiga:
+        villkor.append(giltigt())
     if urval.utvecklingsomrade is not None:
         villkor.append(
             "EXISTS (SELECT 1 FROM utvecklingsomrade u WHERE u.avtal_id = a.id "
@@ -87,7 +102,8 @@ def lista(reg: Register, urval: Urval | None = None) -> list[Avtalsrad]:
         for r in reg.rader(
             f"""SELECT a.id, a.titel, a.typ, o.namn, a.organisationsnummer, a.period_start,
                     a.period_slut, a.initiativ, a.kommunen_kontant, a.kommunen_in_kind,
-                    a.garanterad, a.naringsliv, a.total, o.avtalsagare_namn, a.sanktionerad_av
+                    a.garanterad, a.naringsliv, a.total, o.avtalsagare_namn, a.sanktionerad_av,
+                    a.avslutat_datum, a.makulerat_beslut
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
                 {"WHERE " + " AND ".join(villkor) if villkor else ""}
                 ORDER BY a.period_start, a.id""",
@@ -190,6 +206,10 @@ class Avtal(NamedTuple):
     registrerad: str
     registrerad_av: str
     sanktionerad_av: str
+    avslutat_datum: str | None
+    avslutat_orsak: str | None
+    avslutat_beslut: str | None
+    makulerat_beslut: str | None
     namn: str
     kategori: str
     avtalsagare_namn: str
@@ -267,7 +287,8 @@ def agare(reg: Register, idag: dt.date | None = None) -> list[Agarrad]:
         Agarrad._make(r)
         for r in reg.rader(
             f"""SELECT o.namn, o.organisationsnummer, o.avtalsagare_namn, o.avtalsagare_enhet,
-                    count(a.id), count(a.id) FILTER (WHERE {aktiva("?", "?")})
+                    count(a.id) FILTER (WHERE {giltigt()}),
+                    count(a.id) FILTER (WHERE {aktiva("?", "?")})
                 FROM organisation o LEFT JOIN avtal a USING (organisationsnummer)
                 GROUP BY o.organisationsnummer ORDER BY o.namn, o.organisationsnummer""",
             [dag, dag],
@@ -327,8 +348,8 @@ BELOPP: dict[type, frozenset[str]] = {
     Finansiar: frozenset(("kontant", "in_kind")),
 }
 DATUM: dict[type, frozenset[str]] = {
-    Avtalsrad: frozenset(("period_start", "period_slut")),
-    Avtal: frozenset(("period_start", "period_slut")),
+    Avtalsrad: frozenset(("period_start", "period_slut", "avslutat_datum")),
+    Avtal: frozenset(("period_start", "period_slut", "avslutat_datum")),
     PlaneradUtvardering: frozenset(("datum",)),
     Undantag: frozenset(("beslutsdatum", "giltigt_till")),
     GenomfordUtvardering: frozenset(("datum",)),
@@ -376,7 +397,8 @@ def ogonblicksbild(sokvag: Path) -> Ogonblicksbild | None:
                     "FROM organisation"
                 ),
                 conn.execute(
-                    "SELECT id, organisationsnummer, period_start, period_slut FROM avtal"
+                    f"SELECT id, organisationsnummer, period_start, {sista_dag('avtal')}, "
+                    f"makulerat_beslut FROM avtal"
                 ),
             )
     finally:
@@ -403,19 +425,34 @@ def ogonblicksbild_ur_export(kalla: Path) -> Ogonblicksbild:
 
     return _bild(
         kolumner("organisation", "organisationsnummer", "avtalsagare_namn", "avtalsagare_enhet"),
-        kolumner("avtal", "id", "organisationsnummer", "period_start", "period_slut"),
+        [
+            (id_, orgnr, start, avslutat or slut, makulerat)
+            for id_, orgnr, start, slut, avslutat, makulerat in kolumner(
+                "avtal",
+                "id",
+                "organisationsnummer",
+                "period_start",
+                "period_slut",
+                "avslutat_datum",
+                "makulerat_beslut",
+            )
+        ],
     )
 
 
 def _bild(
     organisationer: Iterable[tuple[Any, ...]], avtal: Iterable[tuple[Any, ...]]
 ) -> Ogonblicksbild:
-    agare_ = {r[0]: (r[1], r[2]) for r in organisationer}
+    """Avtalen (id, organisation, start, sista dag, makulerat) och ägarna: ett makulerat avtal
+    räknas inte, och en organisation som bara har makulerade avtal har ingen ägare som ett
+    nytt förslag prövas mot."""
     perioder: dict[str, list[tuple[str, Period]]] = {}
-    for id_, orgnr, start, slut in avtal:
-        perioder.setdefault(orgnr, []).append(
-            (id_, Period(dt.date.fromisoformat(start), dt.date.fromisoformat(slut)))
-        )
+    for id_, orgnr, start, slut, makulerat in avtal:
+        if makulerat is None:
+            perioder.setdefault(orgnr, []).append(
+                (id_, Period(dt.date.fromisoformat(start), dt.date.fromisoformat(slut)))
+            )
+    agare_ = {r[0]: (r[1], r[2]) for r in organisationer if r[0] in perioder}
     return Ogonblicksbild(agare_, {k: tuple(v) for k, v in perioder.items()})
 
 
@@ -446,7 +483,7 @@ def publiceras(reg: Register, ar: int) -> tuple[Publicerat, ...]:
         Publicerat._make(r)
         for r in reg.rader(
             f"""SELECT a.id, a.titel, a.typ, a.diarienummer, o.namn, a.organisationsnummer,
-                    o.kategori, a.period_start, a.period_slut, a.initiativ, a.kommunen_kontant,
+                    o.kategori, a.period_start, {sista_dag()}, a.initiativ, a.kommunen_kontant,
                     a.kommunen_in_kind, a.medfinansiering, a.garanterad, a.naringsliv, a.total,
                     substr(a.registrerad, 1, 10)
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
@@ -477,15 +514,15 @@ def bevakade_avtal(reg: Register, idag: dt.date, till: dt.date) -> tuple[Bevakat
     return tuple(
         Bevakat._make((*r[:6], dt.date.fromisoformat(r[6]), r[7], bool(r[8]), bool(r[9])))
         for r in reg.rader(
-            """SELECT * FROM (
+            f"""SELECT * FROM (
                 SELECT a.id, a.titel, o.namn, a.organisationsnummer, o.avtalsagare_namn,
-                    o.avtalsagare_enhet, a.period_slut, a.ekonomi_rakenskapsar,
+                    o.avtalsagare_enhet, {sista_dag()} AS period_slut, a.ekonomi_rakenskapsar,
                     EXISTS (SELECT 1 FROM planerad_utvardering p
                         WHERE p.avtal_id = a.id AND p.typ = 'slututvärdering') AS planerad,
                     EXISTS (SELECT 1 FROM genomford_utvardering u
                         WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering') AS gjord
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
-                WHERE a.period_slut <= :till)
+                WHERE {sista_dag()} <= :till AND {giltigt()})
             WHERE period_slut >= :idag OR NOT (planerad OR gjord)
             ORDER BY period_slut, id""",
             {"idag": idag.isoformat(), "till": till.isoformat()},
@@ -511,11 +548,11 @@ def utgaende_undantag(reg: Register, idag: dt.date, till: dt.date) -> tuple[Utga
     return tuple(
         UtgaendeUndantag._make((*r[:7], dt.date.fromisoformat(r[7]), dt.date.fromisoformat(r[8])))
         for r in reg.rader(
-            """SELECT u.avtal_id, u.nr, o.namn, o.avtalsagare_namn, o.avtalsagare_enhet,
-                    u.regel, u.beslut, u.giltigt_till, a.period_slut
+            f"""SELECT u.avtal_id, u.nr, o.namn, o.avtalsagare_namn, o.avtalsagare_enhet,
+                    u.regel, u.beslut, u.giltigt_till, {sista_dag()}
                 FROM undantag u JOIN avtal a ON a.id = u.avtal_id
                     JOIN organisation o USING (organisationsnummer)
-                WHERE u.giltigt_till <= :till AND a.period_slut >= :idag
+                WHERE u.giltigt_till <= :till AND {sista_dag()} >= :idag AND {giltigt()}
                 ORDER BY u.giltigt_till, u.avtal_id, u.nr""",
             {"idag": idag.isoformat(), "till": till.isoformat()},
         )

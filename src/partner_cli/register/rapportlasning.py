@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from partner_cli.modell import Period, arets_ore
 from partner_cli.register import versioner
 from partner_cli.register.anslutning import Register
-from partner_cli.register.lasning import aktiva
+from partner_cli.register.lasning import aktiva, giltigt, sista_dag
 
 _AKTIVA = aktiva(":start", ":slut")
 
@@ -30,20 +30,31 @@ def _datum(text: str | None) -> dt.date | None:
 class Arsdel(NamedTuple):
     """Ett avtals del av ett år: beloppen jämnt över periodens dagar i hela öre (största rest,
     så att åren summerar till beloppet), kommunens kontanta bidrag ur utbetalningsplanen när
-    avtalet har en. Aldrig hela budgeten varje år avtalet löper."""
+    avtalet har en. Aldrig hela budgeten varje år avtalet löper. Ett avtal som avslutats i
+    förtid har beloppen per dag som förut, till och med sin sista dag: delen av beloppet som
+    hör till dagarna det löpte (nedåt i hela öre), fördelad över de dagarna; ur planen
+    räknas åren till och med avslutets."""
 
     ar: int
-    dagar: tuple[int, ...]  # periodens dagar per kalenderår (`Period.dagar_per_ar`)
+    dagar: tuple[int, ...]  # dagarna per kalenderår som avtalet löper (`Period.dagar_per_ar`)
     i: int  # årets plats bland periodens år
     kontant: int
     plan: dict[int, int] | None
+    avtalade_dagar: int | None = None  # hela periodens dagar, när avtalet avslutats i förtid
 
     def av(self, belopp: int, *, med_kontant: bool = False) -> int:
         """Årets del av beloppet; `med_kontant`: beloppet rymmer kommunens kontanta bidrag,
         som följer planen medan resten fördelas jämnt."""
         if self.plan is None or not med_kontant:
-            return arets_ore(belopp, self.dagar, self.i)
-        return arets_ore(belopp - self.kontant, self.dagar, self.i) + self.plan.get(self.ar, 0)
+            return arets_ore(self._lopt(belopp), self.dagar, self.i)
+        jamnt = arets_ore(self._lopt(belopp - self.kontant), self.dagar, self.i)
+        return jamnt + self.plan.get(self.ar, 0)
+
+    def _lopt(self, belopp: int) -> int:
+        """Delen av beloppet för dagarna som avtalet löpte."""
+        if self.avtalade_dagar is None:
+            return belopp
+        return belopp * sum(self.dagar) // self.avtalade_dagar
 
 
 def arsdelar(reg: Register, ar: int) -> dict[str, Arsdel]:
@@ -59,16 +70,31 @@ def arsdelar(reg: Register, ar: int) -> dict[str, Arsdel]:
     # Dagarna per år en gång per period: många avtal har samma.
     perioder: dict[tuple[str, str], tuple[int, ...]] = {}
     delar = {}
-    for id_, start, slut, kontant in reg.rader(
-        f"SELECT a.id, a.period_start, a.period_slut, a.kommunen_kontant FROM avtal a "
-        f"WHERE {_AKTIVA}",
-        _aret(ar),
-    ):
+
+    def dagar_per_ar(start: str, slut: str) -> tuple[int, ...]:
         dagar = perioder.get((start, slut))
         if dagar is None:
             period = Period(fromiso(start), fromiso(slut))
             dagar = perioder[start, slut] = tuple(period.dagar_per_ar().values())
-        delar[id_] = Arsdel(ar, dagar, ar - int(start[:4]), kontant, planer.get(id_))
+        return dagar
+
+    for id_, start, slut, avslutat, kontant in reg.rader(
+        f"SELECT a.id, a.period_start, a.period_slut, a.avslutat_datum, a.kommunen_kontant "
+        f"FROM avtal a WHERE {_AKTIVA}",
+        _aret(ar),
+    ):
+        i = ar - int(start[:4])
+        if avslutat is None:
+            delar[id_] = Arsdel(ar, dagar_per_ar(start, slut), i, kontant, planer.get(id_))
+        else:
+            delar[id_] = Arsdel(
+                ar,
+                dagar_per_ar(start, avslutat),
+                i,
+                kontant,
+                planer.get(id_),
+                sum(dagar_per_ar(start, slut)),
+            )
     return delar
 
 
@@ -114,7 +140,7 @@ def partnerskap(
         rad(r)
         for r in reg.rader(
             f"""SELECT a.id, o.namn, a.organisationsnummer, a.typ, a.period_start,
-                    a.period_slut, a.initiativ, a.kommunen_kontant + a.kommunen_in_kind,
+                    {sista_dag()}, a.initiativ, a.kommunen_kontant + a.kommunen_in_kind,
                     a.garanterad, a.naringsliv, a.total
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
                 WHERE {_AKTIVA} ORDER BY a.period_start, a.id""",
@@ -142,7 +168,8 @@ def undantag(reg: Register, ar: int) -> tuple[GallandeUndantag, ...]:
             f"""SELECT u.avtal_id, u.regel, u.beslut, u.beslutsdatum, u.motivering,
                     u.giltigt_till
                 FROM undantag u JOIN avtal a ON a.id = u.avtal_id
-                WHERE {_AKTIVA} AND (u.giltigt_till IS NULL OR u.giltigt_till >= a.period_slut)
+                WHERE {_AKTIVA}
+                    AND (u.giltigt_till IS NULL OR u.giltigt_till >= {sista_dag()})
                 ORDER BY u.avtal_id, u.nr""",
             _aret(ar),
         )
@@ -259,7 +286,9 @@ def indikatorer(reg: Register, ar: int, delar: dict[str, Arsdel] | None = None) 
 def indikatorer_per_ar(reg: Register, till_ar: int) -> tuple[Indikatorer, ...]:
     """Indikatorerna för registrets första år till och med `till_ar`, aldrig senare: sidan för
     ett avslutat år ändras inte när avtal för senare år läggs till."""
-    ((forsta,),) = reg.rader("SELECT min(substr(period_start, 1, 4)) FROM avtal")
+    ((forsta,),) = reg.rader(
+        f"SELECT min(substr(period_start, 1, 4)) FROM avtal a WHERE {giltigt()}"
+    )
     if forsta is None:
         return ()
     return tuple(indikatorer(reg, ar) for ar in range(int(forsta), till_ar + 1))
@@ -319,7 +348,7 @@ def planerade_rader(
         f"""SELECT p.avtal_id, o.namn, a.organisationsnummer, p.datum, p.typ, {kolumn}, p.nr
             FROM planerad_utvardering p JOIN avtal a ON a.id = p.avtal_id
                 JOIN organisation o USING (organisationsnummer)
-            WHERE p.datum BETWEEN :start AND :slut {villkor}
+            WHERE p.datum BETWEEN :start AND :slut AND {giltigt()} {villkor}
             ORDER BY p.datum, p.avtal_id, p.nr""",
         {"start": start.isoformat(), "slut": slut.isoformat(), "brytdag": brytdag.isoformat()},
     )
@@ -420,13 +449,13 @@ def slutar_utan_slututvardering(
     return tuple(
         Slutande._make(r)
         for r in reg.rader(
-            """SELECT o.namn, a.organisationsnummer, a.id, a.period_slut
+            f"""SELECT o.namn, a.organisationsnummer, a.id, {sista_dag()}
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
-                WHERE a.period_slut > :slut AND a.period_slut <= :grans
+                WHERE {sista_dag()} > :slut AND {sista_dag()} <= :grans AND {giltigt()}
                     AND NOT EXISTS (SELECT 1 FROM genomford_utvardering u
                         WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering'
                             AND u.datum <= :brytdag)
-                ORDER BY a.period_slut, a.id""",
+                ORDER BY 4, a.id""",
             {"slut": f"{ar}-12-31", "grans": grans.isoformat(), "brytdag": brytdag.isoformat()},
         )
     )

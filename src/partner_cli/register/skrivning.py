@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from partner_cli import modell
 from partner_cli.register.anslutning import Register, RegisterFel, anvandare, infoga, nu
 from partner_cli.register.kedja import AVTALETS_DELAR, avtal_i_historiken, handelse_rad, lanka
-from partner_cli.register.lasning import aktiva
+from partner_cli.register.lasning import aktiva, giltigt
 from partner_cli.register.livscykel import LIVSCYKELNS_FALT, Beslutsgrund, avtal_json, las_rad
 from partner_cli.regler import avtalsagare
 from partner_cli.saker import filnamn
@@ -33,14 +33,16 @@ def lagg_till(
     sanktionerad_av: str,
     *,
     ersatt: bool = False,
+    bara_registrerade: bool = False,
     vem: str | None = None,
     kalla: Mapping[str, Mapping[str, str]] | None = None,
     rader: Sequence[modell.Registerrader | None] = (),
 ) -> list[Tillagg]:
     """Registrerar granskade förslag (förslag, fil, sha256) i en transaktion: alla eller
-    inga. En annan avtalsägare, eller ett ändrat avtal utan `ersatt`, är `RegisterFel`.
-    `kalla` (avtalets id → beslut, commit) följer med i händelsens efter. `rader`: varje
-    förslags rader när granskningen byggde dem (`med_registerrader`), annars byggs de här."""
+    inga. En annan avtalsägare, eller ett ändrat avtal utan `ersatt`, är `RegisterFel`, och
+    med `bara_registrerade` ett avtal som inte redan står i registret. `kalla` (avtalets id →
+    beslut, beslutsdatum, commit) följer med i händelsens efter. `rader`: varje förslags
+    rader när granskningen byggde dem (`med_registerrader`), annars byggs de här."""
     vem = vem or anvandare()
     tid = nu()
     resultat: list[Tillagg] = []
@@ -50,6 +52,11 @@ def lagg_till(
         kontext = _Skrivkontext(db, omgang)
         byggda_rader = rader or [None] * len(poster)
         for (forslag, fil, sha), byggda in zip(poster, byggda_rader, strict=True):
+            if bara_registrerade and forslag.id not in omgang.registrets_avtal:
+                raise RegisterFel(
+                    f"{fil}: avtalet {forslag.id} finns inte i registret; ett nytt avtal "
+                    "registreras med partner register add. Inget registrerades"
+                )
             post = _Post(
                 forslag,
                 fil,
@@ -124,7 +131,18 @@ def _lagg_till_en(
     # Regeln har prövat att det finns exakt en ägare med ett namn.
     assert isinstance(agare, modell.Avtalsagare) and agare.namn
     orgnr = forslag.motpart.organisationsnummer
-    if kontext.agare(orgnr) is None:
+    if orgnr in omgang.bara_makulerade and orgnr not in omgang.agare:
+        # Organisationens alla avtal är makulerade: dess ägare räknas inte, och förslaget ger
+        # den en ny (loggad som ett byte av ägare).
+        fore_org = omgang.bara_makulerade[orgnr]
+        andring = {"avtalsagare_namn": agare.namn, "avtalsagare_enhet": agare.enhet}
+        db.table("organisation").update(orgnr, andring)
+        omgang.agare[orgnr] = (agare.namn, agare.enhet)
+        omgang.agarfil[orgnr] = fil
+        omgang.rader["handelse"].append(
+            handelse_rad(tid, vem, "byt ägare", orgnr, None, fore_org, {**fore_org, **andring})
+        )
+    elif kontext.agare(orgnr) is None:
         ny_org = {
             "organisationsnummer": orgnr,
             "namn": forslag.motpart.namn,
@@ -177,7 +195,7 @@ def _lagg_till_en(
                 "och kan inte ändras. Inget registrerades"
             )
         # Det som beslut efter registreringen satte (ett avslut) står kvar i den nya versionen.
-        rad |= {k: fore[k] for k in LIVSCYKELNS_FALT}
+        rad |= {k: fore[k] for k in LIVSCYKELNS_FALT if fore[k] is not None}
         for tabell in AVTALETS_DELAR:
             db.execute(f"DELETE FROM {tabell} WHERE avtal_id = ?", [forslag.id])
         db.table("avtal").update(forslag.id, rad)
@@ -382,6 +400,8 @@ class _Omgang:
     # Registret för omgångens förslag, läst med en fråga per tabell i stället för en per förslag.
     registrets_agare: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     registrets_avtal: dict[str, tuple[str, str]] = field(default_factory=dict)  # sha256, orgnr
+    # Organisationer i registret vars alla avtal är makulerade, med sina rader.
+    bara_makulerade: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def las_registret(self, db: Database, forslag: Sequence[modell.Forslag]) -> None:
         """Ägarna till förslagens organisationer och de av förslagens avtal som redan står i
@@ -389,14 +409,21 @@ class _Omgang:
         import json
 
         orgnr = json.dumps(sorted({f.motpart.organisationsnummer for f in forslag}))
-        self.registrets_agare = {
-            r[0]: (r[1], r[2])
-            for r in db.execute(
-                "SELECT organisationsnummer, avtalsagare_namn, avtalsagare_enhet "
-                "FROM organisation WHERE organisationsnummer IN (SELECT value FROM json_each(?))",
-                [orgnr],
-            )
-        }
+        cur = db.execute(
+            f"""SELECT o.*, EXISTS (SELECT 1 FROM avtal a
+                    WHERE a.organisationsnummer = o.organisationsnummer AND {giltigt()})
+                FROM organisation o
+                WHERE organisationsnummer IN (SELECT value FROM json_each(?))""",
+            [orgnr],
+        )
+        namn = [d[0] for d in cur.description][:-1]
+        for *varden, med_giltiga in cur:
+            org = dict(zip(namn, varden, strict=True))
+            if med_giltiga:
+                nummer = org["organisationsnummer"]
+                self.registrets_agare[nummer] = (org["avtalsagare_namn"], org["avtalsagare_enhet"])
+            else:
+                self.bara_makulerade[org["organisationsnummer"]] = org
         ids = json.dumps([f.id for f in forslag])
         self.registrets_avtal = {
             r[0]: (r[1], r[2])
@@ -439,6 +466,7 @@ class _Skrivkontext:
                 [organisationsnummer, utom_id, slut.isoformat(), start.isoformat()],
             ).fetchall()
             if organisationsnummer in self.omgang.registrets_agare
+            or organisationsnummer in self.omgang.bara_makulerade
             else []
         )
         i_omgangen = (
