@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROT, kor
 from forslagsarkiv import rad_med
-from registerhjalp import lagg_till, miljo, skriv_forslag
+from registerhjalp import forslag, lagg_till, miljo, skriv_forslag
 
 GEMENSAMT = (
     "referens: KS 2015/7 § 3\n"
@@ -40,7 +40,10 @@ UTVARDERING = (
 
 
 def arkiv(tmp_path: Path, filer: dict[str, str], toml: str = "") -> Path:
+    """Ett arkiv med filerna och förslaget NL-1, som besluten och utvärderingarna gäller
+    (ett beslut om ett avtal som inte finns underkänns, som `register sync` vägrar det)."""
     (tmp_path / "partner.toml").write_text(toml, encoding="utf-8")
+    filer = {"forslag/nl-1.yaml": forslag(), **filer}
     for namn, text in filer.items():
         fil = tmp_path / namn
         fil.parent.mkdir(parents=True, exist_ok=True)
@@ -51,13 +54,20 @@ def arkiv(tmp_path: Path, filer: dict[str, str], toml: str = "") -> Path:
 def granska_arkivet(katalog: Path, *argument: str) -> tuple[int, list[dict[str, object]]]:
     p = kor("check", "--format", "json", *argument, cwd=katalog)
     assert p.returncode in (0, 1), p.stderr
-    return p.returncode, json.loads(p.stdout)["filer"]
+    filer = json.loads(p.stdout)["filer"]
+    return p.returncode, [f for f in filer if f["fil"] != "forslag/nl-1.yaml"]
 
 
 @pytest.mark.parametrize("typ", list(PER_TYP))
 def test_varje_typ_av_beslut_foljer_formatet(tmp_path: Path, typ: str) -> None:
     katalog = arkiv(tmp_path, {"beslut/b.yaml": f"typ: {typ}\n{GEMENSAMT}{PER_TYP[typ]}"})
     kod, (fil,) = granska_arkivet(katalog)
+    if typ == "ägarbyte":
+        # Formatet följs; organisationen är inte registrerad, och det vägrar `register sync`.
+        (fynd,) = fil["fynd"]
+        assert (kod, fynd["regel"], fynd["sökväg"]) == (1, "arkiv", "organisationsnummer")
+        assert "organisationen 556781-2341 finns inte i registret" in fynd["meddelande"]
+        return
     assert (kod, fil["utfall"], fil["fynd"]) == (0, "godkänd", [])
 
 

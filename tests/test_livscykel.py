@@ -225,27 +225,27 @@ def test_sync_for_in_varje_slag_av_beslut_en_gang(tmp_path: Path) -> None:
         (
             "okant.yaml",
             MAKULERING.replace("avtal: NL-2015-004", "avtal: NL-1999-001"),
-            "okant.yaml:6:8: beslutet KS 2015/91 § 1 gäller avtalet NL-1999-001, som inte finns",
+            "okant.yaml:6:8: fel [arkiv] beslutet KS 2015/91 § 1 gäller avtalet NL-1999-001, som inte finns",
         ),
         (
             "org.yaml",
             AGARBYTE.replace("556781-2341", "556912-3465"),
-            "org.yaml:6:22: organisationen 556912-3465 finns inte i registret",
+            "org.yaml:6:22: fel [arkiv] organisationen 556912-3465 finns inte i registret",
         ),
         (
             "utanfor.yaml",
             AVSLUT.replace("slut: 2015-06-30", "slut: 2017-01-01"),
-            "utanfor.yaml:7:7: avtalet NL-2014-003 löper 2014-07-01–2016-06-30",
+            "utanfor.yaml:7:7: fel [arkiv] avtalet NL-2014-003 löper 2014-07-01–2016-06-30",
         ),
         (
             "tidigare.yaml",
             FORLANGNING.replace("slut: 2016-06-30", "slut: 2015-06-30"),
-            "tidigare.yaml:7:7: avtalet NL-2014-002 slutar 2015-12-31; en förlängning ska ge",
+            "tidigare.yaml:7:7: fel [arkiv] avtalet NL-2014-002 slutar 2015-12-31; en förlängning ska ge",
         ),
         (
             "vem.yaml",
             MAKULERING.replace("beslutat_av: Kommunstyrelsen", "beslutat_av: Någon annan"),
-            "vem.yaml:4:14: beslutat_av: 'Någon annan' finns inte bland de beslutande",
+            "vem.yaml:4:14: fel [format] beslutat_av: 'Någon annan' finns inte bland de beslutande",
         ),
     ],
 )

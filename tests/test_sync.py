@@ -114,7 +114,7 @@ def test_andring_kraver_beslut_och_loggas_med_det(tmp_path: Path) -> None:
     andra(arkiv, LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
     kod, ut = sync(arkiv)
     assert kod == 1, ut
-    assert "nl-2014-001-logistik.yaml: avtalet NL-2014-001 skiljer sig" in ut
+    assert "nl-2014-001-logistik.yaml:2:5: fel [arkiv] avtalet NL-2014-001 skiljer sig" in ut
     assert "kommunen_kontant" in ut and "ändring" in ut
     assert export(arkiv) == fore
     helt(arkiv)
@@ -156,7 +156,7 @@ def test_varje_problem_rapporteras_och_inget_skrivs(tmp_path: Path) -> None:
     kod, ut = sync(arkiv)
     assert kod == 1, ut
     assert "nl-2014-005-matkluster.yaml: förslaget är inte godkänt" in ut
-    assert "nl-2014-001-logistik.yaml: avtalet NL-2014-001 skiljer sig" in ut
+    assert "nl-2014-001-logistik.yaml:2:5: fel [arkiv] avtalet NL-2014-001 skiljer sig" in ut
     assert "utvarderingar/fel.yaml:5:1: fel [utvärdering] Utfall saknas för mål 2" in ut
     assert "inget ändrades i registret: 3 problem" in ut
     assert export(arkiv) == fore

@@ -52,7 +52,7 @@ def test_reglerna_med_hjalp_och_strategins_stycke(tmp_path: Path) -> None:
     assert driver["name"] == "partner"
     assert driver["version"]
     beskrivna = {r["id"]: r for r in driver["rules"]}
-    assert set(beskrivna) == {*regler.REGLER, "format", "yaml", "undantag"}
+    assert set(beskrivna) == {*regler.REGLER, "format", "yaml", "undantag", "arkiv"}
     for id_, modul in regler.REGLER.items():
         r = beskrivna[id_]
         assert r["shortDescription"]["text"]

@@ -21,6 +21,10 @@ from partner_cli.tolkning import Falt, Formatfel, tolka_karta
 
 FORSLAG, BESLUT, UTVARDERINGAR = "forslag", "beslut", "utvarderingar"
 KATALOGER = (FORSLAG, BESLUT, UTVARDERINGAR)
+# Fynden om arkivet mot registret (`register sync` vägrar dem, `partner check` förutser dem):
+# ett ändrat avtal utan beslut om ändring, ett beslut om något som inte finns.
+ARKIVREGEL = "arkiv"
+ARKIVGRUND = "Förslagsarkivet och registret (README, register sync)"
 
 BESLUTSTYPER = ("undantag", "ägarbyte", "ändring", "förlängning", "avslut", "makulering")
 # Fälten som varje typ av beslut kräver, utöver de gemensamma; och de den får ha.

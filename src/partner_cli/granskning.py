@@ -66,6 +66,7 @@ def check(
     config: Path | None = None,
 ) -> None:
     """Granska förslag mot strategin. Avslutar med 0 när alla är godkända, 1 annars."""
+    from partner_cli import utslag
     from partner_cli.kontroll import AnvandningsFel, kontrollera, samla, samla_arkivet
 
     # I GitHub Actions blir standardformatet också annoteringar, utan att arbetsflödet ber om det.
@@ -87,9 +88,19 @@ def check(
     except AnvandningsFel as e:
         fel(str(e))
     kontext = registerkontext(konfig)
-    resultat = kontrollera(
-        samling.filer, konfig, kontext, strikt=strikt, per_fil=FORMAT.per_fil(format_)
-    )._replace(ej_granskade=samling.ej_granskade)
+    per_fil = FORMAT.per_fil(format_)
+    resultat = kontrollera(samling.filer, konfig, kontext, strikt=strikt, per_fil=per_fil)._replace(
+        ej_granskade=samling.ej_granskade
+    )
+    if utslag.i_arkivet(konfig, sokvagar):
+        # I ett förslagsarkiv ger granskningen det utslag som `register sync` ger.
+        from partner_cli.register import RegisterFel
+
+        try:
+            synk = utslag.forutse(konfig)
+            resultat = utslag.med_utslaget(resultat, synk, per_fil, hela_arkivet=not sokvagar)
+        except RegisterFel as e:
+            fel(str(e), e.kod)
     for fmt, ut in zip(format_, output, strict=False):
         try:
             with ut.open("w", encoding="utf-8") as fil:

@@ -88,7 +88,7 @@ def sync(
         FORMAT.renderare("text")(synk.granskning, sys.stdout)
     if synk.problem:
         for p in synk.problem:
-            typer.echo(synlig(p))
+            typer.echo(synlig(p.text))
         fel(
             f"inget ändrades i registret: {len(synk.problem)} problem i förslagsarkivet",
             AVSLUT_FYND,

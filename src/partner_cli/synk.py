@@ -15,9 +15,10 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from partner_cli import arkiv, laddning
+from partner_cli.kontroll import FORMATGRUND
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from partner_cli.konfig import Konfig
     from partner_cli.modell import Kontrollresultat
     from partner_cli.register.anslutning import Register
+    from partner_cli.tolkning import Formatfel
     from partner_cli.utvarderingsfil import Utvardering
 
 
@@ -32,10 +34,37 @@ class Avbruten(Exception):
     """Det fanns problem: transaktionen rullas tillbaka."""
 
 
+class Problem(NamedTuple):
+    """Det som gör att `sync` vägrar, i en fil; med plats och regel när det är ett fynd som
+    `partner check` visar (ett förslag som inte är godkänt har sina fynd i granskningen)."""
+
+    fil: str
+    meddelande: str
+    plats: tuple[int, int] | None = None
+    regel: str = arkiv.ARKIVREGEL
+    grund: str = arkiv.ARKIVGRUND
+    sokvag: str = ""  # YAML-nycklarna till platsen, som i fynden
+
+    @property
+    def text(self) -> str:
+        if self.plats is None:
+            return f"{self.fil}: {self.meddelande}"
+        rad, kolumn = self.plats
+        return f"{self.fil}:{rad}:{kolumn}: fel [{self.regel}] {self.meddelande}"
+
+
+class Vagrad(Exception):
+    """Ett beslut som inte går att föra in."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.meddelande)
+        self.problem = problem
+
+
 @dataclass
 class Synkning:
     andringar: list[str] = field(default_factory=list)  # "fil: vad som gjordes"
-    problem: list[str] = field(default_factory=list)  # "fil: meddelande"
+    problem: list[Problem] = field(default_factory=list)
     granskning: Kontrollresultat | None = None  # när ett förslag inte är godkänt
 
 
@@ -61,17 +90,15 @@ def _yamlfiler(katalog: Path) -> Iterator[Path]:
 def _beslut(rot: Path, konfig: Konfig, synk: Synkning) -> list[tuple[arkiv.Beslut, str]]:
     """Besluten i beslut/ med sina filer, i datumordning; en fil som inte följer formatet
     (också ett `beslutat_av` som inte är bland [beslut] beslutande) är ett problem."""
-    from partner_cli.saker import synlig
-
     ut = []
     for fil in _yamlfiler(rot / arkiv.BESLUT):
         data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
         if isinstance(data, laddning.LasFel):
-            synk.problem.append(f"{fil}: {data.meddelande}")
+            synk.problem.append(_lasfel(fil, data))
             continue
         b = arkiv.las_beslut(data, konfig.beslutande)
         if isinstance(b, list):
-            synk.problem.extend(f"{fil}:{f.rad}:{f.kolumn}: {synlig(f.meddelande)}" for f in b)
+            synk.problem.extend(_formatfel(fil, b))
             continue
         ut.append((b, str(fil)))
     return sorted(ut, key=lambda u: (u[0].datum, u[1]))
@@ -82,16 +109,18 @@ def _tillampa(
 ) -> str | None:
     """För in ett beslut om ägarbyte, förlängning, avslut eller makulering; texten för
     ändringen, eller None när beslutet redan står i historiken. Ett beslut som inte går att
-    föra in är `RegisterFel` med filens rad och kolumn."""
+    föra in är `Vagrad`, med filens rad och kolumn."""
     from partner_cli.register import livscykel
     from partner_cli.register.anslutning import RegisterFel
     from partner_cli.register.skrivning import byt_agare
 
     grund = livscykel.Beslutsgrund(b.referens, b.datum, commit_)
 
-    def plats(nyckel: str) -> str:
-        rad, kolumn = b.platser.get(nyckel, b.platser["typ"])
-        return f"{fil}:{rad}:{kolumn}"
+    def vagrad(nyckel: str, meddelande: str) -> Vagrad:
+        plats = b.platser.get(nyckel, b.platser["typ"])
+        return Vagrad(
+            Problem(fil, meddelande, plats, sokvag=nyckel if nyckel in b.platser else "typ")
+        )
 
     if b.typ == "ägarbyte":
         assert b.organisationsnummer is not None and b.avtalsagare is not None
@@ -99,9 +128,7 @@ def _tillampa(
         if livscykel.tillampat(db, "byt ägare", b.referens, orgnr=orgnr):
             return None
         if livscykel.las_rad(db, "organisation", orgnr) is None:
-            raise RegisterFel(
-                f"{plats('organisationsnummer')}: organisationen {orgnr} finns inte i registret"
-            )
+            raise vagrad("organisationsnummer", f"organisationen {orgnr} finns inte i registret")
         agare = b.avtalsagare
         byt_agare(reg, orgnr, agare.namn or "", agare.enhet, grund=grund)
         return f"{fil}: {orgnr} har avtalsägaren {agare.namn} enligt beslut {b.referens}"
@@ -122,34 +149,42 @@ def _tillampa(
         else:
             livscykel.makulera(reg, b.avtal, grund)
     except RegisterFel as e:
-        raise RegisterFel(f"{plats('slut')}: {e}") from None
+        raise vagrad("slut", str(e)) from None
     return f"{fil}: {b.avtal} {vad} enligt beslut {b.referens}"
 
 
-def _okant_avtal(db: Database, b: arkiv.Beslut, fil: str) -> str | None:
+def _okant_avtal(db: Database, b: arkiv.Beslut, fil: str) -> Problem | None:
     """Problemet med ett beslut om ett avtal som inte finns i registret, eller None."""
     if b.avtal is None or db.execute("SELECT 1 FROM avtal WHERE id = ?", [b.avtal]).fetchone():
         return None
-    rad, kolumn = b.platser["avtal"]
-    return (
-        f"{fil}:{rad}:{kolumn}: beslutet {b.referens} gäller avtalet {b.avtal}, som inte finns "
-        f"i registret eller bland de godkända förslagen i {arkiv.FORSLAG}/"
+    text = (
+        f"beslutet {b.referens} gäller avtalet {b.avtal}, som inte finns i registret eller "
+        f"bland de godkända förslagen i {arkiv.FORSLAG}/"
     )
+    return Problem(fil, text, b.platser["avtal"], sokvag="avtal")
+
+
+def _lasfel(fil: Path, fel: laddning.LasFel) -> Problem:
+    return Problem(str(fil), fel.meddelande, (fel.rad, fel.kolumn), "yaml", FORMATGRUND)
+
+
+def _formatfel(fil: Path, fel: list[Formatfel]) -> Iterator[Problem]:
+    for f in fel:
+        yield Problem(str(fil), f.meddelande, (f.rad, f.kolumn), "format", FORMATGRUND, f.sokvag)
 
 
 def _utvarderingar(rot: Path, konfig: Konfig, synk: Synkning) -> list[tuple[Utvardering, str, str]]:
-    from partner_cli.saker import synlig
     from partner_cli.utvarderingsfil import las_utvardering
 
     ut = []
     for fil in _yamlfiler(rot / arkiv.UTVARDERINGAR):
         data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
         if isinstance(data, laddning.LasFel):
-            synk.problem.append(f"{fil}: {data.meddelande}")
+            synk.problem.append(_lasfel(fil, data))
             continue
         utv = las_utvardering(data, med_avtal=True)
         if isinstance(utv, list):
-            synk.problem.extend(f"{fil}:{f.rad}:{f.kolumn}: {synlig(f.meddelande)}" for f in utv)
+            synk.problem.extend(_formatfel(fil, utv))
             continue
         ut.append((utv, str(fil), hashlib.sha256(data).hexdigest()))
     return sorted(ut, key=lambda u: (u[0].datum, u[1]))
@@ -160,28 +195,39 @@ def synka(
     rot: Path,
     konfig: Konfig,
     sanktionerad_av: Callable[[], str],
+    *,
+    med_commit: bool = True,
 ) -> Synkning:
     """Gör registret likt arkivet i `rot`, i en transaktion. `sanktionerad_av` frågas bara
-    när något ska registreras. Med problem skrivs inget (och `problem` säger vad)."""
-    from partner_cli.kontroll import kontrollera, las_beslut, samla_filer
+    när något ska registreras; `med_commit` läser arkivets commit till händelserna. Med
+    problem skrivs inget (och `problem` säger vad)."""
+    from partner_cli.kontroll import AnvandningsFel, kontrollera, las_beslut, samla_filer
     from partner_cli.register import livscykel
     from partner_cli.register.anslutning import RegisterFel
-    from partner_cli.register.skrivning import andrade_falt, lagg_till, utvardera
+    from partner_cli.register.skrivning import (
+        UtvarderingPassarInte,
+        andrade_falt,
+        lagg_till,
+        utvardera,
+    )
 
     synk = Synkning()
-    filer = samla_filer([str(rot / arkiv.FORSLAG)]) if (rot / arkiv.FORSLAG).is_dir() else []
+    try:
+        filer = samla_filer([str(rot / arkiv.FORSLAG)])
+    except AnvandningsFel:  # forslag/ saknas eller har inga förslag: ett nytt arkiv
+        filer = []
     granskning = kontrollera(filer, konfig, behall_forslag=True)
     if not granskning.godkant:
         synk.granskning = granskning
         synk.problem.extend(
-            f"{r.fil}: förslaget är inte godkänt ({r.utfall}); se fynden ovan"
+            Problem(r.fil, f"förslaget är inte godkänt ({r.utfall}); se fynden ovan")
             for r in granskning.filer
             if r.utfall != "godkänd"
         )
     beslut = las_beslut(konfig, filer)
     beslutsfiler = _beslut(rot, konfig, synk)
     utvarderingar = _utvarderingar(rot, konfig, synk)
-    commit_ = commit(rot)
+    commit_ = commit(rot) if med_commit else None
     kalla = {"commit": commit_} if commit_ else {}
 
     def tillampa(typer: tuple[str, ...]) -> None:
@@ -189,8 +235,11 @@ def synka(
             if b.typ in typer:
                 try:
                     text = _tillampa(reg, db, b, fil, commit_)
+                except Vagrad as e:
+                    synk.problem.append(e.problem)
+                    continue
                 except RegisterFel as e:
-                    synk.problem.append(str(e))
+                    synk.problem.append(Problem(fil, str(e), b.platser["typ"], sokvag="typ"))
                     continue
                 if text is not None:
                     synk.andringar.append(text)
@@ -214,11 +263,12 @@ def synka(
                 if andrade is not None:
                     andring = _andringsbeslut(db, f.id, beslut.get(f.id, ()))
                     if andring is None:
-                        synk.problem.append(
-                            f"{r.fil}: avtalet {f.id} skiljer sig från det registrerade "
+                        text = (
+                            f"avtalet {f.id} skiljer sig från det registrerade "
                             f"({', '.join(andrade)}); ett beslut av typen ändring för {f.id} "
                             f"saknas i {arkiv.BESLUT}/"
                         )
+                        synk.problem.append(Problem(r.fil, text, r.id_plats, sokvag="id"))
                         continue
                     post_kalla |= {
                         "beslut": andring.referens,
@@ -233,7 +283,8 @@ def synka(
                         kalla={f.id: post_kalla},
                     )
                 except RegisterFel as e:
-                    synk.problem.append(str(e).removesuffix("; inget registrerades"))
+                    text = str(e).removeprefix(f"{r.fil}: ").removesuffix("; inget registrerades")
+                    synk.problem.append(Problem(r.fil, text, r.id_plats, sokvag="id"))
                     continue
                 text = "registrerad" if t.status == "registrerad" else "ändrad"
                 if "beslut" in post_kalla:
@@ -245,12 +296,27 @@ def synka(
             tillampa(tuple(livscykel.HANDELSER))
             for utv, fil, sha in utvarderingar:
                 assert utv.avtal is not None  # en fil i utvarderingar/ har `avtal`
+                if db.execute("SELECT 1 FROM avtal WHERE id = ?", [utv.avtal]).fetchone() is None:
+                    text = (
+                        f"avtalet {utv.avtal} finns inte i registret eller bland de godkända "
+                        f"förslagen i {arkiv.FORSLAG}/"
+                    )
+                    plats = utv.platser.get("avtal")
+                    synk.problem.append(Problem(fil, text, plats, sokvag="avtal"))
+                    continue
                 try:
                     rader = utvardera(
                         reg, utv.avtal, utv, fil, sha, konfig.regler["utvärdering"], kalla=kalla
                     )
+                except UtvarderingPassarInte as e:
+                    synk.problem.extend(
+                        Problem(fil, f.meddelande, (f.rad, f.kolumn), f.regel, f.grund, f.sokvag)
+                        for f in e.fynd
+                    )
+                    continue
                 except RegisterFel as e:
-                    synk.problem.append(str(e) if str(e).startswith(fil) else f"{fil}: {e}")
+                    plats = utv.platser.get("avtal")
+                    synk.problem.append(Problem(fil, str(e), plats, sokvag="avtal"))
                     continue
                 if rader is not None:
                     synk.andringar.append(f"{fil}: utvärderingen av {utv.avtal} registrerad")
@@ -277,3 +343,20 @@ def _andringsbeslut(
         key=lambda b: b.datum,
     )
     return kandidater[-1] if kandidater else None
+
+
+def forutse(rot: Path, konfig: Konfig, registerfil: Path | None, export: Path | None) -> Synkning:
+    """Det som `register sync` skulle säga om arkivet i `rot`, utan att något skrivs: samma
+    synkning i ett register i minnet, en kopia av `registerfil` när den finns och annars byggt
+    ur den inlämnade `export` (tomt utan). `partner check` i ett arkiv förutser så varje
+    vägran."""
+    from partner_cli.register import utbyte
+    from partner_cli.register.anslutning import i_minnet
+
+    reg = i_minnet(registerfil or export or rot, registerfil)
+    try:
+        if registerfil is None and export is not None:
+            utbyte.importera(reg, utbyte.las_export(export), str(export))
+        return synka(reg, rot, konfig, lambda: "(granskningen)", med_commit=False)
+    finally:
+        reg.stang()

@@ -285,3 +285,25 @@ def skriv(sokvag: Path, *, skapa: bool = True) -> Register:
         reg.stang()
         raise
     return reg
+
+
+def i_minnet(namn: Path, fran: Path | None = None) -> Register:
+    """Ett register i minnet, som skriv() ger det (med schemat i aktuell version): en kopia av
+    registerfilen `fran` när den anges, annars tomt. `namn` står i meddelandena. Granskningen
+    provkör `register sync` i det, så att inget skrivs."""
+    from partner_cli.register.migreringar import migrera
+
+    with sqlfel(fran or namn):
+        conn = sqlite3.connect(":memory:", factory=_Skrivanslutning, isolation_level=None)
+        if fran is not None:
+            kalla = las(fran)
+            try:
+                kalla.conn.backup(conn)
+            finally:
+                kalla.stang()
+        conn.execute("PRAGMA foreign_keys = ON")
+    reg = Register(namn, conn)
+    with reg.transaktion() as db:
+        if _version(reg) < SCHEMAVERSION:
+            migrera(db)
+    return reg

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from partner_cli import __version__, regler
+from partner_cli import __version__, arkiv, regler
 from partner_cli.kontroll import FORMATGRUND
 from partner_cli.modell import Filresultat, Fynd, Kontrollresultat
 from partner_cli.saker import json_dokument, synlig
@@ -56,6 +56,15 @@ _EGNA = (
         "Ett undantag som slutar före avtalstiden tillämpas inte, och ett undantag för en "
         "regel utan fynd används inte; beslutet bör ses över.",
         regler.UNDANTAGSGRUND,
+    ),
+    (
+        arkiv.ARKIVREGEL,
+        "fel",
+        "Förslagsarkivet stämmer inte med registret.",
+        "Det som partner register sync vägrar: ett registrerat avtal vars innehåll ändrats utan "
+        "ett beslut om ändring, ett beslut om ett avtal eller en organisation som varken är "
+        "registrerad eller föreslagen, en utvärdering av ett avtal som inte finns.",
+        arkiv.ARKIVGRUND,
     ),
 )
 
