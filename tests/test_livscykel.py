@@ -225,7 +225,8 @@ def test_sync_for_in_varje_slag_av_beslut_en_gang(tmp_path: Path) -> None:
         (
             "okant.yaml",
             MAKULERING.replace("avtal: NL-2015-004", "avtal: NL-1999-001"),
-            "okant.yaml:6:8: fel [arkiv] beslutet KS 2015/91 § 1 gäller avtalet NL-1999-001, som inte finns",
+            "okant.yaml:6:8: fel [arkiv] beslutet KS 2015/91 § 1 gäller avtalet NL-1999-001, "
+            "som inte finns",
         ),
         (
             "org.yaml",
@@ -240,7 +241,8 @@ def test_sync_for_in_varje_slag_av_beslut_en_gang(tmp_path: Path) -> None:
         (
             "tidigare.yaml",
             FORLANGNING.replace("slut: 2016-06-30", "slut: 2015-06-30"),
-            "tidigare.yaml:7:7: fel [arkiv] avtalet NL-2014-002 slutar 2015-12-31; en förlängning ska ge",
+            "tidigare.yaml:7:7: fel [arkiv] avtalet NL-2014-002 slutar 2015-12-31; "
+            "en förlängning ska ge",
         ),
         (
             "vem.yaml",
