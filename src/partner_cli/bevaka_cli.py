@@ -9,10 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
-from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, per_dag, valj_format
+from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, per_dag, skrivfel, valj_format
 from partner_cli.register_cli import RegisterFlagga
 from partner_cli.registervy import registret
 
@@ -79,6 +78,6 @@ def bevaka(
             with ut.open("w", encoding="utf-8", newline="") as fil:
                 render(resultat, fil)
         except OSError as e:
-            fel(f"kan inte skriva {ut}: {systemfel.text(e)}")
+            skrivfel(f"kan inte skriva {ut}", e)
     if resultat.forsenade:
         raise SystemExit(AVSLUT_FYND)

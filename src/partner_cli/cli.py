@@ -30,6 +30,8 @@ from partner_cli.kommando import (
     ar_stromfel,
     avsluta,
     fel,
+    skrivfel,
+    skrivkod,
 )
 from partner_cli.typerkompat import (
     BadParameter,
@@ -213,7 +215,10 @@ def _installera_komplettering(varde: str | None) -> None:
         try:
             _, fil = install(shell=_skal(varde), prog_name="partner", complete_var=_KOMPLETTERING)
         except OSError as e:
-            fel(f"kan inte installera kompletteringen: {systemfel.text(e)} ({e.filename})")
+            fel(
+                f"kan inte installera kompletteringen: {systemfel.text(e)} ({e.filename})",
+                skrivkod(e),
+            )
         typer.echo(f"Kompletteringen för {varde} är installerad i {fil}; den gäller i nya skal.")
         raise typer.Exit()
 
@@ -413,7 +418,7 @@ def ny(
     except FileExistsError:
         fel(f"kan inte skapa katalogen {fil.parent}: det finns en fil med det namnet")
     except OSError as e:
-        fel(f"kan inte skapa katalogen {fil.parent}: {systemfel.text(e)}")
+        skrivfel(f"kan inte skapa katalogen {fil.parent}", e)
     try:
         with ny_fil(fil) as ut:
             ut.write(mall("utvardering.yaml") if utvardering else nytt_forslag(fil.name))
@@ -421,7 +426,7 @@ def ny(
         vad = "är en symbolisk länk" if fil.is_symlink() else "finns redan"
         fel(f"{fil} {vad}; välj ett annat namn")
     except OSError as e:
-        fel(f"kan inte skriva {fil}: {systemfel.text(e)}")
+        skrivfel(f"kan inte skriva {fil}", e)
     if utvardering:
         typer.echo(
             f"Skapade {fil}. Fyll i det och registrera med: partner register utvärdera ID {fil}"
@@ -482,7 +487,7 @@ def init(
         try:
             nasta = next(filer, None)
         except OSError as e:
-            fel(f"kan inte skriva i {e.filename or katalog}: {systemfel.text(e)}")
+            skrivfel(f"kan inte skriva i {e.filename or katalog}", e)
         if nasta is None:
             return
         namn, skriven = nasta

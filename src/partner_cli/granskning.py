@@ -20,6 +20,7 @@ from partner_cli.kommando import (
     fel,
     las_konfig,
     skriv,
+    skrivfel,
 )
 from partner_cli.utdata import FORMAT
 
@@ -106,7 +107,7 @@ def check(
             with ut.open("w", encoding="utf-8") as fil:
                 FORMAT.renderare(fmt)(resultat, fil)
         except OSError as e:
-            fel(f"kan inte skriva {ut}: {systemfel.text(e)}")
+            skrivfel(f"kan inte skriva {ut}", e)
     terminal = format_[len(output) :]
     if terminal:
         FORMAT.renderare(terminal[0])(resultat, sys.stdout)

@@ -56,6 +56,19 @@ def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:
     raise SystemExit(kod)
 
 
+def skrivkod(e: OSError) -> int:
+    """Avslutningskoden när en fil eller katalog som användaren angav inte går att skriva: 3
+    för full disk eller I/O-fel, som när standard ut inte går att skriva; annars 2, ett fel i
+    anropet (sökvägen är en katalog, ligger under en fil, saknar behörighet eller finns redan)."""
+    return AVSLUT_SKRIVFEL if e.errno in _SKRIVFEL else AVSLUT_ANVANDNING
+
+
+def skrivfel(vad: str, e: OSError) -> NoReturn:
+    """`vad` (till exempel "kan inte skriva x.csv") och systemets fel på svenska, med
+    `skrivkod`."""
+    fel(f"{vad}: {systemfel.text(e)}", skrivkod(e))
+
+
 def valj_format(varde: str, register: Formatregister[Any]) -> str:
     """--format: ett namn ur kommandofamiljens formatregister, annars ett fel med förslag."""
     if varde not in register:

@@ -8,10 +8,17 @@ from typing import Annotated, Any
 
 import typer
 
-from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
-from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, rimligt_ar, skriv, valj_format
+from partner_cli.kommando import (
+    AVSLUT_FYND,
+    fel,
+    las_konfig,
+    rimligt_ar,
+    skriv,
+    skrivfel,
+    valj_format,
+)
 from partner_cli.register_cli import RegisterFlagga
 from partner_cli.registervy import registret
 
@@ -76,6 +83,6 @@ def publicera(
             with (ut / namn[f]).open("w", encoding="utf-8") as fil:
                 PUBLICERINGSFORMAT.renderare(f)(data, fil)
     except OSError as e:
-        fel(f"kan inte skriva i {ut}: {systemfel.text(e)}")
+        skrivfel(f"kan inte skriva i {ut}", e)
     for f in valda:
         skriv(f"skrev {ut / namn[f]}")

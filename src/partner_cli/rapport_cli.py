@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
-from partner_cli.kommando import fel, las_konfig, per_dag, rimligt_ar, valj_format
+from partner_cli.kommando import fel, las_konfig, per_dag, rimligt_ar, skrivfel, valj_format
 from partner_cli.register_cli import CsvStilFlagga, RegisterFlagga
 from partner_cli.registervy import registret, skriv_vy
 
@@ -123,6 +122,6 @@ def report(
     try:
         filer = list(RAPPORTFORMAT.renderare(format_)(arsrapport, ut, stil=CSV_STILAR[csv_stil]))
     except OSError as e:
-        fel(f"kan inte skriva i {ut}: {systemfel.text(e)}")
+        skrivfel(f"kan inte skriva i {ut}", e)
     for fil in filer:
         typer.echo(f"skrev {fil}")

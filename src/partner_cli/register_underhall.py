@@ -10,9 +10,15 @@ from typing import Annotated
 
 import typer
 
-from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga
-from partner_cli.kommando import AVSLUT_ANVANDNING, AVSLUT_FYND, fel, las_konfig, valj_format
+from partner_cli.kommando import (
+    AVSLUT_ANVANDNING,
+    AVSLUT_FYND,
+    fel,
+    las_konfig,
+    skrivfel,
+    valj_format,
+)
 from partner_cli.konfig import registersokvag
 from partner_cli.register_cli import (
     RegisterFlagga,
@@ -132,7 +138,7 @@ def export(
         else:
             render(data, ut)
     except OSError as e:
-        fel(f"kan inte skriva {e.filename or ut}: {systemfel.text(e)}", AVSLUT_FYND)
+        skrivfel(f"kan inte skriva {e.filename or ut}", e)
     typer.echo(f"Exporterade {len(data.tabeller['avtal'][1])} avtal till {ut}", err=True)
 
 

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from partner_cli import systemfel
 from partner_cli.kalkyl import CSV_STILAR
-from partner_cli.kommando import KONFIG, Parameter, fel, las_konfig, valj_format
+from partner_cli.kommando import KONFIG, Parameter, fel, las_konfig, skrivfel, valj_format
 from partner_cli.registerformat import TABELLFORMAT, Tabell, text_
 
 if TYPE_CHECKING:
@@ -74,7 +73,7 @@ def skriv_vy(
         with ny_fil(fil, ersatt=True, binar=valt.binar, newline="") as ut:
             render(vy, ut)
     except OSError as e:
-        fel(f"kan inte skriva {fil}: {systemfel.text(e)}")
+        skrivfel(f"kan inte skriva {fil}", e)
 
 
 @contextlib.contextmanager

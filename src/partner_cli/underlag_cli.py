@@ -9,10 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from partner_cli import systemfel
 from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
-from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, skriv, valj_format
+from partner_cli.kommando import AVSLUT_FYND, fel, las_konfig, skriv, skrivfel, valj_format
 from partner_cli.register_cli import RegisterFlagga
 
 # Renderarna tar `Underlag` och en textström, eller (binar) en byteström.
@@ -76,7 +75,7 @@ def underlag(
                 with ut.open("w", encoding="utf-8") as text:
                     render(dokument, text)
         except OSError as e:
-            fel(f"kan inte skriva {ut}: {systemfel.text(e)}")
+            skrivfel(f"kan inte skriva {ut}", e)
         skriv(f"skrev {ut}", err=True)
     if resultat.utfall != "godkänd":
         raise SystemExit(AVSLUT_FYND)

@@ -3,6 +3,7 @@ ensamt kan hålla, och säkerhetskopiorna (SQLites backup-API)."""
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import os
@@ -213,6 +214,27 @@ def _tomt(conn: sqlite3.Connection) -> bool:
     return not any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in tabeller())
 
 
+# SQLites primära felkoder för en skrivning som disken inte tar emot.
+_SQLITE_SKRIVFEL = {
+    getattr(sqlite3, "SQLITE_FULL", 13): errno.ENOSPC,
+    getattr(sqlite3, "SQLITE_IOERR", 10): errno.EIO,
+}
+
+
+def _kopians_fel(mal: Path, e: sqlite3.Error) -> RegisterFel:
+    """Ett SQLite-fel när säkerhetskopian skrivs: full disk och I/O-fel som när en annan fil
+    inte går att skriva (`kommando.skrivkod`), annat som registrets fel."""
+    kod = _SQLITE_SKRIVFEL.get(getattr(e, "sqlite_errorcode", 0) & 0xFF)
+    if kod is None:
+        return RegisterFel(fel_text(mal, e))
+    from partner_cli.kommando import skrivkod
+
+    systemets = OSError(kod, os.strerror(kod), str(mal))
+    return RegisterFel(
+        f"kan inte skriva säkerhetskopian {mal}: {systemfel.text(systemets)}", skrivkod(systemets)
+    )
+
+
 def sakerhetskopiera(reg: Register, mal: Path) -> None:
     """Kopierar registret med SQLites backup-API, konsekvent även medan andra skriver, till
     en ny fil (`filer.skriv_fil`): aldrig över en befintlig fil och aldrig genom en länk."""
@@ -227,9 +249,11 @@ def sakerhetskopiera(reg: Register, mal: Path) -> None:
             except sqlite3.Error as e:
                 raise RegisterFel(fel_text(mal, e)) from None
             try:
-                with sqlfel(mal):
+                try:
                     reg.conn.backup(ut)
                     fel = [r[0] for r in ut.execute("PRAGMA integrity_check")]
+                except sqlite3.Error as e:
+                    raise _kopians_fel(mal, e) from None
                 if fel != ["ok"]:
                     raise RegisterFel(f"säkerhetskopian {mal} blev inte hel: {fel[0]}")
             finally:
@@ -237,8 +261,10 @@ def sakerhetskopiera(reg: Register, mal: Path) -> None:
     except FileExistsError:
         raise RegisterFel(f"{mal} finns redan; välj en ny fil för säkerhetskopian", 2) from None
     except OSError as e:
+        from partner_cli.kommando import skrivkod
+
         raise RegisterFel(
-            f"kan inte skriva säkerhetskopian {mal}: {systemfel.text(e)}", 2
+            f"kan inte skriva säkerhetskopian {mal}: {systemfel.text(e)}", skrivkod(e)
         ) from None
 
 
