@@ -65,6 +65,22 @@ motivering: Anna Lind går i pension; Per Berg tar över kontakten med organisat
 organisationsnummer: {KARLSLUND[1]}
 avtalsägare: {{namn: Per Berg, enhet: Avdelningen för näringsliv och kompetens}}
 """
+AVSLUT = """typ: avslut
+referens: NLD 2015/40
+datum: 2015-07-01
+beslutat_av: Näringslivsdirektören
+motivering: Motparten har upphört med verksamheten.
+avtal: NL-2014-012
+slut: 2015-06-30
+orsak: Motparten gick i konkurs.
+"""
+MAKULERING = """typ: makulering
+referens: NLD 2014/61
+datum: 2014-11-03
+beslutat_av: Näringslivsdirektören
+motivering: Förslaget registrerades av misstag med fel id; avtalet finns som NL-2014-010.
+avtal: NL-2014-080
+"""
 UTVARDERING = """avtal: NL-2014-010
 datum: 2015-09-01
 typ: delutvärdering
@@ -272,6 +288,10 @@ def rattad_kommentar_andrar_inget(ar: Aret) -> None:
 def budgeten_andras_med_beslut_om_andring(ar: Aret) -> None:
     ar.gren("budget")
     ar.andra(FORSLAG, "kontant: 400000 kr", "kontant: 450 000 kr")
+    kod, logg = ar.pull_request("Kommunens bidrag höjs")
+    assert kod == 1, f"en ändrad budget utan beslut om ändring gick igenom granskningen: {logg}"
+    assert "NL-2014-010" in logg and "ändring" in logg, logg
+
     ar.skriv("beslut/ks-2015-77-andring.yaml", ANDRING)
     kod, logg = ar.pull_request("Kommunens bidrag höjs enligt KS 2015/77 § 12")
     assert kod == 0, f"ändringen med beslut underkändes i pull requesten: {logg}"
@@ -336,16 +356,63 @@ def undantag_galler_bara_med_beslut(ar: Aret) -> None:
 
 
 @steg
-def utvarderingen_registreras(ar: Aret) -> None:
+def utvardering_fore_start_falls_en_giltig_registreras(ar: Aret) -> None:
     ar.gren("utvardering")
-    ar.skriv("utvarderingar/nl-2014-010-2015.yaml", UTVARDERING)
+    fil = "utvarderingar/nl-2014-010-2015.yaml"
+    ar.skriv(fil, UTVARDERING.replace("datum: 2015-09-01", "datum: 2014-03-01"))
     kod, logg = ar.pull_request("Delutvärderingen av NL-2014-010")
+    assert kod == 1, f"en utvärdering före avtalets start gick igenom granskningen: {logg}"
+    assert f"{fil}:2:" in logg and "2014-09-01" in logg, logg
+
+    ar.andra(fil, "datum: 2014-03-01", "datum: 2015-09-01")
+    kod, logg = ar.pull_request("Delutvärderingens datum rättat")
     assert kod == 0, f"en giltig utvärdering underkändes: {logg}"
     kod, logg = ar.sla_ihop()
     assert kod == 0, f"en giltig utvärdering fällde registreringen: {logg}"
     assert "utvärderingen av NL-2014-010 registrerad" in logg, logg
     show = json.loads(ar.partner("register", "show", "NL-2014-010", "-f", "json").stdout)
     assert [u["datum"] for u in show["utvarderingar"]] == ["2015-09-01"], show
+
+
+def partnerskap(ar: Aret, ar_: int) -> list[str]:
+    """Avtalen i årsrapportens avsnitt om årets partnerskap."""
+    rapport = json.loads(ar.partner("report", "--år", str(ar_), "--format", "json").stdout)
+    return [rad["id"] for rad in rapport["avsnitt"]["partnerskap"]["rader"]]
+
+
+@steg
+def avslut_och_makulering_syns_i_registret_och_rapporten(ar: Aret) -> None:
+    # Ett förslag registrerat med fel id, som makuleras.
+    ar.gren("fel-id")
+    ar.nytt_forslag("forslag/nl-2014-080.yaml", "Mosås Flygteknik AB", orgnr(80), "Eva Berg")
+    kod, logg = ar.pull_request("Förslag NL-2014-080")
+    assert kod == 0, f"NL-2014-080 underkändes i pull requesten: {logg}"
+    kod, logg = ar.sla_ihop()
+    assert kod == 0, f"NL-2014-080 registrerades inte: {logg}"
+    assert "NL-2014-080" in partnerskap(ar, 2015), "NL-2014-080 saknas före makuleringen"
+
+    ar.gren("avslut-och-makulering")
+    ar.skriv("beslut/nld-2015-040-avslut.yaml", AVSLUT)
+    ar.skriv("beslut/nld-2014-061-makulering.yaml", MAKULERING)
+    kod, logg = ar.pull_request("Avslut av NL-2014-012 och makulering av NL-2014-080")
+    assert kod == 0, f"besluten om avslut och makulering underkändes: {logg}"
+    kod, logg = ar.sla_ihop()
+    assert kod == 0, f"besluten om avslut och makulering fällde registreringen: {logg}"
+
+    for id_, referens in (("NL-2014-012", "NLD 2015/40"), ("NL-2014-080", "NLD 2014/61")):
+        show = ar.partner("register", "show", id_).stdout
+        assert referens in show, f"register show {id_} visar inte beslutet: {show}"
+        beslut = [json.loads(str(h["efter"])).get("beslut") for h in ar.historik(id_)]
+        assert referens in beslut, f"historiken för {id_} saknar beslutet: {beslut}"
+    assert "2015-06-30" in ar.partner("register", "show", "NL-2014-012").stdout
+    # Det avslutade avtalet är ett av årets partnerskap de år det löpte, inte året efter (dess
+    # slututvärdering är fortfarande skyldig och står kvar i uppföljningen).
+    assert "NL-2014-012" in partnerskap(ar, 2015)
+    assert "NL-2014-012" not in partnerskap(ar, 2016), "ett avslutat avtal i rapporten året efter"
+    # Det makulerade avtalet finns inte i någon rapport, inte i något avsnitt.
+    for ar_ in (2014, 2015, 2016):
+        rapport = ar.partner("report", "--år", str(ar_), "--format", "json").stdout
+        assert "NL-2014-080" not in rapport, f"ett makulerat avtal i rapporten {ar_}"
 
 
 @steg
