@@ -307,7 +307,12 @@ def test_regler_listar_alla_med_grund() -> None:
     assert p.returncode == 0
     rader = p.stdout.splitlines()
     for id_, modul in regler.REGLER.items():
-        assert any(r.startswith(id_) and modul.GRUND in r for r in rader), id_
+        assert any(r.startswith(id_ + "  ") and modul.GRUND in r for r in rader), id_
+    # Grunden börjar i samma kolumn på varje rad, efter det längsta id:t och två mellanslag.
+    kolumn = max(map(len, (*regler.REGLER, regler.FORMAT))) + 2
+    assert [r[kolumn - 2 : kolumn + 1] for r in rader] == [
+        "  " + m.GRUND[0] for m in regler.REGLER.values()
+    ] + ["  " + regler.FORMATETS_GRUND[0]]
 
 
 @pytest.mark.parametrize("id_", list(regler.REGLER))

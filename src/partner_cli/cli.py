@@ -326,13 +326,22 @@ def regler_(
     from partner_cli import regler
 
     if regel is None:
-        for id_, modul in regler.REGLER.items():
-            forsta = (modul.__doc__ or "").strip().splitlines()[0]
-            typer.echo(f"{id_:<16}{modul.GRUND:<56}{forsta.split(':', 1)[-1].strip()}")
-        typer.echo(
-            f"{regler.FORMAT:<16}{regler.FORMATETS_GRUND:<56}förslagsformatets tolkningar "
-            "(utvecklingsområden, tomt är inte noll)"
+        rader = [
+            (id_, modul.GRUND, (modul.__doc__ or "").strip().splitlines()[0].split(":", 1)[-1])
+            for id_, modul in regler.REGLER.items()
+        ]
+        rader.append(
+            (
+                regler.FORMAT,
+                regler.FORMATETS_GRUND,
+                "förslagsformatets tolkningar (utvecklingsområden, tomt är inte noll)",
+            )
         )
+        # Kolumnerna så breda som deras längsta text och två mellanslag: ingen text når nästa.
+        bredd_id = max(len(r[0]) for r in rader) + 2
+        bredd_grund = max(len(r[1]) for r in rader) + 2
+        for id_, grund, vad in rader:
+            typer.echo(f"{id_:<{bredd_id}}{grund:<{bredd_grund}}{vad.strip()}")
         return
     from partner_cli.namn import attributnamn
 
