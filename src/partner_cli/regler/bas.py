@@ -45,3 +45,42 @@ class Exempel(NamedTuple):
     toml: str = ""  # partner.toml för båda exemplen (tom: standardvärdena)
     toml_underkant: str | None = None  # partner.toml för det underkända, när den skiljer sig
     niva: Niva | None = None  # fyndets nivå i det underkända; None: regelns nivå
+
+
+def finansiering(kommunen: str, *motparter: str) -> str:
+    """Ett exempels finansiering: kommunens kontanta bidrag och motparterna (`motpart`), som
+    YAML i förslagsformatet."""
+    text = f"finansiering:\n  kommunen: {{kontant: {kommunen}}}\n"
+    return text + "  motparter:\n" + "".join(motparter) if motparter else text
+
+
+def motpart(
+    kontant: str,
+    *,
+    namn: str = "Örebro Logistikpartner AB",
+    kategori: str = "näringsliv",
+    organisationsnummer: str | None = None,
+    in_kind: str | None = None,
+    underlag: str = "Avsiktsförklaring undertecknad 2014-05-12",
+) -> str:
+    """En garanterad medfinansiär i `finansiering`, som standard exemplens företag;
+    `in_kind` är en insats som YAML-flöde utan klamrar."""
+    rader = [f"namn: {namn}"]
+    if organisationsnummer:
+        rader.append(f"organisationsnummer: {organisationsnummer}")
+    rader += [f"kategori: {kategori}", f"kontant: {kontant}"]
+    if in_kind:
+        rader += ["in_kind:", f"  - {{{in_kind}}}"]
+    rader += ["garanterad: ja", f"underlag: {underlag}"]
+    return "    - " + "\n      ".join(rader) + "\n"
+
+
+def regionen(kontant: str, kategori: str = "offentlig") -> str:
+    """Exemplens region som medfinansiär (gruppsiffran 2)."""
+    return motpart(
+        kontant,
+        namn="Region Örebro län",
+        kategori=kategori,
+        organisationsnummer="232100-0164",
+        underlag="Regionens beslut 2014-05-20",
+    )

@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from partner_cli.modell import Forslag
-from partner_cli.regler.bas import Exempel, Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem, finansiering, motpart, regionen
 from partner_cli.varden import kronor, procent, procentsats
 
 ID = "jämbördighet"
@@ -31,38 +31,8 @@ CITAT = (
 NIVA = "varning"
 KONF: dict[str, type] = {"min_näringslivsandel": Fraction}
 STANDARD: dict[str, Any] = {"min_näringslivsandel": Fraction(1, 2)}
-EXEMPEL_GODKANT = """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 300 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Region Örebro län
-      organisationsnummer: 232100-0164
-      kategori: offentlig
-      kontant: 200 000 kr
-      garanterad: ja
-      underlag: Regionens beslut 2014-05-20
-"""
-EXEMPEL_UNDERKANT = """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 100 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Region Örebro län
-      organisationsnummer: 232100-0164
-      kategori: offentlig
-      kontant: 400 000 kr
-      garanterad: ja
-      underlag: Regionens beslut 2014-05-20
-"""
+EXEMPEL_GODKANT = finansiering("500 000 kr", motpart("300 000 kr"), regionen("200 000 kr"))
+EXEMPEL_UNDERKANT = finansiering("500 000 kr", motpart("100 000 kr"), regionen("400 000 kr"))
 
 
 TOLKNINGAR: tuple[Exempel, ...] = (
@@ -70,38 +40,8 @@ TOLKNINGAR: tuple[Exempel, ...] = (
         "min_näringslivsandel",
         "Näringslivets del av den garanterade medfinansieringen från andra parter som krävs för "
         "att inte varna (standard 0.50; exakt gränsen räcker).",
-        """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 375 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Region Örebro län
-      organisationsnummer: 232100-0164
-      kategori: offentlig
-      kontant: 125 000 kr
-      garanterad: ja
-      underlag: Regionens beslut 2014-05-20
-""",
-        """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 300 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Region Örebro län
-      organisationsnummer: 232100-0164
-      kategori: offentlig
-      kontant: 200 000 kr
-      garanterad: ja
-      underlag: Regionens beslut 2014-05-20
-""",
+        finansiering("500 000 kr", motpart("375 000 kr"), regionen("125 000 kr")),
+        finansiering("500 000 kr", motpart("300 000 kr"), regionen("200 000 kr")),
         """\
 [kommun]
 namn = "Örebro kommun"
@@ -115,38 +55,8 @@ bolag = ["556912-3457"]
         "gruppsiffran 2",
         "En medfinansiär vars organisationsnummer har gruppsiffran 2 (stat, regioner, kommuner) "
         "räknas som offentlig vad kategorin än säger.",
-        """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 300 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Region Örebro län
-      organisationsnummer: 232100-0164
-      kategori: offentlig
-      kontant: 200 000 kr
-      garanterad: ja
-      underlag: Regionens beslut 2014-05-20
-""",
-        """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 200 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Region Örebro län
-      organisationsnummer: 232100-0164
-      kategori: näringsliv
-      kontant: 300 000 kr
-      garanterad: ja
-      underlag: Regionens beslut 2014-05-20
-""",
+        finansiering("500 000 kr", motpart("300 000 kr"), regionen("200 000 kr")),
+        finansiering("500 000 kr", motpart("200 000 kr"), regionen("300 000 kr", "näringsliv")),
         """\
 [kommun]
 namn = "Örebro kommun"

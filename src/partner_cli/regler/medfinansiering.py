@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 from partner_cli.modell import IN_KIND_SLAG, Forslag
-from partner_cli.regler.bas import Exempel, Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem, finansiering, motpart, regionen
 from partner_cli.varden import kronor, procent, procentsats
 
 ID = "medfinansiering"
@@ -48,52 +48,16 @@ STANDARD: dict[str, Any] = {
     "max_timpris": 0,
 }
 VAL: dict[str, tuple[str, ...]] = {"in_kind_som_räknas": IN_KIND_SLAG}
-EXEMPEL_GODKANT = """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 500 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-"""
-EXEMPEL_UNDERKANT = """\
-finansiering:
-  kommunen: {kontant: 700 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 600 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-"""
+EXEMPEL_GODKANT = finansiering("500 000 kr", motpart("500 000 kr"))
+EXEMPEL_UNDERKANT = finansiering("700 000 kr", motpart("600 000 kr"))
 
 
 TOLKNINGAR: tuple[Exempel, ...] = (
     Exempel(
         "min_andel",
         "Andelen av budgeten som andra parter ska garantera (standard 0.50; exakt gränsen räcker).",
-        """\
-finansiering:
-  kommunen: {kontant: 400 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 600 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-""",
-        """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 500 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-""",
+        finansiering("400 000 kr", motpart("600 000 kr")),
+        finansiering("500 000 kr", motpart("500 000 kr")),
         """\
 [regler.medfinansiering]
 min_andel = 0.6
@@ -104,30 +68,18 @@ min_andel = 0.6
         "Slagen av insatser in kind som räknas som medfinansiering (standard alla fyra: personal, "
         'lokaler, utrustning, övrigt); en kommun som läser "personella resurser" strikt anger '
         '["personal"].',
-        """\
-finansiering:
-  kommunen: {kontant: 400 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 100 000 kr
-      in_kind:
-        - {beskrivning: Projektledning, timmar: 800, timpris: 450 kr}
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-""",
-        """\
-finansiering:
-  kommunen: {kontant: 400 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 100 000 kr
-      in_kind:
-        - {beskrivning: Lokaler, belopp: 360 000 kr, slag: lokaler}
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-""",
+        finansiering(
+            "400 000 kr",
+            motpart(
+                "100 000 kr", in_kind="beskrivning: Projektledning, timmar: 800, timpris: 450 kr"
+            ),
+        ),
+        finansiering(
+            "400 000 kr",
+            motpart(
+                "100 000 kr", in_kind="beskrivning: Lokaler, belopp: 360 000 kr, slag: lokaler"
+            ),
+        ),
         """\
 [regler.medfinansiering]
 "in_kind_som_räknas" = ["personal"]
@@ -137,30 +89,18 @@ finansiering:
         "max_timpris",
         "Ett tak i kronor för timpriset i en insats in kind (standard 0: inget tak); exakt taket "
         "räcker.",
-        """\
-finansiering:
-  kommunen: {kontant: 400 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 300 000 kr
-      in_kind:
-        - {beskrivning: Projektledning, timmar: 800, timpris: 500 kr}
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-""",
-        """\
-finansiering:
-  kommunen: {kontant: 400 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 300 000 kr
-      in_kind:
-        - {beskrivning: Projektledning, timmar: 800, timpris: 501 kr}
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-""",
+        finansiering(
+            "400 000 kr",
+            motpart(
+                "300 000 kr", in_kind="beskrivning: Projektledning, timmar: 800, timpris: 500 kr"
+            ),
+        ),
+        finansiering(
+            "400 000 kr",
+            motpart(
+                "300 000 kr", in_kind="beskrivning: Projektledning, timmar: 800, timpris: 501 kr"
+            ),
+        ),
         """\
 [regler.medfinansiering]
 max_timpris = 500
@@ -171,38 +111,18 @@ max_timpris = 500
         '"Annan part" är inte kommunen själv: en medfinansiär med kommunens eller ett av dess '
         "bolags organisationsnummer ([kommun] i partner.toml) räknas som kommunens bidrag, med en "
         "varning.",
-        """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 300 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Region Örebro län
-      organisationsnummer: 232100-0164
-      kategori: offentlig
-      kontant: 200 000 kr
-      garanterad: ja
-      underlag: Regionens beslut 2014-05-20
-""",
-        """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 300 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Örebro Energi AB
-      organisationsnummer: 556912-3457
-      kategori: offentlig
-      kontant: 200 000 kr
-      garanterad: ja
-      underlag: Bolagets beslut 2014-05-20
-""",
+        finansiering("500 000 kr", motpart("300 000 kr"), regionen("200 000 kr")),
+        finansiering(
+            "500 000 kr",
+            motpart("300 000 kr"),
+            motpart(
+                "200 000 kr",
+                namn="Örebro Energi AB",
+                kategori="offentlig",
+                organisationsnummer="556912-3457",
+                underlag="Bolagets beslut 2014-05-20",
+            ),
+        ),
         """\
 [kommun]
 namn = "Örebro kommun"

@@ -22,7 +22,7 @@ from typing import Any
 
 from partner_cli.modell import Forslag
 from partner_cli.regler import tillampning
-from partner_cli.regler.bas import Exempel, Kontext, Problem
+from partner_cli.regler.bas import Exempel, Kontext, Problem, finansiering, motpart, regionen
 from partner_cli.varden import ar_personnummer
 
 ID = "organisationsnummer"
@@ -96,38 +96,8 @@ motpart:
         "medfinansiärens gruppsiffra 2",
         "En medfinansiär med gruppsiffran 2 räknas som offentlig; en annan kategori är en "
         "motsägelse.",
-        """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 300 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Region Örebro län
-      organisationsnummer: 232100-0164
-      kategori: offentlig
-      kontant: 200 000 kr
-      garanterad: ja
-      underlag: Regionens beslut 2014-05-20
-""",
-        """\
-finansiering:
-  kommunen: {kontant: 500 000 kr}
-  motparter:
-    - namn: Örebro Logistikpartner AB
-      kategori: näringsliv
-      kontant: 300 000 kr
-      garanterad: ja
-      underlag: Avsiktsförklaring undertecknad 2014-05-12
-    - namn: Region Örebro län
-      organisationsnummer: 232100-0164
-      kategori: övrig
-      kontant: 200 000 kr
-      garanterad: ja
-      underlag: Regionens beslut 2014-05-20
-""",
+        finansiering("500 000 kr", motpart("300 000 kr"), regionen("200 000 kr")),
+        finansiering("500 000 kr", motpart("300 000 kr"), regionen("200 000 kr", "övrig")),
         """\
 [kommun]
 namn = "Örebro kommun"
