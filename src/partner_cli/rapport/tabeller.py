@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
 from partner_cli.kalkyl import Andelstal, Varde
 from partner_cli.rapport import Arsrapport, Indikatorer
-from partner_cli.varden import andel_decimal, decimal_kronor, kronor, procent
+from partner_cli.varden import andel_decimal, andel_text, decimal_kronor, kronor, procent
 
 
 # Cellerna är NamedTuple: en rapport har hundratusentals, och en fryst dataklass kostar flera
@@ -32,6 +32,8 @@ class Period(NamedTuple):
     start: dt.date
     slut: dt.date
 
+
+_INGEN_GRANS = Fraction(0)
 
 Cell = str | int | dt.date | Kronor | Andel | Period | None
 
@@ -54,12 +56,6 @@ class Tabell:
     tom: str = "Inget att redovisa."
 
 
-def _avrundad(taljare: int, namnare: int, decimaler: int) -> Decimal:
-    return (Decimal(taljare) / Decimal(namnare)).quantize(
-        Decimal(1).scaleb(-decimaler), rounding=ROUND_HALF_UP
-    )
-
-
 def visa(cell: Cell) -> str:
     # De vanligaste först (rapporter har hundratusentals celler); typen är exakt vad
     # tabellerna lägger i cellerna.
@@ -73,7 +69,7 @@ def visa(cell: Cell) -> str:
             return "–"
         if grans is not None:
             return procent(varde, grans)
-        return f"{_avrundad(varde.numerator * 100, varde.denominator, 1)} %".replace(".", ",")
+        return andel_text(varde)
     if type(cell) is Kronor:
         return kronor(cell.ore)
     if isinstance(cell, dt.date):
@@ -90,9 +86,8 @@ def raa(cell: Cell) -> str | int | None:
     if isinstance(cell, Andel):
         if cell.varde is None:
             return None
-        if cell.grans is not None:
-            return str(andel_decimal(cell.varde, cell.grans, 4))
-        return str(_avrundad(cell.varde.numerator, cell.varde.denominator, 4))
+        # Utan gräns avkortad som granskningens JSON: samma andel, samma siffror.
+        return str(andel_decimal(cell.varde, cell.grans or _INGEN_GRANS, 4))
     if isinstance(cell, dt.date):
         return cell.isoformat()
     if isinstance(cell, Period):
