@@ -14,7 +14,7 @@ import pytest
 
 from conftest import andrad_mall, kor
 from partner_cli import register
-from partner_cli.register import lasning
+from partner_cli.register import ogonblicksbild
 from partner_cli.register.migreringar import SCHEMAVERSION
 from partner_cli.register.skrivning import byt_agare
 from partner_cli.utvarderingsfil import las_utvardering
@@ -284,7 +284,7 @@ def test_ogonblicksbilden_kan_picklas_till_arbetsprocesser(tmp_path: Path, reg: 
     import pickle
 
     assert lagg_till(reg, skriv_forslag(tmp_path, "a.yaml", id_="NL-1")).returncode == 0
-    bild = lasning.ogonblicksbild(reg)
+    bild = ogonblicksbild.ogonblicksbild(reg)
     assert bild is not None
     kopia = pickle.loads(pickle.dumps(bild))
     assert kopia.agare(ORGNR) == ("Anna Lind", "Avdelningen för näringsliv och kompetens")
@@ -292,7 +292,7 @@ def test_ogonblicksbilden_kan_picklas_till_arbetsprocesser(tmp_path: Path, reg: 
 
     assert kopia.overlappande(ORGNR, dt.date(2016, 8, 31), dt.date(2017, 1, 1), "NL-2") == ["NL-1"]
     assert kopia.overlappande(ORGNR, dt.date(2016, 9, 1), dt.date(2017, 1, 1), "NL-2") == []
-    assert lasning.ogonblicksbild(tmp_path / "saknas.db") is None
+    assert ogonblicksbild.ogonblicksbild(tmp_path / "saknas.db") is None
 
 
 # --- Schemat på SQL-nivå -------------------------------------------------------------------

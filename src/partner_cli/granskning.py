@@ -171,10 +171,10 @@ def registerkontext(konfig: Any) -> Any:
             f"registret {sokvag} ({kalla or 'standardplatsen'}) är {vad}; "
             "ange registrets databasfil"
         )
-    from partner_cli.register import RegisterFel, lasning
+    from partner_cli.register import RegisterFel, ogonblicksbild
 
     try:
-        return lasning.ogonblicksbild(sokvag)
+        return ogonblicksbild.ogonblicksbild(sokvag)
     except RegisterFel as e:
         fel(str(e), e.kod)
 
@@ -188,9 +188,9 @@ def exportkontext(konfig: Any) -> Any:
     katalog = exportkatalog(konfig)
     if katalog is None:
         return None
-    from partner_cli.register import RegisterFel, lasning
+    from partner_cli.register import RegisterFel, ogonblicksbild
 
     try:
-        return lasning.ogonblicksbild_ur_export(katalog)
+        return ogonblicksbild.ogonblicksbild_ur_export(katalog)
     except (RegisterFel, ValueError) as e:
         fel(f"registerexporten {katalog} kan inte läsas: {e}")

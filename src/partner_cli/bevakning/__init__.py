@@ -70,17 +70,17 @@ def bevaka(
     reg: Register, idag: dt.date, dagar: int, max_alder_ar: int, kommunens_nummer: str | None
 ) -> Bevakningar:
     """Bevakningarna per `idag` med `dagar` dagars framförhållning."""
-    from partner_cli.register import lasning, rapportlasning
+    from partner_cli.register import lasning, uppfoljning
 
     till = idag + dt.timedelta(days=dagar)
     poster: list[Bevakning] = []
     with reg.ogonblick():
         agare = lasning.agarna(reg)
-        planerade = rapportlasning.planerade_rader(
+        planerade = uppfoljning.planerade_rader(
             reg, dt.date(1, 1, 1), till, idag, bara_ej_utforda=True
         )
-        avtal = lasning.bevakade_avtal(reg, idag, till)
-        undantag = lasning.utgaende_undantag(reg, idag, till)
+        avtal = uppfoljning.bevakade_avtal(reg, idag, till)
+        undantag = uppfoljning.utgaende_undantag(reg, idag, till)
     # Tiotusentals rader: registrets rader direkt till bevakningar, datumen jämförda som text.
     dag, fran_text = idag.isoformat(), dt.date.fromisoformat
     for avtal_id, organisation, organisationsnummer, datum, typ, _, nr in planerade:

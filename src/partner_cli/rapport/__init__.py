@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from partner_cli.register.arsbelopp import Indikatorer, Partnerskap, Utvecklingsomrade
 from partner_cli.register.rapportlasning import (
     GallandeUndantag,
-    Indikatorer,
     Malutfall,
     Organisation,
-    Partnerskap,
     Underlag,
-    Utvecklingsomrade,
 )
 
 Status = Literal["utförd", "försenad", "kommande"]

@@ -6,8 +6,11 @@ något; fel blir `RegisterFel` med ett svenskt meddelande. Schemat beskrivs i re
 - `migreringar`: schemat som migreringar, den enda källan till schemaversionen och kolumnerna.
 - `anslutning`: öppna för läsning (`las`) eller skrivning (`skriv`), transaktioner och fel.
 - `skrivning`: registrera förslag, byta avtalsägare, registrera genomförda utvärderingar.
-- `lasning`: registerkommandonas läsningar och granskningens ögonblicksbild, typade rader.
+- `lasning`: registerkommandonas läsningar, typade rader, och SQL-villkoren de delar.
+- `ogonblicksbild`: ägare och avtalsperioder för granskningens korskontroll.
 - `rapportlasning`: årsrapportens läsningar, typade rader i ett `Underlag`.
+- `arsbelopp`: avtalens del av året, partnerskapen, indikatorerna och utvecklingsområdena.
+- `uppfoljning`: planerade utvärderingar, avtal som slutar och undantag som går ut.
 - `versioner`: registret som det stod en dag, ur händelseloggens versioner (`report --per`).
 - `utbyte`: export och import, med uppgradering av exporter från äldre schemaversioner.
 - `integritet`: kontrollen, invarianterna och säkerhetskopiorna.

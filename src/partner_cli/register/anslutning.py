@@ -127,7 +127,7 @@ def _anslut(sokvag: Path, *, skriv: bool) -> sqlite3.Connection:
 
 class Register:
     """En öppen anslutning till registret. Skapas med `las()` eller `skriv()`; läsningarna
-    finns i `lasning` och `rapportlasning`, skrivningarna i `skrivning`."""
+    finns i `lasning`, `rapportlasning` och modulerna de använder, skrivningarna i `skrivning`."""
 
     def __init__(self, sokvag: Path, conn: sqlite3.Connection) -> None:
         self.sokvag = sokvag

@@ -7,11 +7,8 @@ Kolumnnamnen är registrets; `rad._asdict()` ger dem som de står i registret (j
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from partner_cli.modell import Period
 from partner_cli.register.anslutning import Register, RegisterFel
 
 
@@ -29,6 +26,15 @@ def aktiva(start: str, slut: str, alias: str = "a") -> str:
     """`Period.overlappar` i SQL: avtalet `alias` löper någon dag mellan start och slut
     (parametrarnas namn eller `?`) till sin sista dag, och är inte makulerat."""
     return f"{alias}.period_start <= {slut} AND {sista_dag(alias)} >= {start} AND {giltigt(alias)}"
+
+
+# Avtalen aktiva under ett år, med parametrarna ur `aret`.
+AKTIVA_UNDER_ARET = aktiva(":start", ":slut")
+
+
+def aret(ar: int) -> dict[str, str]:
+    """Parametrarna :start och :slut för året."""
+    return {"start": f"{ar}-01-01", "slut": f"{ar}-12-31"}
 
 
 class Avtalsrad(NamedTuple):
@@ -356,106 +362,6 @@ DATUM: dict[type, frozenset[str]] = {
 }
 
 
-class Ogonblicksbild(NamedTuple):
-    """Registrets ägare och avtalsperioder, läst en gång: en `Kontext` för regeln
-    `avtalsägare` som kan picklas till granskningens arbetsprocesser."""
-
-    agare_per_org: dict[str, tuple[str, str | None]]
-    avtal_per_org: dict[str, tuple[tuple[str, Period], ...]]
-
-    def agare(self, organisationsnummer: str) -> tuple[str, str | None] | None:
-        return self.agare_per_org.get(organisationsnummer)
-
-    def omgangens_fil(self, organisationsnummer: str) -> str | None:
-        return None
-
-    def registrerat(self, organisationsnummer: str, id_: str) -> bool:
-        return any(i == id_ for i, _ in self.avtal_per_org.get(organisationsnummer, ()))
-
-    def overlappande(
-        self, organisationsnummer: str, start: dt.date, slut: dt.date, utom_id: str
-    ) -> list[str]:
-        return sorted(
-            id_
-            for id_, period in self.avtal_per_org.get(organisationsnummer, ())
-            if id_ != utom_id and period.overlappar(start, slut)
-        )
-
-
-def ogonblicksbild(sokvag: Path) -> Ogonblicksbild | None:
-    """Ägare och avtalsperioder för granskningens korskontroll; None när registret saknas."""
-    if not sokvag.is_file():
-        return None
-    from partner_cli.register.anslutning import las
-
-    reg = las(sokvag)
-    try:
-        with reg.ogonblick() as conn:
-            return _bild(
-                conn.execute(
-                    "SELECT organisationsnummer, avtalsagare_namn, avtalsagare_enhet "
-                    "FROM organisation"
-                ),
-                conn.execute(
-                    f"SELECT id, organisationsnummer, period_start, {sista_dag('avtal')}, "
-                    f"makulerat_beslut FROM avtal"
-                ),
-            )
-    finally:
-        reg.stang()
-
-
-def ogonblicksbild_ur_export(kalla: Path) -> Ogonblicksbild:
-    """Samma ögonblicksbild ur en inlämnad export (`register export`), läst och förd till
-    aktuell schemaversion som importen gör, i minnet: granskningen av en pull request dömer
-    mot de registrerade avtalen utan en databas."""
-    from partner_cli.register import utbyte
-    from partner_cli.register.anslutning import sqlfel
-    from partner_cli.register.migreringar import SCHEMAVERSION
-
-    export = utbyte.las_export(kalla)
-    if export.version < SCHEMAVERSION:
-        with sqlfel(kalla):
-            export = utbyte.uppgradera(export)
-
-    def kolumner(tabell: str, *namn: str) -> list[tuple[Any, ...]]:
-        rubrik, rader = export.tabeller[tabell]
-        index = [rubrik.index(n) for n in namn]
-        return [tuple(rad[i] for i in index) for rad in rader]
-
-    return _bild(
-        kolumner("organisation", "organisationsnummer", "avtalsagare_namn", "avtalsagare_enhet"),
-        [
-            (id_, orgnr, start, avslutat or slut, makulerat)
-            for id_, orgnr, start, slut, avslutat, makulerat in kolumner(
-                "avtal",
-                "id",
-                "organisationsnummer",
-                "period_start",
-                "period_slut",
-                "avslutat_datum",
-                "makulerat_beslut",
-            )
-        ],
-    )
-
-
-def _bild(
-    organisationer: Iterable[tuple[Any, ...]], avtal: Iterable[tuple[Any, ...]]
-) -> Ogonblicksbild:
-    """Avtalen (id, organisation, start, sista dag, makulerat) och ägarna: ett makulerat avtal
-    räknas inte, och en organisation som bara har makulerade avtal har ingen ägare som ett
-    nytt förslag prövas mot."""
-    perioder: dict[str, list[tuple[str, Period]]] = {}
-    for id_, orgnr, start, slut, makulerat in avtal:
-        if makulerat is None:
-            perioder.setdefault(orgnr, []).append(
-                (id_, Period(dt.date.fromisoformat(start), dt.date.fromisoformat(slut)))
-            )
-    agare_ = {r[0]: (r[1], r[2]) for r in organisationer if r[0] in perioder}
-    return Ogonblicksbild(agare_, {k: tuple(v) for k, v in perioder.items()})
-
-
 class Publicerat(NamedTuple):
     """Ett avtal aktivt under året, med det som `partner publicera` lägger ut."""
 
@@ -489,72 +395,6 @@ def publiceras(reg: Register, ar: int) -> tuple[Publicerat, ...]:
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
                 WHERE {aktiva("?", "?")} ORDER BY a.period_start, a.id""",
             [f"{ar}-12-31", f"{ar}-01-01"],
-        )
-    )
-
-
-class Bevakat(NamedTuple):
-    """Ett avtal som slutar senast bevakningens sista dag, med det `partner bevaka` behöver."""
-
-    id: str
-    titel: str
-    organisation: str
-    organisationsnummer: str
-    avtalsagare_namn: str
-    avtalsagare_enhet: str | None
-    period_slut: dt.date
-    rakenskapsar: int | None  # motpartens senaste årsredovisning i avtalet
-    slututvardering_planerad: bool
-    slututvardering_gjord: bool
-
-
-def bevakade_avtal(reg: Register, idag: dt.date, till: dt.date) -> tuple[Bevakat, ...]:
-    """Avtal som slutar från i dag till `till`, och avtal som har slutat eller slutar senast
-    `till` utan både planerad och gjord slututvärdering."""
-    return tuple(
-        Bevakat._make((*r[:6], dt.date.fromisoformat(r[6]), r[7], bool(r[8]), bool(r[9])))
-        for r in reg.rader(
-            f"""SELECT * FROM (
-                SELECT a.id, a.titel, o.namn, a.organisationsnummer, o.avtalsagare_namn,
-                    o.avtalsagare_enhet, {sista_dag()} AS period_slut, a.ekonomi_rakenskapsar,
-                    EXISTS (SELECT 1 FROM planerad_utvardering p
-                        WHERE p.avtal_id = a.id AND p.typ = 'slututvärdering') AS planerad,
-                    EXISTS (SELECT 1 FROM genomford_utvardering u
-                        WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering') AS gjord
-                FROM avtal a JOIN organisation o USING (organisationsnummer)
-                WHERE {sista_dag()} <= :till AND {giltigt()})
-            WHERE period_slut >= :idag OR NOT (planerad OR gjord)
-            ORDER BY period_slut, id""",
-            {"idag": idag.isoformat(), "till": till.isoformat()},
-        )
-    )
-
-
-class UtgaendeUndantag(NamedTuple):
-    """Ett beslutat undantag som går ut senast `till`, för ett avtal som ännu löper."""
-
-    avtal_id: str
-    nr: int
-    organisation: str
-    avtalsagare_namn: str
-    avtalsagare_enhet: str | None
-    regel: str
-    beslut: str
-    giltigt_till: dt.date
-    period_slut: dt.date
-
-
-def utgaende_undantag(reg: Register, idag: dt.date, till: dt.date) -> tuple[UtgaendeUndantag, ...]:
-    return tuple(
-        UtgaendeUndantag._make((*r[:7], dt.date.fromisoformat(r[7]), dt.date.fromisoformat(r[8])))
-        for r in reg.rader(
-            f"""SELECT u.avtal_id, u.nr, o.namn, o.avtalsagare_namn, o.avtalsagare_enhet,
-                    u.regel, u.beslut, u.giltigt_till, {sista_dag()}
-                FROM undantag u JOIN avtal a ON a.id = u.avtal_id
-                    JOIN organisation o USING (organisationsnummer)
-                WHERE u.giltigt_till <= :till AND {sista_dag()} >= :idag AND {giltigt()}
-                ORDER BY u.giltigt_till, u.avtal_id, u.nr""",
-            {"idag": idag.isoformat(), "till": till.isoformat()},
         )
     )
 
