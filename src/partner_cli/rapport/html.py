@@ -28,7 +28,7 @@ th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e4e4e4;verti
 th{background:#f3f3f3}tr.markerad td{background:#fff4d6;font-weight:600}
 td.fast,.hel{white-space:nowrap}
 .not{color:#555;font-size:.85rem}svg{max-width:100%;height:auto;font-size:11px}
-figure{margin:1rem 0}details{margin:.3rem 0 1rem;font-size:.85rem}
+figure{margin:1rem 0}details{margin:.3rem 0 1rem;font-size:.85rem}.tabell{overflow-x:auto}
 .godkand{fill:#2e7d32}.under{fill:#c62828}.undantag{fill:#f9a825}
 .grans{stroke:#1d1d1b;stroke-dasharray:4 3}
 .axel{stroke:#999}.serie{fill:none;stroke-width:2}.serie.forsta{stroke-dasharray:7 4;stroke-width:3}
@@ -46,7 +46,7 @@ figure{overflow-x:auto}figure svg{min-width:36rem;max-width:none}
 @media print{
 body{margin:0;max-width:none;font-size:9.5pt}h2{break-after:avoid}
 thead{display:table-header-group}tr,figure{break-inside:avoid}
-details{display:none}svg{max-width:100%}
+details{display:none}svg{max-width:100%}.tabell{overflow:visible}
 }
 """
 # Det som aldrig får brytas i löptext: datum och id med bindestreck (NL-2014-001).
@@ -65,7 +65,8 @@ def _tabell(t: Tabell) -> Iterator[str]:
     if not t.rader:
         yield f'<p class="tom">{escape(t.tom)}</p></section>'
         return
-    yield '<table class="data"><thead><tr>'
+    # En bred tabell rullar i sin ruta i stället för att göra sidan bredare än skärmen.
+    yield '<div class="tabell"><table class="data"><thead><tr>'
     yield "".join(f'<th scope="col">{escape(k.rubrik)}</th>' for k in t.kolumner)
     yield "</tr></thead><tbody>"
     rubriker = [escape(k.rubrik) for k in t.kolumner]
@@ -78,7 +79,7 @@ def _tabell(t: Tabell) -> Iterator[str]:
             for k, r, c in zip(t.kolumner, rubriker, rad, strict=True)
         )
         yield f"<tr{klass}>" + "".join(celler) + "</tr>"
-    yield "</tbody></table>"
+    yield "</tbody></table></div>"
     if t.not_:
         yield f'<p class="not">{escape(t.not_)}</p>'
     yield "</section>"
@@ -224,8 +225,8 @@ def indikatortabell(historik: tuple[Indikatorer, ...]) -> str:
     huvud = "".join(f'<th scope="col">{escape(r)}</th>' for r in rubriker)
     return (
         "<details><summary>Diagrammets data</summary>"
-        f'<table class="data"><thead><tr>{huvud}</tr></thead><tbody>{rader}</tbody></table>'
-        "</details>"
+        f'<div class="tabell"><table class="data"><thead><tr>{huvud}</tr></thead>'
+        f"<tbody>{rader}</tbody></table></div></details>"
     )
 
 

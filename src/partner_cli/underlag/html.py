@@ -25,6 +25,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.4r
 dt{font-weight:600}dd{margin:0}
 .citat{font-style:italic;border-left:3px solid #ccc;padding-left:.7rem;color:#333}
 .not,.meta{color:#555;font-size:.85rem}.tabell{overflow-x:auto}
+@media (max-width:40rem){dl{grid-template-columns:1fr;gap:0}dd{margin:0 0 .4rem}}
 @page{size:A4;margin:20mm 18mm}
 @media print{body{margin:0;max-width:none;font-size:10.5pt}.tabell{overflow:visible}
 h2,h3{break-after:avoid}tr,dl{break-inside:avoid}thead{display:table-header-group}
