@@ -168,6 +168,7 @@ def stor(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, float]:
     return fil, reg, time.monotonic() - start
 
 
+@pytest.mark.langsam
 def test_stor_import_ar_fullstandig(stor: tuple[Path, Path, float]) -> None:
     fil, reg, _ = stor
     assert _sund(reg) == []
@@ -177,6 +178,7 @@ def test_stor_import_ar_fullstandig(stor: tuple[Path, Path, float]) -> None:
         assert sorted(map(repr, ut[tabell]["rader"])) == sorted(map(repr, innehall_["rader"]))
 
 
+@pytest.mark.langsam
 @pytest.mark.parametrize("fro", range(3))
 def test_sigkill_mitt_i_import_lamnar_tomt_eller_komplett(
     tmp_path: Path, stor: tuple[Path, Path, float], fro: int
@@ -258,6 +260,7 @@ def test_register_i_skrivskyddad_katalog_kan_lasas_men_inte_andras(tmp_path: Pat
     assert reg.read_bytes() == fore
 
 
+@pytest.mark.langsam
 def test_backup_medan_andra_skriver(tmp_path: Path) -> None:
     reg = tmp_path / "register.db"
     bygg(reg, skriv_forslag(tmp_path, "a.yaml"))

@@ -271,6 +271,7 @@ def test_restore_av_en_kopia_med_annan_sidstorlek_och_journal(tmp_path: Path, re
     assert kor("register", "kontroll", env=miljo(ny)).returncode == 0
 
 
+@pytest.mark.langsam
 def test_restore_och_add_samtidigt_tappar_aldrig_en_skrivning(tmp_path: Path) -> None:
     """Prövningen att registret är tomt och ersättningen sker under samma skrivlås: ett avtal
     som `add` registrerar samtidigt finns alltid kvar efteråt, eller så vägrar restore."""
