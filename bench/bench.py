@@ -624,9 +624,10 @@ SELECT o.namn, o.organisationsnummer, o.avtalsagare_namn, o.avtalsagare_enhet, c
 FROM organisation o LEFT JOIN avtal a USING (organisationsnummer)
 GROUP BY o.organisationsnummer ORDER BY o.namn, o.organisationsnummer"""
 # Rapportens avsnitt, ett i taget, med samma urval och ordning som rapporten: årets partnerskap
-# med andelar, organisationerna med sina avtal, beslutade undantag, indikatorerna för året och
-# året före, planerade utvärderingar med status, senaste målutfallen, ekonomiska risker och
-# avtal som slutar utan slututvärdering. Parametrarna: år, föregående år, brytdagen, gränsen
+# med kommunens bidrag under året och andelar, organisationerna med sina avtal, beslutade
+# undantag, indikatorerna för året och året före (beloppen som årets delar), planerade
+# utvärderingar med status, senaste målutfallen, ekonomiska risker, avtal som slutar utan
+# slututvärdering och utvecklingsområdena. Parametrarna: år, föregående år, brytdagen, gränsen
 # för offentligt beroende (täljare, nämnare) och dagen 90 dagar efter årets slut.
 SQL_GOLV_AVSNITT = """\
 import json, sqlite3, sys
@@ -638,28 +639,104 @@ for fraga in json.loads(sys.argv[2]):
         ut.append("\\t".join(map(str, r)))
 sys.stdout.write("\\n".join(ut))
 """
-_AKTIVA_GOLV = "a.period_start <= :slut AND a.period_slut >= :start"
+_SISTA_GOLV = "coalesce(a.avslutat_datum, a.period_slut)"
+
+
+def _aktiva_golv(start: str = ":start", slut: str = ":slut") -> str:
+    return f"a.period_start <= {slut} AND {_SISTA_GOLV} >= {start} AND a.makulerat_beslut IS NULL"
+
+
+_AKTIVA_GOLV = _aktiva_golv()
+
+
+def _arsdelar_golv(
+    belopp: dict[str, tuple[str, bool]], forra: bool = False, villkor: str = ""
+) -> str:
+    """`delar(id, namn …)`: årets del av varje belopp för årets avtal, som rapporten räknar
+    den: jämnt över periodens dagar per kalenderår i hela öre, nedåt, och de öre som fattas
+    till åren med störst rest (vid lika rest det tidigare); ett avtal som avslutats i förtid
+    med delen för dagarna det löpte; det kontanta bidraget (`True`) ur utbetalningsplanen när
+    avtalet har en. Avtal × kalenderår, dagarna som heltal ur unixepoch; `villkor` väljer
+    färre avtal."""
+    ar, start, slut = (":forra_ar", ":forra_start", ":forra_slut") if forra else (
+        ":ar", ":start", ":slut")  # fmt: skip
+    dag = "unixepoch({}) / 86400"
+    b = "".join(
+        f", {u} - a.kommunen_kontant * (plan IS NOT NULL) AS {n}" if kontant else f", {u} AS {n}"
+        for n, (u, kontant) in belopp.items()
+    )
+    spridd = "".join(
+        f", CASE WHEN avtalade IS NULL THEN {n} ELSE {n} * (d1 - d0 + 1) / avtalade END AS {n}"
+        for n in belopp
+    )
+    dagar = "(min(x.d1, y.s) - max(x.d0, y.f) + 1)"
+    delar = "".join(
+        f", x.{n} * x.dy / x.n + (sum(x.{n} * {dagar} % x.n > x.{n} * x.dy % x.n OR "
+        f"(x.{n} * {dagar} % x.n = x.{n} * x.dy % x.n AND y.k < {ar})) < "
+        f"sum(x.{n} * {dagar} % x.n) / x.n) + "
+        f"{'coalesce(x.arets_plan, 0)' if belopp[n][1] else '0'} AS {n}"
+        for n in belopp
+    )
+    return f"""WITH RECURSIVE grund AS MATERIALIZED (
+        SELECT id, d0, d1, d1 - d0 + 1 AS n,
+            min(d1, {dag.format(slut)}) - max(d0, {dag.format(start)}) + 1 AS dy,
+            arets_plan{spridd}
+        FROM (SELECT a.id, a.d0, a.d1, a.avtalade, a.arets_plan{b}
+            FROM (SELECT a.*, {dag.format("a.period_start")} AS d0,
+                    {dag.format(_SISTA_GOLV)} AS d1,
+                    CASE WHEN a.avslutat_datum IS NOT NULL THEN {dag.format("a.period_slut")}
+                        - {dag.format("a.period_start")} + 1 END AS avtalade,
+                    (SELECT 1 FROM utbetalning u WHERE u.avtal_id = a.id LIMIT 1) AS plan,
+                    (SELECT u.belopp FROM utbetalning u WHERE u.avtal_id = a.id AND u.ar = {ar})
+                        AS arets_plan
+                FROM avtal a WHERE {_aktiva_golv(start, slut)} {villkor}) a)),
+    ar(k, f, s) AS (
+        SELECT k, {dag.format("printf('%04d-01-01', k)")}, {dag.format("printf('%04d-12-31', k)")}
+        FROM (SELECT CAST(strftime('%Y', min(d0) * 86400, 'unixepoch') AS INTEGER) AS k
+            FROM grund)
+        UNION ALL
+        SELECT k + 1, {dag.format("printf('%04d-01-01', k + 1)")},
+            {dag.format("printf('%04d-12-31', k + 1)")}
+        FROM ar WHERE s < (SELECT max(d1) FROM grund)),
+    delar AS (
+        SELECT x.id{delar}
+        FROM grund x JOIN ar y ON y.f <= x.d1 AND y.s >= x.d0 GROUP BY x.id)"""
+
+
+_INDIKATORBELOPP_GOLV = {
+    "garanterad": ("a.garanterad", False),
+    "naringsliv": ("a.naringsliv", False),
+    "total": ("a.total", True),
+    "offentliga": (
+        "coalesce(a.fordelning_offentliga, (SELECT coalesce(sum(f.kontant + f.in_kind), 0) "
+        "FROM finansiar f WHERE f.avtal_id = a.id AND f.garanterad AND f.kategori = 'offentlig'))",
+        False,
+    ),
+}
 SQL_RAPPORT_AVSNITT = [
-    f"""SELECT a.id, o.namn, a.typ, a.period_start, a.period_slut, a.period_start >= :start,
-        a.kommunen_kontant + a.kommunen_in_kind, a.garanterad * 1000 / a.total,
-        a.naringsliv * 1000 / a.total, a.initiativ
-    FROM avtal a JOIN organisation o USING (organisationsnummer)
-    WHERE {_AKTIVA_GOLV} ORDER BY a.period_start, a.id""",
+    f"""{_arsdelar_golv({"kommunen": ("a.kommunen_kontant + a.kommunen_in_kind", True)})}
+    SELECT a.id, o.namn, a.typ, a.period_start, {_SISTA_GOLV}, a.period_start >= :start,
+        d.kommunen, a.garanterad * 1000 / a.total, a.naringsliv * 1000 / a.total, a.initiativ
+    FROM delar d JOIN avtal a ON a.id = d.id JOIN organisation o USING (organisationsnummer)
+    ORDER BY a.period_start, a.id""",
     f"""SELECT o.namn, o.organisationsnummer, o.avtalsagare_namn, o.avtalsagare_enhet, count(*),
         group_concat(a.id, ', ')
     FROM avtal a JOIN organisation o USING (organisationsnummer)
     WHERE {_AKTIVA_GOLV} GROUP BY o.organisationsnummer ORDER BY o.namn, o.organisationsnummer""",
     f"""SELECT u.avtal_id, u.regel, u.beslut, u.beslutsdatum, u.motivering, u.giltigt_till
     FROM undantag u JOIN avtal a ON a.id = u.avtal_id
-    WHERE {_AKTIVA_GOLV} AND (u.giltigt_till IS NULL OR u.giltigt_till >= a.period_slut)
+    WHERE {_AKTIVA_GOLV} AND (u.giltigt_till IS NULL OR u.giltigt_till >= {_SISTA_GOLV})
     ORDER BY u.avtal_id, u.nr""",
     *(
-        f"""SELECT count(*), count(*) FILTER (WHERE a.period_start >= {start}),
-            sum(a.garanterad), sum(a.naringsliv), sum(a.total),
+        f"""{_arsdelar_golv(_INDIKATORBELOPP_GOLV, forra)}
+        SELECT count(*), count(*) FILTER (WHERE a.period_start >= {start}),
+            sum(d.garanterad), sum(d.naringsliv), sum(d.total), sum(d.offentliga),
             count(*) FILTER (WHERE a.initiativ = 'näringslivet'),
-            count(*) FILTER (WHERE a.initiativ = 'gemensamt')
-        FROM avtal a WHERE a.period_start <= {slut} AND a.period_slut >= {start}"""
-        for start, slut in ((":start", ":slut"), (":forra_start", ":forra_slut"))
+            count(*) FILTER (WHERE a.initiativ = 'gemensamt'),
+            count(*) FILTER (WHERE a.initiativ = 'kommunen'),
+            count(DISTINCT a.organisationsnummer)
+        FROM delar d JOIN avtal a ON a.id = d.id"""
+        for start, forra in ((":start", False), (":forra_start", True))
     ),
     """SELECT p.avtal_id, o.namn, p.datum, p.typ,
         (SELECT count(*) FROM planerad_utvardering q WHERE q.avtal_id = p.avtal_id
@@ -668,7 +745,8 @@ SQL_RAPPORT_AVSNITT = [
             AND u.typ = p.typ AND u.datum <= :brytdag)
     FROM planerad_utvardering p JOIN avtal a ON a.id = p.avtal_id
         JOIN organisation o USING (organisationsnummer)
-    WHERE p.datum BETWEEN :start AND :slut ORDER BY p.datum, p.avtal_id, p.nr""",
+    WHERE p.datum BETWEEN :start AND :slut AND a.makulerat_beslut IS NULL
+    ORDER BY p.datum, p.avtal_id, p.nr""",
     f"""WITH senaste AS (
         SELECT u.id, u.avtal_id, u.datum, row_number() OVER (
             PARTITION BY u.avtal_id ORDER BY u.datum DESC, u.id DESC) AS k
@@ -688,12 +766,32 @@ SQL_RAPPORT_AVSNITT = [
     WHERE s.ekonomi_eget_kapital < 0 OR s.ekonomi_resultat < 0
         OR s.ekonomi_offentlig_finansiering * :gn > :gt * s.ekonomi_omsattning
     ORDER BY o.namn, s.organisationsnummer""",
-    """SELECT o.namn, a.organisationsnummer, a.id, a.period_slut
+    f"""SELECT o.namn, a.organisationsnummer, a.id, {_SISTA_GOLV}
     FROM avtal a JOIN organisation o USING (organisationsnummer)
-    WHERE a.period_slut > :slut AND a.period_slut <= :grans AND NOT EXISTS (
-        SELECT 1 FROM genomford_utvardering u
-        WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering')
-    ORDER BY a.period_slut, a.id""",
+    WHERE {_SISTA_GOLV} > :slut AND {_SISTA_GOLV} <= :grans AND a.makulerat_beslut IS NULL
+        AND NOT EXISTS (SELECT 1 FROM genomford_utvardering u
+        WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering' AND u.datum <= :brytdag)
+    ORDER BY 4, a.id""",
+    f"""{
+        _arsdelar_golv(
+            {
+                "kommunen": (
+                    "coalesce(a.fordelning_kommunen, a.kommunen_kontant + a.kommunen_in_kind)",
+                    True,
+                ),
+                "medfinansiering": (
+                    "coalesce(a.fordelning_naringslivet + a.fordelning_offentliga "
+                    "+ a.fordelning_ovriga, a.garanterad)",
+                    False,
+                ),
+                "total": ("a.total", True),
+            },
+            villkor="AND a.id IN (SELECT avtal_id FROM utvecklingsomrade)",
+        )
+    }
+    SELECT u.namn, count(*), sum(d.kommunen), sum(d.medfinansiering), sum(d.total)
+    FROM delar d JOIN utvecklingsomrade u ON u.avtal_id = d.id
+    GROUP BY u.namn ORDER BY u.namn""",
 ]
 
 
@@ -701,6 +799,7 @@ def rapportparametrar(ar: int) -> dict[str, Any]:
     """Golvets parametrar för rapporten för året, som `partner report --år` räknar dem per en
     dag efter året (brytdagen är årets sista dag; gränsen är partner.toml:s standard)."""
     return {
+        "ar": ar, "forra_ar": ar - 1,
         "start": f"{ar}-01-01", "slut": f"{ar}-12-31", "forra_start": f"{ar - 1}-01-01",
         "forra_slut": f"{ar - 1}-12-31", "brytdag": f"{ar}-12-31", "gt": 1, "gn": 2,
         "grans": (datetime.date(ar, 12, 31) + datetime.timedelta(days=90)).isoformat(),

@@ -108,3 +108,36 @@ def test_en_enstaka_granskning_drar_inte_in_pydantic_eller_processpoolen(tmp_pat
     )
     p = subprocess.run([sys.executable, "-c", kod], capture_output=True, text=True, check=True)
     assert p.stdout.splitlines()[-1] == "LADDADE:"
+
+
+def test_golvet_for_rapporten_raknar_rapportens_belopp(tmp_path: Path) -> None:
+    """Golvet räknar det rapporten räknar: kommunens bidrag under året per avtal och
+    indikatorernas belopp som årets delar, i ett register med utbetalningsplan och avtal över
+    flera år; annars vore kvoten mot golvet meningslös."""
+    import sqlite3
+
+    from partner_cli.register import arsbelopp, las
+    from registerhjalp import bygg
+
+    bench = _bench()
+    forslag = Path(__file__).resolve().parent / "facit" / "forslag"
+    db = tmp_path / "register.db"
+    # Alla utom förslaget med ett undantag, som kräver sitt beslut.
+    bygg(db, *sorted(f for f in forslag.glob("*.yaml") if "2014-003" not in f.name))
+    conn = sqlite3.connect(db)
+    reg = las(db)
+    try:
+        for ar in (2015, 2016, 2021):
+            parametrar = bench.rapportparametrar(ar)
+            golv = [conn.execute(q, parametrar).fetchall() for q in bench.SQL_RAPPORT_AVSNITT]
+            partnerskap = arsbelopp.partnerskap(reg, ar)
+            assert partnerskap
+            assert [(r[0], r[6]) for r in golv[0]] == [(p.id, p.kommunen) for p in partnerskap]
+            for rader, i in ((golv[3], arsbelopp.indikatorer(reg, ar)),
+                             (golv[4], arsbelopp.indikatorer(reg, ar - 1))):  # fmt: skip
+                (rad,) = rader
+                assert rad[2:6] == (i.garanterad, i.naringsliv, i.total, i.offentliga)
+                assert (rad[0], rad[1], rad[-1]) == (i.aktiva, i.nya, i.organisationer)
+    finally:
+        reg.stang()
+        conn.close()

@@ -400,26 +400,3 @@ def test_fuzzselen_med_skadade_forslag(data: dict[str, Any], plats: int, skrap: 
     text = Stil("block", 0, ("kr",)).skriv(data)
     plats %= len(text)
     FUZZSELE.prova(text[:plats] + skrap + text[plats + len(skrap) :])
-
-
-@given(
-    st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)),
-    st.integers(0, 5000),
-    st.integers(-(10**12), 10**12),
-)
-def test_arets_del_i_ore_summerar_till_beloppet(start: dt.date, langd: int, belopp: int) -> None:
-    """Varje års del i hela öre är den exakta delen nedåt, eller ett öre till för åren med
-    störst rest, och åren summerar exakt till beloppet."""
-    import math
-
-    from partner_cli.modell import Period, arets_ore
-
-    period = Period(start, start + dt.timedelta(days=langd))
-    exakt = list(period.per_ar(belopp).values())
-    dagar = tuple(period.dagar_per_ar().values())
-    delar = [arets_ore(belopp, dagar, i) for i in range(len(dagar))]
-    assert sum(delar) == belopp
-    assert all(d - math.floor(e) in (0, 1) for d, e in zip(delar, exakt, strict=True))
-    fick = [e - math.floor(e) for d, e in zip(delar, exakt, strict=True) if d > e]
-    fick_inte = [e - math.floor(e) for d, e in zip(delar, exakt, strict=True) if d <= e]
-    assert not fick or not fick_inte or min(fick) >= max(fick_inte)

@@ -56,25 +56,6 @@ class Period(NamedTuple):
         return {ar: Fraction(belopp * d, dagar) for ar, d in self.dagar_per_ar().items()}
 
 
-def arets_ore(belopp: int, dagar: tuple[int, ...], i: int) -> int:
-    """Beloppet (öre) fördelat jämnt över dagarna per år (`Period.dagar_per_ar`), år nummer
-    `i` i hela öre: nedåt, och de öre som då fattas ett i taget till åren med störst rest (vid
-    lika rest det tidigare året), så att åren summerar exakt till beloppet. Heltal rakt igenom
-    och bara det efterfrågade året: rapporten räknar så för varje avtal och belopp."""
-    if len(dagar) == 1:
-        return belopp
-    summa = sum(dagar)
-    rester = [belopp * d % summa for d in dagar]
-    # Resterna summerar till summa × de öre som fattas.
-    fattas = sum(rester) // summa
-    del_ = belopp * dagar[i] // summa
-    if not fattas:
-        return del_
-    rest = rester[i]
-    fore = sum(1 for j, r in enumerate(rester) if r > rest or (r == rest and j < i))
-    return del_ + (fore < fattas)
-
-
 IN_KIND_SLAG = ("personal", "lokaler", "utrustning", "övrigt")
 
 

@@ -4,87 +4,105 @@ indikatorerna och utvecklingsområdena. Heltal i öre rakt igenom; andelar är e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from partner_cli.modell import Period, arets_ore
 from partner_cli.register.anslutning import Register
 from partner_cli.register.lasning import AKTIVA_UNDER_ARET, aret, giltigt, sista_dag
 
 
-class Arsdel(NamedTuple):
-    """Ett avtals del av ett år: beloppen jämnt över periodens dagar i hela öre (största rest,
-    så att åren summerar till beloppet), kommunens kontanta bidrag ur utbetalningsplanen när
-    avtalet har en. Aldrig hela budgeten varje år avtalet löper. Ett avtal som avslutats i
-    förtid har beloppen per dag som förut, till och med sin sista dag: delen av beloppet som
-    hör till dagarna det löpte (nedåt i hela öre), fördelad över de dagarna; ur planen
-    räknas åren till och med avslutets."""
+class Belopp(NamedTuple):
+    """Ett belopp att dela på året: namnet i frågan, uttrycket över avtalet `a` och om det
+    rymmer kommunens kontanta bidrag (`med_kontant`), som följer utbetalningsplanen."""
 
-    ar: int
-    dagar: tuple[int, ...]  # dagarna per kalenderår som avtalet löper (`Period.dagar_per_ar`)
-    i: int  # årets plats bland periodens år
-    kontant: int
-    plan: dict[int, int] | None
-    avtalade_dagar: int | None = None  # hela periodens dagar, när avtalet avslutats i förtid
-
-    def av(self, belopp: int, *, med_kontant: bool = False) -> int:
-        """Årets del av beloppet; `med_kontant`: beloppet rymmer kommunens kontanta bidrag,
-        som följer planen medan resten fördelas jämnt."""
-        if self.plan is None or not med_kontant:
-            return arets_ore(self._lopt(belopp), self.dagar, self.i)
-        jamnt = arets_ore(self._lopt(belopp - self.kontant), self.dagar, self.i)
-        return jamnt + self.plan.get(self.ar, 0)
-
-    def _lopt(self, belopp: int) -> int:
-        """Delen av beloppet för dagarna som avtalet löpte."""
-        if self.avtalade_dagar is None:
-            return belopp
-        return belopp * sum(self.dagar) // self.avtalade_dagar
+    namn: str
+    uttryck: str
+    med_kontant: bool = False
 
 
-def arsdelar(reg: Register, ar: int) -> dict[str, Arsdel]:
-    """Årets del för varje avtal som är aktivt under året."""
-    planer: dict[str, dict[int, int]] = {}
-    for id_, planar, belopp in reg.rader(
-        f"""SELECT u.avtal_id, u.ar, u.belopp FROM utbetalning u JOIN avtal a ON a.id = u.avtal_id
-            WHERE {AKTIVA_UNDER_ARET}""",
-        aret(ar),
-    ):
-        planer.setdefault(id_, {})[planar] = belopp
-    fromiso = dt.date.fromisoformat
-    # Dagarna per år en gång per period: många avtal har samma.
-    perioder: dict[tuple[str, str], tuple[int, ...]] = {}
-    delar = {}
+def arsdelar(
+    belopp: Sequence[Belopp], villkor: str = "", med: Mapping[str, str] | None = None
+) -> str:
+    """WITH-satsen `arsdel(id, namn …)`: varje avtal aktivt under året (parametrarna :start,
+    :slut och :ar) med årets del av varje belopp, i SQL och i hela öre.
 
-    def dagar_per_ar(start: str, slut: str) -> tuple[int, ...]:
-        dagar = perioder.get((start, slut))
-        if dagar is None:
-            period = Period(fromiso(start), fromiso(slut))
-            dagar = perioder[start, slut] = tuple(period.dagar_per_ar().values())
-        return dagar
+    Beloppen fördelas jämnt över periodens dagar per kalenderår, nedåt i hela öre, och de öre
+    som då fattas går ett i taget till åren med störst rest (vid lika rest det tidigare året),
+    så att åren summerar exakt till beloppet: aldrig hela budgeten varje år avtalet löper.
+    Kommunens kontanta bidrag följer utbetalningsplanen när avtalet har en (planens belopp för
+    året, resten jämnt). Ett avtal som avslutats i förtid har beloppen per dag som förut, till
+    och med sin sista dag: delen av beloppet som hör till dagarna det löpte (nedåt i hela
+    öre), fördelad över de dagarna; ur planen räknas åren till och med avslutets.
 
-    for id_, start, slut, avslutat, kontant in reg.rader(
-        f"SELECT a.id, a.period_start, a.period_slut, a.avslutat_datum, a.kommunen_kontant "
-        f"FROM avtal a WHERE {AKTIVA_UNDER_ARET}",
-        aret(ar),
-    ):
-        i = ar - int(start[:4])
-        if avslutat is None:
-            delar[id_] = Arsdel(ar, dagar_per_ar(start, slut), i, kontant, planer.get(id_))
-        else:
-            delar[id_] = Arsdel(
-                ar,
-                dagar_per_ar(start, avslutat),
-                i,
-                kontant,
-                planer.get(id_),
-                sum(dagar_per_ar(start, slut)),
-            )
-    return delar
+    Heltal rakt igenom: dagarna räknas ur `unixepoch` (heltal sekunder), beloppen är
+    heltal och aldrig negativa (registrets CHECK), så SQLites heltalsdivision är nedåt.
+    `villkor` begränsar avtalen ytterligare (ett SQL-villkor över `a`); `med` är fler
+    kolumner i `arsdel` (namn → uttryck över `a`)."""
+    med = med or {}
+    extra = "".join(f", {uttryck} AS {namn}" for namn, uttryck in med.items())
+    fora = "".join(f", {namn}" for namn in med)
+    dag = "unixepoch({}) / 86400"
+    kolumner = "".join(f", {b.uttryck} AS b_{b.namn}" for b in belopp)
+
+    def spridd(b: Belopp) -> str:
+        # Med en plan följer det kontanta bidraget planen och bara resten fördelas jämnt.
+        jamnt = f"(b_{b.namn} - kontant * har_plan)" if b.med_kontant else f"b_{b.namn}"
+        return (
+            f", CASE WHEN avtalade IS NULL THEN {jamnt} ELSE {jamnt} * dagar / avtalade END "
+            f"AS x_{b.namn}, {'plan' if b.med_kontant else '0'} AS p_{b.namn}"
+        )
+
+    def andel(b: Belopp) -> str:
+        # Årets rest mot varje års: året får ett öre till när färre år än de öre som fattas
+        # går före det (större rest, eller lika rest och tidigare år).
+        x = f"x.x_{b.namn}"
+        dagar = "(min(x.d1, z.s) - max(x.d0, z.f) + 1)"  # avtalets dagar år z
+        rest, arets = f"({x} * {dagar} % x.dagar)", f"({x} * x.arets % x.dagar)"
+        fore = f"{rest} > {arets} OR ({rest} = {arets} AND z.k < :ar)"
+        return (
+            f", {x} * x.arets / x.dagar + (sum({fore}) < sum({rest}) / x.dagar) "
+            f"+ x.p_{b.namn} AS {b.namn}"
+        )
+
+    return f"""arsdel_avtal AS MATERIALIZED (
+            SELECT *, d1 - d0 + 1 AS dagar,
+                min(d1, {dag.format(":slut")}) - max(d0, {dag.format(":start")}) + 1 AS arets
+            FROM (SELECT a.id, {dag.format("a.period_start")} AS d0,
+                    {dag.format(sista_dag())} AS d1,
+                    CASE WHEN a.avslutat_datum IS NOT NULL THEN
+                        {dag.format("a.period_slut")} - {dag.format("a.period_start")} + 1
+                    END AS avtalade,
+                    EXISTS (SELECT 1 FROM utbetalning u WHERE u.avtal_id = a.id) AS har_plan,
+                    coalesce((SELECT u.belopp FROM utbetalning u
+                        WHERE u.avtal_id = a.id AND u.ar = :ar), 0) AS plan,
+                    a.kommunen_kontant AS kontant{kolumner}{extra}
+                FROM avtal a WHERE {AKTIVA_UNDER_ARET} {villkor})
+        ),
+        arsdel_spridd AS MATERIALIZED (
+            SELECT id, d0, d1, dagar, arets{fora}{"".join(map(spridd, belopp))}
+            FROM arsdel_avtal
+        ),
+        -- Kalenderåren som avtalen löper, med första och sista dagen.
+        arsdel_ar(k, f, s) AS (
+            SELECT k, {dag.format("printf('%04d-01-01', k)")},
+                {dag.format("printf('%04d-12-31', k)")}
+            FROM (SELECT CAST(strftime('%Y', min(d0) * 86400, 'unixepoch') AS INTEGER) AS k
+                FROM arsdel_avtal)
+            UNION ALL
+            SELECT k + 1, {dag.format("printf('%04d-01-01', k + 1)")},
+                {dag.format("printf('%04d-12-31', k + 1)")}
+            FROM arsdel_ar WHERE s < (SELECT max(d1) FROM arsdel_avtal)
+        ),
+        arsdel AS (
+            SELECT x.id{fora.replace(", ", ", x.")}{"".join(map(andel, belopp))}
+            FROM arsdel_spridd x JOIN arsdel_ar z ON z.f <= x.d1 AND z.s >= x.d0
+            GROUP BY x.id
+        )"""
 
 
 class Partnerskap(NamedTuple):
-    """Ett avtal som är aktivt under året: kommunens bidrag är årets del (`Arsdel`), andelarna
+    """Ett avtal som är aktivt under året: kommunens bidrag är årets del (`arsdelar`), andelarna
     hela avtalets, som regeln medfinansiering prövar och ett beslutat undantag gäller."""
 
     id: str
@@ -100,36 +118,38 @@ class Partnerskap(NamedTuple):
     ny: bool  # började under året
 
 
-def partnerskap(
-    reg: Register, ar: int, delar: dict[str, Arsdel] | None = None
-) -> tuple[Partnerskap, ...]:
-    fromiso = dt.date.fromisoformat
-    delar = arsdelar(reg, ar) if delar is None else delar
+def parametrar(ar: int) -> dict[str, Any]:
+    """Parametrarna för `arsdelar` och `AKTIVA_UNDER_ARET`."""
+    return {**aret(ar), "ar": ar}
 
-    def rad(r: tuple[Any, ...]) -> Partnerskap:
-        d = delar[r[0]]
-        return Partnerskap._make(
+
+KOMMUNEN = Belopp("kommunen", "a.kommunen_kontant + a.kommunen_in_kind", med_kontant=True)
+
+
+def partnerskap(reg: Register, ar: int) -> tuple[Partnerskap, ...]:
+    fromiso = dt.date.fromisoformat
+    start = f"{ar}-01-01"
+    return tuple(
+        Partnerskap._make(
             (
                 *r[:4],
                 fromiso(r[4]),
                 fromiso(r[5]),
                 r[6],
-                d.av(r[7], med_kontant=True),
+                r[7],
                 Fraction(r[8], r[10]),
                 Fraction(r[9], r[10]),
-                r[4] >= f"{ar}-01-01",
+                r[4] >= start,
             )
         )
-
-    return tuple(
-        rad(r)
         for r in reg.rader(
-            f"""SELECT a.id, o.namn, a.organisationsnummer, a.typ, a.period_start,
-                    {sista_dag()}, a.initiativ, a.kommunen_kontant + a.kommunen_in_kind,
-                    a.garanterad, a.naringsliv, a.total
-                FROM avtal a JOIN organisation o USING (organisationsnummer)
-                WHERE {AKTIVA_UNDER_ARET} ORDER BY a.period_start, a.id""",
-            aret(ar),
+            f"""WITH RECURSIVE {arsdelar([KOMMUNEN])}
+                SELECT a.id, o.namn, a.organisationsnummer, a.typ, a.period_start,
+                    {sista_dag()}, a.initiativ, d.kommunen, a.garanterad, a.naringsliv, a.total
+                FROM arsdel d JOIN avtal a ON a.id = d.id
+                    JOIN organisation o USING (organisationsnummer)
+                ORDER BY a.period_start, a.id""",
+            parametrar(ar),
         )
     )
 
@@ -173,46 +193,40 @@ class Indikatorer(NamedTuple):
         return Fraction(self.initiativ_gemensamt, self.aktiva) if self.aktiva else None
 
 
-def indikatorer(reg: Register, ar: int, delar: dict[str, Arsdel] | None = None) -> Indikatorer:
-    """Årets indikatorer; beloppen är avtalens del av året (`Arsdel`)."""
-    delar = arsdelar(reg, ar) if delar is None else delar
-    ((aktiva_, nya, initiativ_n, initiativ_g, initiativ_k, organisationer_),) = reg.rader(
-        f"""SELECT count(*), count(*) FILTER (WHERE a.period_start >= :start),
-                count(*) FILTER (WHERE a.initiativ = 'näringslivet'),
-                count(*) FILTER (WHERE a.initiativ = 'gemensamt'),
-                count(*) FILTER (WHERE a.initiativ = 'kommunen'),
-                count(DISTINCT a.organisationsnummer)
-            FROM avtal a WHERE {AKTIVA_UNDER_ARET}""",
-        aret(ar),
+INDIKATORBELOPP = (
+    Belopp("garanterad", "a.garanterad"),
+    Belopp("naringsliv", "a.naringsliv"),
+    Belopp("total", "a.total", med_kontant=True),
+    # Avtal från före schemaversion 4 saknar fördelningen: ur finansiärerna.
+    Belopp(
+        "offentliga",
+        """coalesce(a.fordelning_offentliga, (
+            SELECT coalesce(sum(f.kontant + f.in_kind), 0) FROM finansiar f
+            WHERE f.avtal_id = a.id AND f.garanterad AND f.kategori = 'offentlig'))""",
+    ),
+)
+
+
+def indikatorer(reg: Register, ar: int) -> Indikatorer:
+    """Årets indikatorer; beloppen är avtalens del av året (`arsdelar`), summerade i SQL."""
+    med = {
+        "start": "a.period_start",
+        "initiativ": "a.initiativ",
+        "organisationsnummer": "a.organisationsnummer",
+    }
+    ((*rad,),) = reg.rader(
+        f"""WITH RECURSIVE {arsdelar(INDIKATORBELOPP, med=med)}
+            SELECT :ar, count(*), count(*) FILTER (WHERE start >= :start),
+                coalesce(sum(garanterad), 0), coalesce(sum(naringsliv), 0),
+                coalesce(sum(total), 0),
+                count(*) FILTER (WHERE initiativ = 'näringslivet'),
+                count(*) FILTER (WHERE initiativ = 'gemensamt'),
+                count(*) FILTER (WHERE initiativ = 'kommunen'),
+                count(DISTINCT organisationsnummer), coalesce(sum(offentliga), 0)
+            FROM arsdel""",
+        parametrar(ar),
     )
-    summor = [0, 0, 0, 0]  # garanterad, näringsliv, total, andra offentliga
-    for id_, garanterad, naringsliv, total, offentliga in reg.rader(
-        f"""SELECT a.id, a.garanterad, a.naringsliv, a.total,
-                -- Avtal från före schemaversion 4 saknar fördelningen: ur finansiärerna.
-                coalesce(a.fordelning_offentliga, (
-                    SELECT coalesce(sum(f.kontant + f.in_kind), 0) FROM finansiar f
-                    WHERE f.avtal_id = a.id AND f.garanterad AND f.kategori = 'offentlig'))
-            FROM avtal a WHERE {AKTIVA_UNDER_ARET}""",
-        aret(ar),
-    ):
-        d = delar[id_]
-        summor[0] += d.av(garanterad)
-        summor[1] += d.av(naringsliv)
-        summor[2] += d.av(total, med_kontant=True)
-        summor[3] += d.av(offentliga)
-    return Indikatorer(
-        ar,
-        aktiva_,
-        nya,
-        summor[0],
-        summor[1],
-        summor[2],
-        initiativ_n,
-        initiativ_g,
-        initiativ_k,
-        organisationer_,
-        summor[3],
-    )
+    return Indikatorer._make(rad)
 
 
 def indikatorer_per_ar(reg: Register, till_ar: int) -> tuple[Indikatorer, ...]:
@@ -240,27 +254,32 @@ class Utvecklingsomrade(NamedTuple):
         return Fraction(self.medfinansiering, self.total) if self.total else None
 
 
-def utvecklingsomraden(
-    reg: Register, ar: int, delar: dict[str, Arsdel] | None = None
-) -> tuple[Utvecklingsomrade, ...]:
+OMRADESBELOPP = (
+    Belopp(
+        "kommunen",
+        "coalesce(a.fordelning_kommunen, a.kommunen_kontant + a.kommunen_in_kind)",
+        med_kontant=True,
+    ),
+    Belopp(
+        "medfinansiering",
+        "coalesce(a.fordelning_naringslivet + a.fordelning_offentliga + a.fordelning_ovriga, "
+        "a.garanterad)",
+    ),
+    Belopp("total", "a.total", med_kontant=True),
+)
+
+
+def utvecklingsomraden(reg: Register, ar: int) -> tuple[Utvecklingsomrade, ...]:
     """Per utvecklingsområde: avtal, kommunens pengar och medfinansiering, årets del
-    (`Arsdel`; ett avtal som tjänar flera områden räknas i vart och ett)."""
-    delar = arsdelar(reg, ar) if delar is None else delar
-    omraden: dict[str, list[int]] = {}
-    for namn, id_, kommunen, medfinansiering, total in reg.rader(
-        f"""SELECT u.namn, a.id,
-                coalesce(a.fordelning_kommunen, a.kommunen_kontant + a.kommunen_in_kind),
-                coalesce(a.fordelning_naringslivet + a.fordelning_offentliga
-                    + a.fordelning_ovriga, a.garanterad),
-                a.total
-            FROM utvecklingsomrade u JOIN avtal a ON a.id = u.avtal_id
-            WHERE {AKTIVA_UNDER_ARET} ORDER BY u.namn""",
-        aret(ar),
-    ):
-        d = delar[id_]
-        summor = omraden.setdefault(namn, [0, 0, 0, 0])
-        summor[0] += 1
-        summor[1] += d.av(kommunen, med_kontant=True)
-        summor[2] += d.av(medfinansiering)
-        summor[3] += d.av(total, med_kontant=True)
-    return tuple(Utvecklingsomrade(namn, *summor) for namn, summor in omraden.items())
+    (`arsdelar`; ett avtal som tjänar flera områden räknas i vart och ett)."""
+    villkor = "AND EXISTS (SELECT 1 FROM utvecklingsomrade u WHERE u.avtal_id = a.id)"
+    return tuple(
+        Utvecklingsomrade._make(r)
+        for r in reg.rader(
+            f"""WITH RECURSIVE {arsdelar(OMRADESBELOPP, villkor)}
+                SELECT u.namn, count(*), sum(d.kommunen), sum(d.medfinansiering), sum(d.total)
+                FROM arsdel d JOIN utvecklingsomrade u ON u.avtal_id = d.id
+                GROUP BY u.namn ORDER BY u.namn""",
+            parametrar(ar),
+        )
+    )

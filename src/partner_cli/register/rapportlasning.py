@@ -19,7 +19,6 @@ from partner_cli.register.arsbelopp import (
     Indikatorer,
     Partnerskap,
     Utvecklingsomrade,
-    arsdelar,
     indikatorer,
     indikatorer_per_ar,
     partnerskap,
@@ -199,20 +198,18 @@ def underlag(
     """Årsrapportens underlag; med `per` avtalen och organisationerna som de stod per dagen
     (`versioner`), annars som de står."""
     with reg.ogonblick(), versioner.per(reg, per) if per else contextlib.nullcontext():
-        # Årets delar en gång för partnerskapen, indikatorerna och utvecklingsområdena.
-        delar = arsdelar(reg, ar)
         return Underlag(
             ar=ar,
             brytdag=brytdag,
-            partnerskap=partnerskap(reg, ar, delar),
+            partnerskap=partnerskap(reg, ar),
             organisationer=organisationer(reg, ar),
             undantag=undantag(reg, ar),
-            indikatorer=indikatorer(reg, ar, delar),
+            indikatorer=indikatorer(reg, ar),
             foregaende=indikatorer(reg, ar - 1),
             planerade=planerade(reg, ar, brytdag),
             malutfall=malutfall(reg, ar, brytdag),
             ekonomi=ekonomiska_risker(reg, ar, max_offentlig_andel),
             slutande=slutar_utan_slututvardering(reg, ar, dagar_efter_aret, brytdag),
             historik=indikatorer_per_ar(reg, ar) if med_historik else (),
-            utvecklingsomraden=utvecklingsomraden(reg, ar, delar),
+            utvecklingsomraden=utvecklingsomraden(reg, ar),
         )
