@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -225,3 +226,116 @@ def test_snabbvagen_for_utskrivbar_text_ger_samma_text() -> None:
     for funktion in (synlig, markdown, text):
         olika = [t for t in utskrivbara if funktion(t) != funktion("\t" + t)[1:]]
         assert olika == [], (funktion.__name__, olika[:5])
+
+
+@pytest.fixture(scope="module")
+def avslutat(arkiv: Path, register: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """En kopia av registret med ett avtal avslutat med en fientlig orsak och beslutsreferens,
+    och ett makulerat med en fientlig referens: texter som bara registerkommandona tar emot."""
+    kopia = tmp_path_factory.mktemp("avslutat") / "register.db"
+    shutil.copyfile(register, kopia)
+    for i, (kommando, extra) in enumerate(
+        (("avsluta", ("--slut", "2015-06-30", "--orsak", STRANGAR[3])), ("makulera", ()))
+    ):
+        p = kor(
+            "register",
+            kommando,
+            f"F-{i}",
+            *extra,
+            "--beslut",
+            STRANGAR[2 + i * 12],
+            "--beslutsdatum",
+            "2015-06-01",
+            "--register",
+            str(kopia),
+            cwd=arkiv,
+        )
+        assert p.returncode == 0, p.stderr
+        assert rata_styrtecken(p.stdout + p.stderr) == []
+    return kopia
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        ("register", "show", "F-0"),
+        ("register", "show", "F-1"),
+        ("register", "show", "F-4", "--format", "json"),
+        ("register", "list"),
+        ("register", "list", "--format", "json"),
+        ("register", "list", "--format", "csv"),
+        ("register", "ägare"),
+        ("register", "ägare", "--format", "csv"),
+        ("register", "historik"),
+        ("register", "historik", "--format", "json"),
+        ("bevaka", "--per", "2015-06-01", "--dagar", "365"),
+        ("bevaka", "--per", "2015-06-01", "--dagar", "365", "--format", "markdown"),
+        ("bevaka", "--per", "2015-06-01", "--dagar", "365", "--format", "json"),
+        ("bevaka", "--per", "2015-06-01", "--dagar", "365", "--format", "ics"),
+        ("report", "--år", "2014", "--format", "text"),
+    ],
+    ids=" ".join,
+)
+def test_registrets_lasande_kommandon(
+    arkiv: Path, avslutat: Path, argument: tuple[str, ...]
+) -> None:
+    p = kor(*argument, "--register", str(avslutat), cwd=arkiv)
+    assert p.returncode in (0, 1), p.stderr
+    assert rata_styrtecken(p.stdout.replace("\r\n", "\n") + p.stderr) == []
+    rader = p.stdout.splitlines()
+    assert not [r for r in rader if r.startswith(("::", "##["))], argument
+    # Strängarna syns som flyktsekvenser: inget försvinner i tysthet.
+    if argument[-1] not in ("csv", "ics") and "ägare" not in argument:
+        assert "\\x1b" in p.stdout or "\\u001b" in p.stdout, argument
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        ("register", "list"),
+        ("register", "ägare"),
+        ("register", "historik"),
+        ("report", "--år", "2014"),
+    ],
+    ids=" ".join,
+)
+def test_kalkylbladen_bar_texten_som_text(
+    arkiv: Path, avslutat: Path, tmp_path: Path, argument: tuple[str, ...]
+) -> None:
+    import openpyxl
+
+    fil = tmp_path / "blad.xlsx"
+    p = kor(*argument, "-f", "xlsx", "--ut", str(fil), "--register", str(avslutat), cwd=arkiv)
+    assert p.returncode == 0, p.stderr
+    celler = [
+        c
+        for blad in openpyxl.load_workbook(fil).worksheets
+        for rad in blad.iter_rows()
+        for c in rad
+        if isinstance(c.value, str)
+    ]
+    assert rata_styrtecken("".join(c.value for c in celler)) == []
+    # Synlig, inte borttagen (historikens före och efter är JSON, med JSON:s flyktsekvens).
+    assert any("\\x1b[2J" in c.value or "\\u001b[2J" in c.value for c in celler), argument
+    # En text som ser ut som en formel står som text, med Excels citatprefix.
+    formler = [c for c in celler if c.value.startswith(("=", "+", "-", "@"))]
+    assert all(c.data_type == "s" and c.quotePrefix for c in formler)
+    assert formler or argument[1] == "historik"  # där står texterna inom händelsernas JSON
+
+
+@pytest.mark.parametrize("format_", ["markdown", "html"])
+def test_beslutsunderlaget(arkiv: Path, avslutat: Path, format_: str) -> None:
+    for i, s in enumerate(STRANGAR):
+        p = kor(
+            "underlag",
+            f"forslag/f{i:02}.yaml",
+            "-f",
+            format_,
+            "--register",
+            str(avslutat),
+            cwd=arkiv,
+        )
+        assert p.returncode in (0, 1), p.stderr
+        assert rata_styrtecken(p.stdout) == [], s
+        assert not [r for r in p.stdout.splitlines() if r.startswith(("::", "##["))], s
+        assert "<script>" not in p.stdout, s

@@ -209,15 +209,29 @@ def test_formler_blir_aldrig_formler(tmp_path: Path) -> None:
 
 
 def test_tab_och_cr_forst_i_en_cell() -> None:
-    # Förslagens text trimmas när den läses; kalkylbladen skyddar ändå varje textcell.
+    # Förslagens text trimmas när den läses; kalkylbladen skyddar ändå varje textcell. CR är
+    # ett styrtecken och står som `\\r`, som i terminalen; tab står kvar och skyddas.
     from partner_cli import kalkyl
 
     stil = kalkyl.CSV_STILAR["excel"]
-    assert kalkyl.text("\tx", stil) == "'\tx" and kalkyl.text("\rx", stil) == "'\rx"
+    assert kalkyl.text("\tx", stil) == "'\tx" and kalkyl.text("\rx", stil) == "\\rx"
     assert kalkyl.text("x=1", stil) == "x=1"
     ut = io.BytesIO()
-    kalkyl.skriv_xlsx(ut, [kalkyl.Blad("a", ["k"], [["\tx"], ["\rx"], ["x"]])])
+    kalkyl.skriv_xlsx(ut, [kalkyl.Blad("a", ["k"], [["\tx"], ["\rx"], ["\x1b[2Jx"], ["x"]])])
     celler = [r[0] for r in openpyxl.load_workbook(io.BytesIO(ut.getvalue())).active.iter_rows()]
     assert [(c.value, c.quotePrefix) for c in celler[1:]] == [
-        ("\tx", True), ("\rx", True), ("x", False)
+        ("\tx", True), ("\\rx", False), ("\\x1b[2Jx", False), ("x", False)
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("stil", ["standard", "excel"])
+def test_en_cell_forst_pa_raden_blir_aldrig_ett_arbetsflodeskommando(stil: str) -> None:
+    from partner_cli import kalkyl
+
+    ut = io.StringIO()
+    rader = [["::error::x", "1"], ['##[error]"y"', "2"], ["::ensam"], ["vanlig", "3"]]
+    kalkyl.skriv_csv(ut, ["a", "b"], rader, kalkyl.CSV_STILAR[stil])
+    text = ut.getvalue().lstrip("\ufeff")
+    assert not [r for r in text.splitlines() if r.startswith(("::", "##["))]
+    avgransare = kalkyl.CSV_STILAR[stil].avgransare
+    assert list(csv.reader(io.StringIO(text), delimiter=avgransare))[1:] == rader

@@ -12,7 +12,10 @@ två decimaler), `Andelstal` för andelar (fyra decimaler), `datetime.date` och 
 
 En textcell som börjar med `=`, `+`, `-`, `@`, tab eller CR blir aldrig en formel: i CSV får
 den `'` framför (`saker.kalkylcell`), i xlsx skrivs den som text med Excels citatprefix, så
-att texten står exakt som i filen.
+att texten står exakt som i filen. Styrtecken (utom tab) står som synliga flyktsekvenser
+(`saker.synlig`, `\x1b`), som i terminalen: i CSV blir de aldrig aktiva i en terminal, och
+xlsx:s XML kan inte bära dem alls. Den förlustfria exporten (`register export`) skriver inte
+genom den här modulen.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Any, NamedTuple, TextIO
 
-from partner_cli.saker import formellik, kalkylcell
+from partner_cli.saker import formellik, kalkylcell, kommandostart, synlig
 
 
 class Andelstal(Decimal):
@@ -56,7 +59,7 @@ def text(v: Varde, stil: Stil) -> str:
     if v is None:
         return ""
     if isinstance(v, str):
-        return kalkylcell(v)
+        return kalkylcell(synlig(v))
     if isinstance(v, Decimal):
         return str(v).replace(".", stil.decimaltecken)
     if isinstance(v, dt.date):
@@ -71,7 +74,16 @@ def skriv_csv(
         ut.write("\ufeff")
     skrivare = csv.writer(ut, delimiter=stil.avgransare, lineterminator=stil.radslut)
     skrivare.writerow(kolumner)
-    skrivare.writerows([text(v, stil) for v in rad] for rad in rader)
+    for rad in rader:
+        celler = [text(v, stil) for v in rad]
+        if celler and kommandostart(celler[0]):
+            # Först på raden i en CI-logg vore cellen ett arbetsflödeskommando: inom citattecken
+            # är den det inte, och varje CSV-läsare får samma värde.
+            ut.write(
+                '"' + celler[0].replace('"', '""') + '"' + (stil.avgransare if celler[1:] else "")
+            )
+            celler = celler[1:]
+        skrivare.writerow(celler)
 
 
 class Blad(NamedTuple):
@@ -101,6 +113,8 @@ def skriv_xlsx(ut: IO[bytes], blad: Sequence[Blad]) -> None:
     fet = Font(bold=True)
 
     def cell(ark: Any, v: Varde, **stil: Any) -> Any:
+        if isinstance(v, str):
+            v = synlig(v)  # ett styrtecken kan inte stå i xlsx:s XML, och syns då som text
         c: Any = WriteOnlyCell(ark, value=v)  # type: ignore[arg-type]  # även Decimal och date
         for namn, varde in stil.items():
             setattr(c, namn, varde)

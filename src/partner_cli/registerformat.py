@@ -111,7 +111,10 @@ def text(tabell: Tabell, ut: TextIO) -> None:
 
 
 def json_(vy: Tabell | Avtalsvy, ut: TextIO) -> None:
-    ut.write(json.dumps(vy.data, ensure_ascii=False, indent=2, default=_json_varde) + "\n")
+    from partner_cli.saker import json_dokument
+
+    dokument = json.dumps(vy.data, ensure_ascii=False, indent=2, default=_json_varde)
+    ut.write(json_dokument(dokument) + "\n")
 
 
 def _blad(tabell: Tabell) -> tuple[list[str], list[list[Any]]]:
@@ -216,9 +219,11 @@ def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
         ("Registrerad", f"{a.registrerad} av {a.registrerad_av}"),
         ("Sanktionerad av", a.sanktionerad_av),
     ]
-    ut.write(f"{a.id}\n")
+    from partner_cli.saker import synlig
+
+    ut.write(f"{synlig(a.id)}\n")
     for namn, varde in rader:
-        ut.write(f"  {namn + ':':<18}{varde}\n")
+        ut.write(f"  {namn + ':':<18}{synlig(varde)}\n")
     rita(
         ut,
         "Finansiärer",

@@ -70,15 +70,20 @@ def ren(text: str) -> bool:
     return _OSYNLIGA.search(text) is None
 
 
+def kommandostart(text: str) -> bool:
+    """Sant när texten först på en rad kunde läsas som ett arbetsflödeskommando (`::`, `##[`)."""
+    return text.startswith(_KOMMANDOSTART)
+
+
 def filnamn(namn: str) -> str:
     """Ett filnamn att visa, som aldrig börjar ett arbetsflödeskommando."""
     namn = synlig(namn)
-    return f"./{namn}" if namn.startswith(_KOMMANDOSTART) else namn
+    return f"./{namn}" if kommandostart(namn) else namn
 
 
 def radborjan(text: str) -> str:
     """Text som står först på en rad (en tabells första cell): aldrig ett arbetsflödeskommando."""
-    return f" {text}" if text.startswith(_KOMMANDOSTART) else text
+    return f" {text}" if kommandostart(text) else text
 
 
 def github_data(text: str) -> str:

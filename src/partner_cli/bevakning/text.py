@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from partner_cli.bevakning import Bevakningar
-from partner_cli.saker import synlig
+from partner_cli.saker import radborjan, synlig
 
 
 def render(b: Bevakningar, ut: TextIO) -> None:
@@ -13,7 +13,7 @@ def render(b: Bevakningar, ut: TextIO) -> None:
         ut.write(f"Inget att bevaka de närmaste {b.dagar} dagarna (per {b.idag}).\n")
         return
     for (agare, enhet), poster in b.per_agare():
-        ut.write(synlig(f"{agare}, {enhet}" if enhet else agare) + "\n")
+        ut.write(radborjan(synlig(f"{agare}, {enhet}" if enhet else agare)) + "\n")
         for p in poster:
             status = "FÖRSENAD" if p.forsenad else "kommande"
             ut.write(
