@@ -206,8 +206,8 @@ def test_sjalvkontrollen_provar_installningarna(
         encoding="utf-8",
     )
     p = publicera(register, tmp_path / "data", toml)
-    assert p.returncode == 1
-    assert text in p.stderr
+    assert p.returncode == 2  # inställningarna, inte registrets data
+    assert text in p.stderr and f"ange inställningarna i {toml}; inget skrevs" in p.stderr
     assert not (tmp_path / "data").exists()
 
 
@@ -243,6 +243,6 @@ def test_utan_kommun_skrivs_ingenting(register: Path, tmp_path: Path) -> None:
     toml = tmp_path / "partner.toml"
     toml.write_text(INSTALLNINGAR.split("\n\n", 1)[1], encoding="utf-8")
     p = publicera(register, tmp_path / "data", toml)
-    assert p.returncode == 1
+    assert p.returncode == 2
     assert "[kommun] saknas" in p.stderr and "utgivaren" in p.stderr
     assert not (tmp_path / "data").exists()

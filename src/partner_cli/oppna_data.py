@@ -349,11 +349,9 @@ def _organisationens_fel(roll: str, org: Mapping[str, str], u: Utgivare) -> list
     return fel
 
 
-def kontrollera(paket: Paket360, u: Utgivare) -> list[str]:
-    """Det som gör paketet ogiltigt att publicera, ett fel per rad; tomt när allt håller.
-
-    Varje bidrag prövas fält för fält som det skrivs; det som är gemensamt för bidragen
-    (valutan, kommunen som finansiär) prövas en gång, och dess fel visas för varje bidrag."""
+def utgivarens_fel(u: Utgivare) -> list[str]:
+    """Det som saknas eller är fel i inställningarna för utgivaren ([publicera] och [kommun] i
+    partner.toml), ett fel per rad: ett konfigurationsfel, inte ett fel i registrets data."""
     fel: list[str] = []
     if not _PREFIX.fullmatch(u.prefix):
         fel.append(
@@ -368,6 +366,15 @@ def kontrollera(paket: Paket360, u: Utgivare) -> list[str]:
         fel.append("[kommun] saknas: kommunen i den (namn och organisationsnummer) är utgivaren")
     elif not _se_on_giltigt(se_on(u.organisationsnummer)):
         fel.append(f"kommun.organisationsnummer {u.organisationsnummer}: ogiltigt")
+    return fel
+
+
+def kontrollera(paket: Paket360, u: Utgivare) -> list[str]:
+    """Det som gör paketet ogiltigt att publicera, ett fel per rad; tomt när allt håller.
+
+    Varje bidrag prövas fält för fält som det skrivs; det som är gemensamt för bidragen
+    (valutan, kommunen som finansiär) prövas en gång, och dess fel visas för varje bidrag."""
+    fel = utgivarens_fel(u)
     valutan = [] if paket.currency == "SEK" else [f"valutan ska vara SEK, inte {paket.currency!r}"]
     finansiaren = _organisationens_fel("fundingOrganization", paket.finansiar, u)
     prefix = u.prefix + "-"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from partner_cli.cli import Kommando, KonfigFlagga, ny_app
 from partner_cli.formatregister import Format, Formatregister
 from partner_cli.kommando import (
+    AVSLUT_ANVANDNING,
     AVSLUT_FYND,
     fel,
     las_konfig,
@@ -64,18 +65,18 @@ def publicera(
     rimligt_ar(ar)
     konfig = las_konfig(config)
     utgivare = oppna_data.Utgivare.ur(konfig.publicering, konfig.kommun)
+    if installningar := oppna_data.utgivarens_fel(utgivare):
+        var = f"i {konfig.fil}" if konfig.fil else "i partner.toml ([publicera] och [kommun])"
+        _fel_och_inget_skrivet(installningar, f"ange inställningarna {var}", ut, AVSLUT_ANVANDNING)
     with registret(register, config, skriv=False) as reg:
         from partner_cli.register.lasning import publiceras
 
         avtal = publiceras(reg, ar)
     data = oppna_data.Publicering.bygg(ar, avtal, utgivare, dt.date.today())
-    problem = data.kontrollera()
-    if problem:
-        from partner_cli.saker import synlig
-
-        for p in problem:
-            skriv(f"partner: {synlig(p)}", err=True)
-        fel(f"självkontrollen hittade {len(problem)} fel; inget skrevs i {ut}", AVSLUT_FYND)
+    if problem := data.kontrollera():
+        _fel_och_inget_skrivet(
+            problem, f"självkontrollen hittade {len(problem)} fel", ut, AVSLUT_FYND
+        )
     namn = oppna_data.filnamn(ar)
     try:
         ut.mkdir(parents=True, exist_ok=True)
@@ -86,3 +87,11 @@ def publicera(
         skrivfel(f"kan inte skriva i {ut}", e)
     for f in valda:
         skriv(f"skrev {ut / namn[f]}")
+
+
+def _fel_och_inget_skrivet(problem: list[str], sammanfattning: str, ut: Path, kod: int) -> NoReturn:
+    from partner_cli.saker import synlig
+
+    for p in problem:
+        skriv(f"partner: {synlig(p)}", err=True)
+    fel(f"{sammanfattning}; inget skrevs i {ut}", kod)
