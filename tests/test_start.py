@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -243,3 +244,67 @@ def test_tolka_argv_med_standard_och_val() -> None:
     # Ett värde utanför valen och ett argument till ett kommando utan argument: Typers fel.
     assert tolka_argv(AGARE, ["--csv-stil", "fel"]) is None
     assert tolka_argv(AGARE, ["extra"]) is None
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        (),
+        ("--år", "2015"),
+        ("--ar=2015", "-f", "json"),
+        ("--år", "tjugo"),
+        ("--år", "1800"),
+        ("--år",),
+        ("--år", "2015", "--per", "2015-06-01"),
+        ("--år", "2015", "--per", "igår"),
+        ("--år", "2015", "--publik"),
+        ("--år", "2015", "--publik=ja"),
+        ("--år", "2015", "-f", "markdown", "--ut", "rapport.txt"),
+        ("--år", "2015", "--format", "csv", "--ut", "rapport"),
+        ("--år", "2015", "--format=csv", "--csv-stil", "excel", "--ut", "rapport"),
+        ("--format", "csv"),
+        ("--csv-stil", "excel"),
+        ("-f", "xml"),
+        ("--register", "saknas.db"),
+        ("--config", "saknas.toml"),
+        ("extra",),
+        ("--okand",),
+        ("-h",),
+        ("--help",),
+    ],
+)
+def test_report_utan_typer_ar_samma_som_med(registerarkiv: Path, argument: tuple[str, ...]) -> None:
+    # Som register ägare: den snabba vägen och Typer-kommandot byggs ur samma deklaration
+    # (rapportvy.RAPPORT); utdata, filerna, fel och avslutningskod ska vara desamma.
+    anrop = ("report", *argument)
+    if "--register" not in argument:
+        anrop += ("--register", "register.db")
+    utfil, utkatalog = registerarkiv / "rapport.txt", registerarkiv / "rapport"
+    ut = []
+    for kommando in ([PARTNER], [sys.executable, "-c", _TYPER]):
+        p = subprocess.run(
+            [*kommando, *anrop], cwd=registerarkiv, capture_output=True, stdin=subprocess.DEVNULL
+        )
+        filer = {f.name: f.read_bytes() for f in sorted(utkatalog.glob("*"))}
+        ut.append(
+            (p.stdout, p.stderr, p.returncode, utfil.read_bytes() if utfil.exists() else b"", filer)
+        )
+        utfil.unlink(missing_ok=True)
+        shutil.rmtree(utkatalog, ignore_errors=True)
+    assert ut[0] == ut[1]
+
+
+def test_report_importerar_inte_typer(registerarkiv: Path) -> None:
+    kod = (
+        "import sys\n"
+        "from partner_cli.kommando import main\n"
+        "sys.argv = ['partner', 'report', '--år', '2015', '--register', 'register.db']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "print('LADDADE:' + ','.join(m for m in ('typer', 'rich', 'sqlite_utils') "
+        "if m in sys.modules))"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", kod], cwd=registerarkiv, capture_output=True, text=True
+    )
+    assert "Årsrapport 2015" in p.stdout
+    assert p.stdout.splitlines()[-1] == "LADDADE:", p.stderr

@@ -2,8 +2,9 @@
 flaggor som deklareras en gång.
 
 `partner check` på en fil (pre-commit) är mest start: Typer och dess Click kostar mer än
-granskningen, och `register ägare` mer än frågan. Därför tolkar `main()` de vanliga formerna
-av kommandona i `SNABBA` själv, efter samma deklaration (`Parameter`) som Typer-kommandot
+granskningen, och för `register ägare` och `report` en betydande del av körningen. Därför
+tolkar `main()` de vanliga formerna av kommandona i `SNABBA` själv, efter samma deklaration
+(`Parameter`) som Typer-kommandot
 byggs av i `cli`; allt annat (hjälpen, fel i anropet, ovanliga former) går till Typer, så att
 hjälp, felmeddelanden och koder är Typers.
 """
@@ -141,7 +142,7 @@ class Parameter(NamedTuple):
     flaggor: tuple[str, ...]
     metavar: str | None
     hjalp: str
-    typ: type = str  # str, Path eller bool (en flagga utan värde)
+    typ: type = str  # str, int, Path eller bool (en flagga utan värde)
     flera: bool = False  # kan upprepas (flagga) eller ta flera värden (argument)
     kravs: bool = False
     visa_standard: bool = True
@@ -163,7 +164,8 @@ def tolka_argv(parametrar: Sequence[Parameter], argv: Sequence[str]) -> dict[str
 
     Godtar flaggor som `--format json`, `--format=json`, `-f json` och `--strikt`, argument
     före och efter flaggorna och `--`. Okända flaggor, `-h`, hopslagna korta flaggor, värden
-    som börjar med `-`, är tomma eller inte är bland de tillåtna, saknade argument och
+    som börjar med `-`, är tomma, inte är bland de tillåtna eller inte är heltal där ett
+    heltal väntas, saknade argument och
     argument till ett kommando utan argument lämnas till Typer, som ger hjälpen eller felet.
     """
     flaggor = {f: p for p in parametrar for f in p.flaggor}
@@ -196,10 +198,14 @@ def tolka_argv(parametrar: Sequence[Parameter], argv: Sequence[str]) -> dict[str
             i += 1
         if not varde or varde.startswith("-") or (p.val and varde not in p.val):
             return None
+        try:
+            tolkat = p.typ(varde)
+        except ValueError:  # ett ogiltigt heltal: Typers fel
+            return None
         if p.flera:
-            varden[p.namn] = [*(varden[p.namn] or []), p.typ(varde)]
+            varden[p.namn] = [*(varden[p.namn] or []), tolkat]
         else:
-            varden[p.namn] = p.typ(varde)
+            varden[p.namn] = tolkat
     if argument is None:
         return None if positionella else varden
     if argument.kravs and not positionella:
@@ -285,6 +291,7 @@ def kor(kommando: Callable[..., None], argument: dict[str, Any]) -> NoReturn:
 SNABBA = {
     ("check",): ("partner_cli.granskning", "check", "PARAMETRAR"),
     ("register", "ägare"): ("partner_cli.registervy", "agare", "AGARE"),
+    ("report",): ("partner_cli.rapportvy", "report", "RAPPORT"),
 }
 
 

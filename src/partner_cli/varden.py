@@ -249,7 +249,10 @@ def procent(andel: Fraction, grans: Fraction, *, strikt: bool = False) -> str:
 def andel_text(andel: Fraction) -> str:
     """`41,9 %`: en andel som inte prövas mot någon gräns, avkortad som de som gör det, så att
     samma belopp aldrig visas med två olika andelar i ett dokument."""
-    return f"{_avkorta(andel * 100, 1):f} %".replace(".", ",")
+    # Promille nedåt i heltal, som `_avkorta(andel * 100, 1)`: rapporter visar tiotusentals.
+    promille = andel.numerator * 1000 // andel.denominator
+    heltal, rest = divmod(abs(promille), 10)
+    return f"{'-' if promille < 0 else ''}{heltal},{rest} %"
 
 
 def procentsats(andel: Fraction) -> str:

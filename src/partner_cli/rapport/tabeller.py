@@ -7,6 +7,7 @@ exakt för maskiner (`raa`). Kolumnernas nycklar är registrets ord, rubrikerna 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -77,6 +78,21 @@ def visa(cell: Cell) -> str:
     if isinstance(cell, Period):
         return f"{cell.start} – {cell.slut}"
     return str(cell)
+
+
+def visa_kolumn(celler: Sequence[Cell]) -> list[str]:
+    """`visa` för en hel kolumn: cellerna i en kolumn har samma typ (eller är tomma), så typen
+    avgörs en gång och text står kvar som den är."""
+    typer = set(map(type, celler))
+    if typer <= {str}:
+        return list(celler)  # type: ignore[arg-type]
+    if typer == {Kronor}:
+        return [kronor(c.ore) for c in celler]  # type: ignore[union-attr]
+    if typer == {Period}:
+        return [f"{c.start} – {c.slut}" for c in celler]  # type: ignore[union-attr]
+    if typer == {int}:
+        return list(map(str, celler))
+    return list(map(visa, celler))
 
 
 def raa(cell: Cell) -> str | int | None:

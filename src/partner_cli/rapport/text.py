@@ -3,13 +3,14 @@ för medfinansieringen mot gränsen."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import TextIO
 
 from partner_cli import terminal
 from partner_cli.rapport import Arsrapport
-from partner_cli.rapport.tabeller import tabeller, visa
+from partner_cli.rapport.tabeller import tabeller, visa_kolumn
 from partner_cli.varden import procentsats
 
 STAPELBREDD = 40
@@ -17,8 +18,12 @@ STAPELBREDD = 40
 
 def stapel(andel: Fraction, grans: Fraction, bredd: int = STAPELBREDD) -> str:
     """`██████░░░│░░░`: andelen fylld, gränsen som ett streck."""
-    fylld = min(bredd, _heltal(andel, bredd))
-    streck = min(bredd - 1, _heltal(grans, bredd))
+    return _stapel(min(bredd, _heltal(andel, bredd)), min(bredd - 1, _heltal(grans, bredd)), bredd)
+
+
+@functools.cache
+def _stapel(fylld: int, streck: int, bredd: int) -> str:
+    # En gång per längd: en rapport har tiotusentals staplar av några få slag.
     if fylld > streck:
         return "█" * streck + "┃" + "█" * (fylld - streck - 1) + "░" * (bredd - fylld)
     return "█" * fylld + "░" * (streck - fylld) + "│" + "░" * (bredd - streck - 1)
@@ -54,12 +59,13 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
         if not t.rader:
             ut.write(f"{t.rubrik}\n{t.tom}\n")
             continue
-        celler = [list(map(visa, rad)) for rad in t.rader]
+        # Kolumn för kolumn: typen avgörs en gång per kolumn, inte per cell.
+        kolumner = [visa_kolumn([rad[j] for rad in t.rader]) for j in range(len(t.kolumner))]
         terminal.tabell(
             ut,
             t.rubrik,
             [k.rubrik for k in t.kolumner],
-            celler,
+            list(zip(*kolumner, strict=True)),
             markerade=t.markerade,
             fri=[k.fri for k in t.kolumner],
         )
@@ -67,7 +73,7 @@ def render(rapport: Arsrapport, ut: TextIO) -> None:
             ut.write(f"{t.not_}\n")
         if t.nyckel == "partnerskap":
             j = [k.nyckel for k in t.kolumner].index("garanterad_andel")
-            rader = staplar(rapport, [rad[j] for rad in celler])
+            rader = staplar(rapport, kolumner[j])
             ut.write(f"\nMedfinansiering per avtal (strecket: {procentsats(rapport.min_andel)})\n")
             if terminal.ar_terminal(ut):
                 konsol = terminal.konsol(ut)
