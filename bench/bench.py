@@ -814,7 +814,6 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
     partner = verktyg("partner")
     assert partner is not None
     har_register = _har_kommando(partner, env, "register")
-    har_report = _har_kommando(partner, env, "report")
     namn_import = f"register import ({avtal} avtal)"
     namn_add, namn_check = f"register add ({n} filer)", f"partner check ({n} godkända filer)"
     namn_sync = f"register sync ({n} oförändrade avtal)"
@@ -849,9 +848,6 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
         mat(namn_add, [partner, "register", "add", str(data / "godkanda"), "--sanktionerad-av",
                        "Bench", "--register", str(data / "add.db")],
             rep, env=env, fore=tom(data / "add.db"), golv=namn_check, budget=1.3),
-        mat(golv_report, [sys.executable, "-c", SQL_GOLV_AVSNITT, str(db),
-                          json.dumps(SQL_RAPPORT_AVSNITT),
-                          json.dumps(rapportparametrar(RAPPORTAR))], rep, env=env),
     ]  # fmt: skip
     arkiv, arkivdb = arkiv_for_sync(data, partner, env)
     rader.append(
@@ -859,26 +855,7 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
                         "--register", str(arkivdb)],
             rep, env=env, golv=namn_check, budget=1.5)
     )  # fmt: skip
-    rader.append(
-        mat(
-            namn_report,
-            [partner, "report", "--år", str(RAPPORTAR), "--register", str(db)]
-            if har_report
-            else None,
-            rep,
-            saknas=SAKNAS_REPORT,
-            env=env,
-            golv=golv_report,
-            budget=1.5,
-            budget_sekunder=1.0,
-        )
-    )
-    # Per årets sista dag, utan versioner som gäller senare: bara genomläsningen av loggen.
-    rader.append(
-        mat(namn_per, [partner, "report", "--år", str(RAPPORTAR), "--per", f"{RAPPORTAR}-12-31",
-                       "--register", str(db)] if har_report else None,
-            rep, saknas=SAKNAS_REPORT, env=env, golv=namn_report, budget=1.2)
-    )  # fmt: skip
+    rader += rapportens_rader(partner, db, rep, env)
     rader += [
         mat(golv_agare, [sys.executable, "-c", SQL_GOLV, str(db), SQL_AGARE], rep, env=env),
         mat(namn_agare, [partner, "register", "ägare", "--register", str(db)], rep, env=env,
@@ -886,6 +863,46 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
     ]  # fmt: skip
     rader += del_bevaka_publicera(data, db, partner, rep, env)
     return rader
+
+
+def rapportens_rader(partner: str, db: Path, rep: int, env: dict[str, str]) -> list[Matning]:
+    """Golvet för rapporten, `report --år` och `report --per` på registret `db`."""
+    har_report = _har_kommando(partner, env, "report")
+    namn_report, golv_report = f"report --år {RAPPORTAR}", "golv: SQL för report"
+    return [
+        mat(golv_report, [sys.executable, "-c", SQL_GOLV_AVSNITT, str(db),
+                          json.dumps(SQL_RAPPORT_AVSNITT),
+                          json.dumps(rapportparametrar(RAPPORTAR))], rep, env=env),
+        mat(namn_report, [partner, "report", "--år", str(RAPPORTAR), "--register", str(db)]
+            if har_report else None,
+            rep, saknas=SAKNAS_REPORT, env=env, golv=golv_report, budget=1.5,
+            budget_sekunder=1.0),
+        # Per årets sista dag, utan versioner som gäller senare: bara genomläsningen av loggen.
+        mat(f"report --år {RAPPORTAR} --per {RAPPORTAR}-12-31",
+            [partner, "report", "--år", str(RAPPORTAR), "--per", f"{RAPPORTAR}-12-31",
+             "--register", str(db)] if har_report else None,
+            rep, saknas=SAKNAS_REPORT, env=env, golv=namn_report, budget=1.2),
+    ]  # fmt: skip
+
+
+def del_rapport(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) -> list[Matning]:
+    """Bara rapportens rader (`--bara rapport`), på registret som en tidigare körning byggde
+    av samma export; saknas det byggs det först, som i registrets del (utan att mätas)."""
+    partner = verktyg("partner")
+    assert partner is not None
+    db, export = data / "register.db", data / "register-export.json"
+    if not _har_kommando(partner, env, "register"):
+        return [mat("golv: SQL för report", None, rep, saknas=SAKNAS_REGISTER)]
+    if not db.exists() or not export.exists() or db.stat().st_mtime < export.stat().st_mtime:
+        print(f"Bygger ett register med {avtal} avtal …", flush=True)
+        filer = generera(data / "godkanda", n, seed=7, alla_godkanda=True)
+        generera_export(export, mall_export(data, filer[:3], partner, env), avtal,
+                        max(1, avtal // 5))  # fmt: skip
+        for p in data.glob(db.name + "*"):
+            p.unlink()
+        subprocess.run([partner, "register", "import", str(export), "--register", str(db)],
+                       check=True, capture_output=True, env=env)  # fmt: skip
+    return rapportens_rader(partner, db, rep, env)
 
 
 def arkiv_for_sync(data: Path, partner: str, env: dict[str, str]) -> tuple[Path, Path]:
@@ -1032,7 +1049,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument(
         "--avtal", type=int, default=100_000, help="avtal i registret (standard 100 000)"
     )
-    p.add_argument("--bara", choices=("check", "register"), help="kör bara den ena delen")
+    p.add_argument(
+        "--bara",
+        choices=("check", "register", "rapport"),
+        help="kör bara en del (rapport: rapportens rader på registret från en tidigare körning)",
+    )
     p.add_argument(
         "--kurva",
         type=lambda t: [int(x) for x in t.split(",")],
@@ -1056,6 +1077,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         matningar += del_kurva(a.data, a.kurva, a.rep, env)
     if a.bara in (None, "register"):
         matningar += del_register(a.data, a.n, a.avtal, a.rep, env)
+    if a.bara == "rapport":
+        matningar += del_rapport(a.data, a.n, a.avtal, a.rep, env)
     text = tabell(matningar)
     info = maskin()
     print()

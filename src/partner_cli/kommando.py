@@ -4,9 +4,8 @@ flaggor som deklareras en gång.
 `partner check` på en fil (pre-commit) är mest start: Typer och dess Click kostar mer än
 granskningen, och för `register ägare` och `report` en betydande del av körningen. Därför
 tolkar `main()` de vanliga formerna av kommandona i `SNABBA` själv, efter samma deklaration
-(`Parameter`) som Typer-kommandot
-byggs av i `cli`; allt annat (hjälpen, fel i anropet, ovanliga former) går till Typer, så att
-hjälp, felmeddelanden och koder är Typers.
+(`Parameter`) som Typer-kommandot byggs av i `cli`; allt annat (hjälpen, fel i anropet,
+ovanliga former) går till Typer, så att hjälp, felmeddelanden och koder är Typers.
 """
 
 from __future__ import annotations

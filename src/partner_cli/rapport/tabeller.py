@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from partner_cli.kalkyl import Andelstal, Varde
 from partner_cli.rapport import Arsrapport, Indikatorer
@@ -85,13 +85,18 @@ def visa_kolumn(celler: Sequence[Cell]) -> list[str]:
     avgörs en gång och text står kvar som den är."""
     typer = set(map(type, celler))
     if typer <= {str}:
-        return list(celler)  # type: ignore[arg-type]
+        return list(cast("Sequence[str]", celler))
     if typer == {Kronor}:
-        return [kronor(c.ore) for c in celler]  # type: ignore[union-attr]
+        return [kronor(c.ore) for c in cast("Sequence[Kronor]", celler)]
     if typer == {Period}:
-        return [f"{c.start} – {c.slut}" for c in celler]  # type: ignore[union-attr]
+        return [f"{c.start} – {c.slut}" for c in cast("Sequence[Period]", celler)]
     if typer == {int}:
         return list(map(str, celler))
+    if typer == {Andel}:
+        return [
+            "–" if v is None else andel_text(v) if g is None else procent(v, g)
+            for v, g in cast("Sequence[Andel]", celler)
+        ]
     return list(map(visa, celler))
 
 

@@ -16,14 +16,10 @@ from partner_cli.varden import procentsats
 STAPELBREDD = 40
 
 
-def stapel(andel: Fraction, grans: Fraction, bredd: int = STAPELBREDD) -> str:
-    """`██████░░░│░░░`: andelen fylld, gränsen som ett streck."""
-    return _stapel(min(bredd, _heltal(andel, bredd)), min(bredd - 1, _heltal(grans, bredd)), bredd)
-
-
 @functools.cache
-def _stapel(fylld: int, streck: int, bredd: int) -> str:
-    # En gång per längd: en rapport har tiotusentals staplar av några få slag.
+def stapel(fylld: int, streck: int, bredd: int = STAPELBREDD) -> str:
+    """`██████░░░│░░░`: `fylld` tecken av `bredd` fyllda, gränsen som ett streck på plats
+    `streck`. En gång per längd: en rapport har tiotusentals staplar av några få slag."""
     if fylld > streck:
         return "█" * streck + "┃" + "█" * (fylld - streck - 1) + "░" * (bredd - fylld)
     return "█" * fylld + "░" * (streck - fylld) + "│" + "░" * (bredd - streck - 1)
@@ -40,12 +36,17 @@ def staplar(rapport: Arsrapport, visade: Sequence[str]) -> list[tuple[str, str]]
     undantag, röd annars. `visade`: varje avtals garanterade andel som tabellen visar den."""
     undantagna = rapport.undantagen("medfinansiering")
     bredd = max(len(a.id) for a in rapport.partnerskap)
+    # Gränsen är densamma för alla: strecket och jämförelsen i heltal, en gång.
+    grans = rapport.min_andel
+    gt, gn = grans.numerator, grans.denominator
+    streck = min(STAPELBREDD - 1, _heltal(grans, STAPELBREDD))
     rader = []
     for a, visad in zip(rapport.partnerskap, visade, strict=True):
-        andel = a.andel
-        over = andel >= rapport.min_andel
+        t, n = a.andel.numerator, a.andel.denominator
+        over = t * gn >= gt * n
         undantag = not over and a.id in undantagna
-        text = f"{a.id:<{bredd}} {stapel(andel, rapport.min_andel)} {visad}" + (
+        fylld = min(STAPELBREDD, _heltal(a.andel, STAPELBREDD))
+        text = f"{a.id:<{bredd}} {stapel(fylld, streck)} {visad}" + (
             " (beslutat undantag)" if undantag else ""
         )
         rader.append((text, "green" if over else "yellow" if undantag else "red"))
