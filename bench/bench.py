@@ -2,9 +2,10 @@
 
 Genererar N realistiska förslag deterministiskt, mäter hela processer (väggklocka och max
 RSS via wait4) och jämför med golvet (PyYAML:s C-laddare i en process), yamllint och
-check-jsonschema; bygger ett register och mäter `register add`, `report --år` och
-`register ägare` mot en handskriven SQL-fråga på samma databas. Skriver en tabell och
-results.json. Körs så här (se bench/README.md):
+check-jsonschema; bygger ett register och mäter `register add`, `report --år`, `register
+ägare`, `bevaka` och `publicera` mot handskriven SQL på samma databas och `register kontroll`
+mot kedjan räknad om med hashlib. Ett kommando som avslutas med en oväntad kod avbryter
+mätningen. Skriver en tabell och results.json. Körs så här (se bench/README.md):
 
     python bench/bench.py [--n 10000] [--rep 3] [--bara check|register] [--ut FIL]
 """
@@ -288,6 +289,9 @@ class Matning:
     minst: bool = False
     budget_sekunder: float | None = None
     saknas: str | None = None  # varför raden inte kunde mätas
+    # Avslutningskoderna som kommandot får ge: någon annan kod avbryter hela mätningen, så att
+    # en tid för ett misslyckat kommando aldrig står i tabellen.
+    koder: tuple[int, ...] = (0,)
 
     @property
     def median(self) -> float | None:
@@ -300,20 +304,24 @@ LANGSAM_SEKUNDER = 30.0
 
 def kor_process(
     cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> tuple[float, float, float, int]:
-    """Hela processen: väggklocka, max RSS (MB, största processen i trädet) och kod.
+) -> tuple[float, float, float, int, str]:
+    """Hela processen: väggklocka, processortid, max RSS (MB, största processen i trädet),
+    kod och slutet av det den skrev på stderr.
 
     Ett barn som skapas med fork direkt härifrån ärver bench-processens högvattenmärke för
     RSS (Linux för över det vid exec), så minnet mäts genom GNU time när det finns: dess
     barn startar från en liten process. Annars wait4, som då kan visa för mycket.
     """
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_fil:
+    with (
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_fil,
+        tempfile.TemporaryFile("w+b") as fel_fil,
+    ):
         if TIME.exists():
             cmd = [str(TIME), "-f", "%M", "-o", rss_fil.name, *cmd]
         t0 = time.perf_counter()
         p = subprocess.Popen(
             cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=fel_fil,
         )  # fmt: skip
         # wait4 ger barnets egen rusage; ru_maxrss omfattar även dess avslutade barn.
         _, status, rusage = os.wait4(p.pid, 0)
@@ -323,8 +331,10 @@ def kor_process(
         if TIME.exists():
             rader = rss_fil.read().split()
             kilobyte = int(rader[-1]) if rader and rader[-1].isdigit() else kilobyte
+        fel_fil.seek(0)
+        stderr = fel_fil.read()[-2000:].decode("utf-8", "replace")
     cpu = rusage.ru_utime + rusage.ru_stime
-    return sekunder, cpu, kilobyte * 1024 / MB, p.returncode
+    return sekunder, cpu, kilobyte * 1024 / MB, p.returncode, stderr
 
 
 def mat(
@@ -346,7 +356,12 @@ def mat(
     for _ in range(rep):
         if fore:
             fore()
-        s, cpu, rss, kod = kor_process(cmd, cwd=cwd, env=env)
+        s, cpu, rss, kod, stderr = kor_process(cmd, cwd=cwd, env=env)
+        if kod not in m.koder:
+            raise SystemExit(
+                f"bench: {namn} avslutades med kod {kod}, inte "
+                f"{' eller '.join(map(str, m.koder))}: {m.kommando}\n{stderr}"
+            )
         m.sekunder.append(s)
         m.cpu_sekunder.append(cpu)
         m.max_rss_mb = max(m.max_rss_mb, rss)
@@ -411,6 +426,7 @@ def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning
             env=env,
             golv="golv: CSafeLoader, en process",
             budget=0.7,
+            koder=(1,),  # några förslag är underkända eller ogiltiga med avsikt
         ),
     ]
     partner_rad = rader[-1].namn
@@ -424,6 +440,7 @@ def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning
             golv=partner_rad,
             budget=10,
             minst=True,
+            koder=(0, 1),  # 1 när några av de N förslagen har syntaxfel eller tabbindrag
         )
     )
     rader.append(
@@ -436,6 +453,7 @@ def del_check(data: Path, n: int, rep: int, env: dict[str, str]) -> list[Matning
             golv=partner_rad,
             budget=10,
             minst=True,
+            koder=(0, 1),  # 1 när några av de N förslagen är ogiltiga
         )
     )
     en_fil = str(filer[0])
@@ -476,7 +494,8 @@ def del_kurva(data: Path, storlekar: list[int], rep: int, env: dict[str, str]) -
         rader += [
             mat(golv, [sys.executable, "-c", GOLV_SKRIPT, katalog], rep, env=env),
             mat(f"kurva: partner check ({n} filer, json)",
-                [partner, "check", katalog, "--format", "json"], rep, env=env, golv=golv),
+                [partner, "check", katalog, "--format", "json"], rep, env=env, golv=golv,
+                koder=(1,)),
         ]  # fmt: skip
     return rader
 
@@ -926,29 +945,168 @@ def arkiv_for_sync(data: Path, partner: str, env: dict[str, str]) -> tuple[Path,
 
 # Bevakningen per en dag mitt i registrets tio år, och öppna data för rapportåret.
 BEVAKA_PER = f"{RAPPORTAR}-06-01"
+BEVAKA_DAGAR = 60  # partner.toml:s standard för [bevaka] dagar
+MAX_ALDER_AR = 2  # partner.toml:s standard för [regler.ekonomi] max_ålder_år
+
+# Golvet för bevakningen: samma bevakningar ur handskriven SQL, en fråga per slag med raderna
+# i datumets ordning och avtalsägaren ur organisationen, tabbseparerade (datum, slag, avtal,
+# organisation, ägare, enhet, försenad) utan grupperingen per ägare och utan texterna.
+# Planerade utvärderingar som inte är gjorda per dagen (den k:te planerade av en typ är gjord
+# när minst k av typen är registrerade) och infaller senast sista dagen; avtal som slutar senast
+# sista dagen utan planerad eller registrerad slututvärdering; undantag som går ut senast
+# sista dagen medan avtalet löper; avtal som slutar från dagen till sista dagen med en för
+# gammal årsredovisning för en förnyelse. Parametrarna: dagen, sista dagen och max_ålder_år.
+_BEVAKAD = "o.namn, o.avtalsagare_namn, o.avtalsagare_enhet"
+_GJORDA_GOLV = """(SELECT count(*) FROM genomford_utvardering u
+    WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ AND u.datum <= :idag)"""
+SQL_BEVAKA_AVSNITT = [
+    f"""SELECT p.datum, 'utvärdering', p.avtal_id, {_BEVAKAD}, p.datum < :idag
+    FROM planerad_utvardering p JOIN avtal a ON a.id = p.avtal_id
+        JOIN organisation o USING (organisationsnummer)
+    WHERE p.datum <= :till AND a.makulerat_beslut IS NULL
+        AND (NOT EXISTS (SELECT 1 FROM genomford_utvardering u
+                WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ AND u.datum <= :idag)
+            OR {_GJORDA_GOLV} < (SELECT count(*) FROM planerad_utvardering q
+                WHERE q.avtal_id = p.avtal_id AND q.typ IS p.typ AND (q.datum IS NULL
+                    OR q.datum < p.datum OR (q.datum = p.datum AND q.nr <= p.nr))))
+    ORDER BY p.datum, p.avtal_id, p.nr""",
+    f"""SELECT {_SISTA_GOLV}, 'slut', a.id, {_BEVAKAD}, {_SISTA_GOLV} < :idag
+    FROM avtal a JOIN organisation o USING (organisationsnummer)
+    WHERE {_SISTA_GOLV} <= :till AND a.makulerat_beslut IS NULL
+        AND NOT EXISTS (SELECT 1 FROM planerad_utvardering p
+            WHERE p.avtal_id = a.id AND p.typ = 'slututvärdering')
+        AND NOT EXISTS (SELECT 1 FROM genomford_utvardering u
+            WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering')
+    ORDER BY 1, a.id""",
+    f"""SELECT u.giltigt_till, 'undantag', a.id, {_BEVAKAD}, u.giltigt_till < :idag
+    FROM undantag u JOIN avtal a ON a.id = u.avtal_id
+        JOIN organisation o USING (organisationsnummer)
+    WHERE u.giltigt_till <= :till AND {_SISTA_GOLV} >= :idag AND a.makulerat_beslut IS NULL
+    ORDER BY 1, a.id, u.nr""",
+    f"""SELECT {_SISTA_GOLV}, 'ekonomi', a.id, {_BEVAKAD}, 0
+    FROM avtal a JOIN organisation o USING (organisationsnummer)
+    WHERE {_SISTA_GOLV} BETWEEN :idag AND :till AND a.makulerat_beslut IS NULL
+        AND a.ekonomi_rakenskapsar < CAST(strftime('%Y', {_SISTA_GOLV}, '+1 day') AS INTEGER)
+            - :max_alder
+    ORDER BY 1, a.id""",
+]
+
+# Golvet för publiceringen: årets avtal (aktiva någon dag under året) ur SQL med beloppen som
+# kronor med två decimaler, skrivna med csv- och json-modulerna som en CSV-fil, en JSON-fil
+# med en post per avtal och ett 360Giving-paket med ett bidrag per avtal: lika många rader
+# och filer som `partner publicera`, utan självkontroll och skydd av personuppgifter.
+GOLV_PUBLICERA = """\
+import csv, json, os, sqlite3, sys
+db, ut, ar = sys.argv[1], sys.argv[2], int(sys.argv[3])
+conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+kr = "printf('%d.%02d', ({0}) / 100, ({0}) % 100)"
+belopp = ("a.kommunen_kontant", "a.kommunen_in_kind", "a.medfinansiering", "a.garanterad",
+          "a.naringsliv", "a.total", "a.kommunen_kontant + a.kommunen_in_kind")
+fraga = conn.execute(
+    f\"\"\"SELECT a.id, a.titel, a.typ, coalesce(a.diarienummer, ''), o.namn,
+        a.organisationsnummer, 'SE-ON-' || replace(a.organisationsnummer, '-', ''), o.kategori,
+        a.period_start, coalesce(a.avslutat_datum, a.period_slut),
+        CASE WHEN a.period_start >= :start THEN 'ja' ELSE 'nej' END, a.initiativ,
+        {", ".join(kr.format(b) for b in belopp)}, substr(a.registrerad, 1, 10)
+    FROM avtal a JOIN organisation o USING (organisationsnummer)
+    WHERE a.period_start <= :slut AND coalesce(a.avslutat_datum, a.period_slut) >= :start
+        AND a.makulerat_beslut IS NULL
+    ORDER BY a.period_start, a.id\"\"\",
+    {"start": f"{ar}-01-01", "slut": f"{ar}-12-31"},
+)
+kolumner = [d[0] for d in fraga.description][:18]
+rader = fraga.fetchall()
+os.makedirs(ut, exist_ok=True)
+with open(os.path.join(ut, "golv.csv"), "w", encoding="utf-8", newline="") as f:
+    skrivare = csv.writer(f, lineterminator="\\n")
+    skrivare.writerow(kolumner)
+    skrivare.writerows(r[:18] for r in rader)
+# json.dumps (C-kodaren) och en skrivning: json.dump till en fil kodar i Python, bit för bit.
+with open(os.path.join(ut, "golv.json"), "w", encoding="utf-8") as f:
+    f.write(json.dumps({"år": ar, "avtal": [dict(zip(kolumner, r)) for r in rader]},
+                       ensure_ascii=False))
+with open(os.path.join(ut, "golv-360giving.json"), "w", encoding="utf-8") as f:
+    f.write(json.dumps({"grants": [
+        {"id": "360G-bench-" + r[0], "title": r[1], "currency": "SEK",
+         "amountAwarded": r[18], "awardDate": r[19],
+         "plannedDates": [{"startDate": r[8], "endDate": r[9]}],
+         "recipientOrganization": [{"id": r[6], "name": r[4]}]}
+        for r in rader]}, ensure_ascii=False))
+"""
+
+# Golvet för `register kontroll`: varje händelse läst ur loggen och kedjan räknad om med
+# hashlib (innehållet som kanonisk JSON med föregående händelses hash, som register/kedja.py);
+# skriver antalet händelser och antalet brott. Kontrollen gör mer (invarianterna, och att
+# händelserna förklarar varje organisation och avtal); ingen budget.
+GOLV_KEDJA = """\
+import hashlib, json, sqlite3, sys
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+koda = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+foregaende, antal, brott = None, 0, 0
+for *innehall, lagrad_foregaende, lagrad in conn.execute(
+    "SELECT id, tid, vem, vad, organisationsnummer, avtal_id, fore, efter, foregaende, sha256 "
+    "FROM handelse ORDER BY id"
+):
+    antal += 1
+    innehall.append(foregaende)
+    if lagrad_foregaende != foregaende or lagrad != hashlib.sha256(
+        koda(innehall).encode("ascii")
+    ).hexdigest():
+        brott += 1
+    foregaende = lagrad
+sys.stdout.write(f"{antal}\\t{brott}\\n")
+"""
+
+
+def bevakningsparametrar(idag: str, dagar: int = BEVAKA_DAGAR) -> dict[str, Any]:
+    """Golvets parametrar för bevakningen per `idag` med `dagar` dagars framförhållning."""
+    till = datetime.date.fromisoformat(idag) + datetime.timedelta(days=dagar)
+    return {"idag": idag, "till": till.isoformat(), "max_alder": MAX_ALDER_AR}
+
+
+def publiceringskonfig(fil: Path) -> Path:
+    """En partner.toml med [kommun] och [publicera] ifyllda: publiceringen lyckas (kod 0)."""
+    fil.write_text(
+        '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n\n'
+        '[publicera]\nbidragsprefix = "360G-bench"\nkontakt_epost = "bench@example.se"\n'
+        'adress = "https://example.se/data/"\n',
+        encoding="utf-8",
+    )
+    return fil
 
 
 def del_bevaka_publicera(
     data: Path, db: Path, partner: str, rep: int, env: dict[str, str]
 ) -> list[Matning]:
-    toml = data / "publicera.toml"
-    toml.write_text(
-        '[publicera]\nbidragsprefix = "360G-bench"\nkontakt_epost = "bench@example.se"\n'
-        'adress = "https://example.se/data/"\n',
-        encoding="utf-8",
-    )
-    ut = data / "oppna-data"
+    toml = publiceringskonfig(data / "publicera.toml")
     namn_bevaka = f"bevaka --per {BEVAKA_PER}"
+    namn_ics = f"bevaka --per {BEVAKA_PER} --format ics"
     namn_publicera = f"publicera --år {RAPPORTAR}"
+    golv_bevaka, golv_publicera = "golv: SQL för bevaka", "golv: SQL och json för publicera"
+    golv_kedja, namn_kontroll = "golv: hashlib för händelsekedjan", "register kontroll"
     if not _har_kommando(partner, env, "bevaka"):
-        return [mat(m, None, rep, saknas="kommandot saknas") for m in (namn_bevaka, namn_publicera)]
+        return [
+            mat(m, None, rep, saknas="kommandot saknas")
+            for m in (golv_bevaka, namn_bevaka, namn_ics, golv_publicera, namn_publicera)
+        ]
+    # Bänkens register har försenade bevakningar (kod 1, som partner bevaka säger det).
+    bevaka = [partner, "bevaka", "--per", BEVAKA_PER, "--register", str(db), "--config", str(toml)]
     return [
-        mat(namn_bevaka, [partner, "bevaka", "--per", BEVAKA_PER, "--format", "ics", "--ut",
-                          str(data / "bevakning.ics"), "--register", str(db)],
-            rep, env=env, budget_sekunder=1.0),
-        mat(namn_publicera, [partner, "publicera", "--år", str(RAPPORTAR), "--ut", str(ut),
-                             "--register", str(db), "--config", str(toml)],
-            rep, env=env, budget_sekunder=1.0),
+        mat(golv_bevaka, [sys.executable, "-c", SQL_GOLV_AVSNITT, str(db),
+                          json.dumps(SQL_BEVAKA_AVSNITT),
+                          json.dumps(bevakningsparametrar(BEVAKA_PER))], rep, env=env),
+        mat(namn_bevaka, bevaka, rep, env=env, golv=golv_bevaka, budget_sekunder=1.0, koder=(1,)),
+        mat(namn_ics, [*bevaka, "--format", "ics", "--ut", str(data / "bevakning.ics")], rep,
+            env=env, golv=golv_bevaka, budget_sekunder=1.0, koder=(1,)),
+        mat(golv_publicera, [sys.executable, "-c", GOLV_PUBLICERA, str(db),
+                             str(data / "oppna-data-golv"), str(RAPPORTAR)], rep, env=env),
+        mat(namn_publicera, [partner, "publicera", "--år", str(RAPPORTAR), "--ut",
+                             str(data / "oppna-data"), "--register", str(db), "--config",
+                             str(toml)],
+            rep, env=env, golv=golv_publicera, budget_sekunder=1.0),
+        mat(golv_kedja, [sys.executable, "-c", GOLV_KEDJA, str(db)], rep, env=env),
+        mat(namn_kontroll, [partner, "register", "kontroll", "--register", str(db)], rep,
+            env=env, golv=golv_kedja),
     ]  # fmt: skip
 
 

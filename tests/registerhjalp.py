@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from conftest import andrad_mall, kor
+from conftest import ROT, andrad_mall, kor
 
 ORGNR = "556781-2341"
 
@@ -130,3 +130,64 @@ def utvardera(register_: Path, id_: str, text: str) -> None:
         )
     finally:
         reg.stang()
+
+
+EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
+BEVAKNING_TOML = '[regler."utvärdering"]\n"kräv_slututvärdering" = false\n'
+
+
+def bevakningsregister(katalog: Path) -> Path:
+    """Exemplen och ett avtal med varje slag av bevakning, i ett register i katalogen."""
+    (katalog / "partner.toml").write_text(BEVAKNING_TOML, encoding="utf-8")
+    db = katalog / "partnerskap.db"
+    # Utan planerad slututvärdering, med ett undantag som går ut medan avtalet löper, ett
+    # namn med komma och semikolon och en gammal årsredovisning.
+    utan = skriv_forslag(
+        katalog,
+        "utan.yaml",
+        id_="NL-2015-030",
+        org=orgnr(77),
+        agare="Per Berg",
+        start="2015-01-01",
+        slut="2016-08-31",
+    )
+    text = (
+        utan.read_text(encoding="utf-8")
+        .replace(
+            "  - {datum: 2016-08-31, typ: slututvärdering}",
+            "  - {datum: 2016-08-31, typ: delutvärdering}",
+        )
+        .replace("  namn: Örebro Logistikpartner AB\n", '  namn: "Berg, Sten; och Söner AB"\n', 1)
+    )
+    text += (
+        "undantag:\n  - {regel: insyn, beslut: KS 2015/9 § 3, beslutsdatum: 2015-01-10,\n"
+        "     motivering: Prövas efter första året., giltigt_till: 2016-03-31}\n"
+    )
+    utan.write_text(text, encoding="utf-8")
+    (katalog / "beslut").mkdir()
+    (katalog / "beslut" / "ks-2015-9.yaml").write_text(
+        "typ: undantag\nreferens: KS 2015/9 § 3\ndatum: 2015-01-10\nbeslutat_av: Kommunstyrelsen\n"
+        "motivering: Prövas efter första året.\navtal: NL-2015-030\nregel: insyn\n"
+        "giltigt_till: 2016-03-31\n",
+        encoding="utf-8",
+    )
+    p = kor(
+        "register",
+        "add",
+        *map(str, [*EXEMPEL, utan]),
+        "--sanktionerad-av",
+        "N",
+        "--config",
+        str(katalog / "partner.toml"),
+        env=miljo(db),
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    utv = katalog / "utv.yaml"
+    utv.write_text(
+        "datum: 2015-03-10\ntyp: delutvärdering\nutförd_av: Revisor Rask\nmål:\n"
+        "  - {mål: 1, utfall: 12}\n  - {mål: 2, utfall: 150}\n",
+        encoding="utf-8",
+    )
+    p = kor("register", "utvärdera", "NL-2014-001", str(utv), env=miljo(db))
+    assert p.returncode == 0, p.stdout + p.stderr
+    return db

@@ -3,6 +3,7 @@ med litet N (en röktest; tiderna själva prövas inte, de brusar)."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import subprocess
@@ -14,6 +15,7 @@ from types import ModuleType
 import pytest
 
 from partner_cli import varden
+from registerhjalp import bevakningsregister
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench.py"
 PARTNER = str(Path(sys.executable).parent / "partner")
@@ -89,8 +91,14 @@ def test_hela_matningen_med_litet_n(tmp_path: Path) -> None:
         "register sync (20 oförändrade avtal)",
         "register ägare",
         "report --år 2019 --per 2019-12-31",
+        "publicera --år 2019",
+        "register kontroll",
     ):
         assert rader[namn]["avslutningskod"] == 0, namn
+    # Bänkens register har försenade utvärderingar; varje golv har en kvot mot sig.
+    assert rader["bevaka --per 2019-06-01 --format ics"]["avslutningskod"] == 1
+    for namn in ("bevaka --per 2019-06-01", "publicera --år 2019", "register kontroll"):
+        assert rader[namn]["kvot"] > 0, namn
     assert "partner check (1 fil)" in resultat["tabell"]
     assert "partner check (1 fil)" in kord.stdout
 
@@ -141,3 +149,101 @@ def test_golvet_for_rapporten_raknar_rapportens_belopp(tmp_path: Path) -> None:
     finally:
         reg.stang()
         conn.close()
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Exemplen och ett avtal med varje slag av bevakning."""
+    return bevakningsregister(tmp_path_factory.mktemp("bevaka"))
+
+
+def _golv(skript: str, *argument: str) -> str:
+    """Ett golv som bänken kör det: en egen Python-process med bara standardbiblioteket."""
+    p = subprocess.run([sys.executable, "-c", skript, *argument], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def test_golvet_for_bevakningen_ger_bevakningens_datum(register: Path) -> None:
+    """Golvet räknar samma bevakningar som `partner bevaka`: varje slag (utvärdering, slut,
+    undantag, ekonomi), försenad eller inte, med avtalsägaren, per flera dagar."""
+    bench = _bench()
+    sedda: set[str] = set()
+    for dag in ("2015-06-15", "2015-07-15", "2016-03-01", "2016-07-15", "2016-10-01"):
+        ut = subprocess.run(
+            [PARTNER, "bevaka", "--per", dag, "--format", "json", "--register", str(register)],
+            capture_output=True,
+            text=True,
+        )
+        assert ut.returncode in (0, 1), ut.stderr
+        partner = {
+            (b["datum"], b["slag"], b["avtal"], b["avtalsägare"], b["försenad"])
+            for b in json.loads(ut.stdout)["bevakningar"]
+        }
+        text = _golv(
+            bench.SQL_GOLV_AVSNITT,
+            str(register),
+            json.dumps(bench.SQL_BEVAKA_AVSNITT),
+            json.dumps(bench.bevakningsparametrar(dag)),
+        )
+        rader = [r.split("\t") for r in text.splitlines()]
+        golv = {(r[0], r[1], r[2], r[4], r[6] == "1") for r in rader}
+        assert len(rader) == len(golv) == len(partner) and golv == partner, dag
+        sedda |= {b[1] for b in partner}
+    assert sedda == {"utvärdering", "slut", "undantag", "ekonomi"}
+
+
+def test_golvet_for_publiceringen_skriver_lika_manga_rader(register: Path, tmp_path: Path) -> None:
+    bench = _bench()
+    toml = bench.publiceringskonfig(tmp_path / "partner.toml")
+    ut = subprocess.run(
+        [PARTNER, "publicera", "--år", "2015", "--ut", str(tmp_path / "p"), "--register",
+         str(register), "--config", str(toml)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert ut.returncode == 0, ut.stderr  # konfigurationen räcker för en lyckad publicering
+    _golv(bench.GOLV_PUBLICERA, str(register), str(tmp_path / "g"), "2015")
+    with (tmp_path / "p" / "partnerskap-2015.csv").open(encoding="utf-8") as f:
+        partner = [r["id"] for r in csv.DictReader(f)]
+    with (tmp_path / "g" / "golv.csv").open(encoding="utf-8") as f:
+        golv = [r["id"] for r in csv.DictReader(f)]
+    assert len(partner) >= 3 and golv == partner
+    paket = json.loads((tmp_path / "p" / "partnerskap-2015-360giving.json").read_text("utf-8"))
+    golvets = json.loads((tmp_path / "g" / "golv-360giving.json").read_text("utf-8"))
+    assert [g["amountAwarded"] for g in golvets["grants"]] == [
+        f"{g['amountAwarded']:.2f}" for g in paket["grants"]
+    ]
+    assert len(json.loads((tmp_path / "g" / "golv.json").read_text("utf-8"))["avtal"]) == len(golv)
+
+
+def test_golvet_for_kedjan_ser_en_andrad_handelse(register: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    bench = _bench()
+    antal, brott = _golv(bench.GOLV_KEDJA, str(register)).split()
+    assert int(antal) > 5 and brott == "0"
+    kopia = tmp_path / "kopia.db"
+    with sqlite3.connect(register) as kalla, sqlite3.connect(kopia) as conn:
+        kalla.backup(conn)
+        # Förbi schemats skydd, som någon med filen kan: en händelse ändras i efterhand.
+        conn.execute("DROP TRIGGER handelse_ingen_andring")
+        conn.execute("UPDATE handelse SET vem = 'Någon annan' WHERE id = 3")
+    kalla.close()
+    conn.close()
+    assert _golv(bench.GOLV_KEDJA, str(kopia)).split() == [antal, "1"]
+    kontroll = subprocess.run(
+        [PARTNER, "register", "kontroll", "--register", str(kopia)], capture_output=True, text=True
+    )
+    assert kontroll.returncode == 1
+    assert "händelse 3 har ändrats" in kontroll.stdout + kontroll.stderr
+
+
+def test_en_ovantad_avslutningskod_avbryter_matningen() -> None:
+    bench = _bench()
+    ok = bench.mat("avslutar med 1", [sys.executable, "-c", "raise SystemExit(1)"], 1, koder=(1,))
+    assert ok.avslutningskod == 1 and len(ok.sekunder) == 1
+    skript = "import sys; sys.stderr.write('något gick fel'); raise SystemExit(2)"
+    with pytest.raises(SystemExit) as fel:
+        bench.mat("misslyckas", [sys.executable, "-c", skript], 3)
+    assert "misslyckas avslutades med kod 2, inte 0" in str(fel.value)
+    assert "något gick fel" in str(fel.value)

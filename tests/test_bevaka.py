@@ -11,68 +11,12 @@ from typing import Any
 import pytest
 
 from conftest import ROT, kor
-from registerhjalp import miljo, orgnr, skriv_forslag
-
-EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
-TOML = '[regler."utvärdering"]\n"kräv_slututvärdering" = false\n'
+from registerhjalp import BEVAKNING_TOML, EXEMPEL, bevakningsregister, miljo
 
 
 @pytest.fixture(scope="module")
 def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    katalog = tmp_path_factory.mktemp("bevaka")
-    (katalog / "partner.toml").write_text(TOML, encoding="utf-8")
-    db = katalog / "partnerskap.db"
-    # Utan planerad slututvärdering, med ett undantag som går ut medan avtalet löper, ett
-    # namn med komma och semikolon och en gammal årsredovisning.
-    utan = skriv_forslag(
-        katalog,
-        "utan.yaml",
-        id_="NL-2015-030",
-        org=orgnr(77),
-        agare="Per Berg",
-        start="2015-01-01",
-        slut="2016-08-31",
-    )
-    text = (
-        utan.read_text(encoding="utf-8")
-        .replace(
-            "  - {datum: 2016-08-31, typ: slututvärdering}",
-            "  - {datum: 2016-08-31, typ: delutvärdering}",
-        )
-        .replace("  namn: Örebro Logistikpartner AB\n", '  namn: "Berg, Sten; och Söner AB"\n', 1)
-    )
-    text += (
-        "undantag:\n  - {regel: insyn, beslut: KS 2015/9 § 3, beslutsdatum: 2015-01-10,\n"
-        "     motivering: Prövas efter första året., giltigt_till: 2016-03-31}\n"
-    )
-    utan.write_text(text, encoding="utf-8")
-    (katalog / "beslut").mkdir()
-    (katalog / "beslut" / "ks-2015-9.yaml").write_text(
-        "typ: undantag\nreferens: KS 2015/9 § 3\ndatum: 2015-01-10\nbeslutat_av: Kommunstyrelsen\n"
-        "motivering: Prövas efter första året.\navtal: NL-2015-030\nregel: insyn\n"
-        "giltigt_till: 2016-03-31\n",
-        encoding="utf-8",
-    )
-    p = kor(
-        "register",
-        "add",
-        *map(str, [*EXEMPEL, utan]),
-        "--sanktionerad-av",
-        "N",
-        "--config",
-        str(katalog / "partner.toml"),
-        env=miljo(db),
-    )
-    assert p.returncode == 0, p.stdout + p.stderr
-    utv = katalog / "utv.yaml"
-    utv.write_text(
-        "datum: 2015-03-10\ntyp: delutvärdering\nutförd_av: Revisor Rask\nmål:\n"
-        "  - {mål: 1, utfall: 12}\n  - {mål: 2, utfall: 150}\n",
-        encoding="utf-8",
-    )
-    p = kor("register", "utvärdera", "NL-2014-001", str(utv), env=miljo(db))
-    assert p.returncode == 0, p.stdout + p.stderr
-    return db
+    return bevakningsregister(tmp_path_factory.mktemp("bevaka"))
 
 
 def bevaka(db: Path, *argument: str) -> Any:
@@ -187,11 +131,11 @@ def test_ics_uid_bar_kommunens_organisationsnummer(register: Path, tmp_path: Pat
         ]
 
     toml = tmp_path / "partner.toml"
-    toml.write_text(TOML, encoding="utf-8")
+    toml.write_text(BEVAKNING_TOML, encoding="utf-8")
     utan = uids("--config", str(toml))
     assert utan and all(u.endswith("@partner") for u in utan)
     toml.write_text(
-        TOML + '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n',
+        BEVAKNING_TOML + '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n',
         encoding="utf-8",
     )
     med = uids("--config", str(toml))
