@@ -89,7 +89,28 @@ def report(
     config: Path | None = None,
 ) -> None:
     """Årsrapporten: partnerskap, avtalsägare, måluppfyllelse, uppföljning och risker."""
+    import gc
 
+    # Rapporten bygger hundratusentals små objekt utan cykler (registrets rader, tabellernas
+    # celler och texten): skräpsamlingen gick igenom dem om och om igen medan de byggdes
+    # (omkring 0,4 s av 2 på 100 000 avtal). Referensräkningen frigör dem som vanligt.
+    gc.disable()
+    try:
+        _report(ar, format_, ut, csv_stil, per, publik, register, config)
+    finally:
+        gc.enable()
+
+
+def _report(
+    ar: int | None,
+    format_: str,
+    ut: Path | None,
+    csv_stil: str,
+    per: str | None,
+    publik: bool,
+    register: Path | None,
+    config: Path | None,
+) -> None:
     valt = RAPPORTFORMAT[valj_format(format_, RAPPORTFORMAT)]
     if valt.katalog and ut is None:
         fel(f"--format {format_} skriver en fil per avsnitt: ange katalogen med --ut KATALOG")

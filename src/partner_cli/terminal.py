@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Sequence
+from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -45,12 +47,13 @@ def tabell(
     """En tabell; `fri` säger vilka kolumner som är fritext och får radbrytas i terminalen.
 
     Cellerna kommer ur filer och registret: styrtecken i dem visas som flyktsekvenser."""
-    from partner_cli.saker import radborjan, ren, synlig
+    from partner_cli.saker import kommandostart, radborjan, ren, synlig
 
     # En sökning över alla celler först: rapporter har hundratusentals, nästan alltid rena.
     if not ren("\t".join(map("\t".join, rader))):
         rader = [[synlig(c) for c in r] for r in rader]
-    rader = [r if (forsta := radborjan(r[0])) == r[0] else [forsta, *r[1:]] for r in rader]
+    if any(map(kommandostart, map(itemgetter(0), rader))):
+        rader = [[radborjan(r[0]), *r[1:]] for r in rader]
     if ar_terminal(ut):
         _rich_tabell(ut, rubrik, kolumner, rader, markerade, fri or [True] * len(kolumner))
     else:
@@ -70,16 +73,19 @@ def enkel_tabell(
         max(len(k), max(map(len, celler), default=0))
         for k, celler in zip(kolumner, kolumnvis, strict=True)
     ]
-    marginal = bool(markerade)
-    ljust = str.ljust
-
-    def rad(celler: Sequence[str], tecken: str = " ") -> str:
-        text = "  ".join(map(ljust, celler, bredder)).rstrip()
-        return f"{tecken} {text}" if marginal else text
-
-    utdata = [rubrik, rad(kolumner), rad(["-" * b for b in bredder])]
-    utdata += [rad(r, MARKERAD if i in markerade else " ") for i, r in enumerate(rader)]
-    return "\n".join(utdata) + "\n"
+    # Utfyllnaden och sammanfogningen kolumnvis med map, utan ett Python-anrop per rad:
+    # tabellerna har tiotusentals rader. Rubrikraden och strecken först.
+    utfyllda = [
+        list(map(str.ljust, (k, "-" * b, *celler), repeat(b)))
+        for k, b, celler in zip(kolumner, bredder, kolumnvis, strict=True)
+    ]
+    text = list(map(str.rstrip, map("  ".join, zip(*utfyllda, strict=True))))
+    if markerade:
+        tecken = ["  "] * len(text)
+        for i in markerade:
+            tecken[i + 2] = f"{MARKERAD} "
+        text = list(map(str.__add__, tecken, text))
+    return "\n".join([rubrik, *text]) + "\n"
 
 
 # Fritext bryts mellan ord, och ett ord längre än så här delas hellre än att tabellen
