@@ -73,7 +73,6 @@ def bevaka(
     from partner_cli.register import lasning, uppfoljning
 
     till = idag + dt.timedelta(days=dagar)
-    poster: list[Bevakning] = []
     with reg.ogonblick():
         agare = lasning.agarna(reg)
         planerade = uppfoljning.planerade_rader(
@@ -81,24 +80,47 @@ def bevaka(
         )
         avtal = uppfoljning.bevakade_avtal(reg, idag, till)
         undantag = uppfoljning.utgaende_undantag(reg, idag, till)
-    # Tiotusentals rader: registrets rader direkt till bevakningar, datumen jämförda som text.
-    dag, fran_text = idag.isoformat(), dt.date.fromisoformat
+    # Tiotusentals rader: registrets rader direkt till bevakningar, datumen jämförda som text
+    # och tolkade en gång per dag, textens början en gång per typ. Varje bevakning får sin
+    # sorteringsnyckel när den görs (`ordnad`), så att sorteringen jämför tupler utan ett
+    # anrop per bevakning; nyckeln är unik, så bevakningarna själva jämförs aldrig.
+    dag = idag.isoformat()
+    datumen: dict[str, dt.date] = {}
+    borjan: dict[tuple[str, bool], str] = {}
+    ordnade: list[tuple[dt.date, str, int, str, Bevakning]] = []
+    ordnad = ordnade.append
     for avtal_id, organisation, organisationsnummer, datum, typ, _, nr in planerade:
         namn, enhet = agare[organisationsnummer]
         forsenad = datum < dag
-        poster.append(
-            Bevakning(
-                fran_text(datum),
-                "utvärdering",
+        datumet = datumen.get(datum)
+        if datumet is None:
+            datumet = datumen[datum] = dt.date.fromisoformat(datum)
+        text = borjan.get((typ, forsenad))
+        if text is None:
+            text = borjan[typ, forsenad] = (
+                f"{typ.capitalize()} {'skulle ha gjorts' if forsenad else 'planerad'} "
+            )
+        nyckel = f"utvardering-{avtal_id}-{nr}"
+        ordnad(
+            (
+                datumet,
                 avtal_id,
-                organisation,
-                namn,
-                enhet,
-                f"{typ.capitalize()} {'skulle ha gjorts' if forsenad else 'planerad'} {datum}",
-                forsenad,
-                f"utvardering-{avtal_id}-{nr}",
+                0,
+                nyckel,
+                Bevakning(
+                    datumet,
+                    "utvärdering",
+                    avtal_id,
+                    organisation,
+                    namn,
+                    enhet,
+                    text + datum,
+                    forsenad,
+                    nyckel,
+                ),
             )
         )
+    poster: list[Bevakning] = []  # de andra slagen, några tusen
     for b in avtal:
         if not (b.slututvardering_planerad or b.slututvardering_gjord):
             forsenad = b.period_slut < idag
@@ -150,6 +172,7 @@ def bevaka(
                 f"undantag-{u.avtal_id}-{u.nr}",
             )
         )
-    poster.sort(key=lambda b: (b.datum, b.avtal_id, SLAG.index(b.slag), b.nyckel))
+    ordnade += ((b.datum, b.avtal_id, SLAG.index(b.slag), b.nyckel, b) for b in poster)
+    ordnade.sort()
     doman = "partner" + (f".se-on-{kommunens_nummer.replace('-', '')}" if kommunens_nummer else "")
-    return Bevakningar(idag, dagar, tuple(poster), doman)
+    return Bevakningar(idag, dagar, tuple(o[-1] for o in ordnade), doman)
