@@ -13,9 +13,9 @@ import pytest
 
 from conftest import ROT, kor
 from partner_cli import konfig, kontroll
-from partner_cli.bevaka_cli import BEVAKNINGSFORMAT
+from partner_cli.bevakningsvy import BEVAKNINGSFORMAT
 from partner_cli.formatregister import Format, Formatregister
-from partner_cli.publicera_cli import PUBLICERINGSFORMAT
+from partner_cli.publiceringsvy import PUBLICERINGSFORMAT
 from partner_cli.rapportvy import RAPPORTFORMAT
 from partner_cli.registerformat import AVTALSFORMAT, EXPORTFORMAT, TABELLFORMAT
 from partner_cli.underlag_cli import UNDERLAGSFORMAT

@@ -308,3 +308,121 @@ def test_report_importerar_inte_typer(registerarkiv: Path) -> None:
     )
     assert "Årsrapport 2015" in p.stdout
     assert p.stdout.splitlines()[-1] == "LADDADE:", p.stderr
+
+
+@pytest.fixture
+def bevakningsarkiv(registerarkiv: Path) -> Path:
+    (registerarkiv / "publicera.toml").write_text(
+        '[kommun]\nnamn = "Örebro kommun"\norganisationsnummer = "212000-1967"\n\n'
+        '[publicera]\nbidragsprefix = "360G-test"\nkontakt_epost = "a@example.se"\n'
+        'adress = "https://example.se/data/"\n',
+        encoding="utf-8",
+    )
+    return registerarkiv
+
+
+def _samma_med_och_utan_typer(arkiv: Path, anrop: tuple[str, ...], utfil: Path) -> None:
+    """Utdata, den skrivna filen eller katalogen, fel och avslutningskod, byte för byte."""
+    ut = []
+    for kommando in ([PARTNER], [sys.executable, "-c", _TYPER]):
+        p = subprocess.run(
+            [*kommando, *anrop], cwd=arkiv, capture_output=True, stdin=subprocess.DEVNULL
+        )
+        filer = (
+            {f.name: f.read_bytes() for f in sorted(utfil.glob("*"))}
+            if utfil.is_dir()
+            else (utfil.read_bytes() if utfil.exists() else b"")
+        )
+        ut.append((p.stdout, p.stderr, p.returncode, filer))
+        shutil.rmtree(utfil) if utfil.is_dir() else utfil.unlink(missing_ok=True)
+    assert ut[0] == ut[1]
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        (),
+        ("--per", "2015-06-01"),
+        ("--per=2016-09-01", "-f", "json"),
+        ("--per", "2015-06-01", "--dagar", "400", "--format", "ics", "-o", "b.ics"),
+        ("--per", "2015-06-01", "--ut", "b.ics", "-f", "markdown"),
+        ("--dagar", "tio"),
+        ("--dagar", "9999"),
+        ("--per", "igår"),
+        ("-f", "xml"),
+        ("--format",),
+        ("--register", "saknas.db"),
+        ("--config", "saknas.toml"),
+        ("--config", "publicera.toml", "--per", "2015-06-01", "-f", "ics"),
+        ("extra",),
+        ("--okand",),
+        ("-h",),
+        ("--help",),
+    ],
+)
+def test_bevaka_utan_typer_ar_samma_som_med(
+    bevakningsarkiv: Path, argument: tuple[str, ...]
+) -> None:
+    # Som report: den snabba vägen och Typer-kommandot byggs ur samma deklaration
+    # (bevakningsvy.BEVAKA).
+    anrop = ("bevaka", *argument)
+    if "--register" not in argument:
+        anrop += ("--register", "register.db")
+    _samma_med_och_utan_typer(bevakningsarkiv, anrop, bevakningsarkiv / "b.ics")
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        ("--år", "2015", "--ut", "data"),
+        ("--ar=2015", "--ut=data", "-f", "csv", "--format", "dcat"),
+        ("--år", "2015", "--ut", "data", "-f", "xml"),
+        ("--år", "tjugo", "--ut", "data"),
+        ("--år", "1800", "--ut", "data"),
+        ("--ut", "data"),
+        ("--år", "2015"),
+        ("--år",),
+        (),
+        ("--år", "2015", "--ut", "data", "--register", "saknas.db"),
+        ("--år", "2015", "--ut", "data", "--config", "saknas.toml"),
+        ("--år", "2015", "--ut", "data", "extra"),
+        ("--okand",),
+        ("-h",),
+        ("--help",),
+    ],
+)
+def test_publicera_utan_typer_ar_samma_som_med(
+    bevakningsarkiv: Path, argument: tuple[str, ...]
+) -> None:
+    # (publiceringsvy.PUBLICERA); utan --config är [kommun] och [publicera] inte ifyllda.
+    anrop = ("publicera", *argument)
+    if "--register" not in argument:
+        anrop += ("--register", "register.db")
+    if "--config" not in argument:
+        anrop += ("--config", "publicera.toml")
+    _samma_med_och_utan_typer(bevakningsarkiv, anrop, bevakningsarkiv / "data")
+
+
+@pytest.mark.parametrize(
+    "anrop",
+    [
+        ("bevaka", "--per", "2015-06-01", "--register", "register.db"),
+        ("publicera", "--år", "2015", "--ut", "data", "--register", "register.db",
+         "--config", "publicera.toml"),
+    ],
+)  # fmt: skip
+def test_bevaka_och_publicera_importerar_inte_typer(
+    bevakningsarkiv: Path, anrop: tuple[str, ...]
+) -> None:
+    kod = (
+        "import sys\n"
+        "from partner_cli.kommando import main\n"
+        f"sys.argv = ['partner', *{anrop!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert e.code in (0, 1), e.code\n"
+        "print('LADDADE:' + ','.join(m for m in ('typer', 'rich', 'sqlite_utils') "
+        "if m in sys.modules))"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", kod], cwd=bevakningsarkiv, capture_output=True, text=True
+    )
+    assert p.stdout.splitlines()[-1] == "LADDADE:", p.stderr

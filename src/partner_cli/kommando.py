@@ -164,7 +164,7 @@ def tolka_argv(parametrar: Sequence[Parameter], argv: Sequence[str]) -> dict[str
     Godtar flaggor som `--format json`, `--format=json`, `-f json` och `--strikt`, argument
     före och efter flaggorna och `--`. Okända flaggor, `-h`, hopslagna korta flaggor, värden
     som börjar med `-`, är tomma, inte är bland de tillåtna eller inte är heltal där ett
-    heltal väntas, saknade argument och
+    heltal väntas, saknade flaggor och argument som krävs och
     argument till ett kommando utan argument lämnas till Typer, som ger hjälpen eller felet.
     """
     flaggor = {f: p for p in parametrar for f in p.flaggor}
@@ -205,6 +205,8 @@ def tolka_argv(parametrar: Sequence[Parameter], argv: Sequence[str]) -> dict[str
             varden[p.namn] = [*(varden[p.namn] or []), tolkat]
         else:
             varden[p.namn] = tolkat
+    if any(p.kravs and p.flaggor and varden[p.namn] is None for p in parametrar):
+        return None  # en flagga som krävs saknas: Typers fel
     if argument is None:
         return None if positionella else varden
     if argument.kravs and not positionella:
@@ -291,6 +293,8 @@ SNABBA = {
     ("check",): ("partner_cli.granskning", "check", "PARAMETRAR"),
     ("register", "ägare"): ("partner_cli.registervy", "agare", "AGARE"),
     ("report",): ("partner_cli.rapportvy", "report", "RAPPORT"),
+    ("bevaka",): ("partner_cli.bevakningsvy", "bevaka", "BEVAKA"),
+    ("publicera",): ("partner_cli.publiceringsvy", "publicera", "PUBLICERA"),
 }
 
 
