@@ -95,7 +95,7 @@ def arsdelar(
             FROM arsdel_ar WHERE s < (SELECT max(d1) FROM arsdel_avtal)
         ),
         arsdel AS (
-            SELECT x.id{fora.replace(", ", ", x.")}{"".join(map(andel, belopp))}
+            SELECT x.id{"".join(f", x.{namn}" for namn in med)}{"".join(map(andel, belopp))}
             FROM arsdel_spridd x JOIN arsdel_ar z ON z.f <= x.d1 AND z.s >= x.d0
             GROUP BY x.id
         )"""
