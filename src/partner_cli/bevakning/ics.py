@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TextIO
 
-from partner_cli.bevakning import Bevakningar
+from partner_cli.bevakning import SLAG, Bevakningar
 from partner_cli.saker import synlig
 
 
@@ -57,26 +57,34 @@ def render(b: Bevakningar, ut: TextIO) -> None:
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//partner//bevakning//SV\r\n"
         "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:Partnerskap: bevakning\r\n"
     )
+    # Det som är detsamma för många händelser räknas en gång: stämpeln, datumens rader per
+    # dag, sammanfattningens början och slutet per slag. Händelserna skrivs i en skrivning.
     stampel = f"DTSTAMP:{_dag(b.idag)}T000000Z\r\n"
     en_dag = dt.timedelta(days=1)
-    dagar: dict[dt.date, str] = {}  # dagens DTSTART och DTEND
+    dagar: dict[dt.date, str] = {}  # dagens DTSTAMP, DTSTART och DTEND
+    borjan = {
+        (slag, forsenad): f"SUMMARY:{'FÖRSENAD: ' if forsenad else ''}{slag.capitalize()}: "
+        for slag in SLAG
+        for forsenad in (False, True)
+    }
+    slut = {
+        slag: f"CATEGORIES:{text(slag)}\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n" for slag in SLAG
+    }
+    handelser: list[str] = []
     for p in b.poster:
         datum = dagar.get(p.datum)
         if datum is None:
             datum = dagar[p.datum] = (
-                f"DTSTART;VALUE=DATE:{_dag(p.datum)}\r\n"
+                f"{stampel}DTSTART;VALUE=DATE:{_dag(p.datum)}\r\n"
                 f"DTEND;VALUE=DATE:{_dag(p.datum + en_dag)}\r\n"
             )
-        status = "FÖRSENAD: " if p.forsenad else ""
-        ut.write(
+        handelser.append(
             "BEGIN:VEVENT\r\n"
             + vik(f"UID:{text(b.uid(p))}")
-            + stampel
             + datum
-            + vik(
-                f"SUMMARY:{text(f'{status}{p.slag.capitalize()}: {p.avtal_id} {p.organisation}')}"
-            )
+            + vik(borjan[p.slag, p.forsenad] + text(f"{p.avtal_id} {p.organisation}"))
             + vik(f"DESCRIPTION:{text(p.text + '. Avtalsägare: ' + p.avtalsagare)}")
-            + f"CATEGORIES:{text(p.slag)}\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
+            + slut[p.slag]
         )
-    ut.write("END:VCALENDAR\r\n")
+    handelser.append("END:VCALENDAR\r\n")
+    ut.write("".join(handelser))
