@@ -884,43 +884,41 @@ def del_register(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) 
     return rader
 
 
-def varvade(rader: Callable[[], list[Matning]], rep: int) -> list[Matning]:
-    """Raderna körda varvat, en körning av var i tur och ordning `rep` gånger: ett golv och
-    kommandona som jämförs med det mäts under samma last på en delad maskin."""
-    ut = rader()
-    for _ in range(rep - 1):
-        for m, ny in zip(ut, rader(), strict=True):
+def varvade(rader: Sequence[Callable[[], Matning]], rep: int) -> list[Matning]:
+    """Raderna körda varvat `rep` gånger, en körning av var per varv och med en annan rad
+    först varje varv: ett golv och kommandona som jämförs med det mäts under samma last på en
+    delad maskin, och ingen rad får alltid den första eller sista platsen i en följd."""
+    ut: list[Matning | None] = [None] * len(rader)
+    for varv in range(rep):
+        for j in (*range(varv % len(rader), len(rader)), *range(varv % len(rader))):
+            ny = rader[j]()
+            m = ut[j]
+            if m is None:
+                ut[j] = ny
+                continue
             m.sekunder += ny.sekunder
             m.cpu_sekunder += ny.cpu_sekunder
             m.max_rss_mb = max(m.max_rss_mb, ny.max_rss_mb)
-    return ut
+    return [m for m in ut if m is not None]
 
 
 def rapportens_rader(partner: str, db: Path, rep: int, env: dict[str, str]) -> list[Matning]:
     """Golvet för rapporten, `report --år` och `report --per` på registret `db`, varvade."""
     har_report = _har_kommando(partner, env, "report")
-    return varvade(lambda: _rapportens_rader(partner, db, env, har_report), rep)
-
-
-def _rapportens_rader(
-    partner: str, db: Path, env: dict[str, str], har_report: bool
-) -> list[Matning]:
     namn_report, golv_report = f"report --år {RAPPORTAR}", "golv: SQL för report"
-    rep = 1
-    return [
-        mat(golv_report, [sys.executable, "-c", SQL_GOLV_AVSNITT, str(db),
-                          json.dumps(SQL_RAPPORT_AVSNITT),
-                          json.dumps(rapportparametrar(RAPPORTAR))], rep, env=env),
-        mat(namn_report, [partner, "report", "--år", str(RAPPORTAR), "--register", str(db)]
-            if har_report else None,
-            rep, saknas=SAKNAS_REPORT, env=env, golv=golv_report, budget=1.5,
-            budget_sekunder=1.0),
-        # Per årets sista dag, utan versioner som gäller senare: bara genomläsningen av loggen.
-        mat(f"report --år {RAPPORTAR} --per {RAPPORTAR}-12-31",
-            [partner, "report", "--år", str(RAPPORTAR), "--per", f"{RAPPORTAR}-12-31",
-             "--register", str(db)] if har_report else None,
-            rep, saknas=SAKNAS_REPORT, env=env, golv=namn_report, budget=1.2),
-    ]  # fmt: skip
+    report = [partner, "report", "--år", str(RAPPORTAR), "--register", str(db)]
+    # Per årets sista dag, utan versioner som gäller senare: bara genomläsningen av loggen.
+    per = [*report[:4], "--per", f"{RAPPORTAR}-12-31", *report[4:]]
+    return varvade([
+        lambda: mat(golv_report, [sys.executable, "-c", SQL_GOLV_AVSNITT, str(db),
+                                  json.dumps(SQL_RAPPORT_AVSNITT),
+                                  json.dumps(rapportparametrar(RAPPORTAR))], 1, env=env),
+        lambda: mat(namn_report, report if har_report else None, 1, saknas=SAKNAS_REPORT,
+                    env=env, golv=golv_report, budget=1.5, budget_sekunder=1.0),
+        lambda: mat(f"report --år {RAPPORTAR} --per {RAPPORTAR}-12-31",
+                    per if har_report else None, 1, saknas=SAKNAS_REPORT, env=env,
+                    golv=namn_report, budget=1.2),
+    ], rep)  # fmt: skip
 
 
 def del_rapport(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) -> list[Matning]:
