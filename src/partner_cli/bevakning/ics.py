@@ -58,7 +58,8 @@ def render(b: Bevakningar, ut: TextIO) -> None:
         "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:Partnerskap: bevakning\r\n"
     )
     # Det som är detsamma för många händelser räknas en gång: stämpeln, datumens rader per
-    # dag, sammanfattningens början och slutet per slag. Händelserna skrivs i en skrivning.
+    # dag, sammanfattningens början och slutet per slag; en skrivning per händelse (hela filen
+    # i en sträng vore dubbla minnet).
     stampel = f"DTSTAMP:{_dag(b.idag)}T000000Z\r\n"
     en_dag = dt.timedelta(days=1)
     dagar: dict[dt.date, str] = {}  # dagens DTSTAMP, DTSTART och DTEND
@@ -70,7 +71,7 @@ def render(b: Bevakningar, ut: TextIO) -> None:
     slut = {
         slag: f"CATEGORIES:{text(slag)}\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n" for slag in SLAG
     }
-    handelser: list[str] = []
+    skriv = ut.write
     for p in b.poster:
         datum = dagar.get(p.datum)
         if datum is None:
@@ -78,7 +79,7 @@ def render(b: Bevakningar, ut: TextIO) -> None:
                 f"{stampel}DTSTART;VALUE=DATE:{_dag(p.datum)}\r\n"
                 f"DTEND;VALUE=DATE:{_dag(p.datum + en_dag)}\r\n"
             )
-        handelser.append(
+        skriv(
             "BEGIN:VEVENT\r\n"
             + vik(f"UID:{text(b.uid(p))}")
             + datum
@@ -86,5 +87,4 @@ def render(b: Bevakningar, ut: TextIO) -> None:
             + vik(f"DESCRIPTION:{text(p.text + '. Avtalsägare: ' + p.avtalsagare)}")
             + slut[p.slag]
         )
-    handelser.append("END:VCALENDAR\r\n")
-    ut.write("".join(handelser))
+    skriv("END:VCALENDAR\r\n")
