@@ -119,7 +119,8 @@ def add(
         sokvagar = samla_filer(filer)
     except AnvandningsFel as e:
         fel(str(e))
-    from partner_cli.register.skrivning import lagg_till, med_registerrader
+    from partner_cli.register.rader import med_registerrader
+    from partner_cli.register.skrivning import lagg_till
 
     resultat = kontrollera(sokvagar, konfig, behall_forslag=True, efterbehandling=med_registerrader)
     if not resultat.godkant:

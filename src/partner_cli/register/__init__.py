@@ -5,6 +5,7 @@ något; fel blir `RegisterFel` med ett svenskt meddelande. Schemat beskrivs i re
 
 - `migreringar`: schemat som migreringar, den enda källan till schemaversionen och kolumnerna.
 - `anslutning`: öppna för läsning (`las`) eller skrivning (`skriv`), transaktioner och fel.
+- `rader`: förslaget som registrets rader, utan registreringens fält (byggs i granskningen).
 - `skrivning`: registrera förslag, byta avtalsägare, registrera genomförda utvärderingar.
 - `lasning`: registerkommandonas läsningar, typade rader, och SQL-villkoren de delar.
 - `ogonblicksbild`: ägare och avtalsperioder för granskningens korskontroll.
