@@ -234,3 +234,44 @@ def ny_motpart(id_: str, orgnr: str, namn: str) -> str:
         .replace("556781-2341", orgnr)
         .replace("Örebro Logistikpartner AB", namn)
     )
+
+
+# Registret i ett förslagsarkiv, genom det installerade `partner`.
+SANKTIONERAD = ("--sanktionerad-av", SANKTIONERAD_AV)
+LOGISTIK = "forslag/nl-2014-001-logistik.yaml"  # exemplets förslag i arkivet från init
+
+
+def sync(arkiv: Path, *extra: str) -> tuple[int, str]:
+    p = kor("register", "sync", *SANKTIONERAD, *extra, cwd=arkiv)
+    return p.returncode, p.stdout + p.stderr
+
+
+def helt(arkiv: Path) -> None:
+    p = kor("register", "kontroll", cwd=arkiv)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def export(arkiv: Path) -> str:
+    p = kor("register", "export", cwd=arkiv)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def historik(arkiv: Path, id_: str) -> list[dict[str, object]]:
+    p = kor("register", "historik", id_, "--format", "json", cwd=arkiv)
+    assert p.returncode == 0, p.stderr
+    rader: list[dict[str, object]] = json.loads(p.stdout)
+    return rader
+
+
+def andra(arkiv: Path, fil: str, fore: str, efter: str) -> None:
+    sokvag = arkiv / fil
+    text = sokvag.read_text(encoding="utf-8")
+    assert fore in text
+    sokvag.write_text(text.replace(fore, efter), encoding="utf-8")
+
+
+def commit(arkiv: Path, meddelande: str) -> str:
+    git(arkiv, "add", ".")
+    git(arkiv, "commit", "-q", "-m", meddelande)
+    return git(arkiv, "rev-parse", "HEAD").strip()

@@ -7,9 +7,12 @@ som fuzzningen också utgår från) granskas i samma körningar.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from conftest import andrad_mall
 
@@ -134,3 +137,15 @@ def rader_borjar_med(text: str, tillatna: tuple[str, ...]) -> list[str]:
 def rata_styrtecken(text: str) -> list[str]:
     """Råa styrtecken och riktningsstyrning i texten (utom tab och radslut)."""
     return sorted({c for c in text if c in C0 + C1 + RIKTNING + "\u2028\u2029" and c != "\n"})
+
+
+@functools.cache
+def fuzzsele() -> Any:
+    """Kroppen i fuzz/fuzz_laddning.py som modul, så att testerna prövar samma kropp som
+    fuzzningen (fuzz/ är inget paket)."""
+    fil = Path(__file__).resolve().parents[1] / "fuzz" / "fuzz_laddning.py"
+    spec = importlib.util.spec_from_file_location("fuzz_laddning", fil)
+    assert spec is not None and spec.loader is not None
+    modul = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(modul)
+    return modul

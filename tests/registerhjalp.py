@@ -191,3 +191,23 @@ def bevakningsregister(katalog: Path) -> Path:
     p = kor("register", "utvärdera", "NL-2014-001", str(utv), env=miljo(db))
     assert p.returncode == 0, p.stdout + p.stderr
     return db
+
+
+# Kommunen som utgivare, som partner publicera kräver (och bevakningens och rapportens tester).
+UTGIVARE_TOML = """\
+[kommun]
+namn = "Örebro kommun"
+organisationsnummer = "212000-1967"
+
+[publicera]
+bidragsprefix = "360G-orebrokommun"
+kontakt_epost = "naringsliv@example.se"
+adress = "https://example.se/oppna-data/partnerskap/"
+"""
+
+
+def utgivarkonfig(katalog: Path, extra: str = "") -> Path:
+    """katalog/partner.toml med utgivarens inställningar och `extra`."""
+    fil = katalog / "partner.toml"
+    fil.write_text(UTGIVARE_TOML + extra, encoding="utf-8")
+    return fil

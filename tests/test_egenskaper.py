@@ -13,17 +13,16 @@ Antalet exempel styrs av en hypothesis-profil: `egenskaper` (standard) eller
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fientlig_text import fuzzsele
 from partner_cli import kontroll, varden
 from partner_cli.konfig import Konfig
 from partner_cli.modell import UTFALL, Filresultat
@@ -374,16 +373,7 @@ def test_dubblerad_nyckel_namns_med_bada_raderna(data: dict[str, Any], d: st.Dat
     assert any(f"rad {i + 1} och rad {i + 2}" in f.meddelande for f in r.fynd), r.fynd
 
 
-def _fuzzsele() -> Any:
-    fil = Path(__file__).resolve().parents[1] / "fuzz" / "fuzz_laddning.py"
-    spec = importlib.util.spec_from_file_location("fuzz_laddning", fil)
-    assert spec is not None and spec.loader is not None
-    modul = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(modul)
-    return modul
-
-
-FUZZSELE = _fuzzsele()
+FUZZSELE = fuzzsele()
 
 
 @PROFIL

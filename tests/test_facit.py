@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROT, kor
-from registerhjalp import miljo
+from registerhjalp import UTGIVARE_TOML, miljo
 
 FACIT = ROT / "tests" / "facit"
 FORSLAG = FACIT / "forslag"
@@ -136,22 +136,12 @@ def test_agartabellen(register: Path, format_: str) -> None:
 
 
 # Bevakningen och publiceringen med kommunen som utgivare; publiceringens dag byts mot `IDAG`.
-KONFIG = """\
-[kommun]
-namn = "Örebro kommun"
-organisationsnummer = "212000-1967"
-
-[publicera]
-bidragsprefix = "360G-orebrokommun"
-kontakt_epost = "naringsliv@example.se"
-adress = "https://example.se/oppna-data/partnerskap/"
-"""
 
 
 @pytest.fixture(scope="module")
 def konfig(register: Path) -> Path:
     fil = register.parent / "facit.toml"
-    fil.write_text(KONFIG, encoding="utf-8")
+    fil.write_text(UTGIVARE_TOML, encoding="utf-8")
     return fil
 
 

@@ -20,6 +20,7 @@ from fientlig_text import (
     FIENTLIGA_FILER,
     STRANGAR,
     fientligt_forslag,
+    fuzzsele,
     rader_borjar_med,
     rata_styrtecken,
     skapa_arkiv,
@@ -188,14 +189,13 @@ def test_rapportens_csv_oppnas_utan_formler(arkiv: Path, register: Path, tmp_pat
 def test_fuzzselen_med_katalogen_och_korpusen() -> None:
     """Fuzzningens kropp (läsaren och varje format) med varje fientlig sträng och varje fil i
     korpusen, deterministiskt; fuzz/README.md beskriver de längre körningarna."""
-    from test_egenskaper import FUZZSELE
-
+    fuzz = fuzzsele()
     for i, s in enumerate(STRANGAR):
         data = fientligt_forslag(i, s).encode()
-        FUZZSELE.prova(data)
-        FUZZSELE.prova(s.encode("utf-8", "surrogatepass")[:24] + data)
+        fuzz.prova(data)
+        fuzz.prova(s.encode("utf-8", "surrogatepass")[:24] + data)
     for fil in sorted(FIENTLIGA_FILER.glob("*.yaml")):
-        FUZZSELE.prova(fil.read_bytes())
+        fuzz.prova(fil.read_bytes())
 
 
 @pytest.mark.parametrize("kommando", ["underlag", "utvärdera"])

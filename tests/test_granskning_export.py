@@ -16,7 +16,6 @@ from conftest import ROT, kor
 from forslagsarkiv import rad_med
 from registerhjalp import ORGNR, skriv_forslag
 
-SANKTIONERAD = ("--sanktionerad-av", "Näringslivsdirektören")
 EXPORTER = ROT / "tests" / "exporter"
 
 
@@ -27,7 +26,7 @@ def registrerat_arkiv(tmp_path: Path) -> Path:
     arkiv = tmp_path / "forslagsarkiv"
     assert kor("init", str(arkiv), "--ci", "github").returncode == 0
     skriv_forslag(arkiv / "forslag", "nl-1.yaml", id_="NL-1", agare="Anna Lind")
-    p = kor("register", "sync", *SANKTIONERAD, cwd=arkiv)
+    p = kor("register", "sync", *ci.SANKTIONERAD, cwd=arkiv)
     assert p.returncode == 0, p.stdout + p.stderr
     p = kor("register", "export", "--ut", "register/export", cwd=arkiv)
     assert p.returncode == 0, p.stderr
@@ -70,7 +69,7 @@ def test_annan_agare_for_registrerad_organisation_stoppas(tmp_path: Path) -> Non
     assert traff, p.stdout
     assert any("fel [avtalsägare]" in r and "Anna Lind i registret" in r for r in traff), p.stdout
     # Synkningen efter sammanslagningen ger samma utslag.
-    assert kor("register", "sync", *SANKTIONERAD, cwd=arkiv).returncode == 1
+    assert kor("register", "sync", *ci.SANKTIONERAD, cwd=arkiv).returncode == 1
 
 
 def test_registrerad_agare_godkanns(tmp_path: Path) -> None:

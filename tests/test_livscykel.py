@@ -12,12 +12,18 @@ from pathlib import Path
 
 import pytest
 
-import test_ci_arkiv as ci
-import test_publicera as tpub
-import test_sync as tsync
+import cijobb as ci
 from conftest import ROT, kor
 from partner_cli.register.migreringar import SCHEMAVERSION
-from registerhjalp import ORGNR, innehall, lagg_till, miljo, orgnr, skriv_forslag
+from registerhjalp import (
+    ORGNR,
+    innehall,
+    lagg_till,
+    miljo,
+    orgnr,
+    skriv_forslag,
+    utgivarkonfig,
+)
 
 
 def helt(reg: Path) -> None:
@@ -127,26 +133,26 @@ def _beslut(arkiv: Path, namn: str, text: str) -> None:
 
 
 def _efter(arkiv: Path, nyckel: str, vad: str) -> dict[str, object]:
-    (h,) = [h for h in tsync.historik(arkiv, nyckel) if h["vad"] == vad]
+    (h,) = [h for h in ci.historik(arkiv, nyckel) if h["vad"] == vad]
     efter: dict[str, object] = json.loads(str(h["efter"]))
     return efter
 
 
 def _avtalet(arkiv: Path, id_: str) -> dict[str, object]:
     """Avtalets rad som exporten har den."""
-    data = json.loads(tsync.export(arkiv))["tabeller"]["avtal"]
+    data = json.loads(ci.export(arkiv))["tabeller"]["avtal"]
     rad = next(r for r in data["rader"] if r[0] == id_)
     return dict(zip(data["kolumner"], rad, strict=True))
 
 
 def test_sync_for_in_varje_slag_av_beslut_en_gang(tmp_path: Path) -> None:
     arkiv = ci.nytt_arkiv(tmp_path, "github")
-    assert tsync.sync(arkiv)[0] == 0
+    assert ci.sync(arkiv)[0] == 0
 
     # Ägarbyte: organisationens ägare byts, och dess registrerade fil är oförändrad.
     _beslut(arkiv, "ks-2015-20.yaml", AGARBYTE)
-    head = tsync.commit(arkiv, "Ny avtalsägare")
-    kod, ut = tsync.sync(arkiv)
+    head = ci.commit(arkiv, "Ny avtalsägare")
+    kod, ut = ci.sync(arkiv)
     assert kod == 0, ut
     assert "556781-2341 har avtalsägaren Per Berg enligt beslut KS 2015/20 § 3" in ut
     efter = _efter(arkiv, "556781-2341", "byt ägare")
@@ -156,37 +162,37 @@ def test_sync_for_in_varje_slag_av_beslut_en_gang(tmp_path: Path) -> None:
         "2015-01-20",
         head,
     )
-    tsync.helt(arkiv)
-    assert tsync.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
+    ci.helt(arkiv)
+    assert ci.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
     assert kor("register", "export", "--ut", "register/export", cwd=arkiv).returncode == 0
     p = kor("check", "forslag", cwd=arkiv)
     assert p.returncode == 0, p.stdout + p.stderr
     # Ett nytt förslag som anger den gamla ägaren underkänns, i granskningen och i sync.
     ny = arkiv / "forslag" / "nl-2016-009.yaml"
     ny.write_text(
-        (arkiv / tsync.LOGISTIK).read_text(encoding="utf-8").replace("NL-2014-001", "NL-2016-009"),
+        (arkiv / ci.LOGISTIK).read_text(encoding="utf-8").replace("NL-2014-001", "NL-2016-009"),
         encoding="utf-8",
     )
     p = kor("check", str(ny), cwd=arkiv)
     assert p.returncode == 1 and "har redan avtalsägaren Per Berg" in p.stdout
-    kod, ut = tsync.sync(arkiv)
+    kod, ut = ci.sync(arkiv)
     assert kod == 1 and "har redan avtalsägaren Per Berg" in ut
     ny.unlink()
 
     # Förlängning, avslut och makulering, var och en en version med beslutet.
-    fore = tsync.export(arkiv)
+    fore = ci.export(arkiv)
     _beslut(arkiv, "ks-2015-88.yaml", FORLANGNING)
     _beslut(arkiv, "ks-2015-90.yaml", AVSLUT)
     _beslut(arkiv, "ks-2015-91.yaml", MAKULERING)
-    head = tsync.commit(arkiv, "Beslut om avtalen")
-    kod, ut = tsync.sync(arkiv)
+    head = ci.commit(arkiv, "Beslut om avtalen")
+    kod, ut = ci.sync(arkiv)
     assert kod == 0, ut
     assert ut.splitlines()[:3] == [
         "beslut/ks-2015-91.yaml: NL-2015-004 makulerad enligt beslut KS 2015/91 § 1",
         "beslut/ks-2015-90.yaml: NL-2014-003 avslutad enligt beslut KS 2015/90 § 2",
         "beslut/ks-2015-88.yaml: NL-2014-002 förlängd enligt beslut KS 2015/88 § 7",
     ]
-    tsync.helt(arkiv)
+    ci.helt(arkiv)
     assert _avtalet(arkiv, "NL-2014-002")["period_slut"] == "2016-06-30"
     avslutat = _avtalet(arkiv, "NL-2014-003")
     assert (avslutat["avslutat_datum"], avslutat["avslutat_orsak"]) == (
@@ -204,19 +210,19 @@ def test_sync_for_in_varje_slag_av_beslut_en_gang(tmp_path: Path) -> None:
         efter = _efter(arkiv, id_, vad)
         assert (efter["beslut"], efter["commit"]) == (beslut, head)
     # En andra körning ändrar inget: filerna i forslag/ har kvar sina gamla perioder.
-    assert tsync.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
-    assert tsync.export(arkiv) != fore
+    assert ci.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
+    assert ci.export(arkiv) != fore
 
     # export → import → export är lika byte för byte, med de nya tillstånden.
-    slut = tsync.export(arkiv)
+    slut = ci.export(arkiv)
     assert kor("register", "export", "--ut", "register/export", cwd=arkiv).returncode == 0
     (arkiv / "register" / "partnerskap.db").unlink()
     assert kor("register", "import", "register/export", cwd=arkiv).returncode == 0
-    assert tsync.export(arkiv) == slut
+    assert ci.export(arkiv) == slut
     (arkiv / "register" / "partnerskap.db").unlink()
-    assert tsync.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
-    assert tsync.export(arkiv) == slut
-    tsync.helt(arkiv)
+    assert ci.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
+    assert ci.export(arkiv) == slut
+    ci.helt(arkiv)
 
 
 @pytest.mark.parametrize(
@@ -263,20 +269,20 @@ def test_ett_beslut_som_inte_kan_foras_in_skriver_inget(
         ),
         encoding="utf-8",
     )
-    assert tsync.sync(arkiv)[0] == 0
-    fore = tsync.export(arkiv)
+    assert ci.sync(arkiv)[0] == 0
+    fore = ci.export(arkiv)
     _beslut(
         arkiv,
         "ok.yaml",
         FORLANGNING.replace("NL-2014-002", "NL-2014-001").replace("2016-06-30", "2016-12-31"),
     )
     _beslut(arkiv, namn, text)
-    kod, ut = tsync.sync(arkiv)
+    kod, ut = ci.sync(arkiv)
     assert kod == 1, ut
     assert f"beslut/{vantat}" in ut
     assert "inget ändrades i registret: 1 problem" in ut
-    assert tsync.export(arkiv) == fore
-    tsync.helt(arkiv)
+    assert ci.export(arkiv) == fore
+    ci.helt(arkiv)
 
 
 def _ok(reg: Path, *argument: str) -> str:
@@ -366,7 +372,7 @@ def test_kommandona_avsluta_makulera_forlang_och_andra(tmp_path: Path) -> None:
     assert {r["organisationsnummer"]: r["antal_avtal"] for r in agare}[orgnr(3)] == 0
     bevakning = _ok(reg, "bevaka", "--per", "2016-08-01", "--dagar", "60")
     assert "NL-E" in bevakning and "NL-M" not in bevakning
-    toml = tpub.konfig(tmp_path)
+    toml = utgivarkonfig(tmp_path)
     ut = str(tmp_path / "pub")
     _ok(reg, "publicera", "--år", "2015", "-f", "json", "--ut", ut, "--config", str(toml))
     publicerat = (tmp_path / "pub" / "partnerskap-2015.json").read_text(encoding="utf-8")

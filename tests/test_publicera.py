@@ -14,28 +14,12 @@ import pytest
 
 from conftest import ROT, kor
 from partner_cli.oppna_data import KOLUMNER
-from registerhjalp import miljo, skriv_forslag
+from registerhjalp import UTGIVARE_TOML, miljo, skriv_forslag, utgivarkonfig
 
 EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
 SCHEMAN = ROT / "tests" / "schemas"
 PERSONNUMMER = "811218-9876"
 FIRMA = "Svenssons Konsult"
-INSTALLNINGAR = """\
-[kommun]
-namn = "Örebro kommun"
-organisationsnummer = "212000-1967"
-
-[publicera]
-bidragsprefix = "360G-orebrokommun"
-kontakt_epost = "naringsliv@example.se"
-adress = "https://example.se/oppna-data/partnerskap/"
-"""
-
-
-def konfig(katalog: Path, extra: str = "") -> Path:
-    fil = katalog / "partner.toml"
-    fil.write_text(INSTALLNINGAR + extra, encoding="utf-8")
-    return fil
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +57,7 @@ def publicera(db: Path, ut: Path, toml: Path, *extra: str) -> Any:
 @pytest.fixture(scope="module")
 def filer(register: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     katalog = tmp_path_factory.mktemp("ut")
-    p = publicera(register, katalog / "data", konfig(katalog))
+    p = publicera(register, katalog / "data", utgivarkonfig(katalog))
     assert p.returncode == 0, p.stderr
     assert p.stdout.count("skrev ") == 4
     return katalog / "data"
@@ -160,7 +144,7 @@ def test_enskild_firma_utan_nummer_och_med_installningen_utan_namn(
         {"id": "360G-orebrokommun-IND-NL-2015-020", "name": FIRMA}
     ]
     dolt = tmp_path / "dolt"
-    p = publicera(register, dolt, konfig(tmp_path, '"dölj_enskild_firmas_namn" = true\n'))
+    p = publicera(register, dolt, utgivarkonfig(tmp_path, '"dölj_enskild_firmas_namn" = true\n'))
     assert p.returncode == 0, p.stderr
     for fil in dolt.iterdir():
         assert FIRMA not in fil.read_text(encoding="utf-8"), fil.name
@@ -181,7 +165,7 @@ def test_sjalvkontrollen_stoppar_en_trasig_post_innan_nagot_skrivs(
             "WHERE organisationsnummer = '556781-2341'"
         )
     ut = tmp_path / "data"
-    p = publicera(trasig, ut, konfig(tmp_path))
+    p = publicera(trasig, ut, utgivarkonfig(tmp_path))
     assert p.returncode == 1
     assert re.search(r"NL-2014-001.*SE-ON-5567812342.*inget giltigt SE-ON-id", p.stderr)
     assert "inget skrevs" in p.stderr
@@ -202,7 +186,7 @@ def test_sjalvkontrollen_provar_installningarna(
     toml = tmp_path / "partner.toml"
     nyckel = andring.split(" =")[0]
     toml.write_text(
-        "".join(r for r in INSTALLNINGAR.splitlines(True) if not r.startswith(nyckel)) + andring,
+        "".join(r for r in UTGIVARE_TOML.splitlines(True) if not r.startswith(nyckel)) + andring,
         encoding="utf-8",
     )
     p = publicera(register, tmp_path / "data", toml)
@@ -212,7 +196,7 @@ def test_sjalvkontrollen_provar_installningarna(
 
 
 def test_ett_ar_utan_avtal_och_anvandningsfel(register: Path, tmp_path: Path) -> None:
-    toml = konfig(tmp_path)
+    toml = utgivarkonfig(tmp_path)
     p = kor(
         "publicera",
         "--år",
@@ -233,7 +217,7 @@ def test_ett_ar_utan_avtal_och_anvandningsfel(register: Path, tmp_path: Path) ->
     assert p.returncode == 2 and "publicera.dölj_enskild_firmas_namn" in p.stderr
     # Kommunen står en gång, i [kommun]: [publicera] har ingen egen utgivare.
     (tmp_path / "bad.toml").write_text(
-        INSTALLNINGAR + 'utgivare = "Örebro kommun"\n', encoding="utf-8"
+        UTGIVARE_TOML + 'utgivare = "Örebro kommun"\n', encoding="utf-8"
     )
     p = publicera(register, tmp_path / "d", tmp_path / "bad.toml")
     assert p.returncode == 2 and "publicera.utgivare: okänd nyckel" in p.stderr
@@ -241,7 +225,7 @@ def test_ett_ar_utan_avtal_och_anvandningsfel(register: Path, tmp_path: Path) ->
 
 def test_utan_kommun_skrivs_ingenting(register: Path, tmp_path: Path) -> None:
     toml = tmp_path / "partner.toml"
-    toml.write_text(INSTALLNINGAR.split("\n\n", 1)[1], encoding="utf-8")
+    toml.write_text(UTGIVARE_TOML.split("\n\n", 1)[1], encoding="utf-8")
     p = publicera(register, tmp_path / "data", toml)
     assert p.returncode == 2
     assert "[kommun] saknas" in p.stderr and "utgivaren" in p.stderr

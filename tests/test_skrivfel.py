@@ -22,19 +22,9 @@ from typing import Any
 import pytest
 
 from conftest import PARTNER, ROT, kor
-from registerhjalp import miljo
+from registerhjalp import UTGIVARE_TOML, miljo
 
 EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
-KONFIG = """\
-[kommun]
-namn = "Örebro kommun"
-organisationsnummer = "212000-1967"
-
-[publicera]
-bidragsprefix = "360G-orebrokommun"
-kontakt_epost = "naringsliv@example.se"
-adress = "https://example.se/oppna-data/partnerskap/"
-"""
 
 # Kommandona som skriver, med MÅL där sökvägen står; {forslag} och {konfig} fylls i.
 # Kommandon som också har fynd (bevaka, check, underlag) ger ändå 2 och 3.
@@ -67,7 +57,7 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA journal_mode = DELETE")
     conn.close()
-    (katalog / "publicera.toml").write_text(KONFIG, encoding="utf-8")
+    (katalog / "publicera.toml").write_text(UTGIVARE_TOML, encoding="utf-8")
     return db
 
 

@@ -11,8 +11,6 @@ import cijobb as ci
 from conftest import kor
 from registerhjalp import orgnr
 
-SANKTIONERAD = ("--sanktionerad-av", "Näringslivsdirektören")
-LOGISTIK = "forslag/nl-2014-001-logistik.yaml"
 ANDRING = """typ: ändring
 referens: KS 2015/77 § 12
 datum: 2015-02-10
@@ -30,121 +28,85 @@ mål:
 """
 
 
-def sync(arkiv: Path, *extra: str) -> tuple[int, str]:
-    p = kor("register", "sync", *SANKTIONERAD, *extra, cwd=arkiv)
-    return p.returncode, p.stdout + p.stderr
-
-
-def helt(arkiv: Path) -> None:
-    p = kor("register", "kontroll", cwd=arkiv)
-    assert p.returncode == 0, p.stdout + p.stderr
-
-
-def export(arkiv: Path) -> str:
-    p = kor("register", "export", cwd=arkiv)
-    assert p.returncode == 0, p.stderr
-    return p.stdout
-
-
-def historik(arkiv: Path, id_: str) -> list[dict[str, object]]:
-    p = kor("register", "historik", id_, "--format", "json", cwd=arkiv)
-    assert p.returncode == 0, p.stderr
-    rader: list[dict[str, object]] = json.loads(p.stdout)
-    return rader
-
-
-def andra(arkiv: Path, fil: str, fore: str, efter: str) -> None:
-    sokvag = arkiv / fil
-    text = sokvag.read_text(encoding="utf-8")
-    assert fore in text
-    sokvag.write_text(text.replace(fore, efter), encoding="utf-8")
-
-
-def commit(arkiv: Path, meddelande: str) -> str:
-    ci.git(arkiv, "add", ".")
-    ci.git(arkiv, "commit", "-q", "-m", meddelande)
-    return ci.git(arkiv, "rev-parse", "HEAD").strip()
-
-
 def test_sync_registrerar_och_andrar_inget_andra_gangen(tmp_path: Path) -> None:
     arkiv = ci.nytt_arkiv(tmp_path, "github")
-    kod, ut = sync(arkiv)
+    kod, ut = ci.sync(arkiv)
     assert kod == 0, ut
     assert "forslag/nl-2014-001-logistik.yaml: NL-2014-001 registrerad" in ut.splitlines()
     visa = kor("register", "show", "NL-2014-001", "--format", "json", cwd=arkiv)
     assert json.loads(visa.stdout)["fil"] == "forslag/nl-2014-001-logistik.yaml"
     assert ci.registrerade(arkiv) == {"NL-2014-001", "NL-2014-002", "NL-2014-003", "NL-2015-004"}
-    helt(arkiv)
-    fore = export(arkiv)
+    ci.helt(arkiv)
+    fore = ci.export(arkiv)
 
-    kod, ut = sync(arkiv)
+    kod, ut = ci.sync(arkiv)
     assert (kod, ut.strip()) == (0, "Registret stämmer redan med arkivet; inget ändrat")
 
     # Kommentarer, nycklarnas ordning, beloppens stavning och mellanslag är samma innehåll.
-    andra(arkiv, LOGISTIK, "# Påhittat exempel", "# Rättad kommentar: påhittat exempel")
-    andra(arkiv, LOGISTIK, "kontant: 400 000 kr", "kontant:    400000 kr   # oförändrat")
-    andra(
+    ci.andra(arkiv, ci.LOGISTIK, "# Påhittat exempel", "# Rättad kommentar: påhittat exempel")
+    ci.andra(arkiv, ci.LOGISTIK, "kontant: 400 000 kr", "kontant:    400000 kr   # oförändrat")
+    ci.andra(
         arkiv,
-        LOGISTIK,
+        ci.LOGISTIK,
         "typ: projekt\ndiarienummer: KS 14/0412",
         "diarienummer: KS 14/0412\ntyp: projekt",
     )
-    kod, ut = sync(arkiv)
+    kod, ut = ci.sync(arkiv)
     assert (kod, ut.strip()) == (0, "Registret stämmer redan med arkivet; inget ändrat")
-    assert export(arkiv) == fore
+    assert ci.export(arkiv) == fore
 
     # En ny maskin: registret byggs ur exporten och stämmer redan.
     assert kor("register", "export", "--ut", "register/export", cwd=arkiv).returncode == 0
     (arkiv / "register" / "partnerskap.db").unlink()
-    kod, ut = sync(arkiv)
+    kod, ut = ci.sync(arkiv)
     assert (kod, ut.strip()) == (0, "Registret stämmer redan med arkivet; inget ändrat")
-    helt(arkiv)
-    assert export(arkiv) == fore
+    ci.helt(arkiv)
+    assert ci.export(arkiv) == fore
 
     # export → import → export är lika byte för byte.
     (arkiv / "register" / "partnerskap.db").unlink()
     assert kor("register", "import", "register/export", cwd=arkiv).returncode == 0
-    assert export(arkiv) == fore
+    assert ci.export(arkiv) == fore
 
 
 def test_andring_kraver_beslut_och_loggas_med_det(tmp_path: Path) -> None:
     arkiv = ci.nytt_arkiv(tmp_path, "github")
-    assert sync(arkiv)[0] == 0
-    fore = export(arkiv)
-    andra(arkiv, LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
-    kod, ut = sync(arkiv)
+    assert ci.sync(arkiv)[0] == 0
+    fore = ci.export(arkiv)
+    ci.andra(arkiv, ci.LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
+    kod, ut = ci.sync(arkiv)
     assert kod == 1, ut
     assert "nl-2014-001-logistik.yaml:2:5: fel [arkiv] avtalet NL-2014-001 skiljer sig" in ut
     assert "kommunen_kontant" in ut and "ändring" in ut
-    assert export(arkiv) == fore
-    helt(arkiv)
+    assert ci.export(arkiv) == fore
+    ci.helt(arkiv)
 
     (arkiv / "beslut" / "ks-2015-77.yaml").write_text(ANDRING, encoding="utf-8")
-    head = commit(arkiv, "Ändrad budget")
-    kod, ut = sync(arkiv)
+    head = ci.commit(arkiv, "Ändrad budget")
+    kod, ut = ci.sync(arkiv)
     assert kod == 0, ut
     assert "NL-2014-001 ändrad enligt beslut KS 2015/77 § 12" in ut
-    helt(arkiv)
-    sista = historik(arkiv, "NL-2014-001")[-1]
+    ci.helt(arkiv)
+    sista = ci.historik(arkiv, "NL-2014-001")[-1]
     assert sista["vad"] == "ersatt"
     efter = json.loads(str(sista["efter"]))
     assert efter["beslut"] == "KS 2015/77 § 12"
     assert efter["beslutsdatum"] == "2015-02-10"
     assert efter["commit"] == head
     assert efter["kommunen_kontant"] == 45_000_000
-    assert sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
+    assert ci.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
 
     # Beslutet är förbrukat: nästa ändring behöver ett nytt.
-    andra(arkiv, LOGISTIK, "kontant: 450 000 kr", "kontant: 500 000 kr")
-    kod, ut = sync(arkiv)
+    ci.andra(arkiv, ci.LOGISTIK, "kontant: 450 000 kr", "kontant: 500 000 kr")
+    kod, ut = ci.sync(arkiv)
     assert kod == 1 and "saknas i beslut/" in ut
 
 
 def test_varje_problem_rapporteras_och_inget_skrivs(tmp_path: Path) -> None:
     arkiv = ci.nytt_arkiv(tmp_path, "github")
-    assert sync(arkiv)[0] == 0
-    fore = export(arkiv)
-    andra(arkiv, LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
+    assert ci.sync(arkiv)[0] == 0
+    fore = ci.export(arkiv)
+    ci.andra(arkiv, ci.LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
     shutil.copy(ci.UNDERKANT, arkiv / "forslag" / ci.UNDERKANT.name)
     (arkiv / "forslag" / "nl-2016-010.yaml").write_text(
         ci.ny_motpart("NL-2016-010", orgnr(10), "Karlslunds Verkstäder AB"), encoding="utf-8"
@@ -153,21 +115,21 @@ def test_varje_problem_rapporteras_och_inget_skrivs(tmp_path: Path) -> None:
         UTVARDERING.replace("  - {mål: 2, utfall: 150, kommentar: Hälften av målet.}\n", ""),
         encoding="utf-8",
     )
-    kod, ut = sync(arkiv)
+    kod, ut = ci.sync(arkiv)
     assert kod == 1, ut
     assert "nl-2014-005-matkluster.yaml: förslaget är inte godkänt" in ut
     assert "nl-2014-001-logistik.yaml:2:5: fel [arkiv] avtalet NL-2014-001 skiljer sig" in ut
     assert "utvarderingar/fel.yaml:5:1: fel [utvärdering] Utfall saknas för mål 2" in ut
     assert "inget ändrades i registret: 3 problem" in ut
-    assert export(arkiv) == fore
+    assert ci.export(arkiv) == fore
     assert "NL-2016-010" not in ci.registrerade(arkiv)
-    helt(arkiv)
+    ci.helt(arkiv)
 
 
 def test_utan_register_och_med_problem_skapas_inget_register(tmp_path: Path) -> None:
     arkiv = ci.nytt_arkiv(tmp_path, "github")
     shutil.copy(ci.UNDERKANT, arkiv / "forslag" / ci.UNDERKANT.name)
-    kod, ut = sync(arkiv)
+    kod, ut = ci.sync(arkiv)
     assert kod == 1, ut
     assert not (arkiv / "register" / "partnerskap.db").exists()
 
@@ -175,35 +137,35 @@ def test_utan_register_och_med_problem_skapas_inget_register(tmp_path: Path) -> 
 def test_utvarderingen_registreras_en_gang(tmp_path: Path) -> None:
     arkiv = ci.nytt_arkiv(tmp_path, "github")
     (arkiv / "utvarderingar" / "nl-2014-001-2015.yaml").write_text(UTVARDERING, encoding="utf-8")
-    kod, ut = sync(arkiv)
+    kod, ut = ci.sync(arkiv)
     assert kod == 0, ut
     assert "utvärderingen av NL-2014-001 registrerad" in ut
-    helt(arkiv)
+    ci.helt(arkiv)
     visa = kor("register", "show", "NL-2014-001", "--format", "json", cwd=arkiv)
     assert "Eva Berg" in visa.stdout
-    assert sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
-    (handelse,) = [h for h in historik(arkiv, "NL-2014-001") if h["vad"] == "utvärdering"]
+    assert ci.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
+    (handelse,) = [h for h in ci.historik(arkiv, "NL-2014-001") if h["vad"] == "utvärdering"]
     assert (
         json.loads(str(handelse["efter"]))["commit"] == ci.git(arkiv, "rev-parse", "HEAD").strip()
     )
 
     # En rättad kommentar i filen och en annan ordning är samma utvärdering.
-    andra(arkiv, "utvarderingar/nl-2014-001-2015.yaml", "avtal: NL-2014-001\n", "")
-    andra(
+    ci.andra(arkiv, "utvarderingar/nl-2014-001-2015.yaml", "avtal: NL-2014-001\n", "")
+    ci.andra(
         arkiv,
         "utvarderingar/nl-2014-001-2015.yaml",
         "datum:",
         "# Rättad.\navtal: NL-2014-001\ndatum:",
     )
-    assert sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
+    assert ci.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
     # Ett annat utfall är en ny utvärdering.
-    andra(arkiv, "utvarderingar/nl-2014-001-2015.yaml", "utfall: 12}", "utfall: 13}")
-    kod, ut = sync(arkiv)
+    ci.andra(arkiv, "utvarderingar/nl-2014-001-2015.yaml", "utfall: 12}", "utfall: 13}")
+    kod, ut = ci.sync(arkiv)
     assert kod == 0 and "utvärderingen av NL-2014-001 registrerad" in ut
-    helt(arkiv)
+    ci.helt(arkiv)
 
 
 def test_arkivet_som_inte_finns_ar_ett_anvandningsfel(tmp_path: Path) -> None:
-    p = kor("register", "sync", str(tmp_path / "saknas"), *SANKTIONERAD, cwd=tmp_path)
+    p = kor("register", "sync", str(tmp_path / "saknas"), *ci.SANKTIONERAD, cwd=tmp_path)
     assert p.returncode == 2
     assert "förslagsarkivet finns inte" in p.stderr

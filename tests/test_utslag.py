@@ -14,8 +14,6 @@ import cijobb as ci
 from conftest import kor
 from registerhjalp import orgnr
 
-SANKTIONERAD = ("--sanktionerad-av", "Näringslivsdirektören")
-LOGISTIK = "forslag/nl-2014-001-logistik.yaml"
 BESLUT_OM = """typ: {typ}
 referens: KS 2015/77 § 12
 datum: 2015-02-10
@@ -34,13 +32,6 @@ mål:
 """
 
 
-def _andra(arkiv: Path, fil: str, fore: str, efter: str) -> None:
-    sokvag = arkiv / fil
-    text = sokvag.read_text(encoding="utf-8")
-    assert fore in text
-    sokvag.write_text(text.replace(fore, efter), encoding="utf-8")
-
-
 NYTT = ci.ny_motpart("NL-2016-010", orgnr(10), "Karlslunds Verkstäder AB")
 # Samma organisation som NL-2014-001 (ägare Anna Lind) med en annan ägare, efter det avtalet.
 FEL_AGARE = (
@@ -49,7 +40,7 @@ FEL_AGARE = (
     .replace("2016-02-29", "2018-02-28")
     .replace("namn: Anna Lind", "namn: Per Holm")
 )
-BUDGET = (LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
+BUDGET = (ci.LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
 ANDRING = ("beslut/ks-2015-77.yaml", BESLUT_OM.format(typ="ändring", avtal="NL-2014-001"))
 
 
@@ -62,7 +53,10 @@ Andring = tuple[str, str] | tuple[str, str, str]
 FALL: dict[str, tuple[tuple[Andring, ...], bool]] = {
     # fallet: (ändringarna, om sync vägrar)
     "oförändrat": ((), False),
-    "rättad kommentar": (((LOGISTIK, "# Påhittat exempel", "# Rättat: påhittat exempel"),), False),
+    "rättad kommentar": (
+        ((ci.LOGISTIK, "# Påhittat exempel", "# Rättat: påhittat exempel"),),
+        False,
+    ),
     "budget utan ändring": ((BUDGET,), True),
     "budget med ändring": ((BUDGET, ANDRING), False),
     "beslut om okänt avtal": (
@@ -97,7 +91,7 @@ FALL: dict[str, tuple[tuple[Andring, ...], bool]] = {
 def registrerat(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ett arkiv vars register är incheckat som export, utan databas: som i en pull request."""
     arkiv = ci.nytt_arkiv(tmp_path_factory.mktemp("bas"), "github")
-    assert kor("register", "sync", *SANKTIONERAD, cwd=arkiv).returncode == 0
+    assert kor("register", "sync", *ci.SANKTIONERAD, cwd=arkiv).returncode == 0
     assert kor("register", "export", "--ut", "register/export", cwd=arkiv).returncode == 0
     (arkiv / "register" / "partnerskap.db").unlink()
     return arkiv
@@ -114,7 +108,7 @@ def test_check_underkanner_exakt_det_sync_vagrar(
         if len(text) == 1:
             (arkiv / fil).write_text(text[0], encoding="utf-8")
         else:
-            _andra(arkiv, fil, *text)
+            ci.andra(arkiv, fil, *text)
 
     # CI-mallens kommando, och arkivets kataloger som sökvägar.
     kataloger = [
@@ -124,7 +118,7 @@ def test_check_underkanner_exakt_det_sync_vagrar(
     for p in granskningar:
         assert "Traceback" not in p.stderr
         assert not (arkiv / "register" / "partnerskap.db").exists()
-    synk = kor("register", "sync", *SANKTIONERAD, cwd=arkiv)
+    synk = kor("register", "sync", *ci.SANKTIONERAD, cwd=arkiv)
     assert "Traceback" not in synk.stderr
     assert synk.returncode == (1 if vagras else 0), synk.stdout + synk.stderr
     for p in granskningar:
@@ -138,12 +132,12 @@ def test_check_underkanner_exakt_det_sync_vagrar(
 def test_andringen_namnger_avtalet_falten_och_beslutet(registrerat: Path, tmp_path: Path) -> None:
     arkiv = tmp_path / "arkiv"
     shutil.copytree(registrerat, arkiv)
-    _andra(arkiv, LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
+    ci.andra(arkiv, ci.LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
     p = kor("check", "--format", "json", cwd=arkiv)
     assert p.returncode == 1
     import json
 
-    (fil,) = [f for f in json.loads(p.stdout)["filer"] if f["fil"] == LOGISTIK]
+    (fil,) = [f for f in json.loads(p.stdout)["filer"] if f["fil"] == ci.LOGISTIK]
     (fynd,) = fil["fynd"]
     assert (fynd["regel"], fynd["rad"], fynd["kolumn"], fynd["sökväg"]) == ("arkiv", 2, 5, "id")
     assert fynd["meddelande"].startswith(
@@ -161,9 +155,9 @@ def test_med_sokvagar_galler_utslaget_de_granskade_filerna(
     """En pre-commit-krok granskar de ändrade filerna: en vägran i en annan fil står inte där."""
     arkiv = tmp_path / "arkiv"
     shutil.copytree(registrerat, arkiv)
-    _andra(arkiv, LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
+    ci.andra(arkiv, ci.LOGISTIK, "kontant: 400 000 kr", "kontant: 450 000 kr")
     annan = kor("check", "forslag/nl-2014-002-foretagarna.yaml", cwd=arkiv)
     assert annan.returncode == 0, annan.stdout
-    andrad = kor("check", LOGISTIK, cwd=arkiv)
+    andrad = kor("check", ci.LOGISTIK, cwd=arkiv)
     assert andrad.returncode == 1
-    assert f"{LOGISTIK}:2:5: fel [arkiv] avtalet NL-2014-001 skiljer sig" in andrad.stdout
+    assert f"{ci.LOGISTIK}:2:5: fel [arkiv] avtalet NL-2014-001 skiljer sig" in andrad.stdout
