@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -371,6 +373,48 @@ def test_import_av_tal_som_json_inte_kan_halla(tmp_path: Path, ersatt: str, vant
     assert p.returncode == 2, p.stdout + p.stderr
     assert vantat in p.stderr
     assert not ny.exists()
+
+
+def _export_med_rader(
+    tmp_path: Path, andra: Callable[[list[str], list[list[object]]], None]
+) -> Path:
+    data = json.loads(EXPORT.read_text(encoding="utf-8"))
+    post = data["tabeller"]["avtal"]
+    andra(post["kolumner"], post["rader"])
+    fil = tmp_path / "export.json"
+    fil.write_text(json.dumps(data), encoding="utf-8")
+    return fil
+
+
+def _satt(kolumn: str, varde: object) -> Callable[[list[str], list[list[object]]], None]:
+    def andra(kolumner: list[str], rader: list[list[object]]) -> None:
+        rader[-1][kolumner.index(kolumn)] = varde
+
+    return andra
+
+
+@pytest.mark.parametrize(
+    ("andring", "vantat"),
+    [
+        (lambda k, r: r.append(list(r[0])), "avtal.id finns redan"),
+        (_satt("avslutat_datum", "2099-01-01"), "villkoret date(avslutat_datum)"),
+        (_satt("avslutat_orsak", "Konkurs"), "villkoret trim(avslutat_beslut) <> ''"),
+        (_satt("makulerat_beslut", " "), "villkoret trim(makulerat_beslut)"),
+    ],
+    ids=["två avtal med samma id", "avslut efter slutet", "orsak utan beslut", "tom makulering"],
+)
+def test_import_av_en_rad_som_schemat_vagrar(
+    tmp_path: Path, andring: Callable[[list[str], list[list[object]]], None], vantat: str
+) -> None:
+    """Villkor mellan kolumner och rader prövas av schemat: importen säger vilken rad, på
+    svenska och med kod 2, och lämnar inget register efter sig."""
+    ny = tmp_path / "ny.db"
+    p = kor("register", "import", str(_export_med_rader(tmp_path, andring)), env=miljo(ny))
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert re.search(r"export\.json: rad \d+ i avtal \(id '[^']+'\): ", p.stderr), p.stderr
+    assert vantat in p.stderr and "inget importerades" in p.stderr
+    assert "constraint" not in p.stderr and "\\n" not in p.stderr
+    assert not list(tmp_path.glob("ny.db*"))
 
 
 def test_import_vagrar_en_agare_som_bytts_utan_handelse(tmp_path: Path) -> None:

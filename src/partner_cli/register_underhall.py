@@ -157,8 +157,18 @@ def import_(
         data = utbyte.las_export(kalla)
     except RegisterFel as e:
         fel(str(e), e.kod)
+    from partner_cli.konfig import registersokvag
+
+    ny = not registersokvag(register, las_konfig(config)).exists()
     with registret(register, config, skriv=True, skapa=True) as reg:
-        antal = utbyte.importera(reg, data, str(kalla))
+        try:
+            antal = utbyte.importera(reg, data, str(kalla))
+        except RegisterFel:
+            if ny:  # ett register som bara importen skapade lämnas inte kvar, tomt
+                reg.stang()
+                for slut in ("", "-wal", "-shm"):
+                    reg.sokvag.with_name(reg.sokvag.name + slut).unlink(missing_ok=True)
+            raise
     typer.echo(
         f"Importerade {antal['avtal']} avtal, {antal['organisation']} organisationer och "
         f"{antal['handelse']} händelser till {reg.sokvag}"

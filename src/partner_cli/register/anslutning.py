@@ -96,8 +96,26 @@ def fel_text(sokvag: Path, e: sqlite3.Error) -> str:
             "återställ från en säkerhetskopia med `partner register restore`"
         )
     if isinstance(e, sqlite3.IntegrityError):
-        return f"registret vägrade ändringen ({text}); inget ändrades"
+        return f"registret vägrade ändringen: {villkorsfel(e)}; inget ändrades"
     return f"fel i registret {sokvag}: {text}"
+
+
+# SQLites meddelanden när en rad bryter mot ett villkor i schemat, och vad de betyder.
+_VILLKOR = (
+    ("UNIQUE constraint failed: ", "{} finns redan"),
+    ("NOT NULL constraint failed: ", "{} saknas"),
+    ("CHECK constraint failed: ", "villkoret {} uppfylls inte"),
+    ("FOREIGN KEY constraint failed", "en hänvisning till en rad som inte finns"),
+)
+
+
+def villkorsfel(e: sqlite3.IntegrityError) -> str:
+    """Villkoret som en rad bröt mot, på svenska med schemats namn, på en rad."""
+    text = " ".join(str(e).split())
+    for borjan, svenska in _VILLKOR:
+        if text.startswith(borjan):
+            return svenska.format(text[len(borjan) :].strip())
+    return f"ett villkor i schemat uppfylls inte ({text})"
 
 
 def _anslut(sokvag: Path, *, skriv: bool) -> sqlite3.Connection:

@@ -72,7 +72,7 @@ def ogonblicksbild_ur_export(kalla: Path) -> Ogonblicksbild:
     export = utbyte.las_export(kalla)
     if export.version < SCHEMAVERSION:
         with sqlfel(kalla):
-            export = utbyte.uppgradera(export)
+            export = utbyte.uppgradera(export, str(kalla))
 
     def kolumner(tabell: str, *namn: str) -> list[tuple[Any, ...]]:
         rubrik, rader = export.tabeller[tabell]

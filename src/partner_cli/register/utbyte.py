@@ -26,6 +26,7 @@ from partner_cli.register.anslutning import (
     infoga,
     nu,
     sqlfel,
+    villkorsfel,
 )
 from partner_cli.register.integritet import invarianter
 from partner_cli.register.migreringar import SCHEMAVERSION, migrera, tabeller
@@ -59,10 +60,22 @@ def _las_tabeller(conn: sqlite3.Connection, version: int) -> Export:
     return Export(version, ut)
 
 
-def _skriv_tabeller(conn: sqlite3.Connection, export: Export) -> dict[str, int]:
+def _skriv_tabeller(conn: sqlite3.Connection, export: Export, kalla: str) -> dict[str, int]:
+    """Exportens rader i det tomma registret; en rad som schemats villkor vägrar (två avtal med
+    samma id, ett avslut utan beslut, en hänvisning till en rad som inte finns) är ett fel i
+    exporten som namnger raden (kod 2)."""
     antal: dict[str, int] = {}
     for tabell, (kolumner, rader) in export.tabeller.items():
-        infoga(conn, tabell, kolumner, rader)
+        try:
+            infoga(conn, tabell, kolumner, rader)
+        except sqlite3.IntegrityError as e:
+            # Varje rad är en egen sats: raderna före den vägrade står kvar i transaktionen.
+            (nr,) = conn.execute(f"SELECT count(*) + 1 FROM {tabell}").fetchone()
+            raise RegisterFel(
+                f"{kalla}: rad {nr} i {tabell} ({kolumner[0]} {_kort(rader[nr - 1][0])}): "
+                f"{villkorsfel(e)}; inget importerades",
+                2,
+            ) from None
         antal[tabell] = len(rader)
     return antal
 
@@ -73,7 +86,7 @@ def exportera(reg: Register) -> Export:
         return _las_tabeller(conn, SCHEMAVERSION)
 
 
-def uppgradera(export: Export) -> Export:
+def uppgradera(export: Export, kalla: str) -> Export:
     """En export från en äldre schemaversion, förd till aktuell version genom migreringarna."""
     from sqlite_utils import Database
 
@@ -81,7 +94,7 @@ def uppgradera(export: Export) -> Export:
     try:
         migrera(db, export.version)
         with db.atomic():
-            _skriv_tabeller(db.conn, export)
+            _skriv_tabeller(db.conn, export, kalla)
         migrera(db)
         return _las_tabeller(db.conn, SCHEMAVERSION)
     finally:
@@ -95,7 +108,7 @@ def importera(reg: Register, export: Export, kalla: str) -> dict[str, int]:
     fran_version = export.version
     if export.version < SCHEMAVERSION:
         with sqlfel(reg.sokvag):
-            export = uppgradera(export)
+            export = uppgradera(export, kalla)
     # Upp till 256 MiB sidcache för den här anslutningen: en stor import skriver om
     # indexsidor i stället för att läsa dem från disken igen (halverar tiden vid 100 000).
     reg.conn.execute("PRAGMA cache_size = -262144")
@@ -105,7 +118,7 @@ def importera(reg: Register, export: Export, kalla: str) -> dict[str, int]:
                 f"registret {reg.sokvag} är inte tomt; import görs bara till ett tomt "
                 "register (välj en ny fil med --register)"
             )
-        antal = _skriv_tabeller(db.conn, export)
+        antal = _skriv_tabeller(db.conn, export, kalla)
         problem = invarianter(db.conn)
         if problem:
             raise RegisterFel("exporten är inte sammanhängande: " + "; ".join(problem))
