@@ -211,3 +211,7 @@ def utgivarkonfig(katalog: Path, extra: str = "") -> Path:
     fil = katalog / "partner.toml"
     fil.write_text(UTGIVARE_TOML + extra, encoding="utf-8")
     return fil
+
+
+# Beslutet som `register byt-ägare` kräver, för testerna som bara behöver något beslut.
+BYT_AGARE = ("--beslut", "NLD 2014/90", "--beslutsdatum", "2014-10-01")

@@ -16,6 +16,7 @@ import cijobb as ci
 from conftest import ROT, kor
 from partner_cli.register.migreringar import SCHEMAVERSION
 from registerhjalp import (
+    BYT_AGARE,
     ORGNR,
     innehall,
     lagg_till,
@@ -35,7 +36,7 @@ def test_oforandrad_fil_efter_byt_agare_ar_en_noop(tmp_path: Path) -> None:
     reg = tmp_path / "r.db"
     a = skriv_forslag(tmp_path, "a.yaml", id_="NL-1")
     assert lagg_till(reg, a).returncode == 0
-    p = kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", env=miljo(reg))
+    p = kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", *BYT_AGARE, env=miljo(reg))
     assert p.returncode == 0, p.stderr
     fore = innehall(reg)
 

@@ -61,7 +61,10 @@ def test_ett_senare_agarbyte_andrar_inte_rapporten_per_en_tidigare_dag(
     db, _ = registrerat
     fore = rapport(db, 2015, "json", "--per", "2015-12-31")
     assert "Anna Lind" in fore
-    svar = kor("register", "byt-ägare", ORGNR, "--namn", "Bertil Ny", env=miljo(db))
+    svar = kor(
+        "register", "byt-ägare", ORGNR, "--namn", "Bertil Ny",
+        "--beslut", "NLD 2016/4", "--beslutsdatum", "2016-03-01", env=miljo(db),
+    )  # fmt: skip
     assert svar.returncode == 0, svar.stderr
     assert rapport(db, 2015, "json", "--per", "2015-12-31") == fore
     assert "Bertil Ny" in rapport(db, 2015, "json")

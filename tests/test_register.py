@@ -20,6 +20,7 @@ from partner_cli.register.skrivning import byt_agare
 from partner_cli.utvarderingsfil import las_utvardering
 from partner_cli.varden import maluppfyllelse
 from registerhjalp import (
+    BYT_AGARE,
     ORGNR,
     bygg,
     innehall,
@@ -152,6 +153,7 @@ def test_annan_agare_vags_och_byt_agare_flyttar(tmp_path: Path, reg: Path) -> No
         "Per Berg",
         "--enhet",
         "Kultur",
+        *BYT_AGARE,
         env=miljo(reg),
     )
     assert p.returncode == 0, p.stderr
@@ -166,11 +168,32 @@ def test_annan_agare_vags_och_byt_agare_flyttar(tmp_path: Path, reg: Path) -> No
 
 def test_byt_agare_behaller_enheten_nar_ingen_ny_anges(tmp_path: Path, reg: Path) -> None:
     assert lagg_till(reg, skriv_forslag(tmp_path, "a.yaml", id_="NL-1")).returncode == 0
-    p = kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", env=miljo(reg))
+    p = kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", *BYT_AGARE, env=miljo(reg))
     assert p.returncode == 0, p.stderr
     assert sql(reg, "SELECT avtalsagare_namn, avtalsagare_enhet FROM organisation") == [
         ("Per Berg", "Avdelningen för näringsliv och kompetens")
     ]
+
+
+def test_byt_agare_kraver_ett_beslut_och_loggar_det(tmp_path: Path, reg: Path) -> None:
+    assert lagg_till(reg, skriv_forslag(tmp_path, "a.yaml", id_="NL-1")).returncode == 0
+    fore = innehall(reg)
+    for utan, vantat in (
+        (("--beslutsdatum", "2014-10-01"), "flagga saknas: --beslut"),
+        (("--beslut", "NLD 2014/90"), "flagga saknas: --beslutsdatum"),
+        (("--beslut", " ", "--beslutsdatum", "2014-10-01"), "ange beslutets referens"),
+    ):
+        p = kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", *utan, env=miljo(reg))
+        assert p.returncode == 2 and vantat in p.stderr, p.stderr
+    assert innehall(reg) == fore
+    p = kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", *BYT_AGARE, env=miljo(reg))
+    assert p.returncode == 0 and "enligt beslut NLD 2014/90" in p.stdout, p.stderr
+    historik = kor("register", "historik", ORGNR, "--format", "json", env=miljo(reg)).stdout
+    efter = json.loads(json.loads(historik)[-1]["efter"])
+    assert (efter["avtalsagare_namn"], efter["beslut"], efter["beslutsdatum"]) == (
+        "Per Berg", "NLD 2014/90", "2014-10-01"
+    )  # fmt: skip
+    assert kor("register", "kontroll", env=miljo(reg)).returncode == 0
 
 
 def test_agarens_namn_jamfors_utan_skiftlage_och_mellanslag(tmp_path: Path, reg: Path) -> None:
@@ -196,8 +219,8 @@ def test_olika_agare_i_samma_omgang_skriver_inget(tmp_path: Path, reg: Path) -> 
 @pytest.mark.parametrize(
     ("argument", "kod", "text"),
     [
-        (("byt-ägare", "556781-2342", "--namn", "X"), 2, "kontrollsiffran"),
-        (("byt-ägare", orgnr(5), "--namn", "X"), 1, "finns inte i registret"),
+        (("byt-ägare", "556781-2342", "--namn", "X", *BYT_AGARE), 2, "kontrollsiffran"),
+        (("byt-ägare", orgnr(5), "--namn", "X", *BYT_AGARE), 1, "finns inte i registret"),
         (("show", "NL-404"), 1, "finns inte i registret"),
         (("historik", "NL-404"), 1, "varken ett avtals id"),
         (("list", "--format", "xml"), 2, "okänt format"),
@@ -233,7 +256,10 @@ def test_lasning_skapar_aldrig_registret(tmp_path: Path, reg: Path) -> None:
     # Inte heller en skrivning som behöver ett befintligt avtal eller en organisation.
     u = tmp_path / "u.yaml"
     u.write_text(UTVARDERING, encoding="utf-8")
-    for argument in (("byt-ägare", ORGNR, "--namn", "X"), ("utvärdera", "NL-1", str(u))):
+    for argument in (
+        ("byt-ägare", ORGNR, "--namn", "X", *BYT_AGARE),
+        ("utvärdera", "NL-1", str(u)),
+    ):
         p = kor("register", *argument, env=miljo(reg))
         assert p.returncode == 2 and "finns inte" in p.stderr
     assert not reg.exists() and not reg.parent.exists()
@@ -386,7 +412,7 @@ def test_ett_avkortat_register_rapporteras_och_andras_inte(tmp_path: Path, reg: 
     )
     for skrivning in (
         lagg_till(reg, skriv_forslag(tmp_path, "b.yaml", id_="NL-2", org=orgnr(2))),
-        kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", env=miljo(reg)),
+        kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", *BYT_AGARE, env=miljo(reg)),
         kor("register", "utvärdera", "NL-1", str(utv), env=miljo(reg)),
     ):
         assert skrivning.returncode != 0
@@ -428,7 +454,7 @@ def test_nyare_schema_vags_och_andras_inte(tmp_path: Path, reg: Path) -> None:
     for p in (
         lagg_till(reg, skriv_forslag(tmp_path, "b.yaml", id_="NL-2", org=orgnr(2))),
         kor("register", "list", env=miljo(reg)),
-        kor("register", "byt-ägare", ORGNR, "--namn", "X", env=miljo(reg)),
+        kor("register", "byt-ägare", ORGNR, "--namn", "X", *BYT_AGARE, env=miljo(reg)),
     ):
         assert p.returncode == 2
         assert "schemaversion 99" in p.stderr and "uppgradera partner" in p.stderr
@@ -447,6 +473,7 @@ def test_last_register_ger_upp_efter_vantetiden(tmp_path: Path, reg: Path) -> No
             ORGNR,
             "--namn",
             "Per Berg",
+            *BYT_AGARE,
             env={**miljo(reg), "PARTNER_REGISTER_VANTETID": "0.3"},
         )
     finally:

@@ -22,7 +22,7 @@ from partner_cli import register
 from partner_cli.register import integritet, kedja, utbyte
 from partner_cli.register.migreringar import SCHEMAVERSION
 from partner_cli.register.skrivning import lagg_till
-from registerhjalp import ORGNR, bygg, innehall, miljo, orgnr, skriv_forslag, sql
+from registerhjalp import BYT_AGARE, ORGNR, bygg, innehall, miljo, orgnr, skriv_forslag, sql
 
 
 def _starta(*argument: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -255,7 +255,7 @@ def test_register_i_skrivskyddad_katalog_kan_lasas_men_inte_andras(tmp_path: Pat
         assert kor("register", "kontroll", env=miljo(reg)).returncode == 0
         annan = skriv_forslag(tmp_path, "b.yaml", id_="NL-2", agare="Per Berg")
         assert kor("check", str(annan), env=miljo(reg)).returncode == 1  # korskontrollen läser
-        p = kor("register", "byt-ägare", ORGNR, "--namn", "X", env=miljo(reg))
+        p = kor("register", "byt-ägare", ORGNR, "--namn", "X", *BYT_AGARE, env=miljo(reg))
         assert p.returncode == 1 and "kan inte öppna registret" in p.stderr
     assert reg.read_bytes() == fore
 

@@ -21,6 +21,8 @@ from conftest import ROT, kor
 from partner_cli import register
 from partner_cli.register.migreringar import SCHEMAVERSION
 from registerhjalp import (
+    BYT_AGARE,
+    ORGNR,
     bygg,
     innehall,
     lagg_till,
@@ -141,7 +143,7 @@ def _triggrar_pa(register: Path) -> tuple[str, ...]:
 def _tre_handelser(tmp_path: Path, reg: Path) -> None:
     """Organisationen, avtalet och ett byte av ägare: händelse 1, 2 och 3."""
     _nytt(tmp_path, reg)
-    p = kor("register", "byt-ägare", "556781-2341", "--namn", "Per Berg", env=miljo(reg))
+    p = kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", *BYT_AGARE, env=miljo(reg))
     assert p.returncode == 0, p.stderr
     assert kor("register", "kontroll", env=miljo(reg)).returncode == 0
 
@@ -495,7 +497,7 @@ def test_en_export_tar_bort_en_aldre_export_i_andra_formen(tmp_path: Path, reg: 
     assert kor("register", "export", "--ut", str(ut), env=miljo(reg)).returncode == 0
     (ut / "utvardering.csv").write_text("från schemaversion 1\n", encoding="utf-8")
     (ut / "egen.txt").write_text("användarens\n", encoding="utf-8")
-    p = kor("register", "byt-ägare", "556781-2341", "--namn", "Per Berg", env=miljo(reg))
+    p = kor("register", "byt-ägare", ORGNR, "--namn", "Per Berg", *BYT_AGARE, env=miljo(reg))
     assert p.returncode == 0
     assert kor("register", "export", "-f", "csv", "--ut", str(ut), env=miljo(reg)).returncode == 0
     assert not (ut / "register.json").exists() and not (ut / "utvardering.csv").exists()

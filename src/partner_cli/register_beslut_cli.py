@@ -1,7 +1,7 @@
-"""`partner register förläng|avsluta|makulera|ändra`: ett registrerat avtal ändras enligt ett
-beslut, för den som arbetar utan förslagsarkivets CI. Varje kommando kräver beslutets
-referens och datum och loggas som `register sync` loggar samma beslut ur beslut/: med samma
-funktioner (`register.livscykel`, `skrivning.lagg_till`).
+"""`partner register byt-ägare|förläng|avsluta|makulera|ändra`: en organisation eller ett
+registrerat avtal ändras enligt ett beslut, för den som arbetar utan förslagsarkivets CI.
+Varje kommando kräver beslutets referens och datum och loggas som `register sync` loggar samma
+beslut ur beslut/: med samma funktioner (`register.livscykel`, `skrivning`).
 """
 
 from __future__ import annotations
@@ -50,6 +50,36 @@ def _grund(beslut: str, beslutsdatum: datetime.datetime) -> Beslutsgrund:
     if not beslut.strip():
         fel("ange beslutets referens med --beslut REFERENS; inget ändrades")
     return Beslutsgrund(beslut.strip(), beslutsdatum.date())
+
+
+@register_app.command("byt-ägare", cls=Kommando)
+def byt_agare(
+    organisationsnummer: Annotated[
+        str, typer.Argument(metavar="ORGNR", help="Organisationens nummer, NNNNNN-NNNN.")
+    ],
+    namn: Annotated[str, typer.Option("--namn", metavar="NAMN", help="Den nya avtalsägaren.")],
+    beslut: BeslutFlagga,
+    beslutsdatum: BeslutsdatumFlagga,
+    enhet: Annotated[
+        str | None,
+        typer.Option("--enhet", metavar="ENHET", help="Den nya ägarens enhet (utan: den gamla)."),
+    ] = None,
+    register: RegisterFlagga = None,
+    config: KonfigFlagga = None,
+) -> None:
+    """Flytta ägarskapet för en organisation till en ny avtalsägare enligt ett beslut (loggas)."""
+    from partner_cli.register.skrivning import byt_agare as byt
+    from partner_cli.varden import VardeFel
+    from partner_cli.varden import organisationsnummer as orgnr_
+
+    try:
+        orgnr = orgnr_(organisationsnummer)
+    except VardeFel as e:
+        fel(str(e))
+    grund = _grund(beslut, beslutsdatum)
+    with registret(register, config, skriv=True) as reg:
+        byt(reg, orgnr, namn, enhet, grund=grund)
+    typer.echo(f"{orgnr}: avtalsägaren är nu {namn.strip()} enligt beslut {grund.referens}")
 
 
 @register_app.command("förläng", cls=Kommando)

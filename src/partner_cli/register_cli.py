@@ -280,33 +280,6 @@ def show(
 register_app.command("ägare", cls=Kommando)(kommando_ur(registervy.agare, registervy.AGARE))
 
 
-@register_app.command("byt-ägare", cls=Kommando)
-def byt_agare(
-    organisationsnummer: Annotated[
-        str, typer.Argument(metavar="ORGNR", help="Organisationens nummer, NNNNNN-NNNN.")
-    ],
-    namn: Annotated[str, typer.Option("--namn", metavar="NAMN", help="Den nya avtalsägaren.")],
-    enhet: Annotated[
-        str | None, typer.Option("--enhet", metavar="ENHET", help="Den nya ägarens enhet.")
-    ] = None,
-    register: RegisterFlagga = None,
-    config: KonfigFlagga = None,
-) -> None:
-    """Flytta ägarskapet för en organisation till en ny avtalsägare (loggas)."""
-    from partner_cli.varden import VardeFel
-    from partner_cli.varden import organisationsnummer as orgnr_
-
-    try:
-        orgnr = orgnr_(organisationsnummer)
-    except VardeFel as e:
-        fel(str(e))
-    from partner_cli.register.skrivning import byt_agare as byt
-
-    with registret(register, config, skriv=True) as reg:
-        byt(reg, orgnr, namn, enhet)
-    typer.echo(f"{orgnr}: avtalsägaren är nu {namn.strip()}")
-
-
 @register_app.command("utvärdera", cls=Kommando)
 def utvardera(
     id_: Annotated[str, typer.Argument(metavar="ID", help="Avtalets id.")],
