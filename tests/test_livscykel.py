@@ -238,7 +238,8 @@ def test_sync_for_in_varje_slag_av_beslut_en_gang(tmp_path: Path) -> None:
         (
             "org.yaml",
             AGARBYTE.replace("556781-2341", "556912-3465"),
-            "org.yaml:6:22: fel [arkiv] organisationen 556912-3465 finns inte i registret",
+            "org.yaml:6:22: fel [arkiv] organisationen 556912-3465 finns inte i registret; "
+            "ett ägarbyte gäller en registrerad organisation",
         ),
         (
             "utanfor.yaml",

@@ -128,7 +128,11 @@ def _tillampa(
         if livscykel.tillampat(db, "byt ägare", b.referens, orgnr=orgnr):
             return None
         if livscykel.las_rad(db, "organisation", orgnr) is None:
-            raise vagrad("organisationsnummer", f"organisationen {orgnr} finns inte i registret")
+            raise vagrad(
+                "organisationsnummer",
+                f"organisationen {orgnr} finns inte i registret; ett ägarbyte gäller en "
+                "registrerad organisation (ett nytt förslag anger själv sin avtalsägare)",
+            )
         agare = b.avtalsagare
         byt_agare(reg, orgnr, agare.namn or "", agare.enhet, grund=grund)
         return f"{fil}: {orgnr} har avtalsägaren {agare.namn} enligt beslut {b.referens}"
