@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import cijobb as ci
 from conftest import PARTNER, ROT, kor
 from registerhjalp import miljo, skriv_forslag
 
@@ -136,6 +137,33 @@ def test_ny_utvardering_registreras(tmp_path: Path) -> None:
     p = kor("register", "utvärdera", "NL-2014-007", str(fil), env=miljo(reg))
     assert p.returncode == 0, p.stdout + p.stderr
     assert "utvärderingen av NL-2014-007 registrerad" in p.stdout
+
+
+def test_ny_utvardering_i_forslagsarkivet_har_avtalet_och_registreras(tmp_path: Path) -> None:
+    arkiv = ci.nytt_arkiv(tmp_path, "github")
+    assert ci.sync(arkiv)[0] == 0
+    # NL-2014-001 löper 2014-03-01–2016-02-29 med två mål; id:t ur filnamnet.
+    p = kor("ny", "--utvardering", "utvarderingar/nl-2014-001-2015.yaml", cwd=arkiv)
+    assert p.returncode == 0 and "partner check utvarderingar" in p.stdout, p.stderr
+    fil = arkiv / "utvarderingar" / "nl-2014-001-2015.yaml"
+    text = fil.read_text(encoding="utf-8")
+    assert "\navtal: NL-2014-001\n" in text
+    assert kor("check", cwd=arkiv).returncode == 1  # utvärderarens platshållare står kvar
+    fil.write_text(
+        text.replace("(utvärderarens namn)", "Revisor Rask").replace(
+            "  - mål: 1\n", "  - mål: 2\n    utfall: 150\n  - mål: 1\n", 1
+        ),
+        encoding="utf-8",
+    )
+    p = kor("check", cwd=arkiv)
+    assert p.returncode == 0, p.stdout + p.stderr
+    ci.commit(arkiv, "Delutvärdering")
+    kod, ut = ci.sync(arkiv)
+    assert kod == 0 and "NL-2014-001" in ut, ut
+    # Utan id i filnamnet: en platshållare som underkänns tills den är ifylld.
+    assert kor("ny", "--utvardering", "utvarderingar/var.yaml", cwd=arkiv).returncode == 0
+    p = kor("check", "utvarderingar/var.yaml", cwd=arkiv)
+    assert p.returncode == 1 and "avtal: '(avtalets id)' står kvar från mallen" in p.stdout
 
 
 # --- frågor -----------------------------------------------------------------------------------

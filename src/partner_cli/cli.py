@@ -418,9 +418,9 @@ def ny(
     NL-2014-007) när det går; motparten och avtalsägaren står som platshållare, som
     underkänns tills de är ifyllda.
     """
+    from partner_cli.arkiv import UTVARDERINGAR
     from partner_cli.filer import ny_fil
-    from partner_cli.initiering import nytt_forslag
-    from partner_cli.mallfiler import mall
+    from partner_cli.initiering import ny_utvardering, nytt_forslag
 
     try:
         fil.parent.mkdir(parents=True, exist_ok=True)
@@ -430,13 +430,15 @@ def ny(
         skrivfel(f"kan inte skapa katalogen {fil.parent}", e)
     try:
         with ny_fil(fil) as ut:
-            ut.write(mall("utvardering.yaml") if utvardering else nytt_forslag(fil.name))
+            ut.write(ny_utvardering(fil) if utvardering else nytt_forslag(fil.name))
     except FileExistsError:
         vad = "är en symbolisk länk" if fil.is_symlink() else "finns redan"
         fel(f"{fil} {vad}; välj ett annat namn")
     except OSError as e:
         skrivfel(f"kan inte skriva {fil}", e)
-    if utvardering:
+    if utvardering and fil.parent.name == UTVARDERINGAR:
+        typer.echo(f"Skapade {fil}. Fyll i det och granska med: partner check {fil.parent}")
+    elif utvardering:
         typer.echo(
             f"Skapade {fil}. Fyll i det och registrera med: partner register utvärdera ID {fil}"
         )

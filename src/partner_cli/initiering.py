@@ -206,6 +206,25 @@ def nytt_forslag(filnamn: str) -> str:
     return text
 
 
+def ny_utvardering(fil: Path) -> str:
+    """Mallen för `partner ny --utvardering FIL`; i ett förslagsarkivs utvarderingar/ med
+    `avtal:` först, id:t ur filnamnet när det går (nl-2014-007-2015.yaml ger NL-2014-007),
+    annars en platshållare som underkänns tills den är ifylld."""
+    from partner_cli.arkiv import UTVARDERINGAR
+
+    text = mall("utvardering.yaml")
+    if fil.parent.name != UTVARDERINGAR:
+        return text
+    m = _ID_I_FILNAMN.match(fil.name)
+    huvud, _, resten = text.partition("\n\n")
+    huvud = huvud.replace(
+        "# Registrera med: partner register utvärdera ID FIL",
+        "# I förslagsarkivets utvarderingar/: partner check granskar den mot avtalet och\n"
+        "# partner register sync registrerar den.",
+    )
+    return f"{huvud}\n\navtal: {m[1].upper() if m else '(avtalets id)'}\n{resten}"
+
+
 def init(katalog: Path, ci: str | None, kommun: Kommun | None = None) -> Iterator[tuple[str, bool]]:
     """Skriver filerna; ger (sökväg, skriven) där False betyder att filen redan fanns."""
     from partner_cli.filer import kataloger, ny_fil
