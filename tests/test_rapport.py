@@ -472,3 +472,40 @@ def test_gruppen_av_utvecklingsprojekt_star_i_partner_toml(register: Path, tmp_p
     assert svar.returncode == 2
     assert "rapport.utvecklingsprojekt" in svar.stderr and "projekten" in svar.stderr
     assert "Traceback" not in svar.stderr
+
+
+def test_malutfallet_visas_mot_malet_det_mattes_mot(tmp_path: Path) -> None:
+    """Ett beslut om ändring som ger ett nytt målvärde ändrar inte vad en tidigare utvärdering
+    mätte: rapporten visar den mot det gamla målet (12 av 20, 60 %), och en utvärdering efter
+    ändringen mot det nya (12 av 40)."""
+    db = tmp_path / "r.db"
+    fil = skriv_forslag(tmp_path, "a.yaml", id_="NL-1")
+    kor("register", "add", str(fil), "--sanktionerad-av", "N", env=miljo(db))
+    utv = tmp_path / "u.yaml"
+
+    def utvardera(datum: str) -> None:
+        utv.write_text(
+            f"datum: {datum}\ntyp: delutvärdering\nutförd_av: Eva Berg\n"
+            "mål:\n  - {mål: 1, utfall: 12}\n",
+            encoding="utf-8",
+        )
+        p = kor("register", "utvärdera", "NL-1", str(utv), env=miljo(db))
+        assert p.returncode == 0, p.stdout + p.stderr
+
+    def malutfall() -> list[tuple[str, str, str]]:
+        p = kor("report", "--år", "2015", "-f", "json", env=miljo(db))
+        rader = json.loads(p.stdout)["avsnitt"]["malutfall"]["rader"]
+        return [(r["utvardering_datum"], r["malvarde"], r["maluppfyllelse"]) for r in rader]
+
+    utvardera("2015-03-01")
+    fil.write_text(
+        fil.read_text(encoding="utf-8").replace("målvärde: 20", "målvärde: 40"), encoding="utf-8"
+    )
+    p = kor(
+        "register", "ändra", str(fil), "--beslut", "KS 2015/9", "--beslutsdatum", "2015-06-01",
+        "--sanktionerad-av", "N", env=miljo(db),
+    )  # fmt: skip
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert malutfall() == [("2015-03-01", "20", "0.6000")]
+    utvardera("2015-09-01")
+    assert malutfall() == [("2015-09-01", "40", "0.3000")]

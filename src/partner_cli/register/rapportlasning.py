@@ -103,7 +103,10 @@ class Malutfall(NamedTuple):
 
 
 def malutfall(reg: Register, ar: int, brytdag: dt.date) -> tuple[Malutfall, ...]:
-    """Målutfallen enligt den senaste utvärderingen per brytdagen, för årets aktiva avtal."""
+    """Målutfallen enligt den senaste utvärderingen per brytdagen, för årets aktiva avtal,
+    mot målen som utvärderingen mättes mot: avtalets version (`registrerad`, `ersatt`) när
+    utvärderingen registrerades, inte ett mål som ett senare beslut om ändring gav. Ett
+    register från före målens plats i händelserna har bara de nuvarande målen."""
     return tuple(
         Malutfall._make(
             (r[0], dt.date.fromisoformat(r[1]), *r[2:6], Fraction(r[6]) if r[6] else None)
@@ -115,12 +118,26 @@ def malutfall(reg: Register, ar: int, brytdag: dt.date) -> tuple[Malutfall, ...]
                     FROM genomford_utvardering u JOIN avtal a ON a.id = u.avtal_id
                     WHERE u.datum <= :brytdag AND {AKTIVA_UNDER_ARET}
                 )
-                SELECT s.avtal_id, s.datum, um.mal_nr, m.beskrivning, m.malvarde, um.utfall,
-                    um.maluppfyllelse
-                FROM senaste s JOIN genomford_utvardering_mal um
+                , matt AS (
+                    SELECT s.id, s.avtal_id, s.datum, (
+                        SELECT json_extract(v.efter, '$.mal') FROM handelse v
+                        WHERE v.avtal_id = s.avtal_id AND v.vad IN ('registrerad', 'ersatt')
+                            AND v.id < (
+                                SELECT e.id FROM handelse e
+                                WHERE e.avtal_id = s.avtal_id AND e.vad = 'utvärdering'
+                                    AND json_extract(e.efter, '$.id') = s.id)
+                        ORDER BY v.id DESC LIMIT 1) AS mal
+                    FROM senaste s WHERE s.k = 1
+                )
+                SELECT s.avtal_id, s.datum, um.mal_nr,
+                    coalesce(json_extract(g.value, '$.beskrivning'), m.beskrivning),
+                    coalesce(json_extract(g.value, '$.malvarde'), m.malvarde),
+                    um.utfall, um.maluppfyllelse
+                FROM matt s JOIN genomford_utvardering_mal um
                     ON um.genomford_utvardering_id = s.id
                     JOIN mal m ON m.avtal_id = s.avtal_id AND m.nr = um.mal_nr
-                WHERE s.k = 1 ORDER BY s.avtal_id, um.mal_nr""",
+                    LEFT JOIN json_each(s.mal) g ON json_extract(g.value, '$.nr') = um.mal_nr
+                ORDER BY s.avtal_id, um.mal_nr""",
             {**aret(ar), "brytdag": brytdag.isoformat()},
         )
     )
