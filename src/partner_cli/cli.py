@@ -418,9 +418,8 @@ def ny(
     NL-2014-007) när det går; motparten och avtalsägaren står som platshållare, som
     underkänns tills de är ifyllda.
     """
-    from partner_cli.arkiv import UTVARDERINGAR
     from partner_cli.filer import ny_fil
-    from partner_cli.initiering import ny_utvardering, nytt_forslag
+    from partner_cli.initiering import i_utvarderingar, ny_utvardering, nytt_forslag
 
     try:
         fil.parent.mkdir(parents=True, exist_ok=True)
@@ -436,7 +435,7 @@ def ny(
         fel(f"{fil} {vad}; välj ett annat namn")
     except OSError as e:
         skrivfel(f"kan inte skriva {fil}", e)
-    if utvardering and fil.parent.name == UTVARDERINGAR:
+    if utvardering and i_utvarderingar(fil):
         typer.echo(f"Skapade {fil}. Fyll i det och granska med: partner check {fil.parent}")
     elif utvardering:
         typer.echo(

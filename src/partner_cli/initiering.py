@@ -206,14 +206,19 @@ def nytt_forslag(filnamn: str) -> str:
     return text
 
 
+def i_utvarderingar(fil: Path) -> bool:
+    """Om filen står i ett förslagsarkivs utvarderingar/, där en utvärdering anger sitt avtal."""
+    from partner_cli.arkiv import UTVARDERINGAR
+
+    return fil.parent.name == UTVARDERINGAR
+
+
 def ny_utvardering(fil: Path) -> str:
     """Mallen för `partner ny --utvardering FIL`; i ett förslagsarkivs utvarderingar/ med
     `avtal:` först, id:t ur filnamnet när det går (nl-2014-007-2015.yaml ger NL-2014-007),
     annars en platshållare som underkänns tills den är ifylld."""
-    from partner_cli.arkiv import UTVARDERINGAR
-
     text = mall("utvardering.yaml")
-    if fil.parent.name != UTVARDERINGAR:
+    if not i_utvarderingar(fil):
         return text
     m = _ID_I_FILNAMN.match(fil.name)
     huvud, _, resten = text.partition("\n\n")

@@ -88,8 +88,7 @@ def sync(
     finally:
         # Ett register som den här körningen byggde står inte kvar när inget fick skrivas.
         if ny and (synk is None or synk.problem):
-            for fil in (sokvag, Path(f"{sokvag}-wal"), Path(f"{sokvag}-shm")):
-                fil.unlink(missing_ok=True)
+            _ta_bort_registret(sokvag)
     if synk.granskning is not None:
         FORMAT.renderare("text")(synk.granskning, sys.stdout)
     if synk.problem:
@@ -157,18 +156,17 @@ def import_(
         data = utbyte.las_export(kalla)
     except RegisterFel as e:
         fel(str(e), e.kod)
-    from partner_cli.konfig import registersokvag
-
-    ny = not registersokvag(register, las_konfig(config)).exists()
-    with registret(register, config, skriv=True, skapa=True) as reg:
-        try:
+    sokvag = registersokvag(register, las_konfig(config))
+    ny = not sokvag.exists()
+    importerat = False
+    try:
+        with registret(register, config, skriv=True, skapa=True) as reg:
             antal = utbyte.importera(reg, data, str(kalla))
-        except RegisterFel:
-            if ny:  # ett register som bara importen skapade lämnas inte kvar, tomt
-                reg.stang()
-                for slut in ("", "-wal", "-shm"):
-                    reg.sokvag.with_name(reg.sokvag.name + slut).unlink(missing_ok=True)
-            raise
+        importerat = True
+    finally:
+        # Ett register som bara importen skapade står inte kvar, tomt, när den misslyckas.
+        if ny and not importerat:
+            _ta_bort_registret(sokvag)
     typer.echo(
         f"Importerade {antal['avtal']} avtal, {antal['organisation']} organisationer och "
         f"{antal['handelse']} händelser till {reg.sokvag}"
@@ -249,3 +247,9 @@ def restore(
     finally:
         kalla.stang()
     typer.echo(f"Återställde {reg.sokvag} från {fil} ({antal} avtal)")
+
+
+def _ta_bort_registret(sokvag: Path) -> None:
+    """Registerfilen och SQLites filer bredvid den (stängd)."""
+    for fil in (sokvag, Path(f"{sokvag}-wal"), Path(f"{sokvag}-shm")):
+        fil.unlink(missing_ok=True)
