@@ -22,6 +22,7 @@ from partner_cli.kommando import (
     las_konfig,
     per_dag,
     skrivfel,
+    utan_skrapsamling,
     valj_format,
 )
 from partner_cli.registervy import REGISTER, registret
@@ -75,22 +76,24 @@ def bevaka(
     dagar = konfig.bevakning["dagar"] if dagar is None else dagar
     if not 0 <= dagar <= 3660:
         fel(f"--dagar {dagar}: ange 0 till 3660 dagar")
-    with registret(register, config, skriv=False) as reg:
-        resultat = bevakning.bevaka(
-            reg,
-            idag,
-            dagar,
-            konfig.regler["ekonomi"]["max_ålder_år"],
-            konfig.kommun.organisationsnummer if konfig.kommun is not None else None,
-        )
-    render = BEVAKNINGSFORMAT.renderare(format_)
-    if ut is None:
-        render(resultat, sys.stdout)
-    else:
-        try:
-            with ut.open("w", encoding="utf-8", newline="") as fil:
-                render(resultat, fil)
-        except OSError as e:
-            skrivfel(f"kan inte skriva {ut}", e)
+    # Tiotusentals bevakningar och deras text.
+    with utan_skrapsamling():
+        with registret(register, config, skriv=False) as reg:
+            resultat = bevakning.bevaka(
+                reg,
+                idag,
+                dagar,
+                konfig.regler["ekonomi"]["max_ålder_år"],
+                konfig.kommun.organisationsnummer if konfig.kommun is not None else None,
+            )
+        render = BEVAKNINGSFORMAT.renderare(format_)
+        if ut is None:
+            render(resultat, sys.stdout)
+        else:
+            try:
+                with ut.open("w", encoding="utf-8", newline="") as fil:
+                    render(resultat, fil)
+            except OSError as e:
+                skrivfel(f"kan inte skriva {ut}", e)
     if resultat.forsenade:
         raise SystemExit(AVSLUT_FYND)

@@ -16,7 +16,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
@@ -54,6 +54,22 @@ def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:
 
     skriv(f"partner: {synlig(meddelande)}", err=True)
     raise SystemExit(kod)
+
+
+@contextlib.contextmanager
+def utan_skrapsamling() -> Iterator[None]:
+    """Utan Pythons skräpsamling, för ett läsande kommando som bygger hundratusentals små
+    objekt utan cykler (registrets rader, bevakningar, tabellernas celler och texten):
+    skräpsamlingen gick igenom dem om och om igen medan de byggdes (på 100 000 avtal omkring
+    0,4 s av rapportens 2 s och 0,1–0,2 s av bevakningens och publiceringens sekund).
+    Referensräkningen frigör dem som vanligt."""
+    import gc
+
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def skrivkod(e: OSError) -> int:

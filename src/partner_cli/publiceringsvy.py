@@ -23,6 +23,7 @@ from partner_cli.kommando import (
     rimligt_ar,
     skriv,
     skrivfel,
+    utan_skrapsamling,
     valj_format,
 )
 from partner_cli.registervy import REGISTER, registret
@@ -73,23 +74,25 @@ def publicera(
     if installningar := oppna_data.utgivarens_fel(utgivare):
         var = f"i {konfig.fil}" if konfig.fil else "i partner.toml ([publicera] och [kommun])"
         _fel_och_inget_skrivet(installningar, f"ange inställningarna {var}", ut, AVSLUT_ANVANDNING)
-    with registret(register, config, skriv=False) as reg:
-        from partner_cli.register.lasning import publiceras
+    # Tiotusentals avtal, deras rader och texten.
+    with utan_skrapsamling():
+        with registret(register, config, skriv=False) as reg:
+            from partner_cli.register.lasning import publiceras
 
-        avtal = publiceras(reg, ar)
-    data = oppna_data.Publicering.bygg(ar, avtal, utgivare, dt.date.today())
-    if problem := data.kontrollera():
-        _fel_och_inget_skrivet(
-            problem, f"självkontrollen hittade {len(problem)} fel", ut, AVSLUT_FYND
-        )
-    namn = oppna_data.filnamn(ar)
-    try:
-        ut.mkdir(parents=True, exist_ok=True)
-        for f in valda:
-            with (ut / namn[f]).open("w", encoding="utf-8") as fil:
-                PUBLICERINGSFORMAT.renderare(f)(data, fil)
-    except OSError as e:
-        skrivfel(f"kan inte skriva i {ut}", e)
+            avtal = publiceras(reg, ar)
+        data = oppna_data.Publicering.bygg(ar, avtal, utgivare, dt.date.today())
+        if problem := data.kontrollera():
+            _fel_och_inget_skrivet(
+                problem, f"självkontrollen hittade {len(problem)} fel", ut, AVSLUT_FYND
+            )
+        namn = oppna_data.filnamn(ar)
+        try:
+            ut.mkdir(parents=True, exist_ok=True)
+            for f in valda:
+                with (ut / namn[f]).open("w", encoding="utf-8") as fil:
+                    PUBLICERINGSFORMAT.renderare(f)(data, fil)
+        except OSError as e:
+            skrivfel(f"kan inte skriva i {ut}", e)
     for f in valda:
         skriv(f"skrev {ut / namn[f]}")
 
