@@ -4,6 +4,7 @@ tillbaka med icalendar-biblioteket."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,28 @@ def test_ics_viker_utan_att_dela_tecken() -> None:
         d.decode("utf-8")  # varje rad för sig är hel UTF-8
     assert "".join(r[1:] if i else r for i, r in enumerate(vikt.split("\r\n"))) == rad
     assert "\\," in rad and "\\;" in rad
+
+
+@pytest.mark.parametrize("tecken", ["a", "ä", "€", "𝄞"])
+def test_ics_viker_varje_langd_vid_tecknens_granser(tecken: str) -> None:
+    """Rader från helt korta till flera vikningar, med tecken om 1–4 oktetter som hamnar på
+    och runt vikningens plats: varje del högst 75 oktetter och hel UTF-8, varje del utom den
+    sista så lång det går, och ihopvikt samma rad."""
+    from partner_cli.bevakning.ics import vik
+
+    for langd in range(1, 260):
+        for forst in ("", "x", "xy", "xyz"):
+            rad = ("DESCRIPTION:" + forst + tecken * langd)[: 12 + langd]
+            vikt = vik(rad)
+            assert vikt.endswith("\r\n") and "\r\n" not in vikt[:-2].replace("\r\n ", "")
+            delar = vikt[:-2].split("\r\n")
+            kodade = [d.encode("utf-8") for d in delar]
+            assert all(len(d) <= 75 for d in kodade), (langd, forst)
+            for d, nasta in itertools.pairwise(delar):
+                # Nästa tecken fick inte plats: den här delen kunde inte vara längre.
+                assert len(d.encode("utf-8")) + len(nasta[1].encode("utf-8")) > 75
+            assert all(d.startswith(" ") for d in delar[1:])
+            assert delar[0] + "".join(d[1:] for d in delar[1:]) == rad
 
 
 def test_anvandningsfel(register: Path) -> None:

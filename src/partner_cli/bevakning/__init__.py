@@ -89,6 +89,9 @@ def bevaka(
     borjan: dict[tuple[str, bool], str] = {}
     ordnade: list[tuple[dt.date, str, int, str, Bevakning]] = []
     ordnad = ordnade.append
+    # Bevakningen som tupel direkt: NamedTuples konstruktor är en Python-funktion, ett anrop
+    # per bevakning.
+    ny = tuple.__new__
     for avtal_id, organisation, organisationsnummer, datum, typ, _, nr in planerade:
         namn, enhet = agare[organisationsnummer]
         forsenad = datum < dag
@@ -107,16 +110,19 @@ def bevaka(
                 avtal_id,
                 0,
                 nyckel,
-                Bevakning(
-                    datumet,
-                    "utvärdering",
-                    avtal_id,
-                    organisation,
-                    namn,
-                    enhet,
-                    text + datum,
-                    forsenad,
-                    nyckel,
+                ny(
+                    Bevakning,
+                    (
+                        datumet,
+                        "utvärdering",
+                        avtal_id,
+                        organisation,
+                        namn,
+                        enhet,
+                        text + datum,
+                        forsenad,
+                        nyckel,
+                    ),
                 ),
             )
         )
