@@ -228,6 +228,43 @@ def test_snabbvagen_for_utskrivbar_text_ger_samma_text() -> None:
         assert olika == [], (funktion.__name__, olika[:5])
 
 
+def test_json_dokumentets_snabbvag_ger_samma_dokument() -> None:
+    """Ett dokument med bara tecken under U+0100 prövas som latin-1 i stället för med
+    sökningen: för varje sådant tecken, och med ett tecken över U+00FF som tar den vanliga
+    vägen, ska dokumentet bli detsamma som sökningens."""
+    from partner_cli.saker import json_dokument
+
+    def sokningens(text: str) -> str:
+        return "".join(json_dokument(t + "\u0100")[:-1] for t in text)
+
+    for k in range(0x100):
+        text = f'{{"a": "Ö{chr(k)}x"}}'
+        assert json_dokument(text) == sokningens(text), hex(k)
+    assert json_dokument("å\x85ä") == "å\\u0085ä"
+    assert json_dokument("å\x7f") == "å\\u007f"
+    assert json_dokument("å\u2028\x85") == "å\\u2028\\u0085"
+    assert json_dokument("\udcff\x9f") == "\\\\xff\\u009f"
+    assert json_dokument("åäö – ~\xa0") == "åäö – ~\xa0"
+
+
+def test_kalkylrader_ger_kalkylcell_for_varje_cell() -> None:
+    """En sökning i alla celler avgör om någon behöver skyddas: samma celler som
+    `kalkylcell` för var och en, var formeln än står och med NUL inuti en cell."""
+    from partner_cli.saker import kalkylcell, kalkylrader
+
+    rena = [("a", "b-c", "ä@"), ("x\0y", "", "1")]
+    assert kalkylrader(rena) is rena
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        for rad in range(2):
+            for kolumn in range(3):
+                rader = [list(r) for r in rena]
+                rader[rad][kolumn] = start + "SUM(A1)"
+                ut = [list(r) for r in kalkylrader(rader)]
+                assert ut == [[kalkylcell(c) for c in r] for r in rader]
+                assert ut[rad][kolumn] == "'" + start + "SUM(A1)"
+    assert [list(r) for r in kalkylrader([("a\0=b", "c")])] == [["a\0=b", "c"]]
+
+
 @pytest.fixture(scope="module")
 def avslutat(arkiv: Path, register: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """En kopia av registret med ett avtal avslutat med en fientlig orsak och beslutsreferens,

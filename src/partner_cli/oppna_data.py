@@ -24,7 +24,7 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -103,12 +103,20 @@ def organisations_id(a: Avtal, u: Utgivare) -> str:
     return se_on(a.organisationsnummer)
 
 
+def _en_gang(formatera: Callable[[int], str]) -> Callable[[int], str]:
+    """Formateringen av ett belopp med varje belopp formaterat en gång: i tiotusentals avtal
+    upprepas beloppen (avrundade budgetar, samma stöd), och en uppslagning är billigare än
+    ett anrop."""
+    return functools.cache(formatera)
+
+
 def rader(avtal: Sequence[Avtal], ar: int, u: Utgivare) -> list[tuple[str, ...]]:
     """Kolumnerna i `KOLUMNER`, i ordning, per avtal, som text: belopp i kronor med två
     decimaler."""
     ut: list[tuple[str, ...]] = []
     forsta_dagen = f"{ar:04d}-01-01"
     dolj = u.dolj_enskild_firmas_namn
+    belopp = _en_gang(decimal_kronor)
     for a in avtal:
         ut.append(
             (
@@ -124,12 +132,12 @@ def rader(avtal: Sequence[Avtal], ar: int, u: Utgivare) -> list[tuple[str, ...]]
                 a.period_slut,
                 "ja" if a.period_start >= forsta_dagen else "nej",  # aktivt under året
                 a.initiativ,
-                decimal_kronor(a.kommunen_kontant),
-                decimal_kronor(a.kommunen_in_kind),
-                decimal_kronor(a.medfinansiering),
-                decimal_kronor(a.garanterad),
-                decimal_kronor(a.naringsliv),
-                decimal_kronor(a.total),
+                belopp(a.kommunen_kontant),
+                belopp(a.kommunen_in_kind),
+                belopp(a.medfinansiering),
+                belopp(a.garanterad),
+                belopp(a.naringsliv),
+                belopp(a.total),
             )
         )
     return ut
@@ -183,6 +191,7 @@ def paket_360(
         "garanteras av andra parter, insyn, bedömd ekonomi, mål och utvärdering.",
     }
     bidrag = []
+    svenska, belopp = _en_gang(kronor), _en_gang(decimal_kronor)
     for r, a in zip(publicerade, avtal, strict=True):
         kommunens = a.kommunen_kontant + a.kommunen_in_kind
         bidrag.append(
@@ -190,9 +199,9 @@ def paket_360(
                 f"{u.prefix}-{a.id}",
                 a.titel,
                 f"{a.typ.capitalize()} med {r[_ORGANISATION]}: kommunens bidrag "
-                f"{kronor(kommunens)} av en budget på {kronor(a.total)}, varav "
-                f"{kronor(a.garanterad)} garanterat av andra parter.",
-                decimal_kronor(kommunens),
+                f"{svenska(kommunens)} av en budget på {svenska(a.total)}, varav "
+                f"{svenska(a.garanterad)} garanterat av andra parter.",
+                belopp(kommunens),
                 a.registrerad,
                 a.period_start,
                 a.period_slut,
@@ -443,11 +452,11 @@ class Publicering:
 def csv_(p: Publicering, ut: Any) -> None:
     import csv
 
-    from partner_cli.saker import kalkylcell
+    from partner_cli.saker import kalkylrader
 
     skrivare = csv.writer(ut, lineterminator="\n")
     skrivare.writerow(KOLUMNER)
-    skrivare.writerows(map(kalkylcell, r) for r in p.rader)
+    skrivare.writerows(kalkylrader(p.rader))
 
 
 def json_(p: Publicering, ut: Any) -> None:

@@ -27,12 +27,14 @@ utdata skickar den genom funktionen för sitt slag:
   filnamn som inte är UTF-8 (ensamma surrogat) skrivs som texten `\\xff`, så att dokumentet
   alltid är giltig UTF-8 som varje tolk godtar.
 - `kalkylcell`: rapportens CSV-filer. En textcell som börjar med `=`, `+`, `-`, `@`, tab
-  eller CR får `'` framför, som OWASP rekommenderar mot formler i kalkylprogram.
+  eller CR får `'` framför, som OWASP rekommenderar mot formler i kalkylprogram;
+  `kalkylrader` gör det för varje cell i en tabell.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 
 _OSYNLIGA = re.compile(
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
@@ -115,8 +117,20 @@ def _json_escape(m: re.Match[str]) -> str:
     return f"\\u{kod:04x}"
 
 
+# Under U+0100 är `_I_JSON`:s tecken DEL och C1 (U+007F–U+009F): varje annan byte i latin-1.
+_UTOM_DEL_OCH_C1 = bytes(b for b in range(0x100) if not 0x7F <= b <= 0x9F)
+
+
 def json_dokument(dokument: str) -> str:
     """Ett serialiserat JSON-dokument (`ensure_ascii=False`) utan råa styrtecken."""
+    # Ett dokument med bara tecken under U+0100 (svensk text) prövas som latin-1: kvar när
+    # alla andra byte är borttagna är DEL och C1. Det är tio gånger snabbare än att söka tecken
+    # för tecken i tiotals MB, och ett dokument utan dem är färdigt som det är.
+    try:
+        if not dokument.encode("latin-1").translate(None, _UTOM_DEL_OCH_C1):
+            return dokument
+    except UnicodeEncodeError:
+        pass
     return _I_JSON.sub(_json_escape, dokument)
 
 
@@ -127,3 +141,18 @@ def formellik(text: str) -> bool:
 
 def kalkylcell(text: str) -> str:
     return "'" + text if text.startswith(_FORMELSTART) else text  # formellik, utan ett anrop
+
+
+_FORMEL_EFTER_NOLL = re.compile("\0[" + re.escape("".join(_FORMELSTART)) + "]")
+
+
+def kalkylrader(rader: Sequence[Sequence[str]]) -> Iterable[Iterable[str]]:
+    """Raderna med `kalkylcell` för varje cell. Tiotusentals rader: en sökning i alla celler
+    (var och en efter ett NUL) avgör om någon börjar som en formel, och utan en sådan lämnas
+    raderna som de är i stället för ett anrop per cell. Ett NUL inuti en cell kan bara ge en
+    onödig genomgång, aldrig missa en cell."""
+    from itertools import chain
+
+    if _FORMEL_EFTER_NOLL.search("\0" + "\0".join(chain.from_iterable(rader))) is None:
+        return rader
+    return (map(kalkylcell, r) for r in rader)
