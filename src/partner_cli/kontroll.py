@@ -353,10 +353,14 @@ def kontrollera(
     behall_forslag: bool = False,
     per_fil: Mapping[str, PerFil] | None = None,
     efterbehandling: Efterbehandling | None = None,
+    medan: Callable[[Filresultat], None] | None = None,
 ) -> Kontrollresultat:
     """Granskar filerna; `per_fil` (format → funktion) ger varje fils post i de formaten, och
     `efterbehandling` gör om varje fils resultat där filen granskades (med `behall_forslag`:
-    registrets rader medan förslaget finns i arbetsprocessen)."""
+    registrets rader medan förslaget finns i arbetsprocessen). `medan` får varje fils resultat
+    i filernas ordning så snart det finns, medan de följande granskas: innan körningens
+    prövningar över filerna (samma id, en annan avtalsägare för samma organisation), som bara
+    kan göra ett godkänt resultat underkänt eller ogiltigt."""
     global _JOBB
     per_fil = per_fil or {}
     _JOBB = (
@@ -387,12 +391,12 @@ def kontrollera(
             with ProcessPoolExecutor(
                 arbetare, mp_context=multiprocessing.get_context("fork"), initializer=gc.enable
             ) as p:
-                par = list(p.map(_kontrollera_en, filer, chunksize=64))
+                par = _ta_emot(p.map(_kontrollera_en, filer, chunksize=64), medan)
         finally:
             gc.freeze()
             gc.enable()
     else:
-        par = [_kontrollera_en(fil) for fil in filer]
+        par = _ta_emot(map(_kontrollera_en, filer), medan)
     resultat = [r for r, _ in par]
     texter = [t for _, t in par]
     for i, r in _id_dubbletter(resultat):
@@ -408,6 +412,18 @@ def kontrollera(
     return Kontrollresultat(
         tuple(resultat), strikt=strikt, renderat=renderat, konfiguration=konfig.beskrivning()
     )
+
+
+def _ta_emot(
+    par: Iterable[tuple[Filresultat, tuple[str, ...]]], medan: Callable[[Filresultat], None] | None
+) -> list[tuple[Filresultat, tuple[str, ...]]]:
+    if medan is None:
+        return list(par)
+    ut = []
+    for r, t in par:
+        medan(r)
+        ut.append((r, t))
+    return ut
 
 
 class Omgangskontext:

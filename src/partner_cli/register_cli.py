@@ -83,15 +83,20 @@ def sanktionerande(sanktionerad_av: str | None, konfig: Any) -> str:
                 "(näringslivsdirektörens funktion); inget registrerades"
             )
         sanktionerad_av = fraga("Sanktionerad av (näringslivsdirektörens funktion)")
-    from partner_cli.arkiv import bland
-
-    if konfig.sanktionerande and not bland(sanktionerad_av or "", konfig.sanktionerande):
+    if not far_sanktionera(sanktionerad_av or "", konfig):
         fel(
             f"{(sanktionerad_av or '').strip()!r} finns inte bland de sanktionerande i "
             f"partner.toml ([register] sanktionerande: {', '.join(konfig.sanktionerande)}); "
             "inget registrerades"
         )
     return (sanktionerad_av or "").strip()
+
+
+def far_sanktionera(namn: str, konfig: Any) -> bool:
+    """Om `namn` får sanktionera: när partner.toml har listan, om namnet står i den."""
+    from partner_cli.arkiv import bland
+
+    return not konfig.sanktionerande or bland(namn, konfig.sanktionerande)
 
 
 @register_app.command("add", cls=Kommando)
@@ -119,29 +124,56 @@ def add(
         sokvagar = samla_filer(filer)
     except AnvandningsFel as e:
         fel(str(e))
+    from partner_cli.konfig import registersokvag
+    from partner_cli.register import RegisterFel
+    from partner_cli.register.lopande import under_granskningen
     from partner_cli.register.rader import med_registerrader
     from partner_cli.register.skrivning import lagg_till
 
-    resultat = kontrollera(sokvagar, konfig, behall_forslag=True, efterbehandling=med_registerrader)
-    if not resultat.godkant:
-        FORMAT.renderare("text")(resultat, sys.stdout)
-        fel("inget registrerades: varje förslag måste vara godkänt", AVSLUT_FYND)
-    sanktionerad_av = sanktionerande(sanktionerad_av, konfig)
+    # Med en sanktionerande som får sanktionera skrivs förslagen medan granskningen pågår, i en
+    # transaktion som bara checkas in när varje förslag är godkänt; annars efteråt, med frågan
+    # efter den sanktionerande när granskningen är godkänd.
+    lopande = None
+    tillagg = None
+    try:
+        with (
+            under_granskningen(
+                registersokvag(register, konfig), (sanktionerad_av or "").strip(), ersatt
+            )
+            if (sanktionerad_av or "").strip() and far_sanktionera(sanktionerad_av or "", konfig)
+            else contextlib.nullcontext()
+        ) as lopande:
+            resultat = kontrollera(
+                sokvagar,
+                konfig,
+                behall_forslag=True,
+                efterbehandling=med_registerrader,
+                medan=lopande.ta_emot if lopande is not None else None,
+            )
+            if not resultat.godkant:
+                FORMAT.renderare("text")(resultat, sys.stdout)
+                fel("inget registrerades: varje förslag måste vara godkänt", AVSLUT_FYND)
+            if lopande is not None:
+                tillagg = lopande.avsluta(resultat)
+    except RegisterFel as e:
+        fel(str(e), e.kod)
+    if tillagg is None:
+        sanktionerad_av = sanktionerande(sanktionerad_av, konfig)
+        poster = [
+            (r.forslag, r.fil, r.sha256, r.registerrader)
+            for r in resultat.filer
+            if r.forslag is not None and r.sha256 is not None
+        ]
+        with registret(register, config, skriv=True, skapa=True) as reg:
+            tillagg = lagg_till(
+                reg,
+                [(f, fil, sha) for f, fil, sha, _ in poster],
+                sanktionerad_av,
+                ersatt=ersatt,
+                rader=[rader for _, _, _, rader in poster],
+            )
     from partner_cli.regler import avtalsagare
 
-    poster = [
-        (r.forslag, r.fil, r.sha256, r.registerrader)
-        for r in resultat.filer
-        if r.forslag is not None and r.sha256 is not None
-    ]
-    with registret(register, config, skriv=True, skapa=True) as reg:
-        tillagg = lagg_till(
-            reg,
-            [(f, fil, sha) for f, fil, sha, _ in poster],
-            sanktionerad_av,
-            ersatt=ersatt,
-            rader=[rader for _, _, _, rader in poster],
-        )
     texter = {
         "registrerad": "registrerad",
         "ersatt": "ersatt (den gamla versionen finns i historiken)",

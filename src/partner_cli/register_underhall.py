@@ -51,6 +51,7 @@ def sync(
     register/export."""
     from partner_cli import register as reg_
     from partner_cli.register import utbyte
+    from partner_cli.register.anslutning import ta_bort
     from partner_cli.saker import synlig
     from partner_cli.synk import Synkning, synka
     from partner_cli.utdata import FORMAT
@@ -88,7 +89,7 @@ def sync(
     finally:
         # Ett register som den här körningen byggde står inte kvar när inget fick skrivas.
         if ny and (synk is None or synk.problem):
-            _ta_bort_registret(sokvag)
+            ta_bort(sokvag)
     if synk.granskning is not None:
         FORMAT.renderare("text")(synk.granskning, sys.stdout)
     if synk.problem:
@@ -151,6 +152,7 @@ def import_(
 ) -> None:
     """Läs in en export i ett tomt register, i en transaktion."""
     from partner_cli.register import RegisterFel, utbyte
+    from partner_cli.register.anslutning import ta_bort
 
     try:
         data = utbyte.las_export(kalla)
@@ -166,7 +168,7 @@ def import_(
     finally:
         # Ett register som bara importen skapade står inte kvar, tomt, när den misslyckas.
         if ny and not importerat:
-            _ta_bort_registret(sokvag)
+            ta_bort(sokvag)
     typer.echo(
         f"Importerade {antal['avtal']} avtal, {antal['organisation']} organisationer och "
         f"{antal['handelse']} händelser till {reg.sokvag}"
@@ -247,9 +249,3 @@ def restore(
     finally:
         kalla.stang()
     typer.echo(f"Återställde {reg.sokvag} från {fil} ({antal} avtal)")
-
-
-def _ta_bort_registret(sokvag: Path) -> None:
-    """Registerfilen och SQLites filer bredvid den (stängd)."""
-    for fil in (sokvag, Path(f"{sokvag}-wal"), Path(f"{sokvag}-shm")):
-        fil.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ något; fel blir `RegisterFel` med ett svenskt meddelande. Schemat beskrivs i re
 - `anslutning`: öppna för läsning (`las`) eller skrivning (`skriv`), transaktioner och fel.
 - `rader`: förslaget som registrets rader, utan registreringens fält (byggs i granskningen).
 - `skrivning`: registrera förslag, byta avtalsägare, registrera genomförda utvärderingar.
+- `lopande`: `register add` som skriver medan granskningen pågår, i en transaktion.
 - `lasning`: registerkommandonas läsningar, typade rader, och SQL-villkoren de delar.
 - `ogonblicksbild`: ägare och avtalsperioder för granskningens korskontroll.
 - `rapportlasning`: årsrapportens läsningar, typade rader i ett `Underlag`.

@@ -305,6 +305,13 @@ def skriv(sokvag: Path, *, skapa: bool = True) -> Register:
     return reg
 
 
+def ta_bort(sokvag: Path) -> None:
+    """Registerfilen och SQLites filer bredvid den (stängd): ett nytt register som inget fick
+    skrivas i står inte kvar."""
+    for fil in (sokvag, Path(f"{sokvag}-wal"), Path(f"{sokvag}-shm")):
+        fil.unlink(missing_ok=True)
+
+
 def i_minnet(namn: Path, fran: Path | None = None) -> Register:
     """Ett register i minnet, som skriv() ger det (med schemat i aktuell version): en kopia av
     registerfilen `fran` när den anges, annars tomt. `namn` står i meddelandena. Granskningen

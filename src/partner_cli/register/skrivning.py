@@ -44,36 +44,70 @@ def lagg_till(
     med `bara_registrerade` ett avtal som inte redan står i registret. `kalla` (avtalets id →
     beslut, beslutsdatum, commit) följer med i händelsens efter. `rader`: varje förslags
     rader när granskningen byggde dem (`med_registerrader`), annars byggs de här."""
-    vem = vem or anvandare()
-    tid = nu()
-    resultat: list[Tillagg] = []
-    omgang = _Omgang()
+    byggda = rader or [None] * len(poster)
     with reg.transaktion() as db:
-        omgang.las_registret(db, [f for f, _, _ in poster])
-        kontext = _Skrivkontext(db, omgang)
-        byggda_rader = rader or [None] * len(poster)
-        for (forslag, fil, sha), byggda in zip(poster, byggda_rader, strict=True):
-            if bara_registrerade and forslag.id not in omgang.registrets_avtal:
+        omgang = Registrering(
+            db, sanktionerad_av, ersatt=ersatt, bara_registrerade=bara_registrerade, vem=vem,
+            kalla=kalla,
+        )  # fmt: skip
+        omgang.lagg_till([(*p, r) for p, r in zip(poster, byggda, strict=True)])
+    return omgang.resultat
+
+
+class Registrering:
+    """En `add`-omgång i en öppen transaktion: förslagen läggs till en följd i taget, i
+    filernas ordning (`lagg_till`), och det som redan lagts till räknas i prövningarna av de
+    följande. Så kan följderna skrivas medan granskningen av de sista filerna pågår."""
+
+    def __init__(
+        self,
+        db: Database,
+        sanktionerad_av: str,
+        *,
+        ersatt: bool = False,
+        bara_registrerade: bool = False,
+        vem: str | None = None,
+        kalla: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        self.db = db
+        self.sanktionerad_av = sanktionerad_av
+        self.ersatt = ersatt
+        self.bara_registrerade = bara_registrerade
+        self.vem = vem or anvandare()
+        self.tid = nu()
+        self.kalla = kalla or {}
+        self.omgang = _Omgang()
+        self.kontext = _Skrivkontext(db, self.omgang)
+        self.resultat: list[Tillagg] = []
+
+    def lagg_till(
+        self, poster: Sequence[tuple[modell.Forslag, str, str, modell.Registerrader | None]]
+    ) -> None:
+        """Lägger till förslagen (förslag, fil, sha256, rader eller None) och skriver deras
+        rader; `RegisterFel` för det första som inte får registreras."""
+        omgang, db = self.omgang, self.db
+        omgang.las_registret(db, [p[0] for p in poster])
+        for forslag, fil, sha, byggda in poster:
+            if self.bara_registrerade and forslag.id not in omgang.registrets_avtal:
                 raise RegisterFel(
                     f"{fil}: avtalet {forslag.id} finns inte i registret; ett nytt avtal "
                     "registreras med partner register add. Inget registrerades"
                 )
             post = _Post(
-                forslag,
-                fil,
-                sha,
-                byggda or registerrader(forslag),
-                (kalla or {}).get(forslag.id, {}),
+                forslag, fil, sha, byggda or registerrader(forslag), self.kalla.get(forslag.id, {})
             )
-            resultat.append(
-                _lagg_till_en(db, post, sanktionerad_av, ersatt, vem, tid, omgang, kontext)
-            )
+            self.resultat.append(
+                _lagg_till_en(
+                    db, post, self.sanktionerad_av, self.ersatt, self.vem, self.tid, omgang,
+                    self.kontext,
+                )
+            )  # fmt: skip
         lanka(db.conn, omgang.rader["handelse"])
         for tabell, tabellens in omgang.rader.items():
             if tabellens:
                 kolumner = list(tabellens[0])
                 infoga(db.conn, tabell, kolumner, map(itemgetter(*kolumner), tabellens))
-    return resultat
+                tabellens.clear()
 
 
 class _Post(NamedTuple):
@@ -353,8 +387,8 @@ def _samma_utvardering(db: Database, id_: str, utv: Utvardering) -> bool:
 
 @dataclass
 class _Omgang:
-    """En `add`-omgång: raderna skrivs i ett svep per tabell i slutet av transaktionen (en
-    rad i taget kostade mer än granskningen av samma filer), och det som redan lagts till i
+    """En `add`-omgångs tillstånd: raderna skrivs i ett svep per tabell och följd (en rad i
+    taget kostade mer än granskningen av samma filer), och det som redan lagts till i
     omgången räknas i ägar-, dubblett- och överlappsprövningarna."""
 
     # I den ordning tabellerna fylls: främmande nycklar pekar bakåt.
@@ -378,7 +412,10 @@ class _Omgang:
         registret."""
         import json
 
-        orgnr = json.dumps(sorted({f.motpart.organisationsnummer for f in forslag}))
+        # En organisation som omgången redan gett en ägare har den ägaren.
+        orgnr = json.dumps(
+            sorted({f.motpart.organisationsnummer for f in forslag} - self.agare.keys())
+        )
         cur = db.execute(
             f"""SELECT o.*, EXISTS (SELECT 1 FROM avtal a
                     WHERE a.organisationsnummer = o.organisationsnummer AND {giltigt()})
@@ -395,7 +432,7 @@ class _Omgang:
             else:
                 self.bara_makulerade[org["organisationsnummer"]] = org
         ids = json.dumps([f.id for f in forslag])
-        self.registrets_avtal = {
+        self.registrets_avtal |= {
             r[0]: (r[1], r[2])
             for r in db.execute(
                 "SELECT id, sha256, organisationsnummer FROM avtal "
@@ -444,7 +481,8 @@ class _Skrivkontext:
             for id_, period in self.omgang.perioder.get(organisationsnummer, [])
             if id_ != utom_id and period.overlappar(start, slut)
         )
-        return sorted([*(r[0] for r in i_registret), *i_omgangen])
+        # Avtal som omgången redan skrivit står i båda.
+        return sorted({*(r[0] for r in i_registret), *i_omgangen})
 
 
 @dataclass(frozen=True)
