@@ -112,7 +112,7 @@ def bygg(register_: Path, *filer: Path) -> None:
 
 def utvardera(register_: Path, id_: str, text: str) -> None:
     from partner_cli import register
-    from partner_cli.register.skrivning import utvardera as registrera
+    from partner_cli.register.utvarderingar import utvardera as registrera
     from partner_cli.utvarderingsfil import Utvardering, las_utvardering
 
     utv = las_utvardering(text.encode())

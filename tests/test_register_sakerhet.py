@@ -30,6 +30,7 @@ from registerhjalp import (
     orgnr,
     skriv_forslag,
     sql,
+    utvardera,
 )
 
 
@@ -536,11 +537,14 @@ def test_csv_exporten_gar_runt_for_varje_text(
 
 
 def test_en_text_med_cr_gar_runt_genom_csv(tmp_path: Path) -> None:
-    kalla = _andrad_export(
-        tmp_path, "genomford_utvardering_mal", "kommentar", "Rad ett\rrad två\r\n\x1b[2J\x85slut"
-    )
     reg = tmp_path / "r.db"
-    assert kor("register", "import", str(kalla), env=miljo(reg)).returncode == 0
+    bygg(reg, skriv_forslag(tmp_path, "a.yaml"))
+    utvardera(
+        reg,
+        "NL-1",
+        "datum: 2015-09-15\ntyp: delutvärdering\nutförd_av: Anna Lind\nmål:\n"
+        '  - {mål: 1, utfall: 12, kommentar: "Rad ett\\rrad två\\r\\n\\x1b[2J\\x85slut"}\n',
+    )
     ut = tmp_path / "csv"
     assert kor("register", "export", "-f", "csv", "--ut", str(ut), env=miljo(reg)).returncode == 0
     kopia = tmp_path / "kopia.db"
@@ -548,7 +552,7 @@ def test_en_text_med_cr_gar_runt_genom_csv(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     fore = kor("register", "export", env=miljo(reg)).stdout
     assert kor("register", "export", env=miljo(kopia)).stdout == fore
-    assert "Rad ett\\rrad två" in fore
+    assert "Rad ett\\rrad två\\r\\n\\u001b[2J\x85slut" in fore
 
 
 def test_import_loggas_i_registerfilens_logg(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import cijobb as ci
@@ -158,11 +159,109 @@ def test_utvarderingen_registreras_en_gang(tmp_path: Path) -> None:
         "# Rättad.\navtal: NL-2014-001\ndatum:",
     )
     assert ci.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
-    # Ett annat utfall är en ny utvärdering.
+    # Ett annat utfall i samma fil ändrar inte den registrerade utvärderingen: en rättelse är
+    # en ny fil, och inget skrivs.
+    fore = ci.export(arkiv)
     ci.andra(arkiv, "utvarderingar/nl-2014-001-2015.yaml", "utfall: 12}", "utfall: 13}")
     kod, ut = ci.sync(arkiv)
-    assert kod == 0 and "utvärderingen av NL-2014-001 registrerad" in ut
+    assert kod == 1, ut
+    assert (
+        "utvarderingar/nl-2014-001-2015.yaml:3:8: fel [utvärdering] "
+        "utvarderingar/nl-2014-001-2015.yaml är registrerad som utvärderingen av NL-2014-001 "
+        "2015-03-01 och har fått ett annat innehåll"
+    ) in ut
+    assert "`ersätter: nl-2014-001-2015.yaml`" in ut
+    assert ci.export(arkiv) == fore
+
+
+def _visa(arkiv: Path) -> str:
+    p = kor("register", "show", "NL-2014-001", cwd=arkiv)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def test_en_utvardering_rattas_och_makuleras_med_nya_filer(tmp_path: Path) -> None:
+    arkiv = ci.nytt_arkiv(tmp_path, "github")
+    utv = arkiv / "utvarderingar"
+    (utv / "a.yaml").write_text(UTVARDERING, encoding="utf-8")
+    ci.commit(arkiv, "Utvärdering")
+    assert ci.sync(arkiv)[0] == 0
+    # Rättelsen, med ett tidigare datum och ett annat utfall, i en ny fil bredvid den gamla.
+    rattelse = UTVARDERING.replace("2015-03-01", "2015-02-20").replace("utfall: 12}", "utfall: 14}")
+    (utv / "b.yaml").write_text(rattelse + "ersätter: a.yaml\n", encoding="utf-8")
+    rattelse_commit = ci.commit(arkiv, "Rättelse")
+    kod, ut = ci.sync(arkiv)
+    assert kod == 0, ut
+    assert "utvarderingar/b.yaml: utvärderingen av NL-2014-001 registrerad som rättelse" in ut
     ci.helt(arkiv)
+    assert ci.sync(arkiv) == (0, "Registret stämmer redan med arkivet; inget ändrat\n")
+    visa = _visa(arkiv)
+    # Målet 20 mot rättelsens 14, inte den ersattas 12.
+    assert "70,0 %" in visa and "60,0 %" not in visa
+    assert "nej, ersatt av utvarderingar/b.yaml" in visa
+    ersatt = [h for h in ci.historik(arkiv, "NL-2014-001") if h["vad"] == "utvärdering ersatt"]
+    (h,) = ersatt
+    fore, efter = json.loads(str(h["fore"])), json.loads(str(h["efter"]))
+    assert (fore["ersatt_av"], fore["fil"]) == (None, "utvarderingar/a.yaml")
+    assert efter["commit"] == rattelse_commit and efter["ersatt_av"] == fore["id"] + 1
+    rapport = kor("report", "--år", "2015", "--format", "json", cwd=arkiv)
+    assert rapport.returncode == 0, rapport.stderr
+    malutfall = [
+        (m["utvardering_datum"], m["utfall"])
+        for m in json.loads(rapport.stdout)["avsnitt"]["malutfall"]["rader"]
+        if m["avtal_id"] == "NL-2014-001"
+    ]
+    assert malutfall == [("2015-02-20", "14"), ("2015-02-20", "150")]
+
+    # Makuleringen av rättelsen: ingen utvärdering av avtalet räknas längre.
+    (utv / "c.yaml").write_text(
+        "avtal: NL-2014-001\nmakulerar: b.yaml\ndatum: 2015-04-01\n"
+        "motivering: Mätningen gällde ett annat projekt.\n",
+        encoding="utf-8",
+    )
+    ci.commit(arkiv, "Makulering")
+    kod, ut = ci.sync(arkiv)
+    assert kod == 0 and "utvarderingar/c.yaml: utvärderingen av NL-2014-001 makulerad" in ut
+    ci.helt(arkiv)
+    assert ci.sync(arkiv)[0] == 0
+    visa = _visa(arkiv)
+    assert "nej, makulerad 2015-04-01 av utvarderingar/c.yaml: Mätningen gällde" in visa
+    assert "70,0 %" not in visa and "60,0 %" not in visa
+    rapport = kor("report", "--år", "2015", "--format", "json", cwd=arkiv)
+    assert not [
+        m
+        for m in json.loads(rapport.stdout)["avsnitt"]["malutfall"]["rader"]
+        if m["avtal_id"] == "NL-2014-001"
+    ]
+
+    # Registret går runt genom exporten, och kontrollen ser en förfalskad utvärdering.
+    export = ci.export(arkiv)
+    kopia = tmp_path / "kopia.db"
+    (tmp_path / "export.json").write_text(export, encoding="utf-8")
+    p = kor(
+        "register", "import", str(tmp_path / "export.json"), env={"PARTNER_REGISTER": str(kopia)}
+    )
+    assert p.returncode == 0, p.stderr
+    assert kor("register", "export", env={"PARTNER_REGISTER": str(kopia)}).stdout == export
+    db = sqlite3.connect(kopia)
+    with db:
+        try:
+            db.execute("UPDATE genomford_utvardering SET makulerad_av = NULL WHERE id = 2")
+        except sqlite3.IntegrityError as e:
+            assert "ändras inte" in str(e)
+        else:
+            raise AssertionError("en upphävd utvärdering gick att ändra")
+        db.execute("DROP TRIGGER genomford_utvardering_upphavs_en_gang")
+        db.execute(
+            "UPDATE genomford_utvardering SET makulerad_av = NULL, makulerad_datum = NULL, "
+            "makulerad_motivering = NULL WHERE id = 2"
+        )
+    db.close()
+    p = kor("register", "kontroll", env={"PARTNER_REGISTER": str(kopia)})
+    assert p.returncode == 1
+    assert (
+        "utvärderingen 2 av avtalet NL-2014-001 stämmer inte med sin senaste händelse" in p.stdout
+    )
 
 
 def test_arkivet_som_inte_finns_ar_ett_anvandningsfel(tmp_path: Path) -> None:

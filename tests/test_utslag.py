@@ -86,6 +86,68 @@ FALL: dict[str, tuple[tuple[Andring, ...], bool]] = {
     "ofylld utvärderingsmall": ((_utv("Eva Berg", "(utvärderarens namn)"),), True),
 }
 
+# Fallen i ett arkiv där utvarderingar/u.yaml redan är registrerad.
+RATTELSE = UTVARDERING.replace("utfall: 12}", "utfall: 14}")
+MAKULERING = """avtal: NL-2014-001
+makulerar: u.yaml
+datum: 2015-04-01
+motivering: Utvärderingen gällde ett annat projekt.
+"""
+FALL_UTVARDERAT: dict[str, tuple[tuple[Andring, ...], bool]] = {
+    "oförändrad utvärdering": ((), False),
+    "utvärderingen ändrad i sin fil": (
+        (("utvarderingar/u.yaml", "utfall: 12}", "utfall: 14}"),),
+        True,
+    ),
+    "rättelse i en ny fil": ((("utvarderingar/u2.yaml", RATTELSE + "ersätter: u.yaml\n"),), False),
+    "rättelse med arkivets sökväg": (
+        (("utvarderingar/u2.yaml", RATTELSE + "ersätter: utvarderingar/u.yaml\n"),),
+        False,
+    ),
+    "rättelse av en okänd fil": (
+        (("utvarderingar/u2.yaml", RATTELSE + "ersätter: saknas.yaml\n"),),
+        True,
+    ),
+    "rättelse som inte passar avtalet": (
+        (("utvarderingar/u2.yaml", RATTELSE.replace("mål: 2,", "mål: 3,") + "ersätter: u.yaml\n"),),
+        True,
+    ),
+    "två rättelser av samma": (
+        (
+            ("utvarderingar/u2.yaml", RATTELSE + "ersätter: u.yaml\n"),
+            ("utvarderingar/u3.yaml", RATTELSE.replace("14}", "15}") + "ersätter: u.yaml\n"),
+        ),
+        True,
+    ),
+    "makulering": ((("utvarderingar/m.yaml", MAKULERING),), False),
+    "makulering daterad framåt": (
+        (("utvarderingar/m.yaml", MAKULERING.replace("2015-04-01", "2099-04-01")),),
+        True,
+    ),
+    "makulering utan motivering": (
+        (("utvarderingar/m.yaml", MAKULERING.split("motivering:")[0]),),
+        True,
+    ),
+    "makulering med utfall": (
+        (("utvarderingar/m.yaml", MAKULERING + "mål:\n  - {mål: 1, utfall: 1}\n"),),
+        True,
+    ),
+    "rättelse och makulering av samma": (
+        (
+            ("utvarderingar/u2.yaml", RATTELSE + "ersätter: u.yaml\n"),
+            ("utvarderingar/m.yaml", MAKULERING),
+        ),
+        True,
+    ),
+    "makulering av rättelsen": (
+        (
+            ("utvarderingar/u2.yaml", RATTELSE + "ersätter: u.yaml\n"),
+            ("utvarderingar/m.yaml", MAKULERING.replace("u.yaml", "u2.yaml")),
+        ),
+        False,
+    ),
+}
+
 
 @pytest.fixture(scope="module")
 def registrerat(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -97,13 +159,35 @@ def registrerat(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return arkiv
 
 
+@pytest.fixture(scope="module")
+def utvarderat(registrerat: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Samma arkiv med utvarderingar/u.yaml registrerad och exporterad."""
+    arkiv = tmp_path_factory.mktemp("utvarderat") / "arkiv"
+    shutil.copytree(registrerat, arkiv)
+    (arkiv / "utvarderingar" / "u.yaml").write_text(UTVARDERING, encoding="utf-8")
+    assert kor("register", "sync", *ci.SANKTIONERAD, cwd=arkiv).returncode == 0
+    assert kor("register", "export", "--ut", "register/export", cwd=arkiv).returncode == 0
+    (arkiv / "register" / "partnerskap.db").unlink()
+    return arkiv
+
+
 @pytest.mark.parametrize("fall", list(FALL))
 def test_check_underkanner_exakt_det_sync_vagrar(
     registrerat: Path, tmp_path: Path, fall: str
 ) -> None:
+    _samma_utslag(registrerat, tmp_path, *FALL[fall])
+
+
+@pytest.mark.parametrize("fall", list(FALL_UTVARDERAT))
+def test_rattelse_och_makulering_av_utvardering_far_samma_utslag(
+    utvarderat: Path, tmp_path: Path, fall: str
+) -> None:
+    _samma_utslag(utvarderat, tmp_path, *FALL_UTVARDERAT[fall])
+
+
+def _samma_utslag(bas: Path, tmp_path: Path, andringar: tuple[Andring, ...], vagras: bool) -> None:
     arkiv = tmp_path / "arkiv"
-    shutil.copytree(registrerat, arkiv)
-    andringar, vagras = FALL[fall]
+    shutil.copytree(bas, arkiv)
     for fil, *text in andringar:
         if len(text) == 1:
             (arkiv / fil).write_text(text[0], encoding="utf-8")

@@ -143,3 +143,65 @@ def test_fyndet_citerar_strategins_stycke() -> None:
     p = kor("regler", "utvärdering")
     assert GRUND in p.stdout
     assert "Varje partnerskap skall utvärderas utifrån gemensamt överenskomna mål." in p.stdout
+
+
+def test_rattelse_och_makulering_genom_kommandot(tmp_path: Path, reg: Path) -> None:
+    forsta = tmp_path / "forsta.yaml"
+    forsta.write_text(UTVARDERING, encoding="utf-8")
+    assert kor("register", "utvärdera", "NL-1", str(forsta), env=miljo(reg)).returncode == 0
+    rattelse = tmp_path / "rattelse.yaml"
+    rattelse.write_text(
+        UTVARDERING.replace("utfall: 12", "utfall: 14") + "ersätter: forsta.yaml\n",
+        encoding="utf-8",
+    )
+    p = kor("register", "utvärdera", "NL-1", str(rattelse), env=miljo(reg))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert f"{rattelse}: utvärderingen av NL-1 registrerad; den ersätter forsta.yaml" in p.stdout
+    # Samma rättelse igen ändrar inget; en andra rättelse av den ersatta vägras med platsen.
+    p = kor("register", "utvärdera", "NL-1", str(rattelse), env=miljo(reg))
+    assert p.returncode == 0 and "redan registrerad" in p.stdout
+    fore = innehall(reg)
+    andra = tmp_path / "andra.yaml"
+    andra.write_text(
+        UTVARDERING.replace("utfall: 12", "utfall: 15") + "ersätter: forsta.yaml\n",
+        encoding="utf-8",
+    )
+    p = kor("register", "utvärdera", "NL-1", str(andra), env=miljo(reg))
+    assert p.returncode == 1
+    assert f"{andra}:7:11: fel [utvärdering] utvärderingen av NL-1 från {forsta}" in p.stdout
+    assert "är redan ersatt; en utvärdering upphävs en gång" in p.stdout
+    assert innehall(reg) == fore
+
+    makulering = tmp_path / "makulering.yaml"
+    makulering.write_text(
+        "makulerar: rattelse.yaml\ndatum: 2015-10-01\nmotivering: Fel projekt.\n",
+        encoding="utf-8",
+    )
+    p = kor("register", "utvärdera", "NL-1", str(makulering), env=miljo(reg))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert f"utvärderingen av NL-1 från {rattelse} (2015-09-15) makulerad" in p.stdout
+    visa = kor("register", "show", "NL-1", env=miljo(reg)).stdout
+    assert f"nej, ersatt av {rattelse}" in visa
+    assert f"nej, makulerad 2015-10-01 av {makulering}: Fel projekt." in visa
+    assert kor("register", "kontroll", env=miljo(reg)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "meddelande"),
+    [
+        ("makulerar: a.yaml\ndatum: 2015-10-01\n", "1:1: fel [format] Nyckeln 'motivering' saknas"),
+        (
+            "makulerar: a.yaml\ndatum: 2015-10-01\nmotivering: X.\nmål: []\n",
+            "4:1: fel [format] ",
+        ),
+        (UTVARDERING + "ersätter: [a.yaml]\n", "7:11: fel [format] "),
+    ],
+)
+def test_makulering_och_rattelse_har_sitt_format(
+    tmp_path: Path, reg: Path, text: str, meddelande: str
+) -> None:
+    fore = innehall(reg)
+    kod, ut, fil = utvardera(tmp_path, reg, text)
+    assert kod == 1, ut
+    assert f"{fil}:{meddelande}" in ut
+    assert innehall(reg) == fore

@@ -319,13 +319,14 @@ def utvardera(
     register: RegisterFlagga = None,
     config: KonfigFlagga = None,
 ) -> None:
-    """Registrera en genomförd utvärdering (en ny från mallen: partner ny --utvardering FIL)."""
+    """Registrera en genomförd utvärdering (en ny från mallen: partner ny --utvardering FIL),
+    en rättelse av en registrerad (`ersätter:`) eller en makulering (`makulerar:`)."""
     from partner_cli import laddning
-    from partner_cli.register.skrivning import UtvarderingPassarInte
-    from partner_cli.register.skrivning import utvardera as registrera
+    from partner_cli.register.utvarderingar import UtvarderingPassarInte, makulera
+    from partner_cli.register.utvarderingar import utvardera as registrera
     from partner_cli.regler.utvardering import ID
     from partner_cli.saker import filnamn, synlig
-    from partner_cli.utvarderingsfil import las_utvardering
+    from partner_cli.utvarderingsfil import Makulering, las_utvardering
 
     konfig = las_konfig(config)
     data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
@@ -340,12 +341,23 @@ def utvardera(
         fel(f"{fil}: utvärderingen registrerades inte", AVSLUT_FYND)
     with registret(register, config, skriv=True) as reg:
         try:
-            rader = registrera(
-                reg, id_, utv, str(fil), hashlib.sha256(data).hexdigest(), konfig.regler[ID]
-            )
+            if isinstance(utv, Makulering):
+                makulerad = makulera(reg, id_, utv, str(fil))
+            else:
+                sha = hashlib.sha256(data).hexdigest()
+                rader = registrera(reg, id_, utv, str(fil), sha, konfig.regler[ID])
         except UtvarderingPassarInte as e:
             typer.echo("\n".join(map(synlig, e.rader)))
             fel(f"{fil}: utvärderingen registrerades inte", AVSLUT_FYND)
+    if isinstance(utv, Makulering):
+        if makulerad is None:
+            typer.echo(f"{filnamn(str(fil))}: makuleringen är redan registrerad; inget ändrat")
+        else:
+            typer.echo(
+                f"{filnamn(str(fil))}: utvärderingen av {id_} från {filnamn(makulerad['fil'])} "
+                f"({makulerad['datum']}) makulerad"
+            )
+        return
     if rader is None:
         typer.echo(
             f"{filnamn(str(fil))}: utvärderingen är redan registrerad för {id_}; inget ändrat"
@@ -366,7 +378,8 @@ def utvardera(
             for r in rader
         ],
     )
-    typer.echo(f"{filnamn(str(fil))}: utvärderingen av {id_} registrerad")
+    ersatter = f"; den ersätter {filnamn(utv.ersatter)}" if utv.ersatter else ""
+    typer.echo(f"{filnamn(str(fil))}: utvärderingen av {id_} registrerad{ersatter}")
 
 
 @register_app.command("historik", cls=Kommando)

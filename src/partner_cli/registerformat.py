@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 from partner_cli.formatregister import Format, Formatregister
 
 if TYPE_CHECKING:
-    from partner_cli.register.lasning import Avtal
+    from partner_cli.register.lasning import Avtal, GenomfordUtvardering
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,9 +288,28 @@ def visa_avtal(vy: Avtalsvy, ut: TextIO) -> None:
                 text_(m.kommentar),
             ]
             for u in a.utvarderingar
+            if u.ersatt_av is None and u.makulerad_av is None
             for m in u.mal
         ],
     )
+    if a.utvarderingar:
+        filer = {u.id: u.fil for u in a.utvarderingar}
+        rita(
+            ut,
+            "Utvärderingarnas filer",
+            ["Datum", "Typ", "Fil", "Räknas"],
+            [False, False, True, True],
+            [[u.datum, u.typ, u.fil, _raknas(u, filer)] for u in a.utvarderingar],
+        )
+
+
+def _raknas(u: GenomfordUtvardering, filer: Mapping[int, str]) -> str:
+    """Om utvärderingen räknas, eller vad som upphävde den."""
+    if u.ersatt_av is not None:
+        return f"nej, ersatt av {filer.get(u.ersatt_av, u.ersatt_av)}"
+    if u.makulerad_av is not None:
+        return f"nej, makulerad {u.makulerad_datum} av {u.makulerad_av}: {u.makulerad_motivering}"
+    return "ja"
 
 
 def andring(fore: str | None, efter: str | None) -> str:

@@ -5,8 +5,10 @@ i forslag/ som är godkända och inte registrerade; ett registrerat förslag var
 detsamma (kommentarer, nycklarnas ordning, beloppens stavning, en avtalsägare som bytts
 sedan) är oförändrat; ett ändrat innehåll förs in bara när ett beslut om `ändring` för
 avtalet finns i beslut/. Därefter besluten om `förlängning`, `avslut` och `makulering`, och
-sist de gjorda utvärderingarna i utvarderingar/, var för sig i datumordning. Ett beslut som
-redan står i historiken förs inte in igen. Varje problem samlas; finns något skrivs inget.
+sist de gjorda utvärderingarna i utvarderingar/, var för sig i datumordning (en som ersätter
+eller makulerar en annan i omgången efter den). Ett beslut som redan står i historiken förs
+inte in igen, och en registrerad utvärderings fil ändras inte: en rättelse är en ny fil.
+Varje problem samlas; finns något skrivs inget.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from partner_cli.modell import Kontrollresultat
     from partner_cli.register.anslutning import Register
     from partner_cli.tolkning import Formatfel
-    from partner_cli.utvarderingsfil import Utvardering
+    from partner_cli.utvarderingsfil import Makulering, Utvardering
 
 
 class Avbruten(Exception):
@@ -177,10 +179,13 @@ def _formatfel(fil: Path, fel: list[Formatfel]) -> Iterator[Problem]:
         yield Problem(str(fil), f.meddelande, (f.rad, f.kolumn), "format", FORMATGRUND, f.sokvag)
 
 
-def _utvarderingar(rot: Path, konfig: Konfig, synk: Synkning) -> list[tuple[Utvardering, str, str]]:
+Utvarderingsfil = tuple["Utvardering | Makulering", str, str]
+
+
+def _utvarderingar(rot: Path, konfig: Konfig, synk: Synkning) -> list[Utvarderingsfil]:
     from partner_cli.utvarderingsfil import las_utvardering
 
-    ut = []
+    ut: list[Utvarderingsfil] = []
     for fil in _yamlfiler(rot / arkiv.UTVARDERINGAR):
         data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
         if isinstance(data, laddning.LasFel):
@@ -191,7 +196,29 @@ def _utvarderingar(rot: Path, konfig: Konfig, synk: Synkning) -> list[tuple[Utva
             synk.problem.extend(_formatfel(fil, utv))
             continue
         ut.append((utv, str(fil), hashlib.sha256(data).hexdigest()))
-    return sorted(ut, key=lambda u: (u[0].datum, u[1]))
+    return _i_ordning(sorted(ut, key=lambda u: (u[0].datum, u[1])))
+
+
+def _i_ordning(filer: list[Utvarderingsfil]) -> list[Utvarderingsfil]:
+    """Filerna i datumordning, utom att en fil som ersätter eller makulerar en annan fil i
+    omgången kommer efter den (en rättelse av datumet kan ha ett tidigare datum)."""
+    from partner_cli.utvarderingsfil import Makulering, filens_namn
+
+    index = {(u.avtal, filens_namn(fil)): i for i, (u, fil, _) in enumerate(filer)}
+    ordning: list[int] = []
+
+    def lagg(i: int, vag: frozenset[int]) -> None:
+        if i in ordning or i in vag:
+            return
+        u = filer[i][0]
+        namn = u.makulerar if isinstance(u, Makulering) else u.ersatter
+        if namn is not None and (j := index.get((u.avtal, filens_namn(namn)))) is not None:
+            lagg(j, vag | {i})
+        ordning.append(i)
+
+    for i in range(len(filer)):
+        lagg(i, frozenset())
+    return [filer[i] for i in ordning]
 
 
 def synka(
@@ -208,12 +235,9 @@ def synka(
     from partner_cli.kontroll import AnvandningsFel, kontrollera, las_beslut, samla_filer
     from partner_cli.register import livscykel
     from partner_cli.register.anslutning import RegisterFel
-    from partner_cli.register.skrivning import (
-        UtvarderingPassarInte,
-        andrade_falt,
-        lagg_till,
-        utvardera,
-    )
+    from partner_cli.register.skrivning import andrade_falt, lagg_till
+    from partner_cli.register.utvarderingar import UtvarderingPassarInte, makulera, utvardera
+    from partner_cli.utvarderingsfil import Makulering
 
     synk = Synkning()
     try:
@@ -308,10 +332,23 @@ def synka(
                     plats = utv.platser.get("avtal")
                     synk.problem.append(Problem(fil, text, plats, sokvag="avtal"))
                     continue
+                gjort: object
                 try:
-                    rader = utvardera(
-                        reg, utv.avtal, utv, fil, sha, konfig.regler["utvärdering"], kalla=kalla
-                    )
+                    if isinstance(utv, Makulering):
+                        gjort = makulera(reg, utv.avtal, utv, fil, kalla=kalla)
+                        vad = "makulerad"
+                    else:
+                        gjort = utvardera(
+                            reg,
+                            utv.avtal,
+                            utv,
+                            fil,
+                            sha,
+                            konfig.regler["utvärdering"],
+                            kalla=kalla,
+                            i_arkivet=True,
+                        )
+                        vad = "registrerad" if utv.ersatter is None else "registrerad som rättelse"
                 except UtvarderingPassarInte as e:
                     synk.problem.extend(
                         Problem(fil, f.meddelande, (f.rad, f.kolumn), f.regel, f.grund, f.sokvag)
@@ -322,8 +359,8 @@ def synka(
                     plats = utv.platser.get("avtal")
                     synk.problem.append(Problem(fil, str(e), plats, sokvag="avtal"))
                     continue
-                if rader is not None:
-                    synk.andringar.append(f"{fil}: utvärderingen av {utv.avtal} registrerad")
+                if gjort is not None:
+                    synk.andringar.append(f"{fil}: utvärderingen av {utv.avtal} {vad}")
             if synk.problem:
                 raise Avbruten
     except Avbruten:

@@ -1,6 +1,10 @@
 """Utvärderingsfilen (`partner register utvärdera`, mall: mallar/utvardering.yaml): en
 genomförd utvärdering med utfallet per mål, tolkad som förslagen med rad och kolumn. I ett
-förslagsarkivs utvarderingar/ har filen också `avtal: ID`."""
+förslagsarkivs utvarderingar/ har filen också `avtal: ID`.
+
+En registrerad utvärdering ändras inte: en nyare fil ersätter den (`ersätter:` med den
+tidigare filens namn, och ett helt nytt utfall) eller makulerar den (`makulerar:` och
+`motivering:`, inget utfall). Den tidigare står kvar i registret och historiken."""
 
 from __future__ import annotations
 
@@ -29,9 +33,28 @@ class Utvardering:
     utford_av: str
     mal: tuple[Malutfall, ...]
     avtal: str | None = None  # i en fil i utvarderingar/
+    ersatter: str | None = None  # filen med den registrerade utvärdering som den ersätter
     # Nycklarnas rad och kolumn (sökväg → plats), för fynden mot avtalet.
     platser: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
+
+@dataclass(frozen=True, slots=True)
+class Makulering:
+    """En registrerad utvärdering som aldrig borde ha registrerats: den räknas inte längre."""
+
+    datum: dt.date
+    makulerar: str
+    motivering: str
+    avtal: str | None = None
+    platser: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+
+_ERSATTER = Falt(
+    "ersätter",
+    "text",
+    "Filnamnet på avtalets registrerade utvärdering som den här ersätter (en rättelse).",
+)
+_AVTAL = Falt("avtal", "id", "Det registrerade avtalet som utvärderades.", True)
 
 UTVARDERING_FALT: tuple[Falt, ...] = (
     Falt("datum", "datum", "När utvärderingen gjordes, ÅÅÅÅ-MM-DD.", True),
@@ -49,22 +72,40 @@ UTVARDERING_FALT: tuple[Falt, ...] = (
             Falt("kommentar", "text", "Kommentar till utfallet."),
         ),
     ),
+    _ERSATTER,
 )
-
+MAKULERING_FALT: tuple[Falt, ...] = (
+    Falt("makulerar", "text", "Filnamnet på den registrerade utvärdering som makuleras.", True),
+    Falt("datum", "datum", "När makuleringen bestämdes, ÅÅÅÅ-MM-DD.", True),
+    Falt("motivering", "text", "Varför utvärderingen inte ska räknas.", True),
+)
 
 # En fil i förslagsarkivets utvarderingar/: avtalet den gäller, sedan samma fält.
-UTVARDERINGSFIL_FALT: tuple[Falt, ...] = (
-    Falt("avtal", "id", "Det registrerade avtalet som utvärderades.", True),
-    *UTVARDERING_FALT,
-)
+UTVARDERINGSFIL_FALT: tuple[Falt, ...] = (_AVTAL, *UTVARDERING_FALT)
+MAKULERINGSFIL_FALT: tuple[Falt, ...] = (_AVTAL, *MAKULERING_FALT)
 
 
-def las_utvardering(data: bytes, *, med_avtal: bool = False) -> Utvardering | list[Formatfel]:
-    """Tolkar en utvärderingsfil på samma sätt som förslag: fel med rad och kolumn.
-    `med_avtal`: en fil i utvarderingar/, som säger vilket avtal den gäller."""
+def filens_namn(fil: str) -> str:
+    """Namnet som `ersätter:` och `makulerar:` anger en registrerad utvärdering med: filens
+    sista del, så att den är densamma var kommandot än körs ifrån."""
+    return fil.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def las_utvardering(
+    data: bytes, *, med_avtal: bool = False
+) -> Utvardering | Makulering | list[Formatfel]:
+    """Tolkar en utvärderingsfil på samma sätt som förslag: fel med rad och kolumn; en fil med
+    `makulerar:` är en makulering. `med_avtal`: en fil i utvarderingar/, som säger vilket
+    avtal den gäller."""
     nod = laddning.las_bytes(data)
     if isinstance(nod, laddning.LasFel):
         return [Formatfel(nod.meddelande, nod.rad, nod.kolumn, "")]
+    if isinstance(nod, laddning.Karta) and "makulerar" in nod.poster:
+        falt = MAKULERINGSFIL_FALT if med_avtal else MAKULERING_FALT
+        varden_, fel, platser = tolka_karta(nod, falt, "En makulering")
+        if fel or varden_ is None:
+            return sorted(fel, key=lambda f: (f.rad, f.kolumn))
+        return Makulering(**varden_, platser=platser)
     falt = UTVARDERINGSFIL_FALT if med_avtal else UTVARDERING_FALT
     varden_, fel, platser = tolka_karta(nod, falt, "En utvärdering")
     if varden_ is not None:

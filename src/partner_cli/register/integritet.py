@@ -53,6 +53,7 @@ def invarianter(conn: sqlite3.Connection) -> list[str]:
     problem += kedja.brott(conn.execute(f"SELECT {kolumner} FROM handelse ORDER BY id"))
     problem += _oforklarade_organisationer(conn)
     problem += _oforklarade_avtal(conn)
+    problem += _oforklarade_utvarderingar(conn)
     return problem
 
 
@@ -155,6 +156,63 @@ def _oforklarade_avtal(conn: sqlite3.Connection) -> list[str]:
             )
     while handelse is not None:
         problem.append(f"avtalet {handelse[0]} finns i händelseloggen men inte i registret")
+        handelse = handelser.fetchone()
+    return problem
+
+
+def _oforklarade_utvarderingar(conn: sqlite3.Connection) -> list[str]:
+    """Varje gjord utvärdering, med sina utfall, är exakt det som dess senaste händelse
+    (`utvärdering`, `utvärdering ersatt` eller `utvärdering makulerad`) bär: en ändrad,
+    tillagd eller upphävd utvärdering utan händelse syns. Utfallen jämförs med sina värden
+    (målets nummer, utfallet, kommentaren och måluppfyllelsen), som händelserna alltid bär."""
+    from partner_cli.register.utvarderingar import HANDELSER
+
+    platser = ", ".join("?" * len(HANDELSER))
+    handelser = conn.execute(
+        f"""SELECT json_extract(efter, '$.id') AS uid, efter, max(id) FROM handelse
+            WHERE vad IN ({platser}) GROUP BY uid ORDER BY uid""",
+        HANDELSER,
+    )
+    utfall = itertools.groupby(
+        conn.execute(
+            "SELECT genomford_utvardering_id, mal_nr, utfall, kommentar, maluppfyllelse "
+            "FROM genomford_utvardering_mal ORDER BY genomford_utvardering_id, mal_nr"
+        ),
+        itemgetter(0),
+    )
+    nasta = next(utfall, None)
+    handelse = handelser.fetchone()
+    problem: list[str] = []
+    saknas = "utvärderingen {} finns i händelseloggen men inte i registret"
+    for rad in _dictrader(conn.execute("SELECT * FROM genomford_utvardering ORDER BY id")):
+        uid = rad["id"]
+        namn = f"utvärderingen {uid} av avtalet {rad['avtal_id']}"
+        while handelse is not None and (handelse[0] is None or handelse[0] < uid):
+            problem.append(saknas.format(handelse[0]))
+            handelse = handelser.fetchone()
+        mal: list[list[Any]] = []
+        while nasta is not None and nasta[0] <= uid:
+            if nasta[0] == uid:
+                mal = [list(r[1:]) for r in nasta[1]]
+            nasta = next(utfall, None)
+        if handelse is None or handelse[0] != uid:
+            problem.append(f"{namn} har ingen händelse som förklarar den")
+            continue
+        loggad = json.loads(handelse[1])
+        handelse = handelser.fetchone()
+        loggade_mal = [
+            [m.get(k) for k in ("mal_nr", "utfall", "kommentar", "maluppfyllelse")]
+            for m in loggad.get("mal") or ()
+            if isinstance(m, dict)
+        ]
+        # Händelser från före en kolumn saknar den: den var då tom.
+        andrat = sorted(k for k, v in rad.items() if loggad.get(k) != v)
+        if loggade_mal != mal:
+            andrat.append("mal")
+        if andrat:
+            problem.append(f"{namn} stämmer inte med sin senaste händelse ({', '.join(andrat)})")
+    while handelse is not None:
+        problem.append(saknas.format(handelse[0]))
         handelse = handelser.fetchone()
     return problem
 

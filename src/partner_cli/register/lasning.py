@@ -22,6 +22,12 @@ def giltigt(alias: str = "a") -> str:
     return f"{alias}.makulerat_beslut IS NULL"
 
 
+def gallande(alias: str = "u") -> str:
+    """Den gjorda utvärderingen `alias` är varken ersatt av en rättelse eller makulerad: den
+    räknas (en upphävd står bara i registret och historiken)."""
+    return f"{alias}.ersatt_av IS NULL AND {alias}.makulerad_av IS NULL"
+
+
 def aktiva(start: str, slut: str, alias: str = "a") -> str:
     """`Period.overlappar` i SQL: avtalet `alias` löper någon dag mellan start och slut
     (parametrarnas namn eller `?`) till sin sista dag, och är inte makulerat."""
@@ -177,6 +183,10 @@ class GenomfordUtvardering(NamedTuple):
     sha256: str
     registrerad: str
     registrerad_av: str
+    ersatt_av: int | None
+    makulerad_av: str | None
+    makulerad_datum: str | None
+    makulerad_motivering: str | None
     mal: tuple[Utfall, ...]
 
 

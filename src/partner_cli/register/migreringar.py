@@ -292,6 +292,33 @@ ALTER TABLE avtal ADD COLUMN avslutat_beslut TEXT CHECK (
 ALTER TABLE avtal ADD COLUMN makulerat_beslut TEXT CHECK (trim(makulerat_beslut) <> '');
 """
 
+# En gjord utvärdering kan ersättas av en nyare (`ersatt_av`: den nyas id) eller makuleras
+# (filen som makulerade den, dess datum och varför). Den står kvar med sin historik men räknas
+# inte; en registrerad utvärdering ändras aldrig annars, och upphävs bara en gång. Nyckeln är
+# uppskjuten: en import skriver den ersatta före rättelsen som den pekar på.
+_SCHEMA_7 = """
+ALTER TABLE genomford_utvardering ADD COLUMN ersatt_av INTEGER CHECK (ersatt_av > id)
+    REFERENCES genomford_utvardering (id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE genomford_utvardering ADD COLUMN makulerad_av TEXT CHECK (
+    makulerad_av IS NULL OR (trim(makulerad_av) <> '' AND ersatt_av IS NULL));
+ALTER TABLE genomford_utvardering ADD COLUMN makulerad_datum TEXT CHECK (
+    date(makulerad_datum) IS makulerad_datum
+    AND (makulerad_datum IS NULL) = (makulerad_av IS NULL));
+ALTER TABLE genomford_utvardering ADD COLUMN makulerad_motivering TEXT CHECK (
+    trim(makulerad_motivering) <> ''
+    AND (makulerad_motivering IS NULL) = (makulerad_av IS NULL));
+CREATE TRIGGER genomford_utvardering_upphavs_en_gang BEFORE UPDATE ON genomford_utvardering
+WHEN OLD.ersatt_av IS NOT NULL OR OLD.makulerad_av IS NOT NULL
+    OR NEW.id IS NOT OLD.id OR NEW.avtal_id IS NOT OLD.avtal_id OR NEW.datum IS NOT OLD.datum
+    OR NEW.typ IS NOT OLD.typ OR NEW.utford_av IS NOT OLD.utford_av OR NEW.fil IS NOT OLD.fil
+    OR NEW.sha256 IS NOT OLD.sha256 OR NEW.registrerad IS NOT OLD.registrerad
+    OR NEW.registrerad_av IS NOT OLD.registrerad_av
+BEGIN SELECT RAISE(ABORT, 'en registrerad utvärdering ändras inte; den ersätts eller makuleras');
+END;
+CREATE TRIGGER genomford_utvardering_mal_ingen_andring BEFORE UPDATE ON genomford_utvardering_mal
+BEGIN SELECT RAISE(ABORT, 'en registrerad utvärderings utfall ändras inte'); END;
+"""
+
 MIGRERINGAR: tuple[Migrering, ...] = (
     Migrering("0001_grund", _SCHEMA_1),
     Migrering("0002_genomford_utvardering", _SCHEMA_2),
@@ -299,6 +326,7 @@ MIGRERINGAR: tuple[Migrering, ...] = (
     Migrering("0004_fordelning_och_utvecklingsomraden", _SCHEMA_4),
     Migrering("0005_underhall", _SCHEMA_5),
     Migrering("0006_avtalets_livscykel", _SCHEMA_6),
+    Migrering("0007_utvarderingar_ersatta_och_makulerade", _SCHEMA_7),
 )
 SCHEMAVERSION = len(MIGRERINGAR)
 KANDA_MIGRERINGAR = frozenset(m.namn for m in MIGRERINGAR)

@@ -24,7 +24,7 @@ from partner_cli.register.arsbelopp import (
     partnerskap,
     utvecklingsomraden,
 )
-from partner_cli.register.lasning import AKTIVA_UNDER_ARET, aret, sista_dag
+from partner_cli.register.lasning import AKTIVA_UNDER_ARET, aret, gallande, sista_dag
 from partner_cli.register.uppfoljning import (
     Planerad,
     Slutande,
@@ -116,7 +116,7 @@ def malutfall(reg: Register, ar: int, brytdag: dt.date) -> tuple[Malutfall, ...]
                     SELECT u.id, u.avtal_id, u.datum, row_number() OVER (
                         PARTITION BY u.avtal_id ORDER BY u.datum DESC, u.id DESC) AS k
                     FROM genomford_utvardering u JOIN avtal a ON a.id = u.avtal_id
-                    WHERE u.datum <= :brytdag AND {AKTIVA_UNDER_ARET}
+                    WHERE u.datum <= :brytdag AND {gallande()} AND {AKTIVA_UNDER_ARET}
                 )
                 , matt AS (
                     SELECT s.id, s.avtal_id, s.datum, (

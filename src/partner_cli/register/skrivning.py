@@ -1,6 +1,6 @@
-"""Registrets skrivningar: registrera förslag, byta avtalsägare och registrera genomförda
-utvärderingar. Varje skrivning är en transaktion (`Register.transaktion`, sqlite-utils
-`db.atomic()`), med händelseloggens rad i samma transaktion.
+"""Registrets skrivningar: registrera förslag och byta avtalsägare (de gjorda utvärderingarna
+skrivs i `utvarderingar`). Varje skrivning är en transaktion (`Register.transaktion`,
+sqlite-utils `db.atomic()`), med händelseloggens rad i samma transaktion.
 """
 
 from __future__ import annotations
@@ -20,12 +20,9 @@ from partner_cli.register.livscykel import LIVSCYKELNS_FALT, Beslutsgrund, avtal
 from partner_cli.register.rader import innehall, registerrader
 from partner_cli.regler import avtalsagare
 from partner_cli.saker import filnamn
-from partner_cli.varden import maluppfyllelse
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-    from partner_cli.utvarderingsfil import Utvardering
 
 
 def lagg_till(
@@ -274,115 +271,6 @@ def byt_agare(
         handelse = handelse_rad(nu(), vem or anvandare(), "byt ägare", orgnr, None, fore, efter)
         lanka(db.conn, [handelse])
         db.table("handelse").insert(handelse)
-
-
-class UtvarderingPassarInte(RegisterFel):
-    """Utvärderingen passar inte sitt avtal (`utvarderingsfil.prova`): fynden med rad och
-    kolumn i filen."""
-
-    def __init__(self, fil: str, fynd: Sequence[modell.Fynd]) -> None:
-        self.fil = fil
-        self.fynd = tuple(fynd)
-        self.rader = tuple(
-            f"{fil}:{f.rad}:{f.kolumn}: fel [{f.regel}] {f.meddelande}" for f in fynd
-        )
-        super().__init__("\n".join(self.rader))
-
-
-def utvardera(
-    reg: Register,
-    id_: str,
-    utv: Utvardering,
-    fil: str,
-    sha: str,
-    installningar: Mapping[str, Any],
-    vem: str | None = None,
-    kalla: Mapping[str, str] | None = None,
-    idag: dt.date | None = None,
-) -> list[dict[str, Any]] | None:
-    """Registrerar en genomförd utvärdering; None när samma fil, eller en utvärdering med
-    samma innehåll (datum, typ, utförare och utfall), redan är registrerad. En utvärdering som
-    inte passar avtalets gällande version (regeln `utvärdering`s `installningar`) är
-    `UtvarderingPassarInte`. `kalla` (commit) följer med i händelsens efter."""
-    from partner_cli.utvarderingsfil import prova
-
-    vem = vem or anvandare()
-    tid = nu()
-    with reg.transaktion() as db:
-        avtal = db.execute(
-            "SELECT organisationsnummer, period_start, period_slut FROM avtal WHERE id = ?",
-            [id_],
-        ).fetchone()
-        if avtal is None:
-            raise RegisterFel(f"avtalet {id_!r} finns inte i registret {reg.sokvag}")
-        if db.execute(
-            "SELECT 1 FROM genomford_utvardering WHERE avtal_id = ? AND sha256 = ?", [id_, sha]
-        ).fetchone() or _samma_utvardering(db, id_, utv):
-            return None
-        mal = {
-            r[0]: r[1]
-            for r in db.execute("SELECT nr, malvarde FROM mal WHERE avtal_id = ? ", [id_])
-        }
-        period = modell.Period(dt.date.fromisoformat(avtal[1]), dt.date.fromisoformat(avtal[2]))
-        fynd = prova(utv, id_, period, mal, installningar, idag or dt.date.today())
-        if fynd:
-            raise UtvarderingPassarInte(filnamn(fil), fynd)
-        uid = (
-            db.table("genomford_utvardering")
-            .insert(
-                {
-                    "avtal_id": id_,
-                    "datum": utv.datum.isoformat(),
-                    "typ": utv.typ,
-                    "utford_av": utv.utford_av,
-                    "fil": filnamn(fil),
-                    "sha256": sha,
-                    "registrerad": tid,
-                    "registrerad_av": vem,
-                }
-            )
-            .last_pk
-        )
-        rader = [
-            {
-                "genomford_utvardering_id": uid,
-                "avtal_id": id_,
-                "mal_nr": m.mal,
-                "utfall": m.utfall,
-                "kommentar": m.kommentar,
-                "maluppfyllelse": maluppfyllelse(m.utfall, mal[m.mal]),
-            }
-            for m in sorted(utv.mal, key=lambda m: m.mal)
-        ]
-        db.table("genomford_utvardering_mal").insert_all(rader)
-        efter = {
-            **(las_rad(db, "genomford_utvardering", uid) or {}),
-            "mal": rader,
-            **(kalla or {}),
-        }
-        handelse = handelse_rad(tid, vem, "utvärdering", avtal[0], id_, None, efter)
-        lanka(db.conn, [handelse])
-        db.table("handelse").insert(handelse)
-    return rader
-
-
-def _samma_utvardering(db: Database, id_: str, utv: Utvardering) -> bool:
-    """Om avtalet redan har en utvärdering med samma datum, typ, utförare och utfall: en fil
-    som bara fått en rättad kommentar eller en annan ordning är samma utvärdering."""
-    utfall = sorted((m.mal, m.utfall, m.kommentar) for m in utv.mal)
-    for (uid,) in db.execute(
-        "SELECT id FROM genomford_utvardering WHERE avtal_id = ? AND datum = ? AND typ = ? "
-        "AND utford_av = ?",
-        [id_, utv.datum.isoformat(), utv.typ, utv.utford_av],
-    ).fetchall():
-        registrerat = db.execute(
-            "SELECT mal_nr, utfall, kommentar FROM genomford_utvardering_mal "
-            "WHERE genomford_utvardering_id = ? ORDER BY mal_nr",
-            [uid],
-        ).fetchall()
-        if [tuple(r) for r in registrerat] == utfall:
-            return True
-    return False
 
 
 @dataclass

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from partner_cli.register.anslutning import Register
-from partner_cli.register.lasning import giltigt, sista_dag
+from partner_cli.register.lasning import gallande, giltigt, sista_dag
 
 
 class Planerad(NamedTuple):
@@ -50,13 +50,15 @@ def planerade_rader(
     # typen per brytdagen, i korrelerade delfrågor (index på avtal_id); platsen räknas bara när
     # något av typen är gjort, eftersom den alltid är minst 1. En CTE med fönsterfunktion
     # materialiserades och fick ett automatiskt index vid varje körning.
-    utford = """EXISTS (SELECT 1 FROM genomford_utvardering u
-            WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ AND u.datum <= :brytdag)
+    utford = f"""EXISTS (SELECT 1 FROM genomford_utvardering u
+            WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ AND u.datum <= :brytdag
+                AND {gallande()})
         AND (SELECT count(*) FROM planerad_utvardering q
             WHERE q.avtal_id = p.avtal_id AND q.typ IS p.typ AND (
                 q.datum IS NULL OR q.datum < p.datum OR (q.datum = p.datum AND q.nr <= p.nr)))
         <= (SELECT count(*) FROM genomford_utvardering u
-            WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ AND u.datum <= :brytdag)"""
+            WHERE u.avtal_id = p.avtal_id AND u.typ = p.typ AND u.datum <= :brytdag
+                AND {gallande()})"""
     # Uttrycket räknas en gång per rad: i villkoret när bara de ej utförda väljs, annars som
     # kolumn.
     kolumn, villkor = ("0", f"AND NOT ({utford})") if bara_ej_utforda else (utford, "")
@@ -93,7 +95,7 @@ def slutar_utan_slututvardering(
                 WHERE {sista_dag()} > :slut AND {sista_dag()} <= :grans AND {giltigt()}
                     AND NOT EXISTS (SELECT 1 FROM genomford_utvardering u
                         WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering'
-                            AND u.datum <= :brytdag)
+                            AND u.datum <= :brytdag AND {gallande()})
                 ORDER BY 4, a.id""",
             {"slut": f"{ar}-12-31", "grans": grans.isoformat(), "brytdag": brytdag.isoformat()},
         )
@@ -127,7 +129,8 @@ def bevakade_avtal(reg: Register, idag: dt.date, till: dt.date) -> tuple[Bevakat
                     EXISTS (SELECT 1 FROM planerad_utvardering p
                         WHERE p.avtal_id = a.id AND p.typ = 'slututvärdering') AS planerad,
                     EXISTS (SELECT 1 FROM genomford_utvardering u
-                        WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering') AS gjord
+                        WHERE u.avtal_id = a.id AND u.typ = 'slututvärdering'
+                            AND {gallande()}) AS gjord
                 FROM avtal a JOIN organisation o USING (organisationsnummer)
                 WHERE {sista_dag()} <= :till AND {giltigt()})
             WHERE period_slut >= :idag OR NOT (planerad OR gjord)
