@@ -74,9 +74,14 @@ def bevaka(
 
     till = idag + dt.timedelta(days=dagar)
     with reg.ogonblick():
-        agare = lasning.agarna(reg)
+        organisationer = lasning.organisationerna(reg)
         planerade = uppfoljning.planerade_rader(
-            reg, dt.date(1, 1, 1), till, idag, bara_ej_utforda=True
+            reg,
+            dt.date(1, 1, 1),
+            till,
+            idag,
+            bara_ej_utforda=True,
+            med_organisationens_namn=False,
         )
         avtal = uppfoljning.bevakade_avtal(reg, idag, till)
         undantag = uppfoljning.utgaende_undantag(reg, idag, till)
@@ -92,8 +97,8 @@ def bevaka(
     # Bevakningen som tupel direkt: NamedTuples konstruktor är en Python-funktion, ett anrop
     # per bevakning.
     ny = tuple.__new__
-    for avtal_id, organisation, organisationsnummer, datum, typ, _, nr in planerade:
-        namn, enhet = agare[organisationsnummer]
+    for avtal_id, _, organisationsnummer, datum, typ, _, nr in planerade:
+        organisation, namn, enhet = organisationer[organisationsnummer]
         forsenad = datum < dag
         datumet = datumen.get(datum)
         if datumet is None:

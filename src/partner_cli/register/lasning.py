@@ -409,11 +409,12 @@ def publiceras(reg: Register, ar: int) -> tuple[Publicerat, ...]:
     )
 
 
-def agarna(reg: Register) -> dict[str, tuple[str, str | None]]:
-    """Organisationsnummer → (avtalsägare, enhet) för varje organisation."""
+def organisationerna(reg: Register) -> dict[str, tuple[str, str, str | None]]:
+    """Organisationsnummer → (namn, avtalsägare, enhet) för varje organisation."""
     return {
-        nummer: (namn, enhet)
-        for nummer, namn, enhet in reg.rader(
-            "SELECT organisationsnummer, avtalsagare_namn, avtalsagare_enhet FROM organisation"
+        r[0]: r[1:]
+        for r in reg.rader(
+            "SELECT organisationsnummer, namn, avtalsagare_namn, avtalsagare_enhet "
+            "FROM organisation"
         )
     }

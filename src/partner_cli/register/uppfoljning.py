@@ -42,10 +42,18 @@ def planerade_mellan(
 
 
 def planerade_rader(
-    reg: Register, start: dt.date, slut: dt.date, brytdag: dt.date, *, bara_ej_utforda: bool = False
+    reg: Register,
+    start: dt.date,
+    slut: dt.date,
+    brytdag: dt.date,
+    *,
+    bara_ej_utforda: bool = False,
+    med_organisationens_namn: bool = True,
 ) -> list[tuple[str, str, str, str, str, int, int]]:
     """`planerade_mellan` som registrets rader, i `Planerad`:s ordning med datumet som text
-    och utförd som 0 eller 1: för bevakningen, som gör egna poster av tiotusentals rader."""
+    och utförd som 0 eller 1: för bevakningen, som gör egna poster av tiotusentals rader.
+    Utan `med_organisationens_namn` är namnet tomt och organisationerna läses inte: den som
+    redan har dem slipper en uppslagning per rad (omkring en femtedel av frågan)."""
     # Platsen bland avtalets planerade av typen i ordningen (datum, nr) och antalet gjorda av
     # typen per brytdagen, i korrelerade delfrågor (index på avtal_id); platsen räknas bara när
     # något av typen är gjort, eftersom den alltid är minst 1. En CTE med fönsterfunktion
@@ -62,10 +70,14 @@ def planerade_rader(
     # Uttrycket räknas en gång per rad: i villkoret när bara de ej utförda väljs, annars som
     # kolumn.
     kolumn, villkor = ("0", f"AND NOT ({utford})") if bara_ej_utforda else (utford, "")
+    namn, organisation = (
+        ("o.namn", "JOIN organisation o USING (organisationsnummer)")
+        if med_organisationens_namn
+        else ("''", "")
+    )
     return reg.rader(
-        f"""SELECT p.avtal_id, o.namn, a.organisationsnummer, p.datum, p.typ, {kolumn}, p.nr
-            FROM planerad_utvardering p JOIN avtal a ON a.id = p.avtal_id
-                JOIN organisation o USING (organisationsnummer)
+        f"""SELECT p.avtal_id, {namn}, a.organisationsnummer, p.datum, p.typ, {kolumn}, p.nr
+            FROM planerad_utvardering p JOIN avtal a ON a.id = p.avtal_id {organisation}
             WHERE p.datum BETWEEN :start AND :slut AND {giltigt()} {villkor}
             ORDER BY p.datum, p.avtal_id, p.nr""",
         {"start": start.isoformat(), "slut": slut.isoformat(), "brytdag": brytdag.isoformat()},
