@@ -180,6 +180,16 @@ def test_rattelse_och_makulering_genom_kommandot(tmp_path: Path, reg: Path) -> N
     p = kor("register", "utvärdera", "NL-1", str(makulering), env=miljo(reg))
     assert p.returncode == 0, p.stdout + p.stderr
     assert f"utvärderingen av NL-1 från {rattelse} (2015-09-15) makulerad" in p.stdout
+    p = kor("register", "utvärdera", "NL-1", str(makulering), env=miljo(reg))
+    assert p.returncode == 0 and "makuleringen är redan registrerad" in p.stdout
+    # En registrerad makulering pekar inte om.
+    makulering.write_text(
+        "makulerar: forsta.yaml\ndatum: 2015-10-01\nmotivering: Fel projekt.\n",
+        encoding="utf-8",
+    )
+    p = kor("register", "utvärdera", "NL-1", str(makulering), env=miljo(reg))
+    assert p.returncode == 1
+    assert f"{makulering}:1:12: fel [utvärdering] {makulering} har redan makulerat" in p.stdout
     visa = kor("register", "show", "NL-1", env=miljo(reg)).stdout
     assert f"nej, ersatt av {rattelse}" in visa
     assert f"nej, makulerad 2015-10-01 av {makulering}: Fel projekt." in visa

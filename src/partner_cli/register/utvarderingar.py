@@ -252,14 +252,25 @@ def makulera(
 ) -> dict[str, Any] | None:
     """Makulerar avtalets registrerade utvärdering som `mak` anger; None när den redan är
     makulerad av samma fil."""
+    from partner_cli.utvarderingsfil import filens_namn
+
     vem = vem or anvandare()
     with reg.transaktion() as db:
         orgnr, *_ = _avtalet(db, reg, id_)
-        if db.execute(
-            "SELECT 1 FROM genomford_utvardering WHERE avtal_id = ? AND makulerad_av = ?",
+        redan = db.execute(
+            "SELECT fil, datum FROM genomford_utvardering WHERE avtal_id = ? AND makulerad_av = ?",
             [id_, filnamn(fil)],
-        ).fetchone():
-            return None
+        ).fetchone()
+        if redan is not None:
+            if mak.makulerar in (redan[0], filens_namn(redan[0])):
+                return None
+            raise _fel(
+                fil,
+                mak,
+                "makulerar",
+                f"{filnamn(fil)} har redan makulerat utvärderingen av {id_} från {redan[0]} "
+                f"({redan[1]}); en registrerad makulering ändras inte",
+            )
         if mak.datum > (idag or dt.date.today()):
             raise _fel(
                 fil,
