@@ -945,14 +945,15 @@ def rapportens_rader(partner: str, db: Path, rep: int, env: dict[str, str]) -> l
     ], rep)  # fmt: skip
 
 
-def del_rapport(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) -> list[Matning]:
-    """Bara rapportens rader (`--bara rapport`), på registret som en tidigare körning byggde
-    av samma export; saknas det byggs det först, som i registrets del (utan att mätas)."""
+def tidigare_register(data: Path, n: int, avtal: int, env: dict[str, str]) -> Path | None:
+    """Registret som en tidigare körning byggde av samma export (`--bara rapport` och `--bara
+    bevaka`); saknas det byggs det först, som i registrets del (utan att mätas). None när
+    `partner` saknar registret."""
     partner = verktyg("partner")
     assert partner is not None
     db, export = data / "register.db", data / "register-export.json"
     if not _har_kommando(partner, env, "register"):
-        return [mat("golv: SQL för report", None, rep, saknas=SAKNAS_REGISTER)]
+        return None
     if not db.exists() or not export.exists() or db.stat().st_mtime < export.stat().st_mtime:
         print(f"Bygger ett register med {avtal} avtal …", flush=True)
         filer = generera(data / "godkanda", n, seed=7, alla_godkanda=True)
@@ -962,7 +963,32 @@ def del_rapport(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) -
             p.unlink()
         subprocess.run([partner, "register", "import", str(export), "--register", str(db)],
                        check=True, capture_output=True, env=env)  # fmt: skip
+    # Ett register från en äldre schemaversion förs till den aktuella av första läsningen:
+    # den görs här, utan att mätas, så att ingen mätt körning migrerar.
+    subprocess.run([partner, "register", "ägare", "--register", str(db)], check=True,
+                   capture_output=True, env=env)  # fmt: skip
+    return db
+
+
+def del_rapport(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) -> list[Matning]:
+    """Bara rapportens rader (`--bara rapport`), på registret från en tidigare körning."""
+    db = tidigare_register(data, n, avtal, env)
+    if db is None:
+        return [mat("golv: SQL för report", None, rep, saknas=SAKNAS_REGISTER)]
+    partner = verktyg("partner")
+    assert partner is not None
     return rapportens_rader(partner, db, rep, env)
+
+
+def del_bevaka(data: Path, n: int, avtal: int, rep: int, env: dict[str, str]) -> list[Matning]:
+    """Bara bevakningens, publiceringens och kontrollens rader (`--bara bevaka`), på registret
+    från en tidigare körning."""
+    db = tidigare_register(data, n, avtal, env)
+    if db is None:
+        return [mat("golv: SQL för bevaka", None, rep, saknas=SAKNAS_REGISTER)]
+    partner = verktyg("partner")
+    assert partner is not None
+    return del_bevaka_publicera(data, db, partner, rep, env)
 
 
 def arkiv_for_sync(data: Path, partner: str, env: dict[str, str]) -> tuple[Path, Path]:
@@ -1249,10 +1275,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument(
         "--bara",
-        choices=("check", "register", "add", "rapport"),
+        choices=("check", "register", "add", "rapport", "bevaka"),
         help=(
             "kör bara en del (add: check och register add av samma filer; rapport: rapportens "
-            "rader på registret från en tidigare körning)"
+            "rader på registret från en tidigare körning; bevaka: bevakningens, publiceringens "
+            "och kontrollens rader på samma register)"
         ),
     )
     p.add_argument(
@@ -1282,6 +1309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         matningar += del_add(a.data, a.n, a.rep, env)
     if a.bara == "rapport":
         matningar += del_rapport(a.data, a.n, a.avtal, a.rep, env)
+    if a.bara == "bevaka":
+        matningar += del_bevaka(a.data, a.n, a.avtal, a.rep, env)
     text = tabell(matningar)
     info = maskin()
     print()
