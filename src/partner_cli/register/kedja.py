@@ -127,8 +127,9 @@ def avtal_i_historiken(
     return ut
 
 
-def _json(varde: Any) -> str:
-    return json.dumps(varde, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# Samma text som json.dumps(…, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+# med en kodare för alla händelser.
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def handelse_rad(
