@@ -616,6 +616,15 @@ def generera_export(fil: Path, mall: dict[str, Any], avtal: int, antal_org: int)
                  maluppfyllelse="1.0000")  # fmt: skip
         avtalet = kedja.avtal_i_historiken(avtalets.pop("avtal")[0], avtalets)
         handelse("registrerad", o.orgnr, id_, avtalet)
+        if i % 3 == 0:
+            # Som `register utvärdera`: händelsen bär utvärderingen med sina utfall, så att
+            # importen och kontrollen ser att den förklarar utvärderingen.
+            utv = dict(zip(tabeller["genomford_utvardering"]["kolumner"],
+                           rader["genomford_utvardering"][-1], strict=True))  # fmt: skip
+            utvm = dict(zip(tabeller["genomford_utvardering_mal"]["kolumner"],
+                            rader["genomford_utvardering_mal"][-1], strict=True))  # fmt: skip
+            mal = {k: utvm[k] for k in ("mal_nr", "utfall", "kommentar", "maluppfyllelse")}
+            handelse("utvärdering", o.orgnr, id_, {**utv, "mal": [mal]})
     kedja.kedja(handelser, 1, None)
     rader["handelse"] = [[h[k] for k in tabeller["handelse"]["kolumner"]] for h in handelser]
     with fil.open("w", encoding="utf-8") as ut:
