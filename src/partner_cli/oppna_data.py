@@ -97,10 +97,10 @@ def se_on(organisationsnummer: str) -> str:
     return "SE-ON-" + organisationsnummer.replace("-", "")
 
 
-def organisations_id(a: Avtal, u: Utgivare) -> str:
-    if ar_personnummer(a.organisationsnummer):
-        return f"{u.prefix}-IND-{a.id}"
-    return se_on(a.organisationsnummer)
+def organisations_id(avtal_id: str, nummer: str | None, u: Utgivare) -> str:
+    """Motpartens id ur numret som får publiceras (`publicering.nummer`): utgivarens id för
+    en enskild firma, vars nummer är None."""
+    return se_on(nummer) if nummer is not None else f"{u.prefix}-IND-{avtal_id}"
 
 
 def _en_gang(formatera: Callable[[int], str]) -> Callable[[int], str]:
@@ -118,6 +118,7 @@ def rader(avtal: Sequence[Avtal], ar: int, u: Utgivare) -> list[tuple[str, ...]]
     dolj = u.dolj_enskild_firmas_namn
     belopp = _en_gang(decimal_kronor)
     for a in avtal:
+        nummer = publicering.nummer(a.organisationsnummer)
         ut.append(
             (
                 a.id,
@@ -125,8 +126,8 @@ def rader(avtal: Sequence[Avtal], ar: int, u: Utgivare) -> list[tuple[str, ...]]
                 a.typ,
                 a.diarienummer or "",
                 publicering.namn(a.organisation, a.organisationsnummer, dolj),
-                publicering.nummer(a.organisationsnummer) or "",
-                organisations_id(a, u),
+                nummer or "",
+                organisations_id(a.id, nummer, u),
                 a.kategori,
                 a.period_start,
                 a.period_slut,
@@ -343,16 +344,24 @@ def _se_on_giltigt(identifierare: str) -> bool:
     return bool(_SE_ON.fullmatch(identifierare)) and luhn_giltig(identifierare[6:])
 
 
-def _organisationens_fel(roll: str, org: Mapping[str, str], u: Utgivare) -> list[str]:
-    oid, onamn = org.get("id", ""), org.get("name", "")
+@functools.cache
+def _se_on_fel(identifierare: str) -> str | None:
+    """Det som är fel med ett SE-ON-id, eller None: en gång per id, som mottagare i många
+    bidrag."""
+    if not _se_on_giltigt(identifierare):
+        return "är inget giltigt SE-ON-id"
+    if ar_personnummer(identifierare[6:]):
+        return "är ett personnummer"
+    return None
+
+
+def _organisationens_fel(roll: str, oid: str, onamn: str, u: Utgivare) -> list[str]:
     fel = []
     if not onamn:
         fel.append(f"{roll} saknar namn")
     if oid.startswith("SE-ON-"):
-        if not _se_on_giltigt(oid):
-            fel.append(f"{roll} {oid!r} är inget giltigt SE-ON-id")
-        elif ar_personnummer(oid[6:]):
-            fel.append(f"{roll} {oid!r} är ett personnummer")
+        if (felet := _se_on_fel(oid)) is not None:
+            fel.append(f"{roll} {oid!r} {felet}")
     elif not oid.startswith(u.prefix + "-IND-"):
         fel.append(f"{roll} {oid!r} är varken SE-ON- eller utgivarens id")
     return fel
@@ -385,7 +394,9 @@ def kontrollera(paket: Paket360, u: Utgivare) -> list[str]:
     (valutan, kommunen som finansiär) prövas en gång, och dess fel visas för varje bidrag."""
     fel = utgivarens_fel(u)
     valutan = [] if paket.currency == "SEK" else [f"valutan ska vara SEK, inte {paket.currency!r}"]
-    finansiaren = _organisationens_fel("fundingOrganization", paket.finansiar, u)
+    finansiaren = _organisationens_fel(
+        "fundingOrganization", paket.finansiar.get("id", ""), paket.finansiar.get("name", ""), u
+    )
     prefix = u.prefix + "-"
     sedda: set[str] = set()
     for i, b in enumerate(paket.bidrag):
@@ -417,8 +428,7 @@ def kontrollera(paket: Paket360, u: Utgivare) -> list[str]:
             egna.append("plannedDates har ett datum som inte är ÅÅÅÅ-MM-DD")
         elif slut < start:
             egna.append(f"plannedDates slutar {slut} före starten {start}")
-        mottagaren = {"id": b.mottagare_id, "name": b.mottagare_namn}
-        egna += _organisationens_fel("recipientOrganization", mottagaren, u)
+        egna += _organisationens_fel("recipientOrganization", b.mottagare_id, b.mottagare_namn, u)
         egna += finansiaren
         if egna:
             fel += [f"bidrag {i + 1} ({b.id}): {f}" for f in egna]
