@@ -401,7 +401,7 @@ class Medfinansiering(NamedTuple):
 
 class Registerrader(NamedTuple):
     """Ett godkänt förslag som registret sparar det, utan registreringens fält (fil, sha256,
-    vem och när): avtalets rad och dess delar per tabell."""
+    vem och när): avtalets rad och dess delar per tabell (raderna utan avtal_id)."""
 
     avtal: dict[str, Any]
     delar: dict[str, list[dict[str, Any]]]

@@ -1,7 +1,7 @@
-"""Förslaget som registrets rader: avtalets rad och dess delars rader, utan registreringens
-fält (fil, sha256, när, av vem och vem som sanktionerade). Byggs utan databasen, så att
-granskningens processer kan bygga dem (`med_registerrader`) och `skrivning` bara lägger till
-registreringens fält.
+"""Förslaget som registrets rader: avtalets rad och dess delars rader (utan avtal_id), utan
+registreringens fält (fil, sha256, när, av vem och vem som sanktionerade). Byggs utan
+databasen, så att granskningens processer kan bygga dem (`med_registerrader`) och
+`skrivning` bara lägger till registreringens fält och delarnas avtal_id.
 """
 
 from __future__ import annotations
@@ -89,10 +89,10 @@ def _innehallsrad(f: modell.Forslag) -> dict[str, Any]:
 
 
 def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
+    """Delarnas rader som händelserna bär dem, utan avtal_id (skrivningen lägger till det)."""
     return {
         "finansiar": [
             {
-                "avtal_id": f.id,
                 "nr": nr,
                 "namn": m.namn,
                 "kategori": m.kategori,
@@ -106,7 +106,6 @@ def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
         ],
         "mal": [
             {
-                "avtal_id": f.id,
                 "nr": nr,
                 "beskrivning": m.beskrivning,
                 "indikator": m.indikator,
@@ -117,7 +116,6 @@ def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
         ],
         "planerad_utvardering": [
             {
-                "avtal_id": f.id,
                 "nr": nr,
                 "datum": u.datum.isoformat() if u.datum else None,
                 "typ": u.typ,
@@ -126,7 +124,6 @@ def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
         ],
         "undantag": [
             {
-                "avtal_id": f.id,
                 "nr": nr,
                 "regel": u.regel,
                 "beslut": u.beslut,
@@ -137,11 +134,10 @@ def _barnrader(f: modell.Forslag) -> dict[str, list[dict[str, Any]]]:
             for nr, u in enumerate(f.undantag, 1)
         ],
         "utvecklingsomrade": [
-            {"avtal_id": f.id, "nr": nr, "namn": namn}
-            for nr, namn in enumerate(f.utvecklingsomraden, 1)
+            {"nr": nr, "namn": namn} for nr, namn in enumerate(f.utvecklingsomraden, 1)
         ],
         "utbetalning": [
-            {"avtal_id": f.id, "nr": nr, "ar": u.ar, "belopp": u.belopp}
+            {"nr": nr, "ar": u.ar, "belopp": u.belopp}
             for nr, u in enumerate(f.finansiering.kommunen.utbetalningar, 1)
         ],
     }

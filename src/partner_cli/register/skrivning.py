@@ -101,10 +101,18 @@ class Registrering:
             )  # fmt: skip
         lanka(db.conn, omgang.rader["handelse"])
         for tabell, tabellens in omgang.rader.items():
-            if tabellens:
+            if not tabellens:
+                continue
+            if tabell in AVTALETS_DELAR:
+                # (avtal_id, raden utan det): en tabells rader byggs alla av samma uttryck och
+                # har kolumnerna i samma ordning (`rader`).
+                kolumner = ["avtal_id", *tabellens[0][1]]
+                varden: Any = ((id_, *r.values()) for id_, r in tabellens)
+            else:
                 kolumner = list(tabellens[0])
-                infoga(db.conn, tabell, kolumner, map(itemgetter(*kolumner), tabellens))
-                tabellens.clear()
+                varden = map(itemgetter(*kolumner), tabellens)
+            infoga(db.conn, tabell, kolumner, varden)
+            tabellens.clear()
 
 
 class _Post(NamedTuple):
@@ -209,7 +217,7 @@ def _lagg_till_en(
         db.table("avtal").update(forslag.id, rad)
         status = "ersatt"
     for tabell, rader in barn.items():
-        omgang.rader[tabell].extend(rader)
+        omgang.rader[tabell].extend((forslag.id, r) for r in rader)
     efter = {**avtal_i_historiken(rad, barn), **post.kalla}
     omgang.rader["handelse"].append(handelse_rad(tid, vem, status, orgnr, forslag.id, fore, efter))
     return Tillagg(forslag.id, fil, status, varningar)
@@ -280,7 +288,8 @@ class _Omgang:
     omgången räknas i ägar-, dubblett- och överlappsprövningarna."""
 
     # I den ordning tabellerna fylls: främmande nycklar pekar bakåt.
-    rader: dict[str, list[dict[str, Any]]] = field(
+    # Avtalets delar som (avtal_id, raden utan det), övriga tabeller som rader.
+    rader: dict[str, list[Any]] = field(
         default_factory=lambda: {
             t: [] for t in ("organisation", "avtal", *AVTALETS_DELAR, "handelse")
         }
