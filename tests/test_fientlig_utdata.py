@@ -289,6 +289,28 @@ def avslutat(arkiv: Path, register: Path, tmp_path_factory: pytest.TempPathFacto
         )
         assert p.returncode == 0, p.stderr
         assert rata_styrtecken(p.stdout + p.stderr) == []
+    # F-2: en utvärdering med fientlig utförare, rättad och rättelsen makulerad med en
+    # fientlig motivering, i filer med fientliga namn.
+    katalog = tmp_path_factory.mktemp("utvarderingar")
+    q = yaml_text(STRANGAR[14])
+    utv = (
+        f"datum: 2015-03-01\ntyp: delutvärdering\nutförd_av: {q}\nmål:\n  - {{mål: 1, utfall: 3}}\n"
+    )
+    forsta, rattelse, makulering = (katalog / f"{n}{STRANGAR[2]}.yaml" for n in "abc")
+    forsta.write_text(utv, encoding="utf-8")
+    rattelse.write_text(
+        utv.replace("utfall: 3", "utfall: 4") + f"ersätter: {yaml_text(forsta.name)}\n",
+        encoding="utf-8",
+    )
+    makulering.write_text(
+        f"makulerar: {yaml_text(rattelse.name)}\ndatum: 2015-04-01\n"
+        f"motivering: {yaml_text(STRANGAR[3])}\n",
+        encoding="utf-8",
+    )
+    for fil in (forsta, rattelse, makulering):
+        p = kor("register", "utvärdera", "F-2", str(fil), "--register", str(kopia), cwd=arkiv)
+        assert p.returncode == 0, p.stdout + p.stderr
+        assert rata_styrtecken(p.stdout + p.stderr) == []
     return kopia
 
 
@@ -297,6 +319,9 @@ def avslutat(arkiv: Path, register: Path, tmp_path_factory: pytest.TempPathFacto
     [
         ("register", "show", "F-0"),
         ("register", "show", "F-1"),
+        ("register", "show", "F-2"),
+        ("register", "show", "F-2", "--format", "json"),
+        ("register", "historik", "F-2"),
         ("register", "show", "F-4", "--format", "json"),
         ("register", "list"),
         ("register", "list", "--format", "json"),

@@ -88,7 +88,7 @@ MAKULERINGSFIL_FALT: tuple[Falt, ...] = (_AVTAL, *MAKULERING_FALT)
 def filens_namn(fil: str) -> str:
     """Namnet som `ersätter:` och `makulerar:` anger en registrerad utvärdering med: filens
     sista del, så att den är densamma var kommandot än körs ifrån."""
-    return fil.replace("\\", "/").rsplit("/", 1)[-1]
+    return fil.rsplit("/", 1)[-1]
 
 
 def las_utvardering(

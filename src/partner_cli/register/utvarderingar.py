@@ -87,6 +87,7 @@ def _den_upphavda(
         "WHERE avtal_id = ? ORDER BY id",
         [id_],
     ).fetchall()
+    namn = filnamn(namn)  # som filen står i registret
     traffar = [r for r in rader if r[2] == namn] or [
         r for r in rader if filens_namn(r[2]) == filens_namn(namn)
     ]
@@ -262,7 +263,7 @@ def makulera(
             [id_, filnamn(fil)],
         ).fetchone()
         if redan is not None:
-            if mak.makulerar in (redan[0], filens_namn(redan[0])):
+            if filnamn(mak.makulerar) in (redan[0], filens_namn(redan[0])):
                 return None
             raise _fel(
                 fil,
@@ -302,7 +303,7 @@ def _ersatt_av(db: Database, id_: str, namn: str) -> int | None:
         "AND ersatt_av IS NOT NULL",
         [id_],
     ):
-        if fil == namn or filens_namn(fil) == filens_namn(namn):
+        if fil == filnamn(namn) or filens_namn(fil) == filens_namn(filnamn(namn)):
             return int(ersatt_av)
     return None
 
