@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conftest import ROT, andrad_mall, kor
+
+if TYPE_CHECKING:
+    from partner_cli.register.skrivning import Tillagg
 
 ORGNR = "556781-2341"
 
@@ -91,8 +94,9 @@ def innehall(register: Path, bara_avtalen: bool = False) -> dict[str, list[tuple
     return ut
 
 
-def bygg(register_: Path, *filer: Path) -> None:
-    """Registrerar förslag i processen: snabb uppställning för tester av andra kommandon."""
+def bygg(register_: Path, *filer: Path) -> list[Tillagg]:
+    """Registrerar förslag i processen, efter granskningen: snabb uppställning för tester av
+    andra kommandon."""
     from partner_cli import konfig, kontroll, register
     from partner_cli.register.skrivning import lagg_till
 
@@ -100,7 +104,7 @@ def bygg(register_: Path, *filer: Path) -> None:
     assert resultat.godkant, resultat
     reg = register.skriv(register_)
     try:
-        lagg_till(
+        return lagg_till(
             reg,
             [(r.forslag, r.fil, r.sha256) for r in resultat.filer if r.forslag and r.sha256],
             "Karin Ek",

@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import kor
-from partner_cli import konfig, kontroll, register
+from partner_cli import kontroll
 from partner_cli.register.lopande import FOLJD
-from partner_cli.register.skrivning import lagg_till
 from partner_cli.regler import avtalsagare
-from registerhjalp import innehall, orgnr, skriv_forslag
+from registerhjalp import bygg, innehall, orgnr, skriv_forslag
 from registerhjalp import lagg_till as add
 
 # Fler filer än granskningen kör i en process, och tre följder.
@@ -74,18 +73,7 @@ def test_samma_register_som_efter_granskningen(forslag: Path, tmp_path: Path) ->
     assert svar.returncode == 0, svar.stderr
 
     # Samma filer registrerade efter granskningen, i en följd.
-    filer = kontroll.samla_filer([str(forslag)])
-    resultat = kontroll.kontrollera(filer, konfig.Konfig(), behall_forslag=True)
-    reg = register.skriv(efter)
-    try:
-        tillagg = lagg_till(
-            reg,
-            [(r.forslag, r.fil, r.sha256) for r in resultat.filer if r.forslag and r.sha256],
-            "Karin Ek",
-            vem="Testa Testsson",
-        )
-    finally:
-        reg.stang()
+    tillagg = bygg(efter, *map(Path, kontroll.samla_filer([str(forslag)])))
 
     assert _dump(lopande) == _dump(efter)
     assert len(_dump(lopande)) > 5 * ANTAL

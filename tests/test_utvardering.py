@@ -4,6 +4,7 @@ dag, och utfall för just det gällande avtalets mål. Genom det installerade sk
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -146,48 +147,37 @@ def test_fyndet_citerar_strategins_stycke() -> None:
 
 
 def test_rattelse_och_makulering_genom_kommandot(tmp_path: Path, reg: Path) -> None:
-    forsta = tmp_path / "forsta.yaml"
-    forsta.write_text(UTVARDERING, encoding="utf-8")
-    assert kor("register", "utvärdera", "NL-1", str(forsta), env=miljo(reg)).returncode == 0
-    rattelse = tmp_path / "rattelse.yaml"
-    rattelse.write_text(
-        UTVARDERING.replace("utfall: 12", "utfall: 14") + "ersätter: forsta.yaml\n",
-        encoding="utf-8",
-    )
-    p = kor("register", "utvärdera", "NL-1", str(rattelse), env=miljo(reg))
+    def registrera(namn: str, text: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+        fil = tmp_path / namn
+        fil.write_text(text, encoding="utf-8")
+        return kor("register", "utvärdera", "NL-1", str(fil), env=miljo(reg)), fil
+
+    p, forsta = registrera("forsta.yaml", UTVARDERING)
+    assert p.returncode == 0
+    rattelse_text = UTVARDERING.replace("utfall: 12", "utfall: 14") + "ersätter: forsta.yaml\n"
+    p, rattelse = registrera("rattelse.yaml", rattelse_text)
     assert p.returncode == 0, p.stdout + p.stderr
     assert f"{rattelse}: utvärderingen av NL-1 registrerad; den ersätter forsta.yaml" in p.stdout
     # Samma rättelse igen ändrar inget; en andra rättelse av den ersatta vägras med platsen.
-    p = kor("register", "utvärdera", "NL-1", str(rattelse), env=miljo(reg))
+    p, _ = registrera("rattelse.yaml", rattelse_text)
     assert p.returncode == 0 and "redan registrerad" in p.stdout
     fore = innehall(reg)
-    andra = tmp_path / "andra.yaml"
-    andra.write_text(
-        UTVARDERING.replace("utfall: 12", "utfall: 15") + "ersätter: forsta.yaml\n",
-        encoding="utf-8",
+    p, andra = registrera(
+        "andra.yaml", UTVARDERING.replace("utfall: 12", "utfall: 15") + "ersätter: forsta.yaml\n"
     )
-    p = kor("register", "utvärdera", "NL-1", str(andra), env=miljo(reg))
     assert p.returncode == 1
     assert f"{andra}:7:11: fel [utvärdering] utvärderingen av NL-1 från {forsta}" in p.stdout
     assert "är redan ersatt; en utvärdering upphävs en gång" in p.stdout
     assert innehall(reg) == fore
 
-    makulering = tmp_path / "makulering.yaml"
-    makulering.write_text(
-        "makulerar: rattelse.yaml\ndatum: 2015-10-01\nmotivering: Fel projekt.\n",
-        encoding="utf-8",
-    )
-    p = kor("register", "utvärdera", "NL-1", str(makulering), env=miljo(reg))
+    makulering_text = "makulerar: rattelse.yaml\ndatum: 2015-10-01\nmotivering: Fel projekt.\n"
+    p, makulering = registrera("makulering.yaml", makulering_text)
     assert p.returncode == 0, p.stdout + p.stderr
     assert f"utvärderingen av NL-1 från {rattelse} (2015-09-15) makulerad" in p.stdout
-    p = kor("register", "utvärdera", "NL-1", str(makulering), env=miljo(reg))
+    p, _ = registrera("makulering.yaml", makulering_text)
     assert p.returncode == 0 and "makuleringen är redan registrerad" in p.stdout
     # En registrerad makulering pekar inte om.
-    makulering.write_text(
-        "makulerar: forsta.yaml\ndatum: 2015-10-01\nmotivering: Fel projekt.\n",
-        encoding="utf-8",
-    )
-    p = kor("register", "utvärdera", "NL-1", str(makulering), env=miljo(reg))
+    p, _ = registrera("makulering.yaml", makulering_text.replace("rattelse.yaml", "forsta.yaml"))
     assert p.returncode == 1
     assert f"{makulering}:1:12: fel [utvärdering] {makulering} har redan makulerat" in p.stdout
     visa = kor("register", "show", "NL-1", env=miljo(reg)).stdout

@@ -87,10 +87,7 @@ def _den_upphavda(
         "WHERE avtal_id = ? ORDER BY id",
         [id_],
     ).fetchall()
-    namn = filnamn(namn)  # som filen står i registret
-    traffar = [r for r in rader if r[2] == namn] or [
-        r for r in rader if filens_namn(r[2]) == filens_namn(namn)
-    ]
+    traffar = _fran_filen(rader, namn)
     if not traffar:
         har = ", ".join(f"{r[2]} ({r[1]})" for r in rader) or "inga"
         raise _fel(
@@ -253,24 +250,23 @@ def makulera(
 ) -> dict[str, Any] | None:
     """Makulerar avtalets registrerade utvärdering som `mak` anger; None när den redan är
     makulerad av samma fil."""
-    from partner_cli.utvarderingsfil import filens_namn
-
     vem = vem or anvandare()
     with reg.transaktion() as db:
         orgnr, *_ = _avtalet(db, reg, id_)
         redan = db.execute(
-            "SELECT fil, datum FROM genomford_utvardering WHERE avtal_id = ? AND makulerad_av = ?",
+            "SELECT id, datum, fil FROM genomford_utvardering WHERE avtal_id = ? "
+            "AND makulerad_av = ?",
             [id_, filnamn(fil)],
-        ).fetchone()
-        if redan is not None:
-            if filnamn(mak.makulerar) in (redan[0], filens_namn(redan[0])):
+        ).fetchall()
+        if redan:
+            if _fran_filen(redan, mak.makulerar):
                 return None
             raise _fel(
                 fil,
                 mak,
                 "makulerar",
-                f"{filnamn(fil)} har redan makulerat utvärderingen av {id_} från {redan[0]} "
-                f"({redan[1]}); en registrerad makulering ändras inte",
+                f"{filnamn(fil)} har redan makulerat utvärderingen av {id_} från {redan[0][2]} "
+                f"({redan[0][1]}); en registrerad makulering ändras inte",
             )
         if mak.datum > (idag or dt.date.today()):
             raise _fel(
@@ -294,18 +290,26 @@ def makulera(
     return efter
 
 
-def _ersatt_av(db: Database, id_: str, namn: str) -> int | None:
-    """Rättelsen av avtalets utvärdering från filen `namn`, när den är ersatt."""
+def _fran_filen(rader: list[Any], namn: str) -> list[Any]:
+    """Raderna (med `fil` tredje) vars fil är `namn` som den står i registret, eller när ingen
+    är det de vars filnamn är detsamma."""
     from partner_cli.utvarderingsfil import filens_namn
 
-    for fil, ersatt_av in db.execute(
-        "SELECT fil, ersatt_av FROM genomford_utvardering WHERE avtal_id = ? "
-        "AND ersatt_av IS NOT NULL",
+    namn = filnamn(namn)  # med styrtecken synliga, som filen står i registret
+    return [r for r in rader if r[2] == namn] or [
+        r for r in rader if filens_namn(r[2]) == filens_namn(namn)
+    ]
+
+
+def _ersatt_av(db: Database, id_: str, namn: str) -> int | None:
+    """Rättelsen av avtalets utvärdering från filen `namn`, när den är ersatt."""
+    rader = db.execute(
+        "SELECT id, ersatt_av, fil FROM genomford_utvardering WHERE avtal_id = ? "
+        "AND ersatt_av IS NOT NULL ORDER BY id",
         [id_],
-    ):
-        if fil == filnamn(namn) or filens_namn(fil) == filens_namn(filnamn(namn)):
-            return int(ersatt_av)
-    return None
+    ).fetchall()
+    traffar = _fran_filen(rader, namn)
+    return int(traffar[0][1]) if traffar else None
 
 
 def _samma_utvarderingar(db: Database, id_: str, utv: Utvardering) -> list[int]:
