@@ -435,7 +435,7 @@ def kontrollera(paket: Paket360, u: Utgivare) -> list[str]:
     return fel
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Publicering:
     """Det som publiceras för ett år, räknat en gång; renderarna skriver var sin fil av det."""
 
@@ -444,12 +444,16 @@ class Publicering:
     utgivare: Utgivare
     idag: dt.date
     rader: tuple[tuple[str, ...], ...]  # kolumnerna i `KOLUMNER`
-    paket: Paket360
 
     @classmethod
     def bygg(cls, ar: int, avtal: tuple[Avtal, ...], u: Utgivare, idag: dt.date) -> Publicering:
-        publicerade = tuple(rader(avtal, ar, u))
-        return cls(ar, avtal, u, idag, publicerade, paket_360(avtal, publicerade, ar, u, idag))
+        return cls(ar, avtal, u, idag, tuple(rader(avtal, ar, u)))
+
+    @functools.cached_property
+    def paket(self) -> Paket360:
+        """360Giving-paketet, när det behövs: självkontrollen och paketets fil görs i en annan
+        process än CSV- och JSON-filen, som bara behöver raderna."""
+        return paket_360(self.avtal, self.rader, self.ar, self.utgivare, self.idag)
 
     def kontrollera(self) -> list[str]:
         if not self.avtal:
