@@ -46,7 +46,11 @@ class Barn:
             return felet
         if status != 0 and not avbryt:
             # Dödat utifrån (till exempel av minnesbrist) innan det kunde svara.
-            return OSError(errno.EIO, f"barnprocessen avslutades oväntat ({status})")
+            from partner_cli.systemfel import Vagrat
+
+            kod = os.waitstatus_to_exitcode(status)
+            orsak = f"signal {-kod}" if kod < 0 else f"kod {kod}"
+            return Vagrat(errno.EIO, f"processen som skrev filerna avslutades oväntat ({orsak})")
         return None
 
 

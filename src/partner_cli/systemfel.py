@@ -33,8 +33,9 @@ TEXTER: dict[int, str] = {
 
 
 class Vagrat(OSError):
-    """partner vägrar själv (till exempel att skriva genom en länk): felkoden är systemets,
-    texten partners egen och svensk."""
+    """Ett fel som partner själv ger (till exempel vägrar att skriva genom en länk, eller en
+    barnprocess som dödades innan den skrivit): felkoden är systemets, texten partners egen och
+    svensk."""
 
 
 def text(e: OSError) -> str:
