@@ -116,3 +116,63 @@ def test_en_full_disk_ger_kod_3(register: Path, tmp_path: Path, namn: str) -> No
     felet = "in- eller utmatningsfel" if namn == "register backup" else "filen blir för stor"
     assert felet in p.stderr, p.stderr
     shutil.rmtree(mal, ignore_errors=True)
+
+
+# Filerna som kommandona skriver, relativt MÅL ("" när MÅL är filen själv).
+FILER = {
+    "check --output": ("",),
+    "report --ut": ("",),
+    "report csv --ut": ("partnerskap.csv",),
+    "bevaka --ut": ("",),
+    "publicera --ut": (
+        "partnerskap-2015.csv",
+        "partnerskap-2015.json",
+        "partnerskap-2015-360giving.json",
+        "partnerskap-2015-dcat.jsonld",
+    ),
+    "underlag --ut": ("",),
+    "register list --ut": ("",),
+    "register ägare --ut": ("",),
+    "register historik --ut": ("",),
+    "register export --ut": ("register.json",),
+}
+
+
+def _filerna(namn: str, mal: Path) -> list[Path]:
+    if FILER[namn] == ("",):
+        return [mal]
+    mal.mkdir()
+    return [mal / f for f in FILER[namn]]
+
+
+@pytest.mark.parametrize("namn", sorted(FILER))
+def test_en_lank_pa_filens_plats_byts_ut_och_foljs_aldrig(
+    register: Path, tmp_path: Path, namn: str
+) -> None:
+    annanstans = tmp_path / "annanstans.txt"
+    annanstans.write_text("annans fil\n", encoding="utf-8")
+    mal = tmp_path / "ut"
+    filer = _filerna(namn, mal)
+    for fil in filer:
+        fil.symlink_to(annanstans)
+    p = kor(*_argument(namn, register, mal), cwd=tmp_path, env=miljo(register))
+    assert p.returncode in (0, 1), p.stdout + p.stderr  # 1: bevaka och check har fynd
+    assert annanstans.read_text(encoding="utf-8") == "annans fil\n"
+    for fil in filer:
+        assert fil.is_file() and not fil.is_symlink(), fil
+    assert not [f for f in filer[0].parent.iterdir() if f.name.startswith(".")]
+
+
+@pytest.mark.parametrize("namn", sorted(FILER))
+def test_en_full_disk_lamnar_de_gamla_filerna_hela(
+    register: Path, tmp_path: Path, namn: str
+) -> None:
+    mal = tmp_path / "ut"
+    filer = _filerna(namn, mal)
+    for fil in filer:
+        fil.write_text("gammal\n", encoding="utf-8")
+    p = _kor_med_full_disk(_argument(namn, register, mal), miljo(register), tmp_path)
+    assert p.returncode == 3, p.stdout + p.stderr
+    for fil in filer:
+        assert fil.read_text(encoding="utf-8") == "gammal\n", fil
+    assert not [f for f in filer[0].parent.iterdir() if f.name.startswith(".")]

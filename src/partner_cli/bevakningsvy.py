@@ -91,7 +91,9 @@ def bevaka(
             render(resultat, sys.stdout)
         else:
             try:
-                with ut.open("w", encoding="utf-8", newline="") as fil:
+                from partner_cli.filer import ny_fil
+
+                with ny_fil(ut, ersatt=True, newline="") as fil:
                     render(resultat, fil)
             except OSError as e:
                 skrivfel(f"kan inte skriva {ut}", e)

@@ -12,7 +12,8 @@ när den är färdig:
 Ett avbrott lämnar aldrig en halv fil under målets namn; den tillfälliga filen tas bort.
 
 `ny_fil` är samma skrivning som en ström (text i UTF-8 eller byte), med filens rättigheter
-som `open()` ger dem (umask), för `partner ny`, `init` och `report --ut`; `kataloger` skapar
+som `open()` ger dem (umask), för varje fil som ett kommando skriver (`partner ny`, `init`,
+`--ut` och `--output`); `kataloger` skapar
 kataloger under en bas utan att följa en symbolisk länk bland dem.
 """
 

@@ -103,8 +103,10 @@ def check(
         except RegisterFel as e:
             fel(str(e), e.kod)
     for fmt, ut in zip(format_, output, strict=False):
+        from partner_cli.filer import ny_fil
+
         try:
-            with ut.open("w", encoding="utf-8") as fil:
+            with ny_fil(ut, ersatt=True) as fil:
                 FORMAT.renderare(fmt)(resultat, fil)
         except OSError as e:
             skrivfel(f"kan inte skriva {ut}", e)

@@ -65,6 +65,7 @@ def publicera(
     import datetime as dt
 
     from partner_cli import oppna_data
+    from partner_cli.filer import ny_fil
 
     valda = format_ or list(PUBLICERINGSFORMAT)
     for f in valda:
@@ -101,7 +102,7 @@ def publicera(
                 ut.mkdir(parents=True, exist_ok=True)
                 barn.skriv()
                 for f, fil in filer.items():
-                    with fil.open("w", encoding="utf-8") as strom:
+                    with ny_fil(fil, ersatt=True) as strom:
                         PUBLICERINGSFORMAT.renderare(f)(data, strom)
         except OSError as e:
             skrivfel(f"kan inte skriva i {ut}", e)
@@ -118,6 +119,8 @@ def _formaterade(data: Any, filer: dict[str, Path]) -> Callable[[], None]:
     """Filernas text, formaterad i förväg; skrivningen av dem."""
     import io
 
+    from partner_cli.filer import ny_fil
+
     texter = {}
     for f, fil in filer.items():
         strom = io.StringIO()
@@ -126,7 +129,8 @@ def _formaterade(data: Any, filer: dict[str, Path]) -> Callable[[], None]:
 
     def skriv_filerna() -> None:
         for fil, text in texter.items():
-            fil.write_text(text, encoding="utf-8")
+            with ny_fil(fil, ersatt=True) as strom:
+                strom.write(text)
 
     return skriv_filerna
 

@@ -68,12 +68,10 @@ def underlag(
         render(dokument, sys.stdout.buffer if valt.binar else sys.stdout)
     else:
         try:
-            if valt.binar:
-                with ut.open("wb") as strom:
-                    render(dokument, strom)
-            else:
-                with ut.open("w", encoding="utf-8") as text:
-                    render(dokument, text)
+            from partner_cli.filer import ny_fil
+
+            with ny_fil(ut, ersatt=True, binar=valt.binar) as strom:
+                render(dokument, strom)
         except OSError as e:
             skrivfel(f"kan inte skriva {ut}", e)
         skriv(f"skrev {ut}", err=True)
