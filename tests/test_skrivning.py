@@ -137,3 +137,33 @@ def test_kataloger_under_en_lank_vagras(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
     kataloger(tmp_path / "bas", tmp_path / "bas" / "a" / "b")
     assert (tmp_path / "bas" / "a" / "b").is_dir()
+
+
+def test_ett_ror_byts_inte_ut_utan_skrivs_i(tmp_path: Path, register: Path) -> None:
+    import threading
+
+    ror = tmp_path / "ror"
+    os.mkfifo(ror)
+    last: list[str] = []
+    lasare = threading.Thread(
+        target=lambda: last.append(ror.read_text(encoding="utf-8")), daemon=True
+    )
+    lasare.start()
+    p = kor("register", "list", "-f", "csv", "--ut", str(ror), "--register", str(register))
+    lasare.join(timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert "NL-2014-007" in last[0]
+    assert ror.is_fifo()
+    assert not [f for f in tmp_path.iterdir() if f.name.startswith(".")]
+
+
+@pytest.mark.parametrize(
+    "flagga", [["report", "--år", "2014", "--ut"], ["check", "-f", "json", "--output"]]
+)
+def test_standard_ut_som_fil_skrivs_i(tmp_path: Path, register: Path, flagga: list[str]) -> None:
+    # Processens standard ut, här ett rör till testet; som /dev/stdout, som länkar hit. (Ett
+    # fel här kan inte byta ut något: i /proc skapas inga filer.)
+    fil = ["a.yaml"] if flagga[0] == "check" else ["--register", str(register)]
+    p = kor(*flagga[:1], *fil, *flagga[1:], "/proc/self/fd/1", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert "NL-2014-007" in p.stdout

@@ -13,8 +13,9 @@ Ett avbrott lämnar aldrig en halv fil under målets namn; den tillfälliga file
 
 `ny_fil` är samma skrivning som en ström (text i UTF-8 eller byte), med filens rättigheter
 som `open()` ger dem (umask), för varje fil som ett kommando skriver (`partner ny`, `init`,
-`--ut` och `--output`); `kataloger` skapar
-kataloger under en bas utan att följa en symbolisk länk bland dem.
+`--ut` och `--output`). Ett rör eller en enhet byts aldrig ut mot en fil: `--ut
+/dev/stdout`, ett namngivet rör och `/dev/null` skrivs i, som när skalet omdirigerar.
+`kataloger` skapar kataloger under en bas utan att följa en symbolisk länk bland dem.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,7 +67,12 @@ def ny_fil(
     fsync: bool = False,
 ) -> Iterator[Any]:  # TextIO, eller BinaryIO med binar=True
     """En ström till målet genom `skriv_fil`: exklusivt (`FileExistsError` när något finns på
-    namnet, också en länk), eller med `ersatt` i stället för det som står där."""
+    namnet, också en länk), eller med `ersatt` i stället för det som står där; med `ersatt`
+    skrivs ett rör eller en enhet (`ror_eller_enhet`) direkt."""
+    if ersatt and ror_eller_enhet(mal):
+        with mal.open("wb") if binar else mal.open("w", encoding="utf-8", newline=newline) as s:
+            yield s
+        return
     with skriv_fil(mal, ny=not ersatt) as tillfallig:
         # mkstemp skapar filen 0600; den nya filen får de rättigheter open() skulle ge den.
         umask = os.umask(0)
@@ -80,6 +87,19 @@ def ny_fil(
             strom.flush()
             if fsync:
                 os.fsync(strom.fileno())
+
+
+def ror_eller_enhet(mal: Path) -> bool:
+    """Målet är något att skriva i, inte en fil att byta ut: ett namngivet rör eller en
+    teckenenhet, eller en sökväg under /dev eller /proc (`--ut /dev/stdout`, `/dev/fd/63` från
+    skalets `>(…)`), vars länkar följs. En länk någon annanstans byts ut som en fil."""
+    if mal.absolute().parts[1:2] in (("dev",), ("proc",)):
+        return True
+    try:
+        lage = os.lstat(mal).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(lage) or stat.S_ISCHR(lage)
 
 
 def kataloger(bas: Path, katalog: Path) -> None:
