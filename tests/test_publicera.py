@@ -81,6 +81,30 @@ def test_filerna_och_kolumnerna(filer: Path) -> None:
     assert [r["id"] for r in dokument["avtal"]] == [r["id"] for r in rader]
 
 
+@pytest.mark.parametrize(
+    "valda", [["json"], ["360giving"], ["csv", "dcat"], ["360giving", "csv", "json", "dcat"]]
+)
+def test_valda_filer_ar_desamma_som_i_hela_publiceringen(
+    register: Path, tmp_path: Path, valda: list[str]
+) -> None:
+    # Filerna görs i två processer; vilka som väljs ändrar varken vad eller hur mycket som skrivs.
+    toml = utgivarkonfig(tmp_path)
+    assert publicera(register, tmp_path / "alla", toml).returncode == 0
+    p = publicera(register, tmp_path / "d", toml, *(f"--format={f}" for f in valda))
+    assert p.returncode == 0, p.stderr
+    filer = tmp_path / "alla"
+    namn = {
+        "csv": "partnerskap-2015.csv",
+        "json": "partnerskap-2015.json",
+        "360giving": "partnerskap-2015-360giving.json",
+        "dcat": "partnerskap-2015-dcat.jsonld",
+    }
+    assert p.stdout.splitlines() == [f"skrev {tmp_path / 'd' / namn[f]}" for f in valda]
+    assert sorted(f.name for f in (tmp_path / "d").iterdir()) == sorted(namn[f] for f in valda)
+    for f in valda:
+        assert (tmp_path / "d" / namn[f]).read_bytes() == (filer / namn[f]).read_bytes(), f
+
+
 def test_readme_dokumenterar_varje_kolumn() -> None:
     readme = (ROT / "README.md").read_text(encoding="utf-8")
     for kolumn in KOLUMNER:

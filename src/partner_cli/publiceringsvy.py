@@ -93,7 +93,7 @@ def publicera(
         try:
             # Barnet gör sina egna rader av avtalen i stället för att vänta på förälderns: samma
             # arbete på var sin kärna, och färre av förälderns sidor att kopiera när de rörs.
-            with med_barn(lambda: _formaterade(publicering(), barnets)) as barn:
+            with med_barn(lambda: _formaterade(publicering, barnets)) as barn:
                 data = publicering()
                 if problem := data.kontrollera():
                     _fel_och_inget_skrivet(
@@ -115,13 +115,15 @@ def publicera(
 _BARNETS = ("csv", "json")
 
 
-def _formaterade(data: Any, filer: dict[str, Path]) -> Callable[[], None]:
-    """Filernas text, formaterad i förväg; skrivningen av dem."""
+def _formaterade(publicering: Callable[[], Any], filer: dict[str, Path]) -> Callable[[], None]:
+    """Filernas text, formaterad i förväg ur `publicering()` (bara när det finns filer att
+    formatera); skrivningen av dem."""
     import io
 
     from partner_cli.filer import ny_fil
 
     texter = {}
+    data = publicering() if filer else None
     for f, fil in filer.items():
         strom = io.StringIO()
         PUBLICERINGSFORMAT.renderare(f)(data, strom)
