@@ -22,20 +22,20 @@ Forberedelse = Callable[[], Callable[[], None]]
 class Barn:
     def __init__(self, pid: int, till_barnet: int, fran_barnet: int) -> None:
         self._pid, self._till, self._fran = pid, till_barnet, fran_barnet
-        self.skriver = False
+        self._skriver = False
 
     def skriv(self) -> None:
         """Barnet skriver det det har förberett (efter förberedelsen, om den pågår)."""
         with contextlib.suppress(BrokenPipeError):  # barnet finns inte: `avsluta` säger varför
             os.write(self._till, b"1")
-        self.skriver = True
+        self._skriver = True
 
     def avsluta(self, *, avbryt: bool) -> BaseException | None:
         """Barnets fel, eller None; ett barn som inte skriver avbryts när `avbryt`."""
         import pickle
         import signal
 
-        if avbryt and not self.skriver:
+        if avbryt and not self._skriver:
             os.kill(self._pid, signal.SIGKILL)
         os.close(self._till)  # ett barn som väntar på besked avslutar utan att skriva
         with os.fdopen(self._fran, "rb") as fran:
@@ -59,11 +59,9 @@ class _UtanBarn:
 
     def __init__(self, forbered: Forberedelse) -> None:
         self._forbered = forbered
-        self.skriver = False
 
     def skriv(self) -> None:
         self._forbered()()
-        self.skriver = True
 
 
 @contextlib.contextmanager

@@ -69,20 +69,20 @@ def ny_fil(
     """En ström till målet genom `skriv_fil`: exklusivt (`FileExistsError` när något finns på
     namnet, också en länk), eller med `ersatt` i stället för det som står där; med `ersatt`
     skrivs ett rör eller en enhet (`ror_eller_enhet`) direkt."""
+
+    def oppna(sokvag: Path) -> Any:
+        return sokvag.open("wb") if binar else sokvag.open("w", encoding="utf-8", newline=newline)
+
     if ersatt and ror_eller_enhet(mal):
-        with mal.open("wb") if binar else mal.open("w", encoding="utf-8", newline=newline) as s:
-            yield s
+        with oppna(mal) as strom:
+            yield strom
         return
     with skriv_fil(mal, ny=not ersatt) as tillfallig:
         # mkstemp skapar filen 0600; den nya filen får de rättigheter open() skulle ge den.
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tillfallig, 0o666 & ~umask)
-        with (
-            tillfallig.open("wb")
-            if binar
-            else tillfallig.open("w", encoding="utf-8", newline=newline)
-        ) as strom:
+        with oppna(tillfallig) as strom:
             yield strom
             strom.flush()
             if fsync:
