@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import ROT, kor
-from partner_cli.oppna_data import KOLUMNER
+from partner_cli.oppna_data import KOLUMNER, filnamn
 from registerhjalp import UTGIVARE_TOML, miljo, skriv_forslag, utgivarkonfig
 
 EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
@@ -93,12 +93,7 @@ def test_valda_filer_ar_desamma_som_i_hela_publiceringen(
     p = publicera(register, tmp_path / "d", toml, *(f"--format={f}" for f in valda))
     assert p.returncode == 0, p.stderr
     filer = tmp_path / "alla"
-    namn = {
-        "csv": "partnerskap-2015.csv",
-        "json": "partnerskap-2015.json",
-        "360giving": "partnerskap-2015-360giving.json",
-        "dcat": "partnerskap-2015-dcat.jsonld",
-    }
+    namn = filnamn(2015)
     assert p.stdout.splitlines() == [f"skrev {tmp_path / 'd' / namn[f]}" for f in valda]
     assert sorted(f.name for f in (tmp_path / "d").iterdir()) == sorted(namn[f] for f in valda)
     for f in valda:

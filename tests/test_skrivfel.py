@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from conftest import PARTNER, ROT, kor
+from partner_cli.oppna_data import filnamn
 from registerhjalp import UTGIVARE_TOML, miljo
 
 EXEMPEL = sorted((ROT / "exempel" / "forslag").glob("*.yaml"))
@@ -124,12 +125,7 @@ FILER = {
     "report --ut": ("",),
     "report csv --ut": ("partnerskap.csv",),
     "bevaka --ut": ("",),
-    "publicera --ut": (
-        "partnerskap-2015.csv",
-        "partnerskap-2015.json",
-        "partnerskap-2015-360giving.json",
-        "partnerskap-2015-dcat.jsonld",
-    ),
+    "publicera --ut": tuple(filnamn(2015).values()),
     "underlag --ut": ("",),
     "register list --ut": ("",),
     "register ägare --ut": ("",),
