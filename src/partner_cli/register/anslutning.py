@@ -183,6 +183,26 @@ class Register:
             finally:
                 self.conn.execute("COMMIT")
 
+    def bredvid(self) -> Register:
+        """En läsning av samma fil på en egen anslutning, till exempel för en annan tråd."""
+        return Register(self.sokvag, _anslut(self.sokvag, skriv=False))
+
+    def lage(self) -> tuple[int, int, int]:
+        """Registrets läge i ögonblicket: schemats version och de sista raderna i händelseloggen
+        och underhållsloggen. Varje skrivning lägger till en händelse eller en underhållsrad
+        (en ändring utan dem är en förfalskning, som `register kontroll` visar), och loggarna
+        ändras aldrig, så två ögonblick i samma läge ser samma register."""
+        ((schema,),) = self.rader("PRAGMA schema_version")
+        ((handelse, underhall),) = self.rader(
+            "SELECT (SELECT coalesce(max(id), 0) FROM handelse), "
+            "(SELECT coalesce(max(id), 0) FROM underhall)"
+        )
+        return schema, handelse, underhall
+
+    def avbryt(self) -> None:
+        """Avbryter anslutningens pågående fråga; får anropas från en annan tråd."""
+        self.conn.interrupt()
+
     def rader(self, sql: str, parametrar: Any = ()) -> list[Any]:
         """En läsfråga; raderna som tupler i frågans kolumnordning."""
         with sqlfel(self.sokvag):
