@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from partner_cli.register import Register
+    from partner_cli.register.uppfoljning import Bevakat, UtgaendeUndantag
 
 Slag = Literal["utvärdering", "slut", "undantag", "ekonomi"]
 SLAG: tuple[Slag, ...] = ("utvärdering", "slut", "undantag", "ekonomi")
@@ -71,9 +72,17 @@ def bevaka(
 ) -> Bevakningar:
     """Bevakningarna per `idag` med `dagar` dagars framförhållning."""
     from partner_cli.register import lasning, uppfoljning
+    from partner_cli.register.anslutning import Bredvid
 
     till = idag + dt.timedelta(days=dagar)
-    with reg.ogonblick():
+
+    def avtalen(r: Register) -> tuple[tuple[Bevakat, ...], tuple[UtgaendeUndantag, ...]]:
+        return uppfoljning.bevakade_avtal(r, idag, till), uppfoljning.utgaende_undantag(
+            r, idag, till
+        )
+
+    # Avtalen och undantagen räknas bredvid de planerade utvärderingarna, som ger många rader.
+    with reg.ogonblick(), Bredvid(reg, avtalen) as bredvid:
         organisationer = lasning.organisationerna(reg)
         planerade = uppfoljning.planerade_rader(
             reg,
@@ -83,8 +92,7 @@ def bevaka(
             bara_ej_utforda=True,
             med_organisationens_namn=False,
         )
-        avtal = uppfoljning.bevakade_avtal(reg, idag, till)
-        undantag = uppfoljning.utgaende_undantag(reg, idag, till)
+        avtal, undantag = bredvid.resultat()
     # Tiotusentals rader: registrets rader direkt till bevakningar, datumen jämförda som text
     # och tolkade en gång per dag, textens början en gång per typ. Varje bevakning får sin
     # sorteringsnyckel när den görs (`ordnad`), så att sorteringen jämför tupler utan ett

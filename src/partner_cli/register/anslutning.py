@@ -13,9 +13,10 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from partner_cli import systemfel
 from partner_cli.register.migreringar import KANDA_MIGRERINGAR, MIGRERINGSMANGD, SCHEMAVERSION
@@ -207,6 +208,71 @@ class Register:
         """En läsfråga; raderna som tupler i frågans kolumnordning."""
         with sqlfel(self.sokvag):
             return self.conn.execute(sql, parametrar).fetchall()
+
+
+T = TypeVar("T")
+
+
+class Bredvid(threading.Thread, Generic[T]):
+    """`las(reg)` på en egen anslutning i en egen tråd, medan huvudtråden läser annat ur
+    `reg`: för frågor som räknar länge och ger få rader (SQLite släpper GIL:en medan en fråga
+    räknas, men en fråga med många rader tar den för varje rad). `forbered` ställer i ordning
+    trådens anslutning som huvudanslutningen (till exempel `versioner.per`).
+
+    Ögonblicket är huvudanslutningens, som redan har börjat läsa: har registret hunnit ändras
+    innan tråden börjat (ett annat `lage`), läser `resultat` på huvudanslutningen i stället.
+    Lämnas `with` med ett fel avbryts trådens fråga."""
+
+    def __init__(
+        self,
+        reg: Register,
+        las: Callable[[Register], T],
+        *,
+        forbered: Callable[[Register], contextlib.AbstractContextManager[None]] | None = None,
+    ) -> None:
+        super().__init__(daemon=True)  # en process som avslutas väntar inte på tråden
+        self._huvud, self._lage, self._las = reg, reg.lage(), las
+        self._forbered = forbered or (lambda _: contextlib.nullcontext())
+        self._reg: Register | None = None  # trådens anslutning medan den är öppen
+        self._oppen = threading.Lock()
+        self._resultat: tuple[T] | None = None
+        self._fel: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            with self._oppen:
+                self._reg = self._huvud.bredvid()
+            with self._reg.ogonblick():
+                if self._reg.lage() == self._lage:
+                    with self._forbered(self._reg):
+                        self._resultat = (self._las(self._reg),)
+        except BaseException as e:
+            self._fel = e
+        finally:
+            with self._oppen:
+                if self._reg is not None:
+                    self._reg.stang()
+                    self._reg = None
+
+    def __enter__(self) -> Bredvid[T]:
+        return self
+
+    def __exit__(self, typ: type[BaseException] | None, *_: object) -> None:
+        # Ingen läser resultatet: trådens fråga avbryts, och en fråga som ännu inte börjat
+        # avbryts i nästa varv.
+        while typ is not None and self.is_alive():
+            with self._oppen:
+                if self._reg is not None:
+                    self._reg.avbryt()
+            self.join(0.01)
+        self.join()
+
+    def resultat(self) -> T:
+        self.join()
+        if self._fel is not None:
+            raise self._fel
+        return self._las(self._huvud) if self._resultat is None else self._resultat[0]
 
 
 def infoga(

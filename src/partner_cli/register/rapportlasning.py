@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import threading
 from fractions import Fraction
 from typing import NamedTuple
 
 from partner_cli.register import versioner
-from partner_cli.register.anslutning import Register
+from partner_cli.register.anslutning import Bredvid, Register
 from partner_cli.register.arsbelopp import (
     Indikatorer,
     Partnerskap,
@@ -225,59 +224,6 @@ def _per(reg: Register, per: dt.date | None) -> contextlib.AbstractContextManage
     return versioner.per(reg, per) if per else contextlib.nullcontext()
 
 
-class _Bredvid(threading.Thread):
-    """Årets belopp (`_arets_belopp`) på en egen anslutning i en egen tråd, medan rapportens
-    övriga frågor läses: de är rapportens tyngsta frågor och ger få rader, och SQLite släpper
-    GIL:en medan en fråga räknas, så de två kärnorna räknar samtidigt. Ögonblicket är
-    huvudanslutningens: har registret hunnit ändras innan tråden börjat läsa (ett annat
-    `lage`), ger tråden inget och beloppen räknas på huvudanslutningen."""
-
-    def __init__(self, reg: Register, ar: int, med_historik: bool, per: dt.date | None) -> None:
-        super().__init__(daemon=True)  # en process som avslutas väntar inte på tråden
-        self._huvud, self._lage = reg, reg.lage()
-        self._ar, self._med_historik, self._per = ar, med_historik, per
-        self._reg: Register | None = None  # trådens anslutning medan den är öppen
-        self._oppen = threading.Lock()
-        self._belopp: AretsBelopp | None = None
-        self._fel: BaseException | None = None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            with self._oppen:
-                self._reg = self._huvud.bredvid()
-            with self._reg.ogonblick():
-                if self._reg.lage() == self._lage:
-                    with _per(self._reg, self._per):
-                        self._belopp = _arets_belopp(self._reg, self._ar, self._med_historik)
-        except BaseException as e:
-            self._fel = e
-        finally:
-            with self._oppen:
-                if self._reg is not None:
-                    self._reg.stang()
-                    self._reg = None
-
-    def __enter__(self) -> _Bredvid:
-        return self
-
-    def __exit__(self, typ: type[BaseException] | None, *_: object) -> None:
-        # Ingen läser beloppen: trådens fråga avbryts, och en fråga som ännu inte börjat
-        # avbryts i nästa varv.
-        while typ is not None and self.is_alive():
-            with self._oppen:
-                if self._reg is not None:
-                    self._reg.avbryt()
-            self.join(0.01)
-        self.join()
-
-    def belopp(self) -> AretsBelopp | None:
-        self.join()
-        if self._fel is not None:
-            raise self._fel
-        return self._belopp
-
-
 def underlag(
     reg: Register,
     ar: int,
@@ -293,7 +239,11 @@ def underlag(
     with (
         reg.ogonblick(),
         _per(reg, per),
-        _Bredvid(reg, ar, med_historik, per) as bredvid,
+        # Årets belopp är rapportens tyngsta frågor och ger få rader: de räknas bredvid
+        # resten av underlaget, på en egen anslutning.
+        Bredvid(
+            reg, lambda r: _arets_belopp(r, ar, med_historik), forbered=lambda r: _per(r, per)
+        ) as bredvid,
     ):
         # Argumenten räknas i ordning: årets belopp hämtas sist, när resten är läst.
         return Underlag(
@@ -306,5 +256,5 @@ def underlag(
             malutfall=malutfall(reg, ar, brytdag),
             ekonomi=ekonomiska_risker(reg, ar, max_offentlig_andel),
             slutande=slutar_utan_slututvardering(reg, ar, dagar_efter_aret, brytdag),
-            **(bredvid.belopp() or _arets_belopp(reg, ar, med_historik))._asdict(),
+            **bredvid.resultat()._asdict(),
         )
