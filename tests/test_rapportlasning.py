@@ -1,8 +1,7 @@
 """Årsrapportens underlag läses på två anslutningar samtidigt (årets belopp i en egen tråd,
-`anslutning.Bredvid`):
-samma underlag som en läsning på en anslutning, ur ett och samma ögonblick också när någon
-skriver mellan de två anslutningarnas ögonblick, och ett fel i den ena når användaren eller
-avbryter den andra."""
+`anslutning.Bredvid`): samma underlag som en läsning på en anslutning, ur ett och samma
+ögonblick också när någon skriver mellan de två anslutningarnas ögonblick, och ett fel i den
+ena når användaren eller avbryter den andra."""
 
 from __future__ import annotations
 
