@@ -1,4 +1,5 @@
-"""Anslutningen till registret: öppna för läsning eller skrivning, transaktioner och fel.
+"""Anslutningen till registret: öppna för läsning eller skrivning, transaktioner och fel, och
+en läsning på en andra anslutning ur samma ögonblick (`Bredvid`).
 
 Varje skrivning är en transaktion (`db.atomic()` i sqlite-utils) som tar skrivlåset direkt, så
 att två samtidiga skrivare väntar på varandra (WAL och en väntetid) i stället för att
@@ -219,9 +220,9 @@ class Bredvid(threading.Thread, Generic[T]):
     räknas, men en fråga med många rader tar den för varje rad). `forbered` ställer i ordning
     trådens anslutning som huvudanslutningen (till exempel `versioner.per`).
 
-    Ögonblicket är huvudanslutningens, som redan har börjat läsa: har registret hunnit ändras
-    innan tråden börjat (ett annat `lage`), läser `resultat` på huvudanslutningen i stället.
-    Lämnas `with` med ett fel avbryts trådens fråga."""
+    Skapas i en läsning (`Register.ogonblick`), vars ögonblick också blir trådens: har
+    registret hunnit ändras innan tråden börjat läsa (ett annat `lage`), läser `resultat` på
+    huvudanslutningen i stället. Lämnas `with` med ett fel avbryts trådens fråga."""
 
     def __init__(
         self,
