@@ -8,12 +8,15 @@ import io
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import andrad_mall, kor
+from conftest import PARTNER, andrad_mall, kor
 from partner_cli import register
+from partner_cli.kommando import skriv_rader
 from partner_cli.register import ogonblicksbild
 from partner_cli.register.migreringar import SCHEMAVERSION
 from partner_cli.register.skrivning import byt_agare
@@ -87,6 +90,62 @@ def test_agare_visar_organisation_med_flera_aktiva_avtal(tmp_path: Path, reg: Pa
     assert "helst ett samarbetsavtal per organisation" in p.stderr  # överlappande period
     p = kor("register", "ägare", env=miljo(reg))
     assert "2 – helst ett samarbetsavtal per organisation" in p.stdout
+
+
+def test_varningarna_star_efter_sin_fil_i_ett_och_samma_ror(tmp_path: Path, reg: Path) -> None:
+    """Utan buffert (PYTHONUNBUFFERED, som i många CI-behållare) och med stdout och stderr i
+    samma rör, som i en terminal eller en CI-logg: varje fils varning står direkt efter filens
+    rad, fast raderna skrivs i följder och inte en i taget."""
+    filer = [
+        skriv_forslag(
+            tmp_path, f"{n}.yaml", id_=f"NL-{n}", start=f"2014-{8 + n:02d}-01", slut="2099-12-31"
+        )
+        for n in range(1, 5)
+    ]
+    p = subprocess.run(
+        [PARTNER, "register", "add", *map(str, filer), "--sanktionerad-av", "Karin Ek"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **miljo(reg), "PYTHONUNBUFFERED": "1"},
+        timeout=60,
+    )
+    rader = p.stdout.decode("utf-8").splitlines()
+    assert p.returncode == 0, rader
+    # Den första filen har inget avtal före sig; var och en av de andra överlappar dem före.
+    assert [r.split(": ")[1].split()[0] for r in rader] == [
+        "NL-1", "NL-2", "varning", "NL-3", "varning", "NL-4", "varning"
+    ]  # fmt: skip
+    assert [r.split(":")[0] for r in rader] == [
+        str(f) for f in (filer[0], filer[1], filer[1], filer[2], filer[2], filer[3], filer[3])
+    ]
+
+
+def test_skriv_rader_skriver_en_foljd_i_taget(monkeypatch: pytest.MonkeyPatch) -> None:
+    skrivet: list[tuple[str, str]] = []
+
+    class Strom(io.StringIO):
+        def __init__(self, namn: str) -> None:
+            super().__init__()
+            self.namn = namn
+
+        def write(self, text: str) -> int:
+            skrivet.append((self.namn, text))
+            return len(text)
+
+        def flush(self) -> None:
+            skrivet.append((self.namn, "<töm>"))
+
+    monkeypatch.setattr(sys, "stdout", Strom("ut"))
+    monkeypatch.setattr(sys, "stderr", Strom("fel"))
+    skriv_rader([("a", False), ("\033[1mb\033[0m", False), ("c", True), ("d", True), ("e", False)])
+    assert skrivet == [
+        ("ut", "a\nb\n"),
+        ("ut", "<töm>"),
+        ("fel", "c\nd\n"),
+        ("ut", "e\n"),
+        ("ut", "<töm>"),
+        ("fel", "<töm>"),
+    ]
 
 
 def test_samma_fil_igen_ar_en_noop(tmp_path: Path, reg: Path) -> None:

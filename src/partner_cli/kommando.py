@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import itertools
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
@@ -40,11 +41,25 @@ _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 def skriv(text: str = "", *, err: bool = False) -> None:
     """En rad till stdout eller stderr, som Typers `echo`."""
-    strom = sys.stderr if err else sys.stdout
-    if not strom.isatty():
-        text = _ANSI.sub("", text)
-    strom.write(text + "\n")
-    strom.flush()
+    skriv_rader([(text, err)])
+
+
+def skriv_rader(rader: Iterable[tuple[str, bool]]) -> None:
+    """Rader (text, till stderr) som `skriv`, med en skrivning per följd av rader till samma
+    ström: tusentals rader kostade mest sina skrivningar (en per rad utan buffert, som med
+    PYTHONUNBUFFERED). Standard ut töms före rader till stderr, så att en terminal visar
+    raderna i sin ordning."""
+    ut, err = sys.stdout, sys.stderr
+    rensa = (not ut.isatty(), not err.isatty())
+    for till_err, foljd in itertools.groupby(rader, key=lambda rad: rad[1]):
+        text = "".join(t + "\n" for t, _ in foljd)
+        if rensa[till_err]:
+            text = _ANSI.sub("", text)
+        if till_err:
+            ut.flush()
+        (err if till_err else ut).write(text)
+    ut.flush()
+    err.flush()
 
 
 def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:

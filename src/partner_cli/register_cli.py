@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import hashlib
 import sys
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +20,7 @@ import typer
 
 from partner_cli import registervy
 from partner_cli.cli import Kommando, KonfigFlagga, flagga, kommando_ur, ny_grupp
-from partner_cli.kommando import AVSLUT_FYND, fel, fraga, las_konfig, valj_format
+from partner_cli.kommando import AVSLUT_FYND, fel, fraga, las_konfig, skriv_rader, valj_format
 from partner_cli.registerformat import (
     AVTALSFORMAT,
     TABELLFORMAT,
@@ -181,10 +182,14 @@ def add(
     }
     from partner_cli.saker import filnamn, synlig
 
-    for t in tillagg:
-        typer.echo(f"{filnamn(t.fil)}: {t.id} {texter[t.status]}")
-        for v in t.varningar:
-            typer.echo(f"{filnamn(t.fil)}: varning [{avtalsagare.ID}] {synlig(v)}", err=True)
+    def rader() -> Iterator[tuple[str, bool]]:
+        for t in tillagg:
+            fil = filnamn(t.fil)
+            yield f"{fil}: {t.id} {texter[t.status]}", False
+            for v in t.varningar:
+                yield f"{fil}: varning [{avtalsagare.ID}] {synlig(v)}", True
+
+    skriv_rader(rader())
 
 
 @register_app.command("list", cls=Kommando)

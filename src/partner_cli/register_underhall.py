@@ -16,6 +16,7 @@ from partner_cli.kommando import (
     AVSLUT_FYND,
     fel,
     las_konfig,
+    skriv_rader,
     skrivfel,
     valj_format,
 )
@@ -93,8 +94,7 @@ def sync(
     if synk.granskning is not None:
         FORMAT.renderare("text")(synk.granskning, sys.stdout)
     if synk.problem:
-        for p in synk.problem:
-            typer.echo(synlig(p.text))
+        skriv_rader((synlig(p.text), False) for p in synk.problem)
         fel(
             f"inget ändrades i registret: {len(synk.problem)} problem i förslagsarkivet",
             AVSLUT_FYND,
@@ -102,9 +102,8 @@ def sync(
     if not synk.andringar:
         typer.echo("Registret stämmer redan med arkivet; inget ändrat")
         return
-    for rad in synk.andringar:
-        typer.echo(synlig(rad))
-    typer.echo(f"Registret följer arkivet: {len(synk.andringar)} ändringar")
+    slut = f"Registret följer arkivet: {len(synk.andringar)} ändringar"
+    skriv_rader((text, False) for text in [*map(synlig, synk.andringar), slut])
 
 
 @register_app.command("export", cls=Kommando)

@@ -104,10 +104,10 @@ class Registrering:
             if not tabellens:
                 continue
             if tabell in AVTALETS_DELAR:
-                # (avtal_id, raden utan det): en tabells rader byggs alla av samma uttryck och
-                # har kolumnerna i samma ordning (`rader`).
-                kolumner = ["avtal_id", *tabellens[0][1]]
-                varden: Any = ((id_, *r.values()) for id_, r in tabellens)
+                # (avtal_id, avtalets rader utan det): en tabells rader byggs alla av samma
+                # uttryck och har kolumnerna i samma ordning (`rader`).
+                kolumner = ["avtal_id", *tabellens[0][1][0]]
+                varden: Any = ((id_, *r.values()) for id_, rader in tabellens for r in rader)
             else:
                 kolumner = list(tabellens[0])
                 varden = map(itemgetter(*kolumner), tabellens)
@@ -217,7 +217,8 @@ def _lagg_till_en(
         db.table("avtal").update(forslag.id, rad)
         status = "ersatt"
     for tabell, rader in barn.items():
-        omgang.rader[tabell].extend((forslag.id, r) for r in rader)
+        if rader:
+            omgang.rader[tabell].append((forslag.id, rader))
     efter = {**avtal_i_historiken(rad, barn), **post.kalla}
     omgang.rader["handelse"].append(handelse_rad(tid, vem, status, orgnr, forslag.id, fore, efter))
     return Tillagg(forslag.id, fil, status, varningar)
@@ -288,7 +289,7 @@ class _Omgang:
     omgången räknas i ägar-, dubblett- och överlappsprövningarna."""
 
     # I den ordning tabellerna fylls: främmande nycklar pekar bakåt.
-    # Avtalets delar som (avtal_id, raden utan det), övriga tabeller som rader.
+    # Avtalets delar som (avtal_id, avtalets rader utan det), övriga tabeller som rader.
     rader: dict[str, list[Any]] = field(
         default_factory=lambda: {
             t: [] for t in ("organisation", "avtal", *AVTALETS_DELAR, "handelse")
