@@ -4,6 +4,7 @@ och aldrig 1 (som betyder "underkänd"). Både den snabba vägen (`check`) och T
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 from pathlib import Path
@@ -11,10 +12,15 @@ from pathlib import Path
 import pytest
 
 from conftest import PARTNER, ROT
+from partner_cli.kommando import blockvis
 
 GODKANDA = str(ROT / "exempel" / "forslag")
 # Den snabba vägen utan Typer, och ett kommando som går genom Typer.
 KOMMANDON = [("check", GODKANDA), ("regler",), ("check", GODKANDA, "--format", "sarif")]
+# Med och utan Pythons buffert för standard ut (PYTHONUNBUFFERED, som i många CI-behållare).
+BUFFERT = pytest.mark.parametrize(
+    "buffert", [{"PYTHONUNBUFFERED": ""}, {"PYTHONUNBUFFERED": "1"}], ids=["buffrad", "obuffrad"]
+)
 
 
 def _kor(
@@ -32,12 +38,13 @@ def _kor(
     return p.returncode, fel
 
 
+@BUFFERT
 @pytest.mark.parametrize("argument", KOMMANDON, ids=" ".join)
-def test_stangt_ror_ger_141_utan_text(argument: tuple[str, ...]) -> None:
+def test_stangt_ror_ger_141_utan_text(argument: tuple[str, ...], buffert: dict[str, str]) -> None:
     las, skriv = os.pipe()
     os.close(las)
     try:
-        kod, fel = _kor(argument, skriv)
+        kod, fel = _kor(argument, skriv, buffert)
     finally:
         os.close(skriv)
     assert (kod, fel) == (141, "")
@@ -53,22 +60,24 @@ def test_head_pa_godkanda_forslag_ger_aldrig_1() -> None:
     assert p.stderr == b""
 
 
+@BUFFERT
 @pytest.mark.parametrize("argument", KOMMANDON, ids=" ".join)
-def test_full_disk_ger_3_och_en_rad(argument: tuple[str, ...]) -> None:
+def test_full_disk_ger_3_och_en_rad(argument: tuple[str, ...], buffert: dict[str, str]) -> None:
     with open("/dev/full", "wb") as full:
-        kod, fel = _kor(argument, full.fileno())
+        kod, fel = _kor(argument, full.fileno(), buffert)
     assert kod == 3
     assert fel.splitlines()[-1] == "partner: utdatan kan inte skrivas: disken är full"
     assert len([r for r in fel.splitlines() if r.startswith("partner:")]) == 1
 
 
+@BUFFERT
 @pytest.mark.parametrize("kodning", ["ascii", "latin-1", "cp1252"])
 @pytest.mark.parametrize("argument", KOMMANDON, ids=" ".join)
 def test_utdata_som_inte_kan_kodas_ger_4(
-    argument: tuple[str, ...], kodning: str, tmp_path: Path
+    argument: tuple[str, ...], kodning: str, buffert: dict[str, str], tmp_path: Path
 ) -> None:
     with (tmp_path / "ut").open("wb") as ut:
-        kod, fel = _kor(argument, ut.fileno(), {"PYTHONIOENCODING": kodning})
+        kod, fel = _kor(argument, ut.fileno(), {"PYTHONIOENCODING": kodning, **buffert})
     if argument[0] == "regler" and kod == 0:
         # Click skriver själv UTF-8 när standard ut är felinställd; det är inget fel.
         return
@@ -147,3 +156,37 @@ def test_init_och_rapportens_filer_i_ett_stangt_ror_ger_141(
         finally:
             os.close(skriv)
         assert (kod, fel) == (141, ""), argument
+
+
+@BUFFERT
+def test_granskningen_ger_samma_utdata_med_och_utan_buffert(
+    buffert: dict[str, str], tmp_path: Path
+) -> None:
+    argument = ("check", GODKANDA, "--format", "json")
+    with (tmp_path / "med").open("wb") as med:
+        assert _kor(argument, med.fileno(), {"PYTHONUNBUFFERED": ""}) == (0, "")
+    with (tmp_path / "ut").open("wb") as ut:
+        assert _kor(argument, ut.fileno(), buffert) == (0, "")
+    assert (tmp_path / "ut").read_bytes() == (tmp_path / "med").read_bytes()
+
+
+def test_blockvis_skriver_en_strom_utan_buffert_i_block() -> None:
+    class Obuffrad(io.StringIO):
+        write_through = True
+        skrivningar = 0
+
+        def write(self, text: str) -> int:
+            self.skrivningar += 1
+            return super().write(text)
+
+    strom = Obuffrad()
+    rader = [f"rad {i} {'x' * 60}\n" for i in range(10_000)]
+    with blockvis(strom) as ut:
+        for rad in rader:
+            ut.write(rad)
+    assert strom.getvalue() == "".join(rader)
+    assert strom.skrivningar <= len(strom.getvalue()) // (1 << 16) + 1
+    # En ström med buffert, eller en terminal, används som den är.
+    buffrad = io.StringIO()
+    with blockvis(buffrad) as ut:
+        assert ut is buffrad

@@ -17,6 +17,7 @@ from partner_cli.kommando import (
     AVSLUT_OK,
     KONFIG,
     Parameter,
+    blockvis,
     fel,
     las_konfig,
     skriv,
@@ -112,7 +113,8 @@ def check(
             skrivfel(f"kan inte skriva {ut}", e)
     terminal = format_[len(output) :]
     if terminal:
-        FORMAT.renderare(terminal[0])(resultat, sys.stdout)
+        with blockvis(sys.stdout) as strom:
+            FORMAT.renderare(terminal[0])(resultat, strom)
     else:
         from partner_cli.utdata.text import sammanfattningsrad
 
@@ -120,7 +122,8 @@ def check(
     if annotera:
         from partner_cli.utdata.github import annoteringar
 
-        annoteringar(resultat, sys.stdout)
+        with blockvis(sys.stdout) as strom:
+            annoteringar(resultat, strom)
     if annotera or "github" in format_:
         _stegsammanfattning(resultat)
     raise SystemExit(AVSLUT_OK if resultat.godkant else AVSLUT_FYND)

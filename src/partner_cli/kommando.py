@@ -19,7 +19,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TextIO, cast
 
 from partner_cli import systemfel
 
@@ -60,6 +60,47 @@ def skriv_rader(rader: Iterable[tuple[str, bool]]) -> None:
         (err if till_err else ut).write(text)
     ut.flush()
     err.flush()
+
+
+class _Block:
+    """Skrivningarna samlade och skrivna vidare om 64 KiB i taget."""
+
+    def __init__(self, strom: TextIO) -> None:
+        self._strom = strom
+        self._delar: list[str] = []
+        self._storlek = 0
+
+    def write(self, text: str) -> int:
+        self._delar.append(text)
+        self._storlek += len(text)
+        if self._storlek >= 1 << 16:
+            self._skriv()
+        return len(text)
+
+    def _skriv(self) -> None:
+        self._strom.write("".join(self._delar))
+        self._delar, self._storlek = [], 0
+
+    def flush(self) -> None:
+        self._skriv()
+        self._strom.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+@contextlib.contextmanager
+def blockvis(strom: TextIO) -> Iterator[TextIO]:
+    """`strom` skriven i block när den är utan buffert och inte en terminal: med
+    PYTHONUNBUFFERED (eller -u, som i många CI-behållare) är varje skrivning ett systemanrop,
+    och en granskning skriver en eller två per fil. Det som är kvar skrivs när blocket lämnas
+    utan fel."""
+    if strom.isatty() or not getattr(strom, "write_through", False):
+        yield strom
+        return
+    block = _Block(strom)
+    yield cast("TextIO", block)
+    block.flush()
 
 
 def fel(meddelande: str, kod: int = AVSLUT_ANVANDNING) -> NoReturn:
