@@ -142,6 +142,24 @@ def test_registrets_kommandon_pa_full_disk_ger_3(
     assert (kod, fel) == (3, "partner: utdatan kan inte skrivas: disken är full\n")
 
 
+def test_meddelandet_syns_fast_standard_ut_inte_gar_att_skriva(tmp_path: Path) -> None:
+    """`register add` med ett ogiltigt förslag skriver granskningen till standard ut och
+    avslutar med ett meddelande: på en full disk syns meddelandet, och sedan felet i utdatan."""
+    fil = tmp_path / "trasig.yaml"
+    fil.write_text("id: [\n", encoding="utf-8")
+    env = {"PARTNER_REGISTER": str(tmp_path / "r.db"), "PYTHONUNBUFFERED": ""}
+    with open("/dev/full", "wb") as full:
+        kod, fel = _kor(
+            ("register", "add", str(fil), "--sanktionerad-av", "Karin Ek"), full.fileno(), env
+        )
+    assert kod == 3
+    assert fel.splitlines() == [
+        "partner: inget registrerades: varje förslag måste vara godkänt",
+        "partner: utdatan kan inte skrivas: disken är full",
+    ]
+    assert not (tmp_path / "r.db").exists()
+
+
 def test_init_och_rapportens_filer_i_ett_stangt_ror_ger_141(
     tmp_path: Path, registermiljo: dict[str, str]
 ) -> None:

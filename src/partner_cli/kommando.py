@@ -51,14 +51,22 @@ def skriv_rader(rader: Iterable[tuple[str, bool]]) -> None:
     raderna i sin ordning."""
     ut, err = sys.stdout, sys.stderr
     rensa = (not ut.isatty(), not err.isatty())
+    till_ut = False
     for till_err, foljd in itertools.groupby(rader, key=lambda rad: rad[1]):
         text = "".join(t + "\n" for t, _ in foljd)
         if rensa[till_err]:
             text = _ANSI.sub("", text)
         if till_err:
-            ut.flush()
-        (err if till_err else ut).write(text)
-    ut.flush()
+            # Ett standard ut som inte går att skriva får inte dölja meddelandet: det felet
+            # ger avslutningen (`avsluta`), efter meddelandet.
+            with contextlib.suppress(OSError):
+                ut.flush()
+            err.write(text)
+        else:
+            ut.write(text)
+            till_ut = True
+    if till_ut:
+        ut.flush()
     err.flush()
 
 
