@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -237,6 +238,24 @@ fin_andel = st.fractions(min_value=0, max_value=1, max_denominator=10**14)
 def test_andel_decimal_med_manga_decimaler(a: Fraction, g: Fraction) -> None:
     assert (Fraction(varden.andel_decimal(a, g)) >= g) == (a >= g)
     assert (Fraction(varden.andel_decimal(a, g, strikt=True)) > g) == (a > g)
+
+
+@given(
+    st.integers(min_value=0, max_value=10**14),
+    st.integers(min_value=1, max_value=10**14),
+    fin_grans,
+)
+def test_andel_som_decimaltext(taljare: int, namnare: int, g: Fraction) -> None:
+    # Granskningens JSON: alltid fast decimalform (aldrig 1E-7), minst fyra decimaler,
+    # avkortad nedåt och på samma sida om gränsen som andelen.
+    a = Fraction(taljare, namnare)
+    text = varden.andel_decimaltext(taljare, namnare, g)
+    assert re.fullmatch(r"\d+\.\d{4,}", text), text
+    visad = Fraction(text)
+    decimaler = len(text.partition(".")[2])
+    assert visad <= a < visad + Fraction(1, 10**decimaler)
+    assert (visad >= g) == (a >= g)
+    assert Fraction(varden.andel_decimal(a, g, 4)) == visad
 
 
 def _tal(procent: str) -> Fraction:

@@ -10,8 +10,8 @@ politiska instansens: det enda som kan ge ett undantag från en regel, byta avta
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -83,7 +83,8 @@ BESLUT_FALT: tuple[Falt, ...] = (
 
 def katalog(fil: str) -> str | None:
     """Arkivkatalogen (forslag, beslut, utvarderingar) som filen ligger under, närmast först."""
-    return next((p.name for p in Path(fil).parents if p.name in KATALOGER), None)
+    # Sökvägens led som text, inte Path(fil).parents: det här görs för varje granskad fil.
+    return next((d for d in reversed(fil.split(os.sep)[:-1]) if d in KATALOGER), None)
 
 
 def _rot(data: bytes) -> laddning.Nod | list[Formatfel]:

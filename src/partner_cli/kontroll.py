@@ -269,7 +269,7 @@ def las_beslut(konfig: Konfig, filer: Iterable[str] = ()) -> dict[str, tuple[Bes
         if not os.path.isdir(katalog):
             continue
         for fil, _ in sorted(_yamlfiler(katalog, katalog, dict.fromkeys(EJ_GRANSKADE, 0))):
-            data = laddning.las_fil_bytes(Path(fil), konfig.max_filstorlek)
+            data = laddning.las_fil_bytes(fil, konfig.max_filstorlek)
             if isinstance(data, laddning.LasFel):
                 continue
             b = arkiv.las_beslut(data, konfig.beslutande)
@@ -300,7 +300,7 @@ def _ogiltig(fil: str, fynd: list[Fynd], sha: str | None = None) -> Filresultat:
 def las(fil: str, max_byte: int) -> bytes | laddning.LasFel:
     if fil == STDIN:
         return _las_stdin(max_byte)
-    return laddning.las_fil_bytes(Path(fil), max_byte)
+    return laddning.las_fil_bytes(fil, max_byte)
 
 
 @functools.cache  # en gång, också när filen granskas om med körningens övriga filer

@@ -64,7 +64,7 @@ _tupel = tuple.__new__
 _KONFLIKT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 
-def las_fil_bytes(sokvag: Path, max_byte: int = STANDARD_MAX_BYTE) -> bytes | LasFel:
+def las_fil_bytes(sokvag: str | Path, max_byte: int = STANDARD_MAX_BYTE) -> bytes | LasFel:
     """Läser högst `max_byte` + 1 byte, så att en jättefil aldrig läses hel."""
     try:
         # O_NONBLOCK: att öppna en namngiven rör (FIFO) utan skrivare hänger annars för evigt.

@@ -17,7 +17,7 @@ class VardeFel(ValueError):
     """Ett värde som inte går att tolka; meddelandet är på svenska och riktat till användaren."""
 
 
-_MELLANRUM = " \u00a0\u202f"
+_UTAN_MELLANRUM = str.maketrans("", "", " \u00a0\u202f")
 # re.ASCII: \d skulle annars godta arabiska och andra siffror ("٤٠٠" som 400 kr).
 _TAL = re.compile(
     r"(?P<heltal>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:(?P<tecken>[.,])(?P<decimaler>\d+))?",
@@ -39,8 +39,9 @@ MAX_KRONOR = 10**12
 BOOL_ORD = {"ja": True, "true": True, "nej": False, "false": False}
 
 
-def _tal(text: str, *, negativ: bool, exempel: str) -> tuple[Decimal, str]:
-    """Tolkar ett tal med tusentalsavgränsare och decimalkomma; ger (värde, resten av texten)."""
+def _tal(text: str, *, negativ: bool, exempel: str) -> tuple[bool, str, str, str]:
+    """Tolkar ett tal med tusentalsavgränsare och decimalkomma: (minus, heltalets siffror,
+    högst två decimaler, resten av texten)."""
     s = text.strip()
     minus = s[:1] in ("-", "\u2212")
     if minus:
@@ -50,7 +51,7 @@ def _tal(text: str, *, negativ: bool, exempel: str) -> tuple[Decimal, str]:
     m = _TAL.match(s)
     if not m:
         raise VardeFel(f"{text!r} är inget belopp; skriv till exempel {exempel}")
-    heltal = re.sub(f"[{_MELLANRUM}]", "", m["heltal"])
+    heltal = m["heltal"].translate(_UTAN_MELLANRUM)
     if len(heltal) > 1 and heltal.startswith("0"):
         raise VardeFel(f"{text!r}: inledande nollor är tvetydiga (oktalt i YAML 1.1)")
     decimaler = m["decimaler"] or ""
@@ -61,13 +62,14 @@ def _tal(text: str, *, negativ: bool, exempel: str) -> tuple[Decimal, str]:
         )
     if len(decimaler) > 2:
         raise VardeFel(f"{text!r} har fler än två decimaler")
-    varde = Decimal(f"{heltal}.{decimaler or '0'}")
-    return (-varde if minus else varde), s[m.end() :]
+    return minus, heltal, decimaler, s[m.end() :]
 
 
 def belopp(text: str, *, negativ: bool = False) -> int:
     """Ett belopp i kronor som text (`400 000 kr`, `1,5 mnkr`, `12 500:-`) till heltal i öre."""
-    varde, rest = _tal(text, negativ=negativ, exempel="400 000 kr, 1,5 mnkr eller 12500")
+    minus, heltal, decimaler, rest = _tal(
+        text, negativ=negativ, exempel="400 000 kr, 1,5 mnkr eller 12500"
+    )
     m = _SUFFIX_RE.fullmatch(rest)
     if not m:
         # `1e6`, `0x10`, `1_000` är YAML 1.1-tal; säg det i stället för att bara nämna enheten.
@@ -75,19 +77,19 @@ def belopp(text: str, *, negativ: bool = False) -> int:
         raise VardeFel(
             f"{text!r}: okänd enhet {rest.strip()!r}{tips}; tillåtna är kr, SEK, :-, tkr och mnkr"
         )
-    ore = varde * ENHETER[(m[1] or "").lower()] * 100
-    if ore != ore.to_integral_value():
-        raise VardeFel(f"{text!r} ger inte ett helt antal öre")
-    if abs(ore) >= MAX_KRONOR * 100:
+    # Högst två decimaler och hela enheter: alltid ett helt antal öre, räknat i heltal.
+    ore = int(heltal + decimaler.ljust(2, "0")) * ENHETER[(m[1] or "").lower()]
+    if ore >= MAX_KRONOR * 100:
         raise VardeFel(f"{text!r} är orimligt stort (högst {MAX_KRONOR:,} kr)".replace(",", " "))
-    return int(ore)
+    return -ore if minus else ore
 
 
 def tal(text: str) -> Decimal:
     """Ett icke-negativt tal med högst två decimaler (timmar)."""
-    varde, rest = _tal(text, negativ=False, exempel="800 eller 12,5")
+    _, heltal, decimaler, rest = _tal(text, negativ=False, exempel="800 eller 12,5")
     if rest.strip():
         raise VardeFel(f"{text!r} är inget tal; skriv till exempel 800 eller 12,5")
+    varde = Decimal(f"{heltal}.{decimaler or '0'}")
     if varde >= MAX_KRONOR:
         raise VardeFel(f"{text!r} är orimligt stort")
     return varde
@@ -203,6 +205,10 @@ def _avkorta(andel: Fraction, decimaler: int) -> Decimal:
     return Decimal(f"{math.floor(andel * 10**decimaler)}E-{decimaler}")
 
 
+# En andel som inte prövas mot någon gräns avkortas mot 0: till så många decimaler som begärs.
+INGEN_GRANS = Fraction(0)
+
+
 def andel_decimal(
     andel: Fraction, grans: Fraction, decimaler: int = 1, *, strikt: bool = False
 ) -> Decimal:
@@ -212,10 +218,28 @@ def andel_decimal(
     godkända andelar på rätt sida, och fler decimaler tas bara till när gränsen själv har fler.
     `strikt`: jämförelsen är `andel > gräns` (50,001 % över 50 % visas inte som 50,0 %).
     """
+    return Decimal(andel_decimaltext(andel.numerator, andel.denominator, grans, decimaler, strikt))
+
+
+def andel_decimaltext(
+    taljare: int,
+    namnare: int,
+    grans: Fraction = INGEN_GRANS,
+    decimaler: int = 4,
+    strikt: bool = False,
+) -> str:
+    """Andelen taljare / namnare som `andel_decimal`, som text med punkt (`0.4612`, aldrig
+    `1E-7`), räknad i heltal: granskningens JSON har sju andelar per fil."""
     visad, decimaler = _avkortad(
-        andel.numerator, andel.denominator, grans.numerator, grans.denominator, decimaler, strikt
+        taljare, namnare, grans.numerator, grans.denominator, decimaler, strikt
     )
-    return Decimal(f"{visad}E-{decimaler}")
+    return _decimaltext(visad, decimaler, ".")
+
+
+def _decimaltext(visad: int, decimaler: int, tecken: str) -> str:
+    """Heltalet `visad` med `decimaler` decimaler efter decimaltecknet."""
+    heltal, rest = divmod(abs(visad), 10**decimaler)
+    return f"{'-' if visad < 0 else ''}{heltal}{tecken}{rest:0{decimaler}d}"
 
 
 def _avkortad(
@@ -244,17 +268,14 @@ def procent(andel: Fraction, grans: Fraction, *, strikt: bool = False) -> str:
         andel.numerator * 100, andel.denominator, grans.numerator * 100, grans.denominator, 1,
         strikt,
     )  # fmt: skip
-    heltal, rest = divmod(abs(visad), 10**decimaler)
-    return f"{'-' if visad < 0 else ''}{heltal},{rest:0{decimaler}d} %"
+    return f"{_decimaltext(visad, decimaler, ',')} %"
 
 
 def andel_text(andel: Fraction) -> str:
     """`41,9 %`: en andel som inte prövas mot någon gräns, avkortad som de som gör det, så att
     samma belopp aldrig visas med två olika andelar i ett dokument."""
     # Promille nedåt i heltal, som `_avkorta(andel * 100, 1)`: rapporter visar tiotusentals.
-    promille = andel.numerator * 1000 // andel.denominator
-    heltal, rest = divmod(abs(promille), 10)
-    return f"{'-' if promille < 0 else ''}{heltal},{rest} %"
+    return f"{_decimaltext(andel.numerator * 1000 // andel.denominator, 1, ',')} %"
 
 
 def procentsats(andel: Fraction) -> str:
@@ -274,7 +295,7 @@ def inledande_tal(text: str | None) -> Decimal | None:
     m = _TAL.match((text or "").lstrip())
     if m is None:
         return None
-    return Decimal(f"{re.sub(f'[{_MELLANRUM}]', '', m['heltal'])}.{m['decimaler'] or '0'}")
+    return Decimal(f"{m['heltal'].translate(_UTAN_MELLANRUM)}.{m['decimaler'] or '0'}")
 
 
 def maluppfyllelse(utfall: str, malvarde: str | None) -> str | None:

@@ -15,7 +15,14 @@ from typing import NamedTuple, cast
 
 from partner_cli.kalkyl import Andelstal, Varde
 from partner_cli.rapport import Arsrapport, Indikatorer
-from partner_cli.varden import andel_decimal, andel_text, decimal_kronor, kronor, procent
+from partner_cli.varden import (
+    INGEN_GRANS,
+    andel_decimaltext,
+    andel_text,
+    decimal_kronor,
+    kronor,
+    procent,
+)
 
 
 # Cellerna är NamedTuple: en rapport har hundratusentals, och en fryst dataklass kostar flera
@@ -33,8 +40,6 @@ class Period(NamedTuple):
     start: dt.date
     slut: dt.date
 
-
-_INGEN_GRANS = Fraction(0)
 
 Cell = str | int | dt.date | Kronor | Andel | Period | None
 
@@ -108,7 +113,8 @@ def raa(cell: Cell) -> str | int | None:
         if cell.varde is None:
             return None
         # Utan gräns avkortad som granskningens JSON: samma andel, samma siffror.
-        return str(andel_decimal(cell.varde, cell.grans or _INGEN_GRANS, 4))
+        v = cell.varde
+        return andel_decimaltext(v.numerator, v.denominator, cell.grans or INGEN_GRANS)
     if isinstance(cell, dt.date):
         return cell.isoformat()
     if isinstance(cell, Period):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 from typing import Any, TextIO
 
 from partner_cli.modell import (
@@ -16,7 +15,7 @@ from partner_cli.modell import (
     Undantagsutfall,
 )
 from partner_cli.saker import json_dokument
-from partner_cli.varden import andel_decimal, decimal_kronor
+from partner_cli.varden import INGEN_GRANS, andel_decimaltext, decimal_kronor
 
 VERSION = 1
 
@@ -72,7 +71,7 @@ def fil_dict(r: Filresultat) -> dict[str, Any]:
     if r.medfinansiering is not None:
         m = r.medfinansiering
         d["medfinansiering"] = {
-            "andel": format(andel_decimal(m.andel, m.grans, 4), "f"),  # aldrig 1E-7
+            "andel": andel_decimaltext(m.garanterad, m.total, m.grans),
             "garanterad": decimal_kronor(m.garanterad),
             "total": decimal_kronor(m.total),
         }
@@ -99,17 +98,17 @@ def fordelning_dict(m: Medfinansiering) -> dict[str, Any]:
     f = m.fordelning
     assert f is not None and f.total
     d: dict[str, Any] = {}
+    total = f.total
     for nyckel, attr in _DELAR:
         belopp: int = getattr(f, attr)
         # Ingen gräns att hålla sig på rätt sida om: avkortad till fyra decimaler.
-        andel = andel_decimal(Fraction(belopp, f.total), Fraction(0), 4)
-        d[nyckel] = {"belopp": decimal_kronor(belopp), "andel": format(andel, "f")}
+        andel = andel_decimaltext(belopp, total)
+        d[nyckel] = {"belopp": decimal_kronor(belopp), "andel": andel}
     d["in_kind_ej_personal"] = decimal_kronor(f.in_kind_ej_personal)
-    grans = m.jamn_grans if m.jamn_grans is not None else Fraction(0)
+    grans = m.jamn_grans if m.jamn_grans is not None else INGEN_GRANS
+    medfinansiering = f.medfinansiering
     d["näringslivets_andel_av_medfinansieringen"] = (
-        format(andel_decimal(Fraction(f.naringslivet, f.medfinansiering), grans, 4), "f")
-        if f.medfinansiering
-        else None
+        andel_decimaltext(f.naringslivet, medfinansiering, grans) if medfinansiering else None
     )
     return d
 
