@@ -7,6 +7,7 @@ Allt läses ur skalärens egen text, aldrig via YAML 1.1:s implicita typning (so
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from decimal import Decimal
@@ -278,6 +279,7 @@ def andel_text(andel: Fraction) -> str:
     return f"{_decimaltext(andel.numerator * 1000 // andel.denominator, 1, ',')} %"
 
 
+@functools.cache  # gränserna ur partner.toml, några stycken; varningarna nämner dem per fil
 def procentsats(andel: Fraction) -> str:
     """En gräns som den står i partner.toml: 0.5 → `50 %`, 0.335 → `33,5 %`.
 
