@@ -13,9 +13,11 @@ Antalet exempel styrs av en hypothesis-profil: `egenskaper` (standard) eller
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import zlib
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import yaml
@@ -287,6 +289,35 @@ def test_medfinansieringen_ar_monoton(data: dict[str, Any], stil: Stil, d: st.Da
         assert efter.medfinansiering.andel >= fore.medfinansiering.andel
     if not _medfinansieringsfel(fore):
         assert not _medfinansieringsfel(efter), efter.fynd
+
+
+@PROFIL
+@given(forslag_(), stil_, st.integers(1, 10**10), st.integers(-2, 2), st.booleans())
+def test_beroendet_av_offentliga_medel_prövas_exakt(
+    data: dict[str, Any], stil: Stil, omsattning: int, skillnad: int, vid_gransen: bool
+) -> None:
+    """Varningen om beroende följer den exakta andelen med kommunens största årliga kontanta
+    stöd (jämnt fördelat över periodens dagar), också ett öre från gränsen."""
+    grans = KONFIG.regler["ekonomi"]["max_offentlig_andel"]
+    start, slut = (dt.date.fromisoformat(data["period"][k]) for k in ("start", "slut"))
+    kontant = data["finansiering"]["kommunen"]["kontant"].ore
+    dagar = (slut - start).days + 1
+    stod = max(
+        Fraction(
+            kontant * ((min(slut, dt.date(ar, 12, 31)) - max(start, dt.date(ar, 1, 1))).days + 1),
+            dagar,
+        )
+        for ar in range(start.year, slut.year + 1)
+    )
+    if vid_gransen:  # de offentliga medel som ger exakt gränsen med stödet, ± några öre
+        offentlig = max(0, math.floor(grans * (omsattning + stod) - stod) + skillnad)
+    else:
+        offentlig = data["ekonomi"]["offentlig_finansiering"].ore
+    data["ekonomi"]["omsättning"] = Belopp(omsattning)
+    data["ekonomi"]["offentlig_finansiering"] = Belopp(offentlig)
+    r = granska(stil.skriv(data))
+    varnad = any(f.sokvag == "ekonomi.offentlig_finansiering" for f in r.fynd)
+    assert varnad == ((offentlig + stod) / (omsattning + stod) > grans), r.fynd
 
 
 def _medfinansieringsfel(r: Filresultat) -> bool:

@@ -260,10 +260,19 @@ def _kompilera_textlista(f: Falt) -> Lasare:
 
 def _kompilera_objekt(f: Falt) -> Callable[[Tolkning, Karta, str], Any]:
     las_karta = _kompilera_karta(f.under)
-    klass = f.klass
+    klass: Any = f.klass
     assert klass is not None, f.nyckel
     en_av = tuple(tuple(attributnamn(k) for k in g) for g in f.en_av)
     former = "Ange exakt en av formerna: " + " eller ".join(" och ".join(g) for g in f.en_av)
+
+    # En NamedTuple vars första fält är kartans, i samma ordning, byggs ur värdena som de
+    # kommer (med klassens standardvärden för resten): med nyckelord kostar det flera gånger
+    # mer, och ett förslag har ett tjugotal sådana objekt.
+    attr = tuple(u.attr for u in f.under)
+    falt_ = getattr(klass, "_fields", ())
+    standard = getattr(klass, "_field_defaults", {})
+    direkt = falt_[: len(attr)] == attr and all(n in standard for n in falt_[len(attr) :])
+    resten = tuple(standard[n] for n in falt_[len(attr) :]) if direkt else ()
 
     def objekt(t: Tolkning, nod: Karta, sokvag: str) -> Any:
         varden_ = las_karta(t, nod, sokvag)
@@ -275,6 +284,9 @@ def _kompilera_objekt(f: Falt) -> Callable[[Tolkning, Karta, str], Any]:
             if len(angivna) != 1 or len(hela) != 1:
                 t.fel_vid(nod, sokvag, former)
                 return _FEL
+        if direkt:
+            # Kartläsaren ger varje fält ett värde, i fältens ordning.
+            return _tupel(klass, (*varden_.values(), *resten))
         return klass(**varden_)
 
     return objekt
@@ -384,6 +396,7 @@ def _omvandling(f: Falt) -> tuple[Callable[[str], Any], str]:
 
 
 _FEL: Any = object()
+_tupel = tuple.__new__  # NamedTuples egen __new__ är en Python-funktion
 
 
 def _led(sokvag: str, nyckel: str) -> str:

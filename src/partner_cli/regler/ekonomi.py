@@ -185,7 +185,14 @@ def _beroende(forslag: Forslag, grans: Fraction) -> Iterator[Problem]:
             "varning",
         )
         return
-    fore, efter, stod = beroende(forslag, e.omsattning, e.offentlig_finansiering)
+    oms, off = e.omsattning, e.offentlig_finansiering
+    kontant = forslag.finansiering.kommunen.kontant
+    # Andelen växer med stödet när medlen är mindre än omsättningen, och stödet är högst hela
+    # kommunens kontanta bidrag: räcker inte ens det över gränsen behövs inga exakta årsdelar
+    # (det vanliga fallet, räknat i heltal).
+    if off <= oms and (off + kontant) * grans.denominator <= grans.numerator * (oms + kontant):
+        return
+    fore, efter, stod = beroende(forslag, oms, off)
     if efter <= grans:
         return
     risk = "risk att organisationen blir beroende av offentliga medel för sin överlevnad"
