@@ -231,6 +231,9 @@ def andel_decimaltext(
 ) -> str:
     """Andelen taljare / namnare som `andel_decimal`, som text med punkt (`0.4612`, aldrig
     `1E-7`), räknad i heltal: granskningens JSON har sju andelar per fil."""
+    if not grans and not strikt and taljare >= 0:
+        # Mot ingen gräns är varje andel på rätt sida: avkortad till de begärda decimalerna.
+        return _decimaltext(taljare * 10**decimaler // namnare, decimaler, ".")
     visad, decimaler = _avkortad(
         taljare, namnare, grans.numerator, grans.denominator, decimaler, strikt
     )
