@@ -247,3 +247,25 @@ def test_en_ovantad_avslutningskod_avbryter_matningen() -> None:
         bench.mat("misslyckas", [sys.executable, "-c", skript], 3)
     assert "misslyckas avslutades med kod 2, inte 0" in str(fel.value)
     assert "något gick fel" in str(fel.value)
+
+
+def test_kostnaden_per_fil_mats_for_varje_steg(tmp_path: Path) -> None:
+    _bench().generera(tmp_path / "f", 40, seed=6)
+    skript = BENCH.with_name("per_fil.py")
+    ut = subprocess.run(
+        [sys.executable, str(skript), str(tmp_path / "f"), "--n", "40", "--varv", "1"],
+        capture_output=True,
+        text=True,
+    )
+    assert ut.returncode == 0, ut.stderr
+    rader = ut.stdout.splitlines()
+    assert rader[0] == "40 filer, 1 varv; tid genom golvets (median)"
+    kvoter = dict(r.strip().rsplit(": ", 1) for r in rader[1:])
+    assert set(kvoter) == {"granskning per fil", "läsning", "komponering", "trädet",
+                           "tolkningen", "reglerna och resultatet", "JSON-raden"}  # fmt: skip
+    # Varje uppmätt steg har kostat något (reglerna är en skillnad och kan bli negativ i en
+    # kort körning), och stegen tillsammans är ungefär granskningen.
+    steg = {k: float(v) for k, v in kvoter.items() if k != "granskning per fil"}
+    assert all(v > 0 for k, v in steg.items() if k != "reglerna och resultatet")
+    helt = float(kvoter["granskning per fil"].removesuffix(" ×"))
+    assert 0.3 * helt < sum(steg.values()) < 3 * helt
