@@ -61,20 +61,26 @@ betydande_andel = 0.4
 
 
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:
-    skal = []
-    if forslag.typ == "verksamhetsstöd":
-        skal.append("kommunen finansierar verksamhet (typ: verksamhetsstöd)")
     grans: Fraction = inst["betydande_andel"]
-    kommunens = forslag.finansiering.andel(forslag.finansiering.kommunen.summa)
-    if kommunens is not None and kommunens >= grans:
+    fin = forslag.finansiering
+    total, kommunens = fin.total, fin.kommunen.summa
+    verksamhet = forslag.typ == "verksamhetsstöd"
+    # I heltal: de flesta förslag har insyn, och skälen behöver bara skrivas när den brister.
+    betydande = total > 0 and kommunens * grans.denominator >= grans.numerator * total
+    insyn = forslag.insyn
+    if not (verksamhet or betydande) or (
+        insyn is not None and insyn.ratt_till_insyn is True and insyn.redovisning
+    ):
+        return
+    skal = []
+    if verksamhet:
+        skal.append("kommunen finansierar verksamhet (typ: verksamhetsstöd)")
+    if betydande:
         skal.append(
-            f"kommunen står för {procent(kommunens, grans)} av budgeten "
+            f"kommunen står för {procent(Fraction(kommunens, total), grans)} av budgeten "
             f"(betydande del: minst {procentsats(grans)})"
         )
-    if not skal:
-        return
     varfor = " och ".join(skal)
-    insyn = forslag.insyn
     if insyn is None:
         yield Problem(
             "insyn",

@@ -185,9 +185,9 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
         yield Problem("finansiering", "Budgeten är 0 kr; ange kommunens och motparternas bidrag")
         return
     grans: Fraction = inst["min_andel"]
-    andel = Fraction(garanterad, total)
-    if andel >= grans:
+    if garanterad * grans.denominator >= grans.numerator * total:  # andelen, i heltal
         return
+    andel = Fraction(garanterad, total)
     text = (
         f"Garanterad medfinansiering från andra parter är {procent(andel, grans)} "
         f"({kronor(garanterad)} av {kronor(total)}); minst {procentsats(grans)} krävs"
