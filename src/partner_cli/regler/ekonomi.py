@@ -59,6 +59,7 @@ _FALT = (
     "offentlig_finansiering",
     "källa",
 )
+_ATTRIBUT = tuple((nyckel, attributnamn(nyckel)) for nyckel in _FALT)
 
 
 TOLKNINGAR: tuple[Exempel, ...] = (
@@ -136,8 +137,8 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
             f"Motpartens ekonomi saknas: ange ekonomi med {', '.join(_FALT)}",
         )
         return
-    for nyckel in _FALT:
-        if getattr(e, attributnamn(nyckel)) is None:
+    for nyckel, attr in _ATTRIBUT:
+        if getattr(e, attr) is None:
             yield Problem(f"ekonomi.{nyckel}", f"ekonomi.{nyckel} saknas")
     startar = forslag.period.start.year
     max_alder: int = inst["max_ålder_år"]

@@ -72,9 +72,9 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
     if not f.medfinansiering:
         return  # ingen medfinansiering alls: regeln medfinansiering säger det
     grans: Fraction = inst["min_näringslivsandel"]
-    andel = Fraction(f.naringslivet, f.medfinansiering)
-    if andel >= grans:
+    if f.naringslivet * grans.denominator >= grans.numerator * f.medfinansiering:  # i heltal
         return
+    andel = Fraction(f.naringslivet, f.medfinansiering)
     ovriga = f" och övriga {kronor(f.ovriga)}" if f.ovriga else ""
     yield Problem(
         "finansiering.motparter",

@@ -38,14 +38,17 @@ mål:
 TOLKNINGAR: tuple[Exempel, ...] = ()
 
 
+_KRAVDA = tuple((n, attributnamn(n)) for n in ("beskrivning", "indikator", "målvärde"))
+
+
 def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) -> Iterator[Problem]:
     if not forslag.mal:
         yield Problem(
             "mål", "Inga mål angivna: partnerskapet ska utvärderas mot gemensamt överenskomna mål"
         )
     for i, mal in enumerate(forslag.mal, 1):
-        for nyckel in ("beskrivning", "indikator", "målvärde"):
-            if not getattr(mal, attributnamn(nyckel)):
+        for nyckel, attr in _KRAVDA:
+            if not getattr(mal, attr):
                 yield Problem(f"mål[{i - 1}].{nyckel}", f"Mål {i} saknar {nyckel}")
         if mal.overenskommet is not True:
             yield Problem(
