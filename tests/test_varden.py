@@ -258,6 +258,17 @@ def test_andel_som_decimaltext(taljare: int, namnare: int, g: Fraction) -> None:
     assert Fraction(varden.andel_decimal(a, g, 4)) == visad
 
 
+@given(
+    st.integers(min_value=0, max_value=10**14),
+    st.integers(min_value=1, max_value=10**14),
+    fin_grans,
+)
+def test_jamfor_andel_ar_bradets_jamforelse(taljare: int, namnare: int, g: Fraction) -> None:
+    a = Fraction(taljare, namnare)
+    assert varden.jamfor_andel(taljare, namnare, g) == (a > g) - (a < g)
+    assert varden.jamfor_andel(g.numerator, g.denominator, g) == 0
+
+
 def _tal(procent: str) -> Fraction:
     return Fraction(Decimal(procent.removesuffix(" %").replace(",", ".")))
 

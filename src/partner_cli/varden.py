@@ -210,6 +210,13 @@ def _avkorta(andel: Fraction, decimaler: int) -> Decimal:
 INGEN_GRANS = Fraction(0)
 
 
+def jamfor_andel(taljare: int, namnare: int, grans: Fraction) -> int:
+    """Andelen taljare / namnare (namnare > 0) mot gränsen: -1 under, 0 lika, 1 över. I
+    heltal: reglerna prövar sina gränser för varje granskad fil, och bara fynden behöver bråket."""
+    skillnad = taljare * grans.denominator - grans.numerator * namnare
+    return (skillnad > 0) - (skillnad < 0)
+
+
 def andel_decimal(
     andel: Fraction, grans: Fraction, decimaler: int = 1, *, strikt: bool = False
 ) -> Decimal:

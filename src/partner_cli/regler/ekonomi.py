@@ -22,7 +22,7 @@ from typing import Any
 from partner_cli.modell import Forslag
 from partner_cli.namn import attributnamn
 from partner_cli.regler.bas import Exempel, Kontext, Problem
-from partner_cli.varden import kronor, procent, procentsats
+from partner_cli.varden import jamfor_andel, kronor, procent, procentsats
 
 ID = "ekonomi"
 GRUND = "Förhållningsregler för framtida partnerskap, punkt 3"
@@ -190,8 +190,8 @@ def _beroende(forslag: Forslag, grans: Fraction) -> Iterator[Problem]:
     kontant = forslag.finansiering.kommunen.kontant
     # Andelen växer med stödet när medlen är mindre än omsättningen, och stödet är högst hela
     # kommunens kontanta bidrag: räcker inte ens det över gränsen behövs inga exakta årsdelar
-    # (det vanliga fallet, räknat i heltal).
-    if off <= oms and (off + kontant) * grans.denominator <= grans.numerator * (oms + kontant):
+    # (det vanliga fallet).
+    if off <= oms and jamfor_andel(off + kontant, oms + kontant, grans) <= 0:
         return
     fore, efter, stod = beroende(forslag, oms, off)
     if efter <= grans:

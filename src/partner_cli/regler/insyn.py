@@ -14,7 +14,7 @@ from typing import Any
 
 from partner_cli.modell import Forslag
 from partner_cli.regler.bas import Exempel, Kontext, Problem
-from partner_cli.varden import procent, procentsats
+from partner_cli.varden import jamfor_andel, procent, procentsats
 
 ID = "insyn"
 GRUND = "Förhållningsregler för framtida partnerskap, punkt 2"
@@ -65,8 +65,8 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
     fin = forslag.finansiering
     total, kommunens = fin.total, fin.kommunen.summa
     verksamhet = forslag.typ == "verksamhetsstöd"
-    # I heltal: de flesta förslag har insyn, och skälen behöver bara skrivas när den brister.
-    betydande = total > 0 and kommunens * grans.denominator >= grans.numerator * total
+    betydande = total > 0 and jamfor_andel(kommunens, total, grans) >= 0
+    # De flesta förslag har insyn: skälen behöver bara skrivas när den brister.
     insyn = forslag.insyn
     if not (verksamhet or betydande) or (
         insyn is not None and insyn.ratt_till_insyn is True and insyn.redovisning

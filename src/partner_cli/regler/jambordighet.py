@@ -19,7 +19,7 @@ from typing import Any
 
 from partner_cli.modell import Forslag
 from partner_cli.regler.bas import Exempel, Kontext, Problem, finansiering, motpart, regionen
-from partner_cli.varden import kronor, procent, procentsats
+from partner_cli.varden import jamfor_andel, kronor, procent, procentsats
 
 ID = "jämbördighet"
 GRUND = "Utmaningar för starka partnerskap"
@@ -72,7 +72,7 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
     if not f.medfinansiering:
         return  # ingen medfinansiering alls: regeln medfinansiering säger det
     grans: Fraction = inst["min_näringslivsandel"]
-    if f.naringslivet * grans.denominator >= grans.numerator * f.medfinansiering:  # i heltal
+    if jamfor_andel(f.naringslivet, f.medfinansiering, grans) >= 0:
         return
     andel = Fraction(f.naringslivet, f.medfinansiering)
     ovriga = f" och övriga {kronor(f.ovriga)}" if f.ovriga else ""

@@ -31,7 +31,7 @@ from typing import Any
 
 from partner_cli.modell import IN_KIND_SLAG, Forslag
 from partner_cli.regler.bas import Exempel, Kontext, Problem, finansiering, motpart, regionen
-from partner_cli.varden import kronor, procent, procentsats
+from partner_cli.varden import jamfor_andel, kronor, procent, procentsats
 
 ID = "medfinansiering"
 GRUND = "Förhållningsregler för framtida partnerskap, punkt 1"
@@ -185,7 +185,7 @@ def check(forslag: Forslag, inst: Mapping[str, Any], kontext: Kontext | None) ->
         yield Problem("finansiering", "Budgeten är 0 kr; ange kommunens och motparternas bidrag")
         return
     grans: Fraction = inst["min_andel"]
-    if garanterad * grans.denominator >= grans.numerator * total:  # andelen, i heltal
+    if jamfor_andel(garanterad, total, grans) >= 0:
         return
     andel = Fraction(garanterad, total)
     text = (
