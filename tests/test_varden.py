@@ -234,17 +234,18 @@ fin_grans = st.decimals(min_value=0, max_value=1, places=17).map(lambda d: Fract
 fin_andel = st.fractions(min_value=0, max_value=1, max_denominator=10**14)
 
 
+# En andel av öre-belopp som täljare och nämnare, som reglerna och JSON-raden får den.
+taljare_ = st.integers(min_value=0, max_value=10**14)
+namnare_ = st.integers(min_value=1, max_value=10**14)
+
+
 @given(st.one_of(fin_andel, fin_grans), fin_grans)
 def test_andel_decimal_med_manga_decimaler(a: Fraction, g: Fraction) -> None:
     assert (Fraction(varden.andel_decimal(a, g)) >= g) == (a >= g)
     assert (Fraction(varden.andel_decimal(a, g, strikt=True)) > g) == (a > g)
 
 
-@given(
-    st.integers(min_value=0, max_value=10**14),
-    st.integers(min_value=1, max_value=10**14),
-    fin_grans,
-)
+@given(taljare_, namnare_, fin_grans)
 def test_andel_som_decimaltext(taljare: int, namnare: int, g: Fraction) -> None:
     # Granskningens JSON: alltid fast decimalform (aldrig 1E-7), minst fyra decimaler,
     # avkortad nedåt och på samma sida om gränsen som andelen.
@@ -258,11 +259,7 @@ def test_andel_som_decimaltext(taljare: int, namnare: int, g: Fraction) -> None:
     assert Fraction(varden.andel_decimal(a, g, 4)) == visad
 
 
-@given(
-    st.integers(min_value=0, max_value=10**14),
-    st.integers(min_value=1, max_value=10**14),
-    fin_grans,
-)
+@given(taljare_, namnare_, fin_grans)
 def test_jamfor_andel_ar_bradets_jamforelse(taljare: int, namnare: int, g: Fraction) -> None:
     a = Fraction(taljare, namnare)
     assert varden.jamfor_andel(taljare, namnare, g) == (a > g) - (a < g)
